@@ -1,0 +1,71 @@
+// Command threescale-sandbox is a local stand-in for 3scale's hosted
+// API-management backend: the Service Management API on SQLite, loaded from
+// YAML fixtures.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, errUsage) && !errors.Is(err, errSilent) {
+			fmt.Fprintln(os.Stderr, "threescale-sandbox:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+var (
+	// errUsage: the usage text was already printed.
+	errUsage = errors.New("usage")
+	// errSilent: the command already reported its failure.
+	errSilent = errors.New("failed")
+)
+
+const usageText = `threescale-sandbox: a local stand-in for 3scale's Service Management API.
+
+Usage:
+  threescale-sandbox serve [flags]            run the sandbox (no flags: the embedded default world)
+  threescale-sandbox fixtures check FILE...   validate fixture files or folders
+  threescale-sandbox version                  print the version
+  threescale-sandbox help                     this text
+
+Run 'threescale-sandbox COMMAND --help' for a command's flags.
+`
+
+// run is the whole program, testable: it parses args, runs one command
+// until ctx is done, and writes only to stdout and stderr.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageText)
+		return errUsage
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
+	case "fixtures":
+		return runFixtures(args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "threescale-sandbox %s (Service Management API of apisonator %s)\n", version, backendVersion)
+		return nil
+	case "help", "--help", "-help", "-h":
+		fmt.Fprint(stdout, usageText)
+		return nil
+	default:
+		fmt.Fprintf(stderr, "threescale-sandbox: unknown command %q\n\n%s", args[0], usageText)
+		return errUsage
+	}
+}

@@ -1,0 +1,86 @@
+// Package mgmt is the Service Management API domain: authorize, authrep,
+// their OAuth variants and report, with apisonator's parameter handling,
+// validator order, limit semantics and documents. It knows nothing of HTTP
+// servers: a Request is the parts of an HTTP request the real backend
+// looks at, and a Response is what it would answer.
+package mgmt
+
+import (
+	"log/slog"
+
+	"threescale-sandbox/clock"
+	"threescale-sandbox/store"
+)
+
+// Version is what GET /status reports as the backend version: the version
+// of apisonator whose behaviour the sandbox reproduces.
+const Version = "3.4.3"
+
+// Backend answers Service Management API calls from a store.
+type Backend struct {
+	store *store.Store
+	clock clock.Clock
+	log   *slog.Logger
+}
+
+// New returns a Backend on st. All time comes from clk.
+func New(st *store.Store, clk clock.Clock, log *slog.Logger) *Backend {
+	return &Backend{store: st, clock: clk, log: log}
+}
+
+// Request is what the Service Management API reads of an HTTP request.
+type Request struct {
+	Method      string
+	URL         string // full URL, for the error log
+	RawQuery    string
+	Body        []byte
+	ContentType string // the Content-Type header, "" if absent
+	// Options is the 3scale-options header; HasOptions tells an absent
+	// header from an empty one.
+	Options    string
+	HasOptions bool
+	// For the error log's context_info.
+	UserAgent     string
+	RemoteIP      string
+	ContentLength string // the header as sent, "" if absent
+}
+
+// Response is the answer: a status, extra headers and a body.
+type Response struct {
+	Status int
+	// Header holds the 3scale-* headers, in the order apisonator sets them.
+	Header [][2]string
+	Body   []byte
+	// ErrorDocument marks answers apisonator builds in its exception
+	// catcher, which carry fewer headers (no Content-Security-Policy).
+	ErrorDocument bool
+}
+
+// Endpoint is one of the four authorization calls.
+type Endpoint int
+
+// The authorization endpoints.
+const (
+	Authorize Endpoint = iota
+	Authrep
+	OAuthAuthorize
+	OAuthAuthrep
+)
+
+func (e Endpoint) oauth() bool { return e == OAuthAuthorize || e == OAuthAuthrep }
+
+func (e Endpoint) reports() bool { return e == Authrep || e == OAuthAuthrep }
+
+func errorResponse(e *Error, noBody bool) *Response {
+	r := &Response{Status: e.Status, ErrorDocument: true}
+	if !noBody {
+		r.Body = errorDocument(e)
+	}
+	return r
+}
+
+// ErrorDocument writes an apisonator error document, for errors found
+// before a request reaches the Backend (an oversized body, say).
+func ErrorDocument(code, message string) []byte {
+	return errorDocument(&Error{Code: code, Message: message})
+}

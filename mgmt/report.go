@@ -1,0 +1,231 @@
+package mgmt
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"threescale-sandbox/rackquery"
+	"threescale-sandbox/store"
+	"threescale-sandbox/timestamp"
+)
+
+// Report answers POST /transactions.xml. Unlike the hosted backend, which
+// queues the batch for a worker, the sandbox processes it before answering,
+// so the usage is visible to the very next call. A batch with any invalid
+// transaction is refused whole and logged against the service, as the real
+// worker does; the caller still gets its 202.
+func (b *Backend) Report(ctx context.Context, r *Request) *Response {
+	p, perr := params(r)
+	if perr != nil {
+		return errorResponse(perr, false)
+	}
+	if mt := mediaType(r.ContentType); mt != "" && mt != formURLEncoded && mt != formMultipart {
+		return errorResponse(errContentTypeInvalid(mt), false)
+	}
+	ext, xerr := parseExtensions(r, nil)
+	if xerr != nil {
+		return errorResponse(xerr, false)
+	}
+	resp, err := b.report(ctx, p, ext)
+	if err != nil {
+		return errorResponse(err, ext.noBody)
+	}
+	return resp
+}
+
+func (b *Backend) report(ctx context.Context, p *rackquery.Hash, ext extensions) (*Response, *Error) {
+	cat := b.store.Catalog()
+	// The report endpoint does not normalize its parameters: an empty
+	// provider_key= hides a valid service token (the .NET client sends one).
+	sid, hasSID := str(p, "service_id")
+	pk, hasPK := str(p, "provider_key")
+	if !hasPK {
+		pk, _ = tokenProvider(cat, p, sid, hasSID)
+	}
+	if pk == "" {
+		return nil, providerKeyError(p, sid, hasSID)
+	}
+	if !rackquery.ValidUTF8(p) {
+		return nil, errNotValidData()
+	}
+
+	tv, _ := p.Get("transactions")
+	var txs *rackquery.Hash
+	switch v := tv.(type) {
+	case nil, rackquery.Nil:
+		return nil, errTransactionsIsBlank()
+	case rackquery.String:
+		if v == "" {
+			return nil, errTransactionsIsBlank()
+		}
+		return nil, errTransactionsFormatInvalid()
+	case rackquery.Array:
+		if len(v) == 0 {
+			return nil, errTransactionsIsBlank()
+		}
+		return nil, errTransactionsFormatInvalid()
+	case *rackquery.Hash:
+		txs = v
+	}
+	for _, k := range txs.Keys() {
+		if v, _ := txs.Get(k); isNil(v) {
+			return nil, errTransactionsHasNil()
+		}
+	}
+	for _, k := range txs.Keys() {
+		if h, ok := mustGet(txs, k).(*rackquery.Hash); ok && present(h, "user_id") {
+			return nil, errEndUsers()
+		}
+	}
+	// apisonator answers 500 to transactions that are not hashes or whose
+	// usage is not a hash; the sandbox says what is wrong instead.
+	for _, k := range txs.Keys() {
+		h, ok := mustGet(txs, k).(*rackquery.Hash)
+		if !ok {
+			return nil, errBadRequest(defaultBadRequest)
+		}
+		if u, ok := h.Get("usage"); ok {
+			switch u.(type) {
+			case *rackquery.Hash, rackquery.Nil:
+			default:
+				return nil, errBadRequest(defaultBadRequest)
+			}
+		}
+	}
+
+	svc, err := loadService(cat, sid, pk)
+	if err != nil {
+		return nil, err
+	}
+
+	// Usages of exactly "0" change nothing and are dropped; transactions
+	// left with an empty usage are dropped too.
+	var batch []*rackquery.Hash
+	for _, k := range txs.Keys() {
+		h := mustGet(txs, k).(*rackquery.Hash)
+		if u, ok := mustGet(h, "usage").(*rackquery.Hash); ok {
+			kept := rackquery.NewHash()
+			for _, m := range u.Keys() {
+				if s, ok := mustGet(u, m).(rackquery.String); ok && s == "0" {
+					continue
+				}
+				kept.Set(m, mustGet(u, m))
+			}
+			if kept.Len() == 0 {
+				continue
+			}
+			h.Set("usage", kept)
+		}
+		batch = append(batch, h)
+	}
+	if len(batch) == 0 {
+		return &Response{Status: 202}, nil
+	}
+	if jerr := b.processBatch(ctx, svc, batch, ext.flatUsage); jerr != nil {
+		b.store.RecordError(svc.ID, store.ErrorRecord{
+			Code: jerr.Code, Message: jerr.Message, Time: b.clock.Now(), Context: json.RawMessage("{}"),
+		})
+	}
+	return &Response{Status: 202}, nil
+}
+
+// reportTx is one transaction of a batch, resolved.
+type reportTx struct {
+	app   *store.Application
+	usage usage
+	at    time.Time
+}
+
+// processBatch is ReportJob + ProcessJob: resolve every application (in
+// order), then parse the usage group by group, then check the timestamps;
+// the first error aborts the whole batch, which is then not aggregated.
+func (b *Backend) processBatch(ctx context.Context, svc *store.Service, batch []*rackquery.Hash, flat bool) *Error {
+	now := b.clock.Now()
+	apps := make([]*store.Application, len(batch))
+	var order []*store.Application // groups, by first appearance
+	groups := map[*store.Application][]int{}
+	for i, h := range batch {
+		app, err := reportApp(svc, h)
+		if err != nil {
+			return err
+		}
+		apps[i] = app
+		if _, seen := groups[app]; !seen {
+			order = append(order, app)
+		}
+		groups[app] = append(groups[app], i)
+	}
+	var txs []reportTx
+	for _, app := range order {
+		for _, i := range groups[app] {
+			raw, _ := mustGet(batch[i], "usage").(*rackquery.Hash)
+			if raw == nil || raw.Len() == 0 {
+				continue
+			}
+			u, err := processUsage(svc, raw, flat)
+			if err != nil {
+				return err
+			}
+			at := now
+			if ts, ok := str(batch[i], "timestamp"); ok {
+				if t, ok := timestamp.Parse(ts); ok {
+					at = t
+				}
+			}
+			txs = append(txs, reportTx{app: app, usage: u, at: at})
+		}
+	}
+	for _, t := range txs {
+		diff := t.at.Unix() - now.Unix()
+		if diff < -86400 {
+			return errTimestampTooOld()
+		}
+		if diff > 3600 {
+			return errTimestampTooNew()
+		}
+	}
+	err := b.store.UpdateUsage(ctx, func(w *store.CounterWriter) error {
+		for _, t := range txs {
+			aggregate(w, t.app, t.usage, t.at)
+		}
+		return nil
+	})
+	if err != nil {
+		b.log.Error("report not stored", "service_id", svc.ID, "err", err)
+		return errBadRequest("report could not be stored: " + err.Error())
+	}
+	return nil
+}
+
+// reportApp is Application.extract_id!: app_id (any service mode) or
+// user_key, never both.
+func reportApp(svc *store.Service, h *rackquery.Hash) (*store.Application, *Error) {
+	appID, hasApp := h.Get("app_id")
+	userKey, hasKey := h.Get("user_key")
+	hasApp = hasApp && !isNil(appID)
+	hasKey = hasKey && !isNil(userKey)
+	switch {
+	case hasApp:
+		if hasKey {
+			return nil, errAuthentication()
+		}
+		id, _ := rubyValue(appID)
+		if app := svc.Application(id); app != nil && isString(appID) {
+			return app, nil
+		}
+		return nil, errApplicationNotFound(id)
+	case hasKey:
+		key, _ := rubyValue(userKey)
+		if app := svc.ApplicationByUserKey(key); app != nil && isString(userKey) {
+			return app, nil
+		}
+		return nil, errUserKeyInvalid(key)
+	default:
+		return nil, errApplicationNotFound("")
+	}
+}
+
+func isNil(v rackquery.Value) bool { _, ok := v.(rackquery.Nil); return ok || v == nil }
+
+func mustGet(h *rackquery.Hash, k string) rackquery.Value { v, _ := h.Get(k); return v }

@@ -1,0 +1,290 @@
+package mgmt
+
+import (
+	"strconv"
+	"time"
+
+	"threescale-sandbox/period"
+	"threescale-sandbox/rackquery"
+	"threescale-sandbox/store"
+)
+
+// status is apisonator's Transactor::Status: the outcome of an
+// authorization and what the response shows.
+type status struct {
+	ep  Endpoint
+	app *store.Application
+	svc *store.Service
+	now time.Time
+	// reason is the rejection; nil means authorized.
+	reason *Error
+	// current holds the stored value of each limit of the app's plan.
+	current []int64
+	// rawUsage is the usage parameter as sent, nil when absent.
+	rawUsage      *rackquery.Hash
+	redirectField string
+	ext           extensions
+}
+
+func (s *status) limits() []store.Limit { return s.app.Plan.Limits }
+
+// readCurrent loads the stored counter of every limit at s.now.
+func (s *status) readCurrent(c store.Counters) {
+	ls := s.limits()
+	s.current = make([]int64, len(ls))
+	for i, l := range ls {
+		s.current[i] = c.Get(store.Key(s.app, l.Metric, l.Period, s.now))
+	}
+}
+
+// checkLimits is the Limits validator. With a usage, only the limits of the
+// usage's metrics and their ancestors are checked, each against the stored
+// value plus (or, for "#N", replaced by) the usage; without one, every
+// limit is checked as it stands.
+func (s *status) checkLimits(flat bool) *Error {
+	var u usage
+	if s.rawUsage != nil {
+		var err *Error
+		if u, err = processUsage(s.svc, s.rawUsage, flat); err != nil {
+			return err
+		}
+	}
+	for i, l := range s.limits() {
+		v := s.current[i]
+		if s.rawUsage != nil {
+			if uv := u.get(l.Metric); uv != nil {
+				v = getFrom(uv, v)
+			} else {
+				v = 0
+			}
+		}
+		if v > l.Value {
+			return reasonLimitsExceeded()
+		}
+	}
+	return nil
+}
+
+// rawValue returns the usage sent for a metric name, exactly as named.
+func (s *status) rawValue(name string) *usageValue {
+	if s.rawUsage == nil {
+		return nil
+	}
+	v, ok := s.rawUsage.Get(name)
+	if !ok {
+		return nil
+	}
+	str, ok := v.(rackquery.String)
+	if !ok {
+		return nil
+	}
+	return &usageValue{raw: string(str)}
+}
+
+// shown is the current_value of a usage report: the stored value, plus the
+// usage of the metric and its descendants when an authrep is authorized.
+func (s *status) shown(i int) int64 {
+	cur := s.current[i]
+	if s.reason != nil || !s.ep.reports() || s.rawUsage == nil {
+		return cur
+	}
+	m := s.limits()[i].Metric
+	cur = getFrom(s.rawValue(m.Name), cur)
+	for _, d := range m.Descendants() {
+		cur = getFrom(s.rawValue(d.Name), cur)
+	}
+	return cur
+}
+
+// usageOf is the usage of a metric and its descendants in this request.
+func (s *status) usageOf(m *store.Metric) int64 {
+	u := getFrom(s.rawValue(m.Name), 0)
+	for _, d := range m.Descendants() {
+		u = getFrom(s.rawValue(d.Name), u)
+	}
+	return u
+}
+
+// response writes the status document and the extension headers.
+func (s *status) response() *Response {
+	r := &Response{Status: 200}
+	if s.reason != nil {
+		r.Status = 409
+		if s.ext.rejectionReason {
+			r.Header = append(r.Header, [2]string{"3scale-rejection-reason", s.reason.Code})
+		}
+	}
+	if s.ext.limitHeaders && (s.reason == nil || s.reason.Code == "limits_exceeded") {
+		r.Header = append(r.Header, s.limitHeaders()...)
+	}
+	if !s.ext.noBody {
+		r.Body = s.document()
+	}
+	return r
+}
+
+// limitHeaders picks the most constrained usage report the way apisonator's
+// LimitHeaders does, including its comparison quirk (an unconstrained
+// report can displace a constrained one, depending on order).
+func (s *status) limitHeaders() [][2]string {
+	ls := s.limits()
+	considered := make([]int, 0, len(ls))
+	if s.rawUsage == nil || s.rawUsage.Len() == 0 {
+		for i := range ls {
+			considered = append(considered, i)
+		}
+	} else {
+		names := map[string]bool{}
+		for _, n := range s.rawUsage.Keys() {
+			names[n] = true
+			if m := s.svc.Metric(n); m != nil {
+				for _, a := range m.Ancestors() {
+					names[a.Name] = true
+				}
+			}
+		}
+		for i, l := range ls {
+			if names[l.Metric.Name] {
+				considered = append(considered, i)
+			}
+		}
+	}
+	sameCalls := func(i int) int64 {
+		remaining := ls[i].Value - s.shown(i)
+		if remaining <= 0 {
+			return 0
+		}
+		if u := s.usageOf(ls[i].Metric); u > 0 {
+			return remaining / u
+		}
+		return -1
+	}
+	best := -1
+	var bestCalls int64
+	for _, i := range considered {
+		calls := sameCalls(i)
+		if best < 0 {
+			best, bestCalls = i, calls
+			continue
+		}
+		// Array#min keeps x over the current minimum m when cmp(x, m) < 0.
+		replace := false
+		switch {
+		case calls == bestCalls:
+			replace = ls[i].Period < ls[best].Period // the longer period wins ties
+		case bestCalls == -1 || calls < bestCalls:
+			replace = true
+		}
+		if replace {
+			best, bestCalls = i, calls
+		}
+	}
+	if best < 0 || bestCalls == -1 {
+		return [][2]string{{"3scale-limit-remaining", "-1"}, {"3scale-limit-reset", "-1"}}
+	}
+	l := ls[best]
+	reset := int64(-1)
+	if l.Period != period.Eternity {
+		d := l.Period.End(s.now).Sub(s.now)
+		reset = int64((d + time.Second - 1) / time.Second)
+	}
+	return [][2]string{
+		{"3scale-limit-remaining", strconv.FormatInt(bestCalls, 10)},
+		{"3scale-limit-reset", strconv.FormatInt(reset, 10)},
+		{"3scale-limit-max-value", strconv.FormatInt(l.Value, 10)},
+	}
+}
+
+// document writes the <status> document of Status#to_xml.
+func (s *status) document() []byte {
+	b := make([]byte, 0, 512+256*len(s.current))
+	b = append(b, xmlHeader...)
+	b = append(b, "<status>"...)
+	if s.reason == nil {
+		b = append(b, "<authorized>true</authorized>"...)
+	} else {
+		b = append(b, "<authorized>false</authorized><reason>"...)
+		b = append(b, s.reason.Message...)
+		b = append(b, "</reason>"...)
+	}
+	if s.ep.oauth() {
+		b = append(b, "<application><id>"...)
+		b = append(b, s.app.AppID...)
+		b = append(b, "</id><key>"...)
+		if len(s.app.Keys) > 0 {
+			b = append(b, s.app.Keys[0]...)
+		}
+		b = append(b, "</key><"...)
+		b = append(b, s.redirectField...)
+		b = append(b, '>')
+		b = appendEscaped(b, s.app.RedirectURL)
+		b = append(b, "</"...)
+		b = append(b, s.redirectField...)
+		b = append(b, "></application>"...)
+	}
+	b = append(b, "<plan>"...)
+	b = appendEscaped(b, s.app.Plan.Name)
+	b = append(b, "</plan>"...)
+	ls := s.limits()
+	if len(ls) > 0 {
+		b = append(b, "<usage_reports>"...)
+		for i, l := range ls {
+			b = append(b, `<usage_report metric="`...)
+			b = append(b, l.Metric.Name...)
+			b = append(b, `" period="`...)
+			b = append(b, l.Period.String()...)
+			if s.current[i] > l.Value {
+				b = append(b, `" exceeded="true">`...)
+			} else {
+				b = append(b, `">`...)
+			}
+			if l.Period != period.Eternity {
+				b = append(b, "<period_start>"...)
+				b = appendTime(b, l.Period.Start(s.now))
+				b = append(b, "</period_start><period_end>"...)
+				b = appendTime(b, l.Period.End(s.now))
+				b = append(b, "</period_end>"...)
+			}
+			b = append(b, "<max_value>"...)
+			b = appendInt(b, l.Value)
+			b = append(b, "</max_value><current_value>"...)
+			b = appendInt(b, s.shown(i))
+			b = append(b, "</current_value></usage_report>"...)
+		}
+		b = append(b, "</usage_reports>"...)
+	}
+	if s.ext.listAppKeys {
+		b = append(b, `<app_keys app="`...)
+		b = append(b, s.app.AppID...)
+		b = append(b, `" svc="`...)
+		b = append(b, s.svc.ID...)
+		b = append(b, `">`...)
+		for i, k := range s.app.Keys {
+			if i == 256 {
+				break
+			}
+			b = append(b, `<key id="`...)
+			b = append(b, k...)
+			b = append(b, `"/>`...)
+		}
+		b = append(b, "</app_keys>"...)
+	}
+	if s.ext.hierarchy {
+		b = append(b, "<hierarchy>"...)
+		for _, l := range ls {
+			b = append(b, `<metric name="`...)
+			b = append(b, l.Metric.Name...)
+			b = append(b, `" children="`...)
+			for j, c := range l.Metric.Children {
+				if j > 0 {
+					b = append(b, ' ')
+				}
+				b = append(b, c.Name...)
+			}
+			b = append(b, `"/>`...)
+		}
+		b = append(b, "</hierarchy>"...)
+	}
+	b = append(b, "</status>"...)
+	return b
+}

@@ -1,0 +1,197 @@
+package mgmt
+
+import (
+	"math"
+
+	"threescale-sandbox/rackquery"
+	"threescale-sandbox/store"
+)
+
+// usageValue is one metric's usage as apisonator carries it: the raw string
+// a caller sent ("5", "#3", " 2 "), or, for a parent that summed its
+// children's increments, an integer. The difference matters: Ruby reads
+// "#3" as "set to 3" but " #3" as "add 0".
+type usageValue struct {
+	raw   string
+	n     int64
+	isInt bool
+}
+
+// isSet is Usage.is_set?: a raw value whose first character is '#'.
+func (v usageValue) isSet() bool { return !v.isInt && len(v.raw) > 0 && v.raw[0] == '#' }
+
+func (v usageValue) toI() int64 {
+	if v.isInt {
+		return v.n
+	}
+	return rubyToI(v.raw)
+}
+
+// getFrom is Usage.get_from: a set replaces the current value, anything
+// else is added to it. A nil value leaves cur alone.
+func getFrom(v *usageValue, cur int64) int64 {
+	if v == nil {
+		return cur
+	}
+	if v.isSet() {
+		return rubyToI(v.raw[1:])
+	}
+	return addSat(cur, v.toI())
+}
+
+// metricUsage pairs a metric with its usage.
+type metricUsage struct {
+	metric *store.Metric
+	value  usageValue
+}
+
+// usage is an ordered map from metric to usage, like the Ruby Hash it
+// mirrors: a key that is set again keeps its first position.
+type usage []metricUsage
+
+func (u usage) get(m *store.Metric) *usageValue {
+	for i := range u {
+		if u[i].metric == m {
+			return &u[i].value
+		}
+	}
+	return nil
+}
+
+func (u *usage) put(m *store.Metric, v usageValue) {
+	for i := range *u {
+		if (*u)[i].metric == m {
+			(*u)[i].value = v
+			return
+		}
+	}
+	*u = append(*u, metricUsage{m, v})
+}
+
+// parseUsage is Metric::Collection#parse_usage: names are stripped, each
+// value is checked before its metric is looked up, in the order given.
+func parseUsage(svc *store.Service, raw *rackquery.Hash) (usage, *Error) {
+	var u usage
+	for _, key := range raw.Keys() {
+		name := rubyStrip(key)
+		v, _ := raw.Get(key)
+		s, isStr := v.(rackquery.String)
+		if !isStr || !saneValue(string(s)) {
+			return nil, errUsageValueInvalid(name, string(s), isStr)
+		}
+		m := svc.Metric(name)
+		if m == nil {
+			return nil, errMetricInvalid(name)
+		}
+		u.put(m, usageValue{raw: string(s)})
+	}
+	return u, nil
+}
+
+// withParents is process_parents: every ancestor of a metric gets its usage
+// too. Increments add up; a set ("#N") on a child sets each ancestor to N.
+func withParents(u usage, flat bool) usage {
+	if flat {
+		return u
+	}
+	memo := append(usage(nil), u...)
+	for _, mu := range u {
+		for p := mu.metric.Parent; p != nil; p = p.Parent {
+			if mu.value.isSet() {
+				memo.put(p, mu.value)
+				continue
+			}
+			var cur int64
+			if v := memo.get(p); v != nil {
+				cur = v.toI()
+			}
+			memo.put(p, usageValue{isInt: true, n: addSat(cur, mu.value.toI())})
+		}
+	}
+	return memo
+}
+
+// processUsage parses a raw usage hash and propagates it to parents.
+func processUsage(svc *store.Service, raw *rackquery.Hash, flat bool) (usage, *Error) {
+	u, err := parseUsage(svc, raw)
+	if err != nil {
+		return nil, err
+	}
+	return withParents(u, flat), nil
+}
+
+// saneValue is apisonator's /\A\s*#?\d+\s*\Z/, plus a bound: values that do
+// not fit in 63 bits are refused (Ruby would take any size).
+func saneValue(s string) bool {
+	i := 0
+	for i < len(s) && isRubySpace(s[i]) {
+		i++
+	}
+	if i < len(s) && s[i] == '#' {
+		i++
+	}
+	start := i
+	var n uint64
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		n = n*10 + uint64(s[i]-'0')
+		if n > math.MaxInt64 {
+			return false
+		}
+		i++
+	}
+	if i == start {
+		return false
+	}
+	for i < len(s) && isRubySpace(s[i]) {
+		i++
+	}
+	return i == len(s)
+}
+
+// rubyToI is Ruby's String#to_i: leading whitespace, an optional sign, then
+// digits (single underscores allowed between them) up to the first other
+// character; 0 if there are none. It saturates instead of growing.
+func rubyToI(s string) int64 {
+	i := 0
+	for i < len(s) && isRubySpace(s[i]) {
+		i++
+	}
+	neg := false
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-'
+		i++
+	}
+	var n int64
+	prevDigit := false
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c == '_' && prevDigit && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
+			prevDigit = false
+			continue
+		}
+		if c < '0' || c > '9' {
+			break
+		}
+		prevDigit = true
+		if n > (math.MaxInt64-int64(c-'0'))/10 {
+			n = math.MaxInt64
+			continue
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		return -n
+	}
+	return n
+}
+
+func addSat(a, b int64) int64 {
+	s := a + b
+	if a > 0 && b > 0 && s < 0 {
+		return math.MaxInt64
+	}
+	if a < 0 && b < 0 && s >= 0 {
+		return math.MinInt64
+	}
+	return s
+}

@@ -1,0 +1,147 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"threescale-sandbox/clock"
+	"threescale-sandbox/fixtures"
+	"threescale-sandbox/store"
+)
+
+// sandbox is a real server on a loopback port, on a fresh in-memory store
+// seeded from a fixture, with a clock the test moves.
+type sandbox struct {
+	t     *testing.T
+	url   string
+	clock *clock.Fake
+	store *store.Store
+}
+
+// zeroReader makes generated keys deterministic.
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 0
+	}
+	return len(p), nil
+}
+
+func start(t *testing.T, fixture string, now time.Time) *sandbox {
+	t.Helper()
+	ctx := context.Background()
+	clk := clock.NewFake(now)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st, err := store.Open(ctx, "", clk, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	world, err := fixtures.Load([]string{fixture}, zeroReader{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Seed(ctx, world); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(NewServer(Options{Store: st, Clock: clk, Logger: log}))
+	t.Cleanup(func() {
+		srv.Close()
+		st.Close()
+	})
+	return &sandbox{t: t, url: srv.URL, clock: clk, store: st}
+}
+
+type reply struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// call sends one request. headers are "Name: value" lines.
+func (s *sandbox) call(method, path, body string, headers ...string) reply {
+	s.t.Helper()
+	var rd io.Reader
+	if body != "" || method == http.MethodPost {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, s.url+path, rd)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, h := range headers {
+		k, v, _ := strings.Cut(h, ":")
+		req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	if _, err := io.Copy(&buf, resp.Body); err != nil {
+		s.t.Fatal(err)
+	}
+	return reply{status: resp.StatusCode, header: resp.Header, body: buf.String()}
+}
+
+func (s *sandbox) get(path string, headers ...string) reply {
+	s.t.Helper()
+	return s.call(http.MethodGet, path, "", headers...)
+}
+
+// form posts a form body, as most clients report.
+func (s *sandbox) form(path, body string, headers ...string) reply {
+	s.t.Helper()
+	return s.call(http.MethodPost, path, body, append([]string{"Content-Type: application/x-www-form-urlencoded"}, headers...)...)
+}
+
+// at sets the clock to a time of 2026-11-22 (a Sunday), the day of the
+// reference captures.
+func (s *sandbox) at(hms string) {
+	s.clock.Set(day(hms))
+}
+
+func day(hms string) time.Time {
+	t, err := time.Parse("2006-01-02 15:04:05", "2026-11-22 "+hms)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// expect checks status and exact body; headers are "Name: value" lines that
+// must match exactly, or "Name:" for a header that must be absent.
+func expect(t *testing.T, name string, r reply, status int, body string, headers ...string) {
+	t.Helper()
+	if r.status != status {
+		t.Errorf("%s: status %d, want %d (body %q)", name, r.status, status, r.body)
+	}
+	if r.body != body {
+		t.Errorf("%s: body\n got: %s\nwant: %s", name, r.body, body)
+	}
+	for _, h := range headers {
+		k, v, _ := strings.Cut(h, ":")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		got, ok := r.header[http.CanonicalHeaderKey(k)]
+		switch {
+		case v == "" && ok:
+			t.Errorf("%s: header %s = %q, want none", name, k, got)
+		case v != "" && (!ok || strings.Join(got, ",") != v):
+			t.Errorf("%s: header %s = %q, want %q", name, k, got, v)
+		}
+	}
+}
+
+const xmlDecl = `<?xml version="1.0" encoding="UTF-8"?>`
+
+func errDoc(code, msg string) string {
+	return xmlDecl + `<error code="` + code + `">` + msg + `</error>`
+}

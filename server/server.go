@@ -1,0 +1,206 @@
+// Package server wires HTTP to the sandbox's domains: every route of the
+// Service Management API and the sandbox's own endpoints is in this file.
+package server
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"threescale-sandbox/clock"
+	"threescale-sandbox/mgmt"
+	"threescale-sandbox/store"
+)
+
+// maxBody is Rack's limit on form bodies: 4 MiB.
+const maxBody = 4194304
+
+// Options configures a server.
+type Options struct {
+	Store  *store.Store
+	Clock  clock.Clock
+	Logger *slog.Logger
+}
+
+// NewServer returns the handler of the whole sandbox.
+func NewServer(o Options) http.Handler {
+	h := &handlers{backend: mgmt.New(o.Store, o.Clock, o.Logger), store: o.Store, log: o.Logger}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = h.httpError
+	// CORS pre-flight for any path, before routing (apisonator: options '*').
+	e.Pre(h.preflight)
+
+	// Service Management API (apisonator's listener). Sinatra answers HEAD
+	// on every GET route.
+	getHead := []string{http.MethodGet, http.MethodHead}
+	e.Match(getHead, "/transactions/authorize.xml", h.auth(mgmt.Authorize))
+	e.Match(getHead, "/transactions/authrep.xml", h.auth(mgmt.Authrep))
+	e.Match(getHead, "/transactions/oauth_authorize.xml", h.auth(mgmt.OAuthAuthorize))
+	e.Match(getHead, "/transactions/oauth_authrep.xml", h.auth(mgmt.OAuthAuthrep))
+	e.POST("/transactions.xml", h.report)
+	e.Match(getHead, "/check.txt", h.check)
+	e.Match(getHead, "/status", h.status)
+	e.HEAD("/available", h.available)
+
+	// The per-service error log, at apisonator's internal API path.
+	e.GET("/internal/services/:sid/errors", h.listErrors)
+	e.GET("/internal/services/:sid/errors/", h.listErrors)
+	e.DELETE("/internal/services/:sid/errors", h.deleteErrors)
+	e.DELETE("/internal/services/:sid/errors/", h.deleteErrors)
+
+	e.RouteNotFound("/*", h.notFound)
+	return e
+}
+
+type handlers struct {
+	backend *mgmt.Backend
+	store   *store.Store
+	log     *slog.Logger
+}
+
+const contentTypeXML = "application/vnd.3scale-v2.0+xml"
+
+// commonHeaders are what apisonator's before filter sets on every response.
+func commonHeaders(h http.Header, contentType string, csp bool) {
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Expose-Headers", "ETag, Link, 3scale-rejection-reason")
+	if csp {
+		h.Set("Content-Security-Policy", "default-src 'self'")
+	}
+}
+
+func (h *handlers) preflight(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method != http.MethodOptions {
+			return next(c)
+		}
+		hd := c.Response().Header()
+		commonHeaders(hd, "", true)
+		hd.Set("Access-Control-Max-Age", "86400")
+		hd.Set("Access-Control-Allow-Methods", "GET, POST, PATCH, PUT, DELETE")
+		hd.Set("Access-Control-Allow-Headers", "Authorization, Accept-Encoding, Content-Type, Cache-Control, Accept, "+
+			"If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since, X-Requested-With, X-HTTP-Method-Override, "+
+			"3scale-options")
+		return c.NoContent(http.StatusNoContent)
+	}
+}
+
+// request turns an HTTP request into what the Service Management API reads.
+// A body over Rack's limit gets Rack's error.
+func request(c echo.Context) (*mgmt.Request, *mgmt.Response) {
+	r := c.Request()
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return nil, &mgmt.Response{Status: http.StatusBadRequest, ErrorDocument: true,
+			Body: mgmt.ErrorDocument("bad_request", "request body could not be read")}
+	}
+	if len(body) > maxBody {
+		return nil, &mgmt.Response{Status: http.StatusBadRequest, ErrorDocument: true,
+			Body: mgmt.ErrorDocument("bad_request", "total query size exceeds limit ("+strconv.Itoa(maxBody)+")")}
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	opts, hasOpts := r.Header["3scale-Options"]
+	ip, _, _ := net.SplitHostPort(r.RemoteAddr)
+	return &mgmt.Request{
+		Method:        r.Method,
+		URL:           scheme + "://" + r.Host + r.RequestURI,
+		RawQuery:      r.URL.RawQuery,
+		Body:          body,
+		ContentType:   r.Header.Get("Content-Type"),
+		Options:       strings.Join(opts, ","),
+		HasOptions:    hasOpts,
+		UserAgent:     r.Header.Get("User-Agent"),
+		RemoteIP:      ip,
+		ContentLength: r.Header.Get("Content-Length"),
+	}, nil
+}
+
+func write(c echo.Context, resp *mgmt.Response) error {
+	w := c.Response()
+	commonHeaders(w.Header(), contentTypeXML, !resp.ErrorDocument)
+	for _, kv := range resp.Header {
+		w.Header().Set(kv[0], kv[1])
+	}
+	w.WriteHeader(resp.Status)
+	if len(resp.Body) > 0 {
+		_, err := w.Write(resp.Body)
+		return err
+	}
+	return nil
+}
+
+func (h *handlers) auth(ep mgmt.Endpoint) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req, bad := request(c)
+		if bad != nil {
+			return write(c, bad)
+		}
+		return write(c, h.backend.Auth(c.Request().Context(), ep, req))
+	}
+}
+
+func (h *handlers) report(c echo.Context) error {
+	req, bad := request(c)
+	if bad != nil {
+		return write(c, bad)
+	}
+	return write(c, h.backend.Report(c.Request().Context(), req))
+}
+
+func (h *handlers) check(c echo.Context) error {
+	commonHeaders(c.Response().Header(), "text/plain;charset=utf-8", true)
+	return c.String(http.StatusOK, "ok")
+}
+
+func (h *handlers) status(c echo.Context) error {
+	commonHeaders(c.Response().Header(), "application/json", true)
+	c.Response().WriteHeader(http.StatusOK)
+	_, err := io.WriteString(c.Response(), `{"status":"ok","version":{"backend":"`+mgmt.Version+`"}}`)
+	return err
+}
+
+func (h *handlers) available(c echo.Context) error {
+	commonHeaders(c.Response().Header(), contentTypeXML, true)
+	return c.NoContent(http.StatusOK)
+}
+
+// notFound is apisonator's not_found: an empty body (Sinatra adds
+// X-Cascade: pass).
+func (h *handlers) notFound(c echo.Context) error {
+	hd := c.Response().Header()
+	commonHeaders(hd, contentTypeXML, true)
+	hd.Set("X-Cascade", "pass")
+	return c.NoContent(http.StatusNotFound)
+}
+
+// httpError turns the router's 404 and 405 into apisonator's 404, and
+// anything unexpected into its plain 500.
+func (h *handlers) httpError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) && (he.Code == http.StatusNotFound || he.Code == http.StatusMethodNotAllowed) {
+		_ = h.notFound(c)
+		return
+	}
+	h.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+	c.Response().Header().Set("Content-Type", "text/plain")
+	c.Response().WriteHeader(http.StatusInternalServerError)
+	_, _ = io.Copy(c.Response(), bytes.NewBufferString("Internal Server Error\n"))
+}

@@ -1,0 +1,272 @@
+// Package store keeps the 3scale model (providers, services, metrics, plans,
+// limits, accounts, users, applications, keys, referrer filters, service
+// tokens), its usage counters and the per-service error log in SQLite
+// (modernc.org/sqlite, pure Go), and serves reads from memory.
+//
+// One goroutine owns the SQLite connection and commits every write, grouping
+// the writes that arrive together into one transaction (group commit). A
+// caller whose write must be durable waits until its transaction committed;
+// with WAL that survives kill -9 of the process.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"threescale-sandbox/clock"
+)
+
+// maxBatch bounds how many queued writes share one transaction.
+const maxBatch = 1024
+
+// ErrClosed is returned for writes submitted after Close.
+var ErrClosed = errors.New("store: closed")
+
+// Store is the sandbox's state. Its methods are safe for concurrent use.
+type Store struct {
+	db  *sql.DB
+	clk clock.Clock
+	log *slog.Logger
+
+	catalog atomic.Pointer[Catalog]
+
+	usageMu   sync.RWMutex
+	usage     map[CounterKey]int64
+	lastPrune time.Time
+
+	opsMu  sync.RWMutex // guards closed against sends on a closed ops channel
+	closed bool
+	ops    chan *op
+	done   chan struct{}
+
+	upsertUsage *sql.Stmt
+}
+
+// op is one unit of work run by the writer goroutine inside a transaction.
+type op struct {
+	fn   func(ctx context.Context, tx *sql.Tx) error
+	done chan error // nil when nobody waits for the outcome
+}
+
+// Open opens (or creates) the database at path; an empty path means a fresh
+// in-memory database. It loads the stored model and the counters of the
+// periods that can still change.
+func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (*Store, error) {
+	dsn := ":memory:"
+	if path != "" {
+		dsn = "file:" + path
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database %q: %w", path, err)
+	}
+	// One connection: an in-memory database lives in it, and one writer is
+	// what SQLite wants anyway. Reads are served from memory.
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+
+	s := &Store{
+		db:    db,
+		clk:   clk,
+		log:   log,
+		usage: make(map[CounterKey]int64),
+		ops:   make(chan *op, 4096),
+		done:  make(chan struct{}),
+	}
+	if err := s.init(ctx, path != ""); err != nil {
+		db.Close()
+		return nil, err
+	}
+	go s.run()
+	return s, nil
+}
+
+func (s *Store) init(ctx context.Context, onDisk bool) error {
+	pragmas := []string{"PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"}
+	if onDisk {
+		// WAL + NORMAL: a commit is in the log file before it returns, which
+		// survives the death of the process; only a power cut could lose it.
+		pragmas = append(pragmas, "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL")
+	}
+	for _, p := range pragmas {
+		if _, err := s.db.ExecContext(ctx, p); err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+	}
+	var version int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if version != 0 && version != schemaVersion {
+		return fmt.Errorf("database schema version %d, this binary needs %d (start with a new --db or --reset)", version, schemaVersion)
+	}
+	if _, err := s.db.ExecContext(ctx, schema); err != nil {
+		return fmt.Errorf("create schema: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
+		return fmt.Errorf("write schema version: %w", err)
+	}
+	stmt, err := s.db.PrepareContext(ctx, `INSERT INTO usage (application_id, metric_id, period, start, value)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value`)
+	if err != nil {
+		return fmt.Errorf("prepare usage upsert: %w", err)
+	}
+	s.upsertUsage = stmt
+
+	cat, err := loadCatalog(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	s.catalog.Store(cat)
+	return s.loadUsage(ctx)
+}
+
+// Catalog returns the current snapshot of the model.
+func (s *Store) Catalog() *Catalog { return s.catalog.Load() }
+
+// Seeded reports whether the database holds any provider.
+func (s *Store) Seeded() bool { return len(s.Catalog().Providers) > 0 }
+
+// Close waits for queued writes to commit and closes the database.
+func (s *Store) Close() error {
+	s.opsMu.Lock()
+	if s.closed {
+		s.opsMu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.ops)
+	s.opsMu.Unlock()
+	<-s.done
+	s.upsertUsage.Close()
+	return s.db.Close()
+}
+
+// submit queues o for the writer. It reports ErrClosed after Close.
+func (s *Store) submit(o *op) error {
+	s.opsMu.RLock()
+	defer s.opsMu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	s.ops <- o
+	return nil
+}
+
+// exec runs fn in a transaction of the writer and waits for the commit.
+func (s *Store) exec(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	o := &op{fn: fn, done: make(chan error, 1)}
+	if err := s.submit(o); err != nil {
+		return err
+	}
+	select {
+	case err := <-o.done:
+		return err
+	case <-ctx.Done():
+		// The write still happens; the caller just stops waiting.
+		return ctx.Err()
+	}
+}
+
+// run is the writer goroutine: it takes whatever is queued, up to maxBatch,
+// and commits it as one transaction.
+func (s *Store) run() {
+	defer close(s.done)
+	batch := make([]*op, 0, maxBatch)
+	for first := range s.ops {
+		batch = append(batch[:0], first)
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case o, ok := <-s.ops:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, o)
+			default:
+				break drain
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+// commit runs a batch in one transaction. If any op fails, the batch is
+// rolled back and each op is retried alone, so one bad op cannot take the
+// others down with it.
+func (s *Store) commit(batch []*op) {
+	ctx := context.Background()
+	if err := s.runTx(ctx, batch); err == nil || len(batch) == 1 {
+		for _, o := range batch {
+			finish(o, err)
+		}
+		return
+	}
+	for _, o := range batch {
+		finish(o, s.runTx(ctx, []*op{o}))
+	}
+}
+
+func finish(o *op, err error) {
+	if o.done != nil {
+		o.done <- err
+	}
+}
+
+func (s *Store) runTx(ctx context.Context, batch []*op) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	for _, o := range batch {
+		if err := o.fn(ctx, tx); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Reset deletes every row: the next Seed starts from nothing.
+func (s *Store) Reset(ctx context.Context) error {
+	err := s.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for _, t := range tables {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
+				return fmt.Errorf("reset %s: %w", t, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.usageMu.Lock()
+	s.usage = make(map[CounterKey]int64)
+	s.usageMu.Unlock()
+	return s.reloadCatalog(ctx)
+}
+
+// reloadCatalog rebuilds the snapshot from the database after a change.
+func (s *Store) reloadCatalog(ctx context.Context) error {
+	return s.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		cat, err := loadCatalog(ctx, tx)
+		if err != nil {
+			return err
+		}
+		s.catalog.Store(cat)
+		return nil
+	})
+}

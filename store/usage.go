@@ -1,0 +1,156 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"threescale-sandbox/period"
+)
+
+// CounterKey names one usage counter: an application's usage of a metric in
+// one instance of a period (identified by its start, in Unix seconds).
+type CounterKey struct {
+	App    int64
+	Metric int64
+	Period period.Period
+	Start  int64
+}
+
+// Key returns the counter of app's metric in the period instance containing t.
+func Key(app *Application, m *Metric, p period.Period, t time.Time) CounterKey {
+	return CounterKey{App: app.ID, Metric: m.ID, Period: p, Start: p.Start(t).Unix()}
+}
+
+// Counters reads usage counters.
+type Counters interface {
+	Get(k CounterKey) int64
+}
+
+// CounterWriter reads and writes usage counters inside UpdateUsage.
+type CounterWriter struct {
+	s     *Store
+	dirty map[CounterKey]int64
+}
+
+// Get returns the current value of a counter (0 if never written).
+func (w *CounterWriter) Get(k CounterKey) int64 { return w.s.usage[k] }
+
+// Set gives a counter a new value, persisted when UpdateUsage returns.
+func (w *CounterWriter) Set(k CounterKey, v int64) {
+	w.s.usage[k] = v
+	w.dirty[k] = v
+}
+
+type readCounters map[CounterKey]int64
+
+func (r readCounters) Get(k CounterKey) int64 { return r[k] }
+
+// ReadUsage calls fn with a consistent view of the counters. fn must not
+// keep the Counters after it returns.
+func (s *Store) ReadUsage(fn func(Counters)) {
+	s.usageMu.RLock()
+	defer s.usageMu.RUnlock()
+	fn(readCounters(s.usage))
+}
+
+// UpdateUsage calls fn with exclusive access to the counters, then commits
+// every counter fn set and returns once that commit is durable. If fn returns
+// an error its writes are still applied: fn must decide before it writes.
+//
+// The writes of concurrent callers are queued in the order they were made
+// and share transactions, so the stored values end up as in memory.
+func (s *Store) UpdateUsage(ctx context.Context, fn func(*CounterWriter) error) error {
+	w := &CounterWriter{s: s, dirty: make(map[CounterKey]int64)}
+	s.usageMu.Lock()
+	err := fn(w)
+	s.maybePrune()
+	var o *op
+	if len(w.dirty) > 0 {
+		rows := w.dirty
+		o = &op{done: make(chan error, 1), fn: func(ctx context.Context, tx *sql.Tx) error {
+			stmt := tx.StmtContext(ctx, s.upsertUsage)
+			for k, v := range rows {
+				if _, err := stmt.ExecContext(ctx, k.App, k.Metric, uint8(k.Period), k.Start, v); err != nil {
+					return fmt.Errorf("store usage: %w", err)
+				}
+			}
+			return nil
+		}}
+		// Queue while still holding the lock so that the order of commits
+		// is the order of the updates.
+		if serr := s.submit(o); serr != nil {
+			s.usageMu.Unlock()
+			return serr
+		}
+	}
+	s.usageMu.Unlock()
+	if err != nil {
+		return err
+	}
+	if o == nil {
+		return nil
+	}
+	select {
+	case cerr := <-o.done:
+		return cerr
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// oldestLive returns, per period, the start of the oldest period instance a
+// report can still change: reports may be stamped up to 24 hours back.
+func oldestLive(now time.Time) [len(period.All)]int64 {
+	var out [len(period.All)]int64
+	back := now.Add(-24 * time.Hour)
+	for _, p := range period.All {
+		out[p] = p.Start(back).Unix()
+	}
+	return out
+}
+
+// maybePrune forgets, at most once a minute, the counters of period
+// instances that nothing can read or change any more. They stay in SQLite.
+// Called with usageMu held.
+func (s *Store) maybePrune() {
+	now := s.clk.Now()
+	if now.Sub(s.lastPrune) < time.Minute && !now.Before(s.lastPrune) {
+		return
+	}
+	s.lastPrune = now
+	live := oldestLive(now)
+	for k := range s.usage {
+		if k.Start < live[k.Period] {
+			delete(s.usage, k)
+		}
+	}
+}
+
+// loadUsage reads the counters of the live period instances.
+func (s *Store) loadUsage(ctx context.Context) error {
+	live := oldestLive(s.clk.Now())
+	for _, p := range period.All {
+		rows, err := s.db.QueryContext(ctx, `SELECT application_id, metric_id, start, value FROM usage
+			WHERE period = ? AND start >= ?`, uint8(p), live[p])
+		if err != nil {
+			return fmt.Errorf("load %s usage: %w", p, err)
+		}
+		for rows.Next() {
+			k := CounterKey{Period: p}
+			var v int64
+			if err := rows.Scan(&k.App, &k.Metric, &k.Start, &v); err != nil {
+				rows.Close()
+				return fmt.Errorf("load %s usage: %w", p, err)
+			}
+			s.usage[k] = v
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("load %s usage: %w", p, err)
+		}
+	}
+	return nil
+}

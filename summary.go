@@ -1,0 +1,93 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+
+	"threescale-sandbox/store"
+)
+
+type summary struct {
+	url, tls, db, seeded, frozen string
+}
+
+// printSummary tells a person what is running and gives them requests to
+// paste: one per auth mode, with real credentials.
+func printSummary(w io.Writer, cat *store.Catalog, s summary) {
+	fmt.Fprintf(w, "threescale-sandbox %s: 3scale Service Management API (apisonator %s)\n", version, backendVersion)
+	fmt.Fprintf(w, "  HTTP:     %s\n", s.url)
+	if s.tls != "" {
+		fmt.Fprintf(w, "  HTTPS:    %s\n", s.tls)
+	}
+	db := "in memory"
+	if s.db != "" {
+		db = s.db
+	}
+	fmt.Fprintf(w, "  Database: %s (%s)\n", db, s.seeded)
+	if s.frozen != "" {
+		fmt.Fprintf(w, "  Clock:    frozen at %s\n", s.frozen)
+	}
+	fmt.Fprintf(w, "  Errors:   %s/internal/services/SERVICE_ID/errors/\n", s.url)
+	for _, p := range cat.Providers {
+		fmt.Fprintf(w, "\nProvider %q  provider_key=%s\n", p.Name, p.ProviderKey)
+		for _, svc := range p.Services {
+			mode := map[string]string{"1": "user_key", "2": "app_id + app_key", "oauth": "OAuth / OIDC"}[svc.BackendVersion]
+			def := ""
+			if svc.Default {
+				def = ", default"
+			}
+			tokens := ""
+			if len(svc.Tokens) > 0 {
+				tokens = "  service_token=" + strings.Join(svc.Tokens, ",")
+			}
+			fmt.Fprintf(w, "  service %s %q (%s%s)%s\n", svc.ID, svc.Name, mode, def, tokens)
+		}
+	}
+	if ex := examples(cat, s.url); len(ex) > 0 {
+		fmt.Fprintf(w, "\nTry:\n")
+		for _, e := range ex {
+			fmt.Fprintf(w, "  curl -i '%s'\n", e)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+// examples picks one live application per auth mode and builds an authrep
+// URL for it.
+func examples(cat *store.Catalog, base string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range cat.Providers {
+		for _, svc := range p.Services {
+			if seen[svc.BackendVersion] {
+				continue
+			}
+			for _, app := range svc.Applications {
+				if !app.Live() {
+					continue
+				}
+				q := url.Values{}
+				q.Set("provider_key", p.ProviderKey)
+				q.Set("service_id", svc.ID)
+				if svc.BackendVersion == "1" {
+					q.Set("user_key", app.UserKey)
+				} else {
+					q.Set("app_id", app.AppID)
+					if len(app.Keys) > 0 {
+						q.Set("app_key", app.Keys[0])
+					}
+				}
+				if svc.ReferrerFiltersRequired && len(app.ReferrerFilters) > 0 {
+					q.Set("referrer", strings.ReplaceAll(app.ReferrerFilters[0], "*", "www"))
+				}
+				q.Set("usage[hits]", "1")
+				out = append(out, base+"/transactions/authrep.xml?"+q.Encode())
+				seen[svc.BackendVersion] = true
+				break
+			}
+		}
+	}
+	return out
+}
