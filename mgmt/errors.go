@@ -14,7 +14,9 @@ func (e *Error) Error() string { return e.Code + ": " + e.Message }
 // defaultBadRequest is apisonator's BadRequest text for malformed parameters.
 const defaultBadRequest = "request contains syntax errors, should not be repeated without modification"
 
-func newErr(status int, code, msg string) *Error { return &Error{Code: code, Message: msg, Status: status} }
+func newErr(status int, code, msg string) *Error {
+	return &Error{Code: code, Message: msg, Status: status}
+}
 
 func errBadRequest(msg string) *Error { return newErr(400, "bad_request", msg) }
 
@@ -124,9 +126,13 @@ func reasonAppNotActive() *Error {
 	return newErr(409, "application_not_active", "application is not active")
 }
 
-func reasonServiceNotActive() *Error { return newErr(409, "service_not_active", "service is not active") }
+func reasonServiceNotActive() *Error {
+	return newErr(409, "service_not_active", "service is not active")
+}
 
-func reasonLimitsExceeded() *Error { return newErr(409, "limits_exceeded", "usage limits are exceeded") }
+func reasonLimitsExceeded() *Error {
+	return newErr(409, "limits_exceeded", "usage limits are exceeded")
+}
 
 func reasonOAuthNotEnabled() *Error { return newErr(409, "oauth_not_enabled", "oauth is not enabled") }
 

@@ -193,4 +193,3 @@ func TestCapturesSequence(t *testing.T) {
 	expect(t, "spaces", s.get(pk1+"&app_id=app1&app_key=secret1&usage%5B%20hits%20%5D=%201%20"),
 		200, plan1("", plan1Reports(27, 5, 0, 0, 5)))
 }
-
