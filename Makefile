@@ -33,6 +33,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./timestamp
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./fixtures
 	$(GO) test -run '^$$' -fuzz FuzzErrorDocument -fuzztime 30s ./mgmt
+	$(GO) test -run '^$$' -fuzz FuzzRequest -fuzztime 30s ./mgmt
 
 clean:
 	rm -rf bin
