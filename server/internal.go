@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -22,7 +24,10 @@ func (h *handlers) knownService(c echo.Context) bool {
 	if h.store.Catalog().Service(c.Param("sid")) != nil {
 		return true
 	}
-	_ = c.JSON(http.StatusNotFound, map[string]string{"status": "not_found", "error": "service not found"})
+	_ = writeJSON(c, http.StatusNotFound, struct {
+		Status string `json:"status"`
+		Error  string `json:"error"`
+	}{"not_found", "service not found"})
 	return false
 }
 
@@ -34,7 +39,7 @@ func (h *handlers) listErrors(c echo.Context) error {
 	if v := c.QueryParam("per_page"); v != "" {
 		n, _ := strconv.Atoi(v)
 		if n <= 0 {
-			return c.JSON(http.StatusBadRequest, map[string]string{"error": "per_page needs to be > 0"})
+			return writeJSON(c, http.StatusBadRequest, map[string]string{"error": "per_page needs to be > 0"})
 		}
 		perPage = n
 	}
@@ -57,7 +62,7 @@ func (h *handlers) listErrors(c echo.Context) error {
 			Code: r.Code, Message: r.Message, Timestamp: r.Time.Format("2006-01-02 15:04:05 UTC"), ContextInfo: r.Context,
 		})
 	}
-	return c.JSON(http.StatusOK, out)
+	return writeJSON(c, http.StatusOK, out)
 }
 
 func (h *handlers) deleteErrors(c echo.Context) error {
@@ -67,5 +72,17 @@ func (h *handlers) deleteErrors(c echo.Context) error {
 	if err := h.store.DeleteErrors(c.Request().Context(), c.Param("sid")); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]string{"status": "deleted"})
+	return writeJSON(c, http.StatusOK, map[string]string{"status": "deleted"})
+}
+
+// writeJSON writes v as Ruby's to_json does: compact, no trailing newline,
+// and <, > and & left as they are.
+func writeJSON(c echo.Context, status int, v any) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encode JSON: %w", err)
+	}
+	return c.Blob(status, "application/json", bytes.TrimSuffix(b.Bytes(), []byte("\n")))
 }
