@@ -40,6 +40,7 @@ const usageText = `threescale-sandbox: a local stand-in for 3scale's Service Man
 Usage:
   threescale-sandbox serve [flags]            run the sandbox (no flags: the embedded default world)
   threescale-sandbox fixtures check FILE...   validate fixture files or folders
+  threescale-sandbox fixtures default         print the embedded default fixture
   threescale-sandbox version                  print the version
   threescale-sandbox help                     this text
 

@@ -91,7 +91,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.StringVar(&cfg.frozenTime, "frozen-time", "", "stop the clock at this RFC 3339 time (deterministic periods for tests)")
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: threescale-sandbox serve [flags]\n\nEvery flag can also be set with %sNAME (for example %s).\n\nFlags:\n",
+		fmt.Fprintf(fs.Output(), "Usage: threescale-sandbox serve [flags]\n\nEvery flag can also be set with %sNAME (for example %s).\n\nFlags:\n",
 			envPrefix, envName("addr"))
 		fs.PrintDefaults()
 	}
@@ -100,6 +100,9 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cfg := serveFlags(stderr)
+	if wantsHelp(args) {
+		fs.SetOutput(stdout)
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -92,14 +93,19 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 }
 
 func (s *Store) init(ctx context.Context, onDisk bool) error {
-	pragmas := []string{"PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"}
+	pragmas := []string{"PRAGMA foreign_keys = ON"}
 	if onDisk {
+		// Exclusive: the counters live in this process's memory too, so a
+		// second sandbox on the same file would diverge; it is refused.
 		// WAL + NORMAL: a commit is in the log file before it returns, which
 		// survives the death of the process; only a power cut could lose it.
-		pragmas = append(pragmas, "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL")
+		pragmas = append(pragmas, "PRAGMA locking_mode = EXCLUSIVE", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL")
 	}
 	for _, p := range pragmas {
 		if _, err := s.db.ExecContext(ctx, p); err != nil {
+			if strings.Contains(err.Error(), "locked") || strings.Contains(err.Error(), "SQLITE_BUSY") {
+				return fmt.Errorf("the database is in use by another process (another sandbox on the same --db?): %w", err)
+			}
 			return fmt.Errorf("%s: %w", p, err)
 		}
 	}
