@@ -93,7 +93,19 @@ func validXMLChar(r rune) bool {
 }
 
 func appendTime(b []byte, t time.Time) []byte {
-	return t.UTC().AppendFormat(b, timeFormat)
+	t = t.UTC()
+	y, mo, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(b, timeFormat)
+	}
+	h, mi, sec := t.Clock()
+	// By hand: this runs for every usage report of every answer, and
+	// AppendFormat's generality costs more than the rest of the document.
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-')
+	b = append(b, byte('0'+int(mo)/10), byte('0'+int(mo)%10), '-', byte('0'+d/10), byte('0'+d%10), ' ')
+	b = append(b, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':')
+	b = append(b, byte('0'+sec/10), byte('0'+sec%10))
+	return append(b, " +0000"...)
 }
 
 func appendInt(b []byte, n int64) []byte { return strconv.AppendInt(b, n, 10) }

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -57,4 +58,18 @@ func FuzzErrorDocument(f *testing.F) {
 			t.Fatalf("invalid UTF-8 in %q", doc)
 		}
 	})
+}
+
+func TestAppendTime(t *testing.T) {
+	for _, tm := range []time.Time{
+		time.Date(2026, 11, 22, 7, 26, 30, 0, time.UTC),
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.FixedZone("x", 3600)),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		want := tm.UTC().Format("2006-01-02 15:04:05 -0700")
+		if got := string(appendTime(nil, tm)); got != want {
+			t.Errorf("appendTime(%v) = %q, want %q", tm, got, want)
+		}
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -53,8 +54,12 @@ type Store struct {
 
 // op is one unit of work run by the writer goroutine inside a transaction.
 type op struct {
-	fn   func(ctx context.Context, tx *sql.Tx) error
-	done chan error // nil when nobody waits for the outcome
+	fn func(ctx context.Context, tx *sql.Tx) error
+	// usage, when set instead of fn, holds absolute counter values to
+	// upsert. The usage of all ops in a batch is merged first, so a hot
+	// counter is written once per commit however many requests moved it.
+	usage map[CounterKey]int64
+	done  chan error // nil when nobody waits for the outcome
 }
 
 // Open opens (or creates) the database at path; an empty path means a fresh
@@ -234,10 +239,28 @@ func (s *Store) runTx(ctx context.Context, batch []*op) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	var usage map[CounterKey]int64
 	for _, o := range batch {
+		if o.usage != nil {
+			if usage == nil {
+				usage = make(map[CounterKey]int64, len(o.usage))
+			}
+			// Later ops hold later values: they win.
+			maps.Copy(usage, o.usage)
+			continue
+		}
 		if err := o.fn(ctx, tx); err != nil {
 			tx.Rollback()
 			return err
+		}
+	}
+	if len(usage) > 0 {
+		stmt := tx.StmtContext(ctx, s.upsertUsage)
+		for k, v := range usage {
+			if _, err := stmt.ExecContext(ctx, k.App, k.Metric, uint8(k.Period), k.Start, v); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("store usage: %w", err)
+			}
 		}
 	}
 	if err := tx.Commit(); err != nil {

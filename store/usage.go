@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -68,16 +67,7 @@ func (s *Store) UpdateUsage(ctx context.Context, fn func(*CounterWriter) error) 
 	s.maybePrune()
 	var o *op
 	if len(w.dirty) > 0 {
-		rows := w.dirty
-		o = &op{done: make(chan error, 1), fn: func(ctx context.Context, tx *sql.Tx) error {
-			stmt := tx.StmtContext(ctx, s.upsertUsage)
-			for k, v := range rows {
-				if _, err := stmt.ExecContext(ctx, k.App, k.Metric, uint8(k.Period), k.Start, v); err != nil {
-					return fmt.Errorf("store usage: %w", err)
-				}
-			}
-			return nil
-		}}
+		o = &op{done: make(chan error, 1), usage: w.dirty}
 		// Queue while still holding the lock so that the order of commits
 		// is the order of the updates.
 		if serr := s.submit(o); serr != nil {

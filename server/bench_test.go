@@ -1,0 +1,101 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"threescale-sandbox/clock"
+	"threescale-sandbox/fixtures"
+	"threescale-sandbox/store"
+)
+
+// benchWorld has limits high enough never to deny.
+const benchWorld = `version: 1
+providers:
+  - name: Bench
+    provider_key: bench-key
+    services:
+      - id: "1"
+        name: Bench API
+        metrics: [{name: search, parent: hits}]
+        application_plans:
+          - {name: Big, limits: {hits: {day: 1000000000000, minute: 1000000000000}, search: {month: 1000000000000}}}
+    accounts:
+      - org_name: Bench
+        applications:
+          - {name: App, app_id: bench-app, app_keys: [bench-key-1]}
+`
+
+// benchHandler is the real handler on a SQLite file in WAL mode, so that
+// authrep and report pay for their durable commits.
+func benchHandler(b *testing.B) http.Handler {
+	b.Helper()
+	ctx := context.Background()
+	clk := clock.NewFake(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), clk, log)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	w, err := fixtures.Parse("bench.yaml", []byte(benchWorld), strings.NewReader(strings.Repeat("x", 1024)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := st.Seed(ctx, w); err != nil {
+		b.Fatal(err)
+	}
+	return NewServer(Options{Store: st, Clock: clk, Logger: log})
+}
+
+func benchGet(b *testing.B, h http.Handler, path string) {
+	b.ReportAllocs()
+	b.SetParallelism(16) // as many clients as the load command uses
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+			if rec.Code != 200 {
+				b.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+		}
+	})
+}
+
+const benchQuery = "?provider_key=bench-key&service_id=1&app_id=bench-app&app_key=bench-key-1&usage%5Bsearch%5D=1"
+
+func BenchmarkAuthorize(b *testing.B) {
+	benchGet(b, benchHandler(b), "/transactions/authorize.xml"+benchQuery)
+}
+
+// Concurrent authreps share group commits.
+func BenchmarkAuthrep(b *testing.B) {
+	benchGet(b, benchHandler(b), "/transactions/authrep.xml"+benchQuery)
+}
+
+func BenchmarkReport1000(b *testing.B) {
+	h := benchHandler(b)
+	var body strings.Builder
+	body.WriteString("provider_key=bench-key&service_id=1")
+	for i := range 1000 {
+		fmt.Fprintf(&body, "&transactions[%d][app_id]=bench-app&transactions[%d][usage][search]=1", i, i)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest("POST", "/transactions.xml", strings.NewReader(body.String()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 202 {
+			b.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+	}
+}
