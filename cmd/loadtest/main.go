@@ -39,6 +39,7 @@ func run(args []string, out io.Writer) error {
 	bin := fs.String("bin", "bin/threescale-sandbox", "sandbox binary to measure")
 	dur := fs.Duration("duration", 5*time.Second, "length of each closed-loop run")
 	conc := fs.Int("c", 32, "concurrent connections")
+	fs.StringVar(&serverCPUs, "server-cpus", "", "pin the servers to these CPUs with taskset (e.g. 1); run the load test itself elsewhere")
 	bare := fs.Bool("bare", false, "internal: serve a bare net/http handler on -addr")
 	addr := fs.String("addr", "127.0.0.1:0", "internal: address for -bare")
 	if err := fs.Parse(args); err != nil {
@@ -88,7 +89,11 @@ func run(args []string, out io.Writer) error {
 	authorize := base + benchProbe
 	authrep := base + "/transactions/authrep.xml?provider_key=bench-key&service_id=1&app_id=bench-app&app_key=bench-key-1&usage%5Bsearch%5D=1"
 
-	fmt.Fprintf(out, "threescale-sandbox load test: %d connections, %s per run, GOMAXPROCS of the machine\n", *conc, *dur)
+	pinning := "servers and load generator share every CPU"
+	if serverCPUs != "" {
+		pinning = "servers pinned to CPUs " + serverCPUs + ", load generator elsewhere"
+	}
+	fmt.Fprintf(out, "threescale-sandbox load test: %d connections, %s per run; %s\n", *conc, *dur, pinning)
 	fmt.Fprintf(out, "first authorize answered %.1f ms after exec; idle RSS %d KiB (%.1f MiB)\n\n",
 		float64(startup.Microseconds())/1000, rss, float64(rss)/1024)
 	fmt.Fprintf(out, "%-34s %10s %9s %9s\n", "closed loop", "req/s", "p50", "p99")
@@ -152,8 +157,20 @@ func (p *proc) stop() {
 }
 
 // startProcess runs a command that prints its base URL after prefix.
+// serverCPUs, when set, pins the measured servers to these CPUs with
+// taskset, so that the load generator (pinned elsewhere by the Makefile)
+// does not steal their time and the latencies are the servers' own.
+var serverCPUs string
+
+func command(path string, args ...string) *exec.Cmd {
+	if serverCPUs != "" {
+		return exec.Command("taskset", append([]string{"-c", serverCPUs, path}, args...)...)
+	}
+	return exec.Command(path, args...)
+}
+
 func startProcess(path string, args []string, prefix string) (*proc, error) {
-	cmd := exec.Command(path, args...)
+	cmd := command(path, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -185,7 +202,7 @@ func startSandbox(bin, probe string, extra ...string) (*proc, time.Duration, err
 	addr := ln.Addr().String()
 	ln.Close()
 	begin := time.Now()
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--log-level", "error"}, extra...)...)
+	cmd := command(bin, append([]string{"serve", "--addr", addr, "--log-level", "error"}, extra...)...)
 	cmd.Stdout = io.Discard
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
