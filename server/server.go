@@ -72,14 +72,22 @@ const contentTypeXML = "application/vnd.3scale-v2.0+xml"
 // commonHeaders are what apisonator's before filter sets on every response.
 func commonHeaders(h http.Header, contentType string, csp bool) {
 	if contentType != "" {
+		// Canonical, unlike the rest: net/http looks for this spelling and
+		// would add a sniffed second Content-Type otherwise.
 		h.Set("Content-Type", contentType)
 	}
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Access-Control-Expose-Headers", "ETag, Link, 3scale-rejection-reason")
+	set(h, "access-control-allow-origin", "*")
+	set(h, "access-control-expose-headers", "ETag, Link, 3scale-rejection-reason")
 	if csp {
-		h.Set("Content-Security-Policy", "default-src 'self'")
+		set(h, "content-security-policy", "default-src 'self'")
 	}
 }
+
+// set writes a header name as given: Rack 3 sends lower-case names, and so
+// do we (net/http would otherwise canonicalize 3scale-rejection-reason to
+// 3scale-Rejection-Reason). Names are case-insensitive, but byte-for-byte
+// comparisons of captured traffic are not.
+func set(h http.Header, name, value string) { h[name] = []string{value} }
 
 func (h *handlers) preflight(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -88,9 +96,9 @@ func (h *handlers) preflight(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		hd := c.Response().Header()
 		commonHeaders(hd, "", true)
-		hd.Set("Access-Control-Max-Age", "86400")
-		hd.Set("Access-Control-Allow-Methods", "GET, POST, PATCH, PUT, DELETE")
-		hd.Set("Access-Control-Allow-Headers", "Authorization, Accept-Encoding, Content-Type, Cache-Control, Accept, "+
+		set(hd, "access-control-max-age", "86400")
+		set(hd, "access-control-allow-methods", "GET, POST, PATCH, PUT, DELETE")
+		set(hd, "access-control-allow-headers", "Authorization, Accept-Encoding, Content-Type, Cache-Control, Accept, "+
 			"If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since, X-Requested-With, X-HTTP-Method-Override, "+
 			"3scale-options")
 		return c.NoContent(http.StatusNoContent)
@@ -134,7 +142,7 @@ func write(c echo.Context, resp *mgmt.Response) error {
 	w := c.Response()
 	commonHeaders(w.Header(), contentTypeXML, !resp.ErrorDocument)
 	for _, kv := range resp.Header {
-		w.Header().Set(kv[0], kv[1])
+		set(w.Header(), strings.ToLower(kv[0]), kv[1])
 	}
 	w.WriteHeader(resp.Status)
 	if len(resp.Body) > 0 {
@@ -164,7 +172,9 @@ func (h *handlers) report(c echo.Context) error {
 
 func (h *handlers) check(c echo.Context) error {
 	commonHeaders(c.Response().Header(), "text/plain;charset=utf-8", true)
-	return c.String(http.StatusOK, "ok")
+	c.Response().WriteHeader(http.StatusOK)
+	_, err := io.WriteString(c.Response(), "ok")
+	return err
 }
 
 func (h *handlers) status(c echo.Context) error {
@@ -184,7 +194,7 @@ func (h *handlers) available(c echo.Context) error {
 func (h *handlers) notFound(c echo.Context) error {
 	hd := c.Response().Header()
 	commonHeaders(hd, contentTypeXML, true)
-	hd.Set("X-Cascade", "pass")
+	set(hd, "x-cascade", "pass")
 	return c.NoContent(http.StatusNotFound)
 }
 

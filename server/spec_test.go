@@ -2,6 +2,8 @@ package server
 
 import (
 	"fmt"
+	"io"
+	"net"
 	"strings"
 	"testing"
 )
@@ -411,4 +413,35 @@ func TestSpecEndpoints(t *testing.T) {
 		"Access-Control-Expose-Headers: ETag, Link, 3scale-rejection-reason", "Content-Security-Policy: default-src 'self'")
 	// The real backend answers 500 here; the sandbox says what is wrong.
 	expect(t, "bad options header", s.get(auth, "3scale-options: a=%"), 400, errDoc("bad_request", "invalid 3scale-options header: invalid %-encoding (%)"))
+}
+
+// On the wire, header names are lower-case as Rack 3 sends them, and there
+// is exactly one Content-Type.
+func TestSpecWireHeaders(t *testing.T) {
+	s := specSandbox(t)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: x\r\n3scale-options: rejection_reason_header=1&limit_headers=1\r\nConnection: close\r\n\r\n",
+		"/transactions/authorize.xml?provider_key=spk&app_id=tree&app_key=k1&usage[other]=1")
+	raw, err := io.ReadAll(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
+	for _, want := range []string{
+		"HTTP/1.1 409 Conflict", "\r\nContent-Type: application/vnd.3scale-v2.0+xml\r\n",
+		"\r\naccess-control-allow-origin: *\r\n", "\r\naccess-control-expose-headers: ETag, Link, 3scale-rejection-reason\r\n",
+		"\r\ncontent-security-policy: default-src 'self'\r\n", "\r\n3scale-rejection-reason: limits_exceeded\r\n",
+		"\r\n3scale-limit-remaining: 0\r\n", "\r\n3scale-limit-reset: 60\r\n", "\r\n3scale-limit-max-value: 0\r\n",
+	} {
+		if !strings.Contains(head, want) {
+			t.Errorf("want %q in\n%s", want, head)
+		}
+	}
+	if n := strings.Count(strings.ToLower(head), "content-type:"); n != 1 {
+		t.Errorf("%d Content-Type headers in\n%s", n, head)
+	}
 }
