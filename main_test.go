@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net/http"
@@ -193,5 +195,53 @@ func TestDurableAcrossKill(t *testing.T) {
 	_, url = start("--reset")
 	if body := httpGet(t, url+"/transactions/authorize.xml"+q); !strings.Contains(body, hour("0")) {
 		t.Errorf("after --reset, want hits 0: %s", body)
+	}
+}
+
+// --tls-addr with a self-signed certificate that clients can trust through
+// the printed PEM file, as the Node.js client needs.
+func TestServeTLS(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--tls-addr", "127.0.0.1:0", "--log-level", "error"}, pw, io.Discard)
+		pw.Close()
+	}()
+	sc := bufio.NewScanner(pr)
+	var httpsURL, pem string
+	re := regexp.MustCompile(`HTTPS:\s+(https://\S+), self-signed certificate (\S+)`)
+	for sc.Scan() {
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			httpsURL, pem = m[1], m[2]
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if httpsURL == "" {
+		t.Fatal("no HTTPS line in the summary")
+	}
+	certPEM, err := os.ReadFile(pem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(certPEM) {
+		t.Fatal("the printed file holds no certificate")
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	resp, err := client.Get(httpsURL + "/check.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "ok" {
+		t.Errorf("GET /check.txt over TLS: %d %q", resp.StatusCode, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
 	}
 }
