@@ -117,16 +117,20 @@ func TestServe(t *testing.T) {
 var urlLine = regexp.MustCompile(`HTTP:\s+(http://\S+)`)
 
 // readURL reads the startup summary up to the HTTP URL.
-func readURL(t *testing.T, r io.Reader) string {
+func readURL(t *testing.T, r io.Reader) string { return readLine(t, r, urlLine)[1] }
+
+// readLine reads the startup summary up to the first line re matches and
+// returns the submatches.
+func readLine(t *testing.T, r io.Reader, re *regexp.Regexp) []string {
 	t.Helper()
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
-		if m := urlLine.FindStringSubmatch(sc.Text()); m != nil {
-			return m[1]
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			return m
 		}
 	}
-	t.Fatalf("no URL in the summary: %v", sc.Err())
-	return ""
+	t.Fatalf("no line matching %s in the summary: %v", re, sc.Err())
+	return nil
 }
 
 func httpGet(t *testing.T, url string) string {
@@ -209,19 +213,9 @@ func TestServeTLS(t *testing.T) {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--tls-addr", "127.0.0.1:0", "--log-level", "error"}, pw, io.Discard)
 		pw.Close()
 	}()
-	sc := bufio.NewScanner(pr)
-	var httpsURL, pem string
-	re := regexp.MustCompile(`HTTPS:\s+(https://\S+), self-signed certificate (\S+)`)
-	for sc.Scan() {
-		if m := re.FindStringSubmatch(sc.Text()); m != nil {
-			httpsURL, pem = m[1], m[2]
-			break
-		}
-	}
+	m := readLine(t, pr, regexp.MustCompile(`HTTPS:\s+(https://\S+), self-signed certificate (\S+)`))
+	httpsURL, pem := m[1], m[2]
 	go io.Copy(io.Discard, pr)
-	if httpsURL == "" {
-		t.Fatal("no HTTPS line in the summary")
-	}
 	certPEM, err := os.ReadFile(pem)
 	if err != nil {
 		t.Fatal(err)

@@ -1,10 +1,7 @@
 package server
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -14,7 +11,6 @@ import (
 
 	"threescale-sandbox/clock"
 	"threescale-sandbox/fixtures"
-	"threescale-sandbox/store"
 )
 
 // benchWorld has limits high enough never to deny.
@@ -38,22 +34,12 @@ providers:
 // authrep and report pay for their durable commits.
 func benchHandler(b *testing.B) http.Handler {
 	b.Helper()
-	ctx := context.Background()
-	clk := clock.NewFake(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), clk, log)
+	w, err := fixtures.Parse("bench.yaml", []byte(benchWorld), zeroReader{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { st.Close() })
-	w, err := fixtures.Parse("bench.yaml", []byte(benchWorld), strings.NewReader(strings.Repeat("x", 1024)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := st.Seed(ctx, w); err != nil {
-		b.Fatal(err)
-	}
-	return NewServer(Options{Store: st, Clock: clk, Logger: log})
+	_, h := seeded(b, filepath.Join(b.TempDir(), "bench.db"), w, clock.NewFake(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)))
+	return h
 }
 
 func benchGet(b *testing.B, h http.Handler, path string) {

@@ -37,26 +37,32 @@ func (zeroReader) Read(p []byte) (int, error) {
 
 func start(t *testing.T, fixture string, now time.Time) *sandbox {
 	t.Helper()
-	ctx := context.Background()
-	clk := clock.NewFake(now)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(ctx, "", clk, log)
-	if err != nil {
-		t.Fatal(err)
-	}
 	world, err := fixtures.Load([]string{fixture}, zeroReader{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Seed(ctx, world); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(NewServer(Options{Store: st, Clock: clk, Logger: log}))
-	t.Cleanup(func() {
-		srv.Close()
-		st.Close()
-	})
+	clk := clock.NewFake(now)
+	st, h := seeded(t, "", world, clk)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
 	return &sandbox{t: t, url: srv.URL, clock: clk, store: st}
+}
+
+// seeded opens a store at dbPath ("" = in memory), seeds world into it and
+// returns it with the real handler on it; both are closed with the test.
+func seeded(tb testing.TB, dbPath string, world *fixtures.World, clk clock.Clock) (*store.Store, http.Handler) {
+	tb.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st, err := store.Open(ctx, dbPath, clk, log)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	if err := st.Seed(ctx, world); err != nil {
+		tb.Fatal(err)
+	}
+	return st, NewServer(Options{Store: st, Clock: clk, Logger: log})
 }
 
 type reply struct {
@@ -144,4 +150,14 @@ const xmlDecl = `<?xml version="1.0" encoding="UTF-8"?>`
 
 func errDoc(code, msg string) string {
 	return xmlDecl + `<error code="` + code + `">` + msg + `</error>`
+}
+
+// expectIn checks that body holds every one of wants.
+func expectIn(t *testing.T, name, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("%s: want %s in\n%s", name, w, body)
+		}
+	}
 }

@@ -141,8 +141,8 @@ func request(c echo.Context) (*mgmt.Request, *mgmt.Response) {
 func write(c echo.Context, resp *mgmt.Response) error {
 	w := c.Response()
 	commonHeaders(w.Header(), contentTypeXML, !resp.ErrorDocument)
-	for _, kv := range resp.Header {
-		set(w.Header(), strings.ToLower(kv[0]), kv[1])
+	for _, kv := range resp.Header { // mgmt names them in lower case
+		set(w.Header(), kv[0], kv[1])
 	}
 	w.WriteHeader(resp.Status)
 	if len(resp.Body) > 0 {

@@ -245,13 +245,20 @@ func (s *Store) runTx(ctx context.Context, batch []*op) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	var usage map[CounterKey]int64
+	merged := false
 	for _, o := range batch {
 		if o.usage != nil {
-			if usage == nil {
-				usage = make(map[CounterKey]int64, len(o.usage))
+			switch {
+			case usage == nil:
+				usage = o.usage
+			case !merged:
+				usage = maps.Clone(usage)
+				merged = true
+				fallthrough
+			default:
+				// Later ops hold later values: they win.
+				maps.Copy(usage, o.usage)
 			}
-			// Later ops hold later values: they win.
-			maps.Copy(usage, o.usage)
 			continue
 		}
 		if err := o.fn(ctx, tx); err != nil {
