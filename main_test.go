@@ -80,7 +80,7 @@ func TestFixturesCheck(t *testing.T) {
 	}
 	_, stderr, err := runCmd(t, "fixtures", "check", bad)
 	want := bad + `:51: providers[0].services[1].backend_version: "3" is not one of 1, 2, oauth
-` + bad + `:109: providers[0].accounts[0].applications[3].plan: unknown plan "platinum" of service "2555417735001"
+` + bad + `:110: providers[0].accounts[0].applications[3].plan: unknown plan "platinum" of service "2555417735001"
 2 problem(s)
 `
 	if !errors.Is(err, errSilent) || stderr != want {

@@ -76,11 +76,11 @@ func examples(cat *store.Catalog, base string) []string {
 				} else {
 					q.Set("app_id", app.AppID)
 					if len(app.Keys) > 0 {
-						q.Set("app_key", app.Keys[0])
+						q.Set("app_key", app.Keys[0].Value)
 					}
 				}
 				if svc.ReferrerFiltersRequired && len(app.ReferrerFilters) > 0 {
-					q.Set("referrer", strings.ReplaceAll(app.ReferrerFilters[0], "*", "www"))
+					q.Set("referrer", strings.ReplaceAll(app.ReferrerFilters[0].Value, "*", "www"))
 				}
 				q.Set("usage[hits]", "1")
 				out = append(out, base+"/transactions/authrep.xml?"+q.Encode())

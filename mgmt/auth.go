@@ -255,7 +255,7 @@ func (c *authCall) validate(st *status) *Error {
 			return nil
 		}
 		for _, f := range app.ReferrerFilters {
-			if isStr && referrerMatches(f, ref) {
+			if isStr && referrerMatches(f.Value, ref) {
 				return nil
 			}
 		}

@@ -212,7 +212,7 @@ func (s *status) document() []byte {
 		b = append(b, s.app.AppID...)
 		b = append(b, "</id><key>"...)
 		if len(s.app.Keys) > 0 {
-			b = append(b, s.app.Keys[0]...)
+			b = append(b, s.app.Keys[0].Value...)
 		}
 		b = append(b, "</key><"...)
 		b = append(b, s.redirectField...)
@@ -264,7 +264,7 @@ func (s *status) document() []byte {
 				break
 			}
 			b = append(b, `<key id="`...)
-			b = append(b, k...)
+			b = append(b, k.Value...)
 			b = append(b, `"/>`...)
 		}
 		b = append(b, "</app_keys>"...)

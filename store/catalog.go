@@ -1,40 +1,102 @@
 package store
 
 import (
+	"time"
+
 	"threescale-sandbox/period"
 )
 
 // Catalog is an immutable, in-memory snapshot of the 3scale model (everything
-// but usage counters and errors). Authorization reads only this and the
-// counters, never SQLite, so reads stay off the write path. Every change to
-// the model builds a new Catalog and swaps it in atomically.
+// but usage counters, messages, errors and webhook deliveries).
+// Authorization and the Account Management API's reads use only this and
+// the counters, never SQLite, so reads stay off the write path. Every change
+// to the model builds a new Catalog and swaps it in atomically.
 type Catalog struct {
 	Providers []*Provider
 
 	providersByKey map[string]*Provider
+	accessTokens   map[string]*AccessToken
 	services       map[string]*Service
 	tokens         map[tokenKey]struct{}
+	accounts       map[int64]*Account
+	users          map[int64]*User
+	apps           map[int64]*Application
+	plans          map[int64]*Plan
+	metrics        map[int64]*Metric
 }
 
 type tokenKey struct{ token, serviceID string }
 
+// Field is a named value: a builtin or extra field, or an annotation.
+type Field struct{ Name, Value string }
+
+// Fields keep their order, which is the order they are shown in.
+type Fields []Field
+
+// Get returns the value of a field and whether it is set.
+func (fs Fields) Get(name string) (string, bool) {
+	for _, f := range fs {
+		if f.Name == name {
+			return f.Value, true
+		}
+	}
+	return "", false
+}
+
+// With returns fs with name set to value: replaced in place, or appended.
+// The receiver is not modified.
+func (fs Fields) With(name, value string) Fields {
+	out := append(Fields(nil), fs...)
+	for i := range out {
+		if out[i].Name == name {
+			out[i].Value = value
+			return out
+		}
+	}
+	return append(out, Field{name, value})
+}
+
 // Provider is a 3scale tenant: the API owner.
 type Provider struct {
-	ID                      int64
-	Name                    string
-	ProviderKey             string
-	AccessToken             string
-	AdminUsername           string
-	AdminEmail              string
-	AdminPasswordHash       string
-	SignupEnabled           bool
-	AccountApprovalRequired bool
-	Webhooks                Webhooks
-
+	ProviderRecord
+	AccessTokens []*AccessToken
 	// DefaultService answers requests that omit service_id; nil if none.
 	DefaultService *Service
 	Services       []*Service
+	AccountPlans   []*Plan
 	Accounts       []*Account
+}
+
+// ProviderRecord is the stored row of a provider.
+type ProviderRecord struct {
+	ID                int64
+	Name              string
+	ProviderKey       string
+	AdminUsername     string
+	AdminEmail        string
+	AdminPasswordHash string
+	Settings          Settings
+	Webhooks          Webhooks
+	// The extra fields the provider defined, by object.
+	AccountFields     []string
+	UserFields        []string
+	ApplicationFields []string
+	CreatedAt         time.Time
+}
+
+// Settings are a provider's developer-portal switches, as porta's
+// /admin/api/settings.json names them. account_approval_required is not
+// here: it is the default account plan's approval_required.
+type Settings struct {
+	SignupsEnabled              bool
+	UserAccountAreaEnabled      bool
+	HideService                 bool
+	PublicSearch                bool
+	AccountPlansUIVisible       bool
+	ChangeAccountPlanPermission string
+	ServicePlansUIVisible       bool
+	ChangeServicePlanPermission string
+	EnforceSSO                  bool
 }
 
 // Webhooks is a provider's webhook configuration.
@@ -42,99 +104,259 @@ type Webhooks struct {
 	URL             string
 	Active          bool
 	ProviderActions bool
-	Events          []string
+	// Events are the switched-on events, e.g. "application_suspended".
+	Events []string
+}
+
+// Enabled reports whether the event (type_action, e.g. account_created) is
+// delivered: webhooks active and its switch on.
+func (w Webhooks) Enabled(event string) bool {
+	if !w.Active {
+		return false
+	}
+	for _, e := range w.Events {
+		if e == event {
+			return true
+		}
+	}
+	return false
+}
+
+// AccessToken is a provider admin's token for the Account Management API.
+type AccessToken struct {
+	ID         int64
+	Provider   *Provider
+	Value      string
+	Name       string
+	Permission string   // rw | ro
+	Scopes     []string // e.g. account_management
 }
 
 // Service is one API of a provider.
 type Service struct {
-	ID                      string
-	Provider                *Provider
-	Name                    string
-	SystemName              string
-	Default                 bool
-	State                   string // active | suspended
-	BackendVersion          string // "1" | "2" | "oauth"
-	ReferrerFiltersRequired bool
-	Tokens                  []string
-	Metrics                 []*Metric // fixture order
-	Plans                   []*Plan
-	Applications            []*Application
+	ServiceRecord
+	Provider     *Provider
+	Tokens       []string
+	Metrics      []*Metric // fixture order
+	Plans        []*Plan   // application plans
+	ServicePlans []*Plan
+	Applications []*Application
 
 	metricsByName map[string]*Metric
 	apps          map[string]*Application // by app_id
 	appsByUserKey map[string]*Application
 }
 
+// ServiceRecord is the stored row of a service.
+type ServiceRecord struct {
+	ID                        string
+	ProviderID                int64
+	Name                      string
+	SystemName                string
+	Description               string
+	Default                   bool
+	State                     string // active | suspended
+	BackendVersion            string // "1" | "2" | "oauth"
+	ReferrerFiltersRequired   bool
+	IntentionsRequired        bool
+	BuyersManageApps          bool
+	BuyersManageKeys          bool
+	CustomKeysEnabled         bool
+	BuyerKeyRegenerateEnabled bool
+	MandatoryAppKey           bool
+	BuyerCanSelectPlan        bool
+	BuyerPlanChangePermission string
+	SupportEmail              string
+	CreatedAt                 time.Time
+	UpdatedAt                 time.Time
+}
+
 // Metric is a counter of a service; methods are metrics with a parent.
 type Metric struct {
+	MetricRecord
+	Service  *Service
+	Parent   *Metric
+	Children []*Metric
+}
+
+// MetricRecord is the stored row of a metric or method.
+type MetricRecord struct {
 	ID           int64
-	Service      *Service
-	Name         string
+	ServiceID    string
+	Name         string // system_name
 	FriendlyName string
 	Unit         string
 	Description  string
-	Parent       *Metric
-	Children     []*Metric
+	ParentID     int64 // 0 for a metric
 }
 
-// Plan is an application plan.
+// The types of plans.
+const (
+	AccountPlan     = "account_plan"
+	ServicePlan     = "service_plan"
+	ApplicationPlan = "application_plan"
+)
+
+// Plan is an account, service or application plan.
 type Plan struct {
-	ID               int64
-	Service          *Service
-	Name             string
-	SystemName       string
-	Default          bool
-	State            string // published | hidden
-	ApprovalRequired bool
+	PlanRecord
+	Provider *Provider
+	Service  *Service // nil for account plans
+	Original *Plan    // the stock plan of a customized one
 	// Limits come in usage-report order: metrics in service order, and per
 	// metric the periods from eternity to minute.
 	Limits []Limit
 }
 
+// PlanRecord is the stored row of a plan.
+type PlanRecord struct {
+	ID                 int64
+	ProviderID         int64
+	ServiceID          string // "" for account plans
+	Type               string
+	Name               string
+	SystemName         string
+	Description        string
+	Default            bool
+	State              string // published | hidden
+	ApprovalRequired   bool
+	SetupFee           string // a decimal as porta prints it: 0.0, 9.99
+	CostPerMonth       string
+	TrialPeriodDays    *int64
+	CancellationPeriod int64
+	OriginalID         int64 // the stock plan, for a customized copy
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+// Custom reports whether the plan is a customized copy of another.
+func (p *Plan) Custom() bool { return p.OriginalID != 0 }
+
 // Limit is a usage limit: at most Value of Metric per Period.
 type Limit struct {
+	ID     int64
+	Plan   *Plan
 	Metric *Metric
 	Period period.Period
 	Value  int64
 }
 
+// LimitRecord is the stored row of a usage limit.
+type LimitRecord struct {
+	ID       int64
+	PlanID   int64
+	MetricID int64
+	Period   period.Period
+	Value    int64
+}
+
 // Account is a developer (buyer) account.
 type Account struct {
-	ID           int64
+	AccountRecord
 	Provider     *Provider
-	OrgName      string
-	State        string
-	CreatedAt    int64
+	Plan         *Plan
 	Users        []*User
 	Applications []*Application
+	Contracts    []*ServiceContract
+}
+
+// AccountRecord is the stored row of an account.
+type AccountRecord struct {
+	ID                     int64
+	ProviderID             int64
+	PlanID                 int64
+	OrgName                string
+	State                  string
+	Fields                 Fields // builtin fields other than org_name
+	ExtraFields            Fields
+	Annotations            Fields
+	MonthlyBillingEnabled  bool
+	MonthlyChargingEnabled bool
+	CreatedAt              time.Time
+	UpdatedAt              time.Time
 }
 
 // User is a person who belongs to an account.
 type User struct {
+	UserRecord
+	Account *Account
+}
+
+// UserRecord is the stored row of a user.
+type UserRecord struct {
 	ID           int64
-	Account      *Account
+	AccountID    int64
 	Username     string
 	Email        string
 	PasswordHash string
-	Role         string
-	State        string
+	Role         string // admin | member
+	State        string // pending | active | suspended
+	Fields       Fields // first_name, last_name, title, job_role
+	ExtraFields  Fields
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// ServiceContract is an account's subscription to a service.
+type ServiceContract struct {
+	ServiceContractRecord
+	Account *Account
+	Service *Service
+	Plan    *Plan
+}
+
+// ServiceContractRecord is the stored row of a service subscription.
+type ServiceContractRecord struct {
+	ID        int64
+	AccountID int64
+	ServiceID string
+	PlanID    int64
+	State     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Application is a developer's client application on a service.
 type Application struct {
-	ID              int64
+	ApplicationRecord
 	Account         *Account
 	Service         *Service
 	Plan            *Plan
-	Name            string
-	Description     string
-	State           string // pending | live | suspended
-	AppID           string
-	UserKey         string
-	RedirectURL     string
-	Keys            []string // first one is the OAuth <application><key>
-	ReferrerFilters []string
-	CreatedAt       int64
+	Keys            []AppKey // first one is the OAuth <application><key>
+	ReferrerFilters []ReferrerFilter
+}
+
+// ApplicationRecord is the stored row of an application.
+type ApplicationRecord struct {
+	ID                      int64
+	AccountID               int64
+	ServiceID               string
+	PlanID                  int64
+	Name                    string
+	Description             string
+	State                   string // pending | live | suspended
+	AppID                   string
+	UserKey                 string
+	ProviderVerificationKey string
+	RedirectURL             string
+	ExtraFields             Fields
+	FirstTrafficAt          *time.Time
+	FirstDailyTrafficAt     *time.Time
+	CreatedAt               time.Time
+	UpdatedAt               time.Time
+}
+
+// AppKey is an application key.
+type AppKey struct {
+	Value     string
+	CreatedAt time.Time
+}
+
+// ReferrerFilter is an allowed referrer pattern of an application.
+type ReferrerFilter struct {
+	ID        int64
+	Value     string
+	CreatedAt time.Time
 }
 
 // Live reports whether the application may be authorized.
@@ -143,13 +365,48 @@ func (a *Application) Live() bool { return a.State == "live" }
 // ProviderByKey finds a provider by its provider_key.
 func (c *Catalog) ProviderByKey(key string) *Provider { return c.providersByKey[key] }
 
+// AccessToken finds an access token by its value.
+func (c *Catalog) AccessToken(value string) *AccessToken { return c.accessTokens[value] }
+
 // Service finds a service by id.
 func (c *Catalog) Service(id string) *Service { return c.services[id] }
+
+// Account finds an account by id.
+func (c *Catalog) Account(id int64) *Account { return c.accounts[id] }
+
+// User finds a user by id.
+func (c *Catalog) User(id int64) *User { return c.users[id] }
+
+// Application finds an application by its porta id.
+func (c *Catalog) Application(id int64) *Application { return c.apps[id] }
+
+// Plan finds a plan of any type by id.
+func (c *Catalog) Plan(id int64) *Plan { return c.plans[id] }
+
+// Metric finds a metric or method by id.
+func (c *Catalog) Metric(id int64) *Metric { return c.metrics[id] }
 
 // TokenValid reports whether a service token was registered for a service.
 func (c *Catalog) TokenValid(token, serviceID string) bool {
 	_, ok := c.tokens[tokenKey{token, serviceID}]
 	return ok
+}
+
+// DefaultAccountPlan returns the provider's default account plan.
+func (p *Provider) DefaultAccountPlan() *Plan {
+	for _, pl := range p.AccountPlans {
+		if pl.Default {
+			return pl
+		}
+	}
+	return nil
+}
+
+// AccountApprovalRequired is porta's setting of that name: whether the
+// default account plan requires approval.
+func (p *Provider) AccountApprovalRequired() bool {
+	pl := p.DefaultAccountPlan()
+	return pl != nil && pl.ApprovalRequired
 }
 
 // Metric finds a metric of the service by name.
@@ -163,6 +420,21 @@ func (s *Service) ApplicationByUserKey(key string) *Application { return s.appsB
 
 // Active reports whether the service accepts authorizations.
 func (s *Service) Active() bool { return s.State == "" || s.State == "active" }
+
+// DefaultPlan returns the service's default application plan, or nil.
+func (s *Service) DefaultPlan() *Plan { return defaultOf(s.Plans) }
+
+// DefaultServicePlan returns the service's default service plan, or nil.
+func (s *Service) DefaultServicePlan() *Plan { return defaultOf(s.ServicePlans) }
+
+func defaultOf(plans []*Plan) *Plan {
+	for _, p := range plans {
+		if p.Default {
+			return p
+		}
+	}
+	return nil
+}
 
 // Ancestors returns the parent, grandparent and so on of m.
 func (m *Metric) Ancestors() []*Metric {
@@ -186,20 +458,45 @@ func (m *Metric) Descendants() []*Metric {
 // HasKey reports whether key is one of the application's keys.
 func (a *Application) HasKey(key string) bool {
 	for _, k := range a.Keys {
-		if k == key {
+		if k.Value == key {
 			return true
 		}
 	}
 	return false
 }
 
+// Contract returns the account's subscription to a service, or nil.
+func (a *Account) Contract(serviceID string) *ServiceContract {
+	for _, c := range a.Contracts {
+		if c.ServiceID == serviceID {
+			return c
+		}
+	}
+	return nil
+}
+
+// Admins returns the account's admin users.
+func (a *Account) Admins() []*User {
+	var out []*User
+	for _, u := range a.Users {
+		if u.Role == "admin" {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
 // index fills the lookup maps once every object is in place.
 func (c *Catalog) index() {
 	c.providersByKey = make(map[string]*Provider, len(c.Providers))
+	c.accessTokens = make(map[string]*AccessToken)
 	c.services = make(map[string]*Service)
 	c.tokens = make(map[tokenKey]struct{})
 	for _, p := range c.Providers {
 		c.providersByKey[p.ProviderKey] = p
+		for _, t := range p.AccessTokens {
+			c.accessTokens[t.Value] = t
+		}
 		for _, s := range p.Services {
 			c.services[s.ID] = s
 			for _, t := range s.Tokens {

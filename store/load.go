@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"threescale-sandbox/period"
 )
@@ -41,23 +43,114 @@ func firstWords(q string) string {
 	return strings.Join(f, " ")
 }
 
+// unix reads a stored time.
+func unix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
+
+// optTime reads a stored optional time.
+func optTime(sec sql.NullInt64) *time.Time {
+	if !sec.Valid {
+		return nil
+	}
+	t := unix(sec.Int64)
+	return &t
+}
+
+// fieldsColumn scans a JSON column of [name, value] pairs into Fields.
+type fieldsColumn struct{ fs *Fields }
+
+func (c fieldsColumn) Scan(src any) error {
+	var raw []byte
+	switch v := src.(type) {
+	case string:
+		raw = []byte(v)
+	case []byte:
+		raw = v
+	default:
+		return fmt.Errorf("fields: unexpected %T", src)
+	}
+	var pairs [][2]string
+	if err := json.Unmarshal(raw, &pairs); err != nil {
+		return fmt.Errorf("fields: %w", err)
+	}
+	*c.fs = nil
+	for _, p := range pairs {
+		*c.fs = append(*c.fs, Field{p[0], p[1]})
+	}
+	return nil
+}
+
+// fieldsJSON is the stored form of Fields.
+func fieldsJSON(fs Fields) string {
+	pairs := make([][2]string, len(fs))
+	for i, f := range fs {
+		pairs[i] = [2]string{f.Name, f.Value}
+	}
+	b, _ := json.Marshal(pairs) // strings always marshal
+	return string(b)
+}
+
+// namesColumn scans a JSON array of strings.
+type namesColumn struct{ names *[]string }
+
+func (c namesColumn) Scan(src any) error {
+	var raw []byte
+	switch v := src.(type) {
+	case string:
+		raw = []byte(v)
+	case []byte:
+		raw = v
+	default:
+		return fmt.Errorf("names: unexpected %T", src)
+	}
+	return json.Unmarshal(raw, c.names)
+}
+
+func namesJSON(names []string) string {
+	if names == nil {
+		names = []string{}
+	}
+	b, _ := json.Marshal(names)
+	return string(b)
+}
+
+// splitList reads a comma-separated column.
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
 // loadCatalog reads the whole model into a new Catalog.
 func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
-	c := &Catalog{}
+	c := &Catalog{
+		accounts: map[int64]*Account{},
+		users:    map[int64]*User{},
+		apps:     map[int64]*Application{},
+		plans:    map[int64]*Plan{},
+		metrics:  map[int64]*Metric{},
+	}
 	providers := map[int64]*Provider{}
-	err := scanAll(ctx, q, `SELECT id, name, provider_key, access_token, admin_username, admin_email,
-		admin_password_hash, signup_enabled, account_approval_required, webhooks_url, webhooks_active,
-		webhooks_provider_actions, webhooks_events FROM providers ORDER BY id`, func(r *sql.Rows) error {
+	err := scanAll(ctx, q, `SELECT id, name, provider_key, admin_username, admin_email, admin_password_hash,
+		signups_enabled, useraccountarea_enabled, hide_service, public_search, account_plans_ui_visible,
+		change_account_plan_permission, service_plans_ui_visible, change_service_plan_permission, enforce_sso,
+		webhooks_url, webhooks_active, webhooks_provider_actions, webhooks_events,
+		account_fields, user_fields, application_fields, created_at FROM providers ORDER BY id`, func(r *sql.Rows) error {
 		p := &Provider{}
+		st := &p.Settings
 		var events string
-		if err := r.Scan(&p.ID, &p.Name, &p.ProviderKey, &p.AccessToken, &p.AdminUsername, &p.AdminEmail,
-			&p.AdminPasswordHash, &p.SignupEnabled, &p.AccountApprovalRequired, &p.Webhooks.URL,
-			&p.Webhooks.Active, &p.Webhooks.ProviderActions, &events); err != nil {
+		var created int64
+		if err := r.Scan(&p.ID, &p.Name, &p.ProviderKey, &p.AdminUsername, &p.AdminEmail, &p.AdminPasswordHash,
+			&st.SignupsEnabled, &st.UserAccountAreaEnabled, &st.HideService, &st.PublicSearch,
+			&st.AccountPlansUIVisible, &st.ChangeAccountPlanPermission, &st.ServicePlansUIVisible,
+			&st.ChangeServicePlanPermission, &st.EnforceSSO,
+			&p.Webhooks.URL, &p.Webhooks.Active, &p.Webhooks.ProviderActions, &events,
+			namesColumn{&p.AccountFields}, namesColumn{&p.UserFields}, namesColumn{&p.ApplicationFields},
+			&created); err != nil {
 			return err
 		}
-		if events != "" {
-			p.Webhooks.Events = strings.Split(events, ",")
-		}
+		p.Webhooks.Events = splitList(events)
+		p.CreatedAt = unix(created)
 		providers[p.ID] = p
 		c.Providers = append(c.Providers, p)
 		return nil
@@ -66,24 +159,47 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 		return nil, err
 	}
 
+	err = scanAll(ctx, q, `SELECT id, provider_id, value, name, permission, scopes FROM access_tokens ORDER BY id`,
+		func(r *sql.Rows) error {
+			t := &AccessToken{}
+			var pid int64
+			var scopes string
+			if err := r.Scan(&t.ID, &pid, &t.Value, &t.Name, &t.Permission, &scopes); err != nil {
+				return err
+			}
+			t.Scopes = splitList(scopes)
+			t.Provider = providers[pid]
+			t.Provider.AccessTokens = append(t.Provider.AccessTokens, t)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+
 	services := map[string]*Service{}
-	err = scanAll(ctx, q, `SELECT id, provider_id, name, system_name, is_default, state, backend_version,
-		referrer_filters_required FROM services ORDER BY provider_id, position`, func(r *sql.Rows) error {
-		s := &Service{}
-		var pid int64
-		if err := r.Scan(&s.ID, &pid, &s.Name, &s.SystemName, &s.Default, &s.State, &s.BackendVersion,
-			&s.ReferrerFiltersRequired); err != nil {
-			return err
-		}
-		p := providers[pid]
-		s.Provider = p
-		p.Services = append(p.Services, s)
-		if s.Default {
-			p.DefaultService = s
-		}
-		services[s.ID] = s
-		return nil
-	})
+	err = scanAll(ctx, q, `SELECT id, provider_id, name, system_name, description, is_default, state,
+		backend_version, referrer_filters_required, intentions_required, buyers_manage_apps, buyers_manage_keys,
+		custom_keys_enabled, buyer_key_regenerate_enabled, mandatory_app_key, buyer_can_select_plan,
+		buyer_plan_change_permission, support_email, created_at, updated_at FROM services ORDER BY rowid`,
+		func(r *sql.Rows) error {
+			s := &Service{}
+			var created, updated int64
+			if err := r.Scan(&s.ID, &s.ProviderID, &s.Name, &s.SystemName, &s.Description, &s.Default, &s.State,
+				&s.BackendVersion, &s.ReferrerFiltersRequired, &s.IntentionsRequired, &s.BuyersManageApps,
+				&s.BuyersManageKeys, &s.CustomKeysEnabled, &s.BuyerKeyRegenerateEnabled, &s.MandatoryAppKey,
+				&s.BuyerCanSelectPlan, &s.BuyerPlanChangePermission, &s.SupportEmail, &created, &updated); err != nil {
+				return err
+			}
+			s.CreatedAt, s.UpdatedAt = unix(created), unix(updated)
+			p := providers[s.ProviderID]
+			s.Provider = p
+			p.Services = append(p.Services, s)
+			if s.Default {
+				p.DefaultService = s
+			}
+			services[s.ID] = s
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -101,23 +217,16 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 		return nil, err
 	}
 
-	metrics := map[int64]*Metric{}
-	parents := map[*Metric]int64{}
 	err = scanAll(ctx, q, `SELECT id, service_id, name, friendly_name, unit, description, COALESCE(parent_id, 0)
-		FROM metrics ORDER BY service_id, position`, func(r *sql.Rows) error {
+		FROM metrics ORDER BY id`, func(r *sql.Rows) error {
 		m := &Metric{}
-		var sid string
-		var parent int64
-		if err := r.Scan(&m.ID, &sid, &m.Name, &m.FriendlyName, &m.Unit, &m.Description, &parent); err != nil {
+		if err := r.Scan(&m.ID, &m.ServiceID, &m.Name, &m.FriendlyName, &m.Unit, &m.Description, &m.ParentID); err != nil {
 			return err
 		}
-		s := services[sid]
+		s := services[m.ServiceID]
 		m.Service = s
 		s.Metrics = append(s.Metrics, m)
-		metrics[m.ID] = m
-		if parent != 0 {
-			parents[m] = parent
-		}
+		c.metrics[m.ID] = m
 		return nil
 	})
 	if err != nil {
@@ -126,125 +235,176 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 	// Children keep the service's metric order.
 	for _, s := range services {
 		for _, m := range s.Metrics {
-			if pid, ok := parents[m]; ok {
-				m.Parent = metrics[pid]
+			if m.ParentID != 0 {
+				m.Parent = c.metrics[m.ParentID]
 				m.Parent.Children = append(m.Parent.Children, m)
 			}
 		}
 	}
 
-	plans := map[int64]*Plan{}
-	err = scanAll(ctx, q, `SELECT id, service_id, name, system_name, is_default, state, approval_required
-		FROM plans ORDER BY service_id, position`, func(r *sql.Rows) error {
+	err = scanAll(ctx, q, `SELECT id, provider_id, COALESCE(service_id, ''), type, name, system_name, description,
+		is_default, state, approval_required, setup_fee, cost_per_month, trial_period_days, cancellation_period,
+		COALESCE(original_id, 0), created_at, updated_at FROM plans ORDER BY id`, func(r *sql.Rows) error {
 		p := &Plan{}
-		var sid string
-		if err := r.Scan(&p.ID, &sid, &p.Name, &p.SystemName, &p.Default, &p.State, &p.ApprovalRequired); err != nil {
+		var trial sql.NullInt64
+		var created, updated int64
+		if err := r.Scan(&p.ID, &p.ProviderID, &p.ServiceID, &p.Type, &p.Name, &p.SystemName, &p.Description,
+			&p.Default, &p.State, &p.ApprovalRequired, &p.SetupFee, &p.CostPerMonth, &trial,
+			&p.CancellationPeriod, &p.OriginalID, &created, &updated); err != nil {
 			return err
 		}
-		s := services[sid]
-		p.Service = s
-		s.Plans = append(s.Plans, p)
-		plans[p.ID] = p
+		if trial.Valid {
+			p.TrialPeriodDays = &trial.Int64
+		}
+		p.CreatedAt, p.UpdatedAt = unix(created), unix(updated)
+		p.Provider = providers[p.ProviderID]
+		switch p.Type {
+		case AccountPlan:
+			p.Provider.AccountPlans = append(p.Provider.AccountPlans, p)
+		case ServicePlan:
+			p.Service = services[p.ServiceID]
+			p.Service.ServicePlans = append(p.Service.ServicePlans, p)
+		default:
+			p.Service = services[p.ServiceID]
+			p.Service.Plans = append(p.Service.Plans, p)
+		}
+		c.plans[p.ID] = p
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	for _, p := range c.plans {
+		p.Original = c.plans[p.OriginalID]
+	}
 
-	err = scanAll(ctx, q, `SELECT plan_id, metric_id, period, value FROM limits`, func(r *sql.Rows) error {
+	err = scanAll(ctx, q, `SELECT id, plan_id, metric_id, period, value FROM limits`, func(r *sql.Rows) error {
 		var pid, mid int64
 		var per uint8
 		var l Limit
-		if err := r.Scan(&pid, &mid, &per, &l.Value); err != nil {
+		if err := r.Scan(&l.ID, &pid, &mid, &per, &l.Value); err != nil {
 			return err
 		}
-		l.Metric = metrics[mid]
+		l.Plan = c.plans[pid]
+		l.Metric = c.metrics[mid]
 		l.Period = period.Period(per)
-		plans[pid].Limits = append(plans[pid].Limits, l)
+		l.Plan.Limits = append(l.Plan.Limits, l)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range plans {
-		sortLimits(p)
-	}
-
-	accounts := map[int64]*Account{}
-	err = scanAll(ctx, q, `SELECT id, provider_id, org_name, state, created_at FROM accounts
-		ORDER BY provider_id, position`, func(r *sql.Rows) error {
-		a := &Account{}
-		var pid int64
-		if err := r.Scan(&a.ID, &pid, &a.OrgName, &a.State, &a.CreatedAt); err != nil {
-			return err
+	for _, p := range c.plans {
+		if p.Service != nil {
+			sortLimits(p)
 		}
-		a.Provider = providers[pid]
-		a.Provider.Accounts = append(a.Provider.Accounts, a)
-		accounts[a.ID] = a
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 
-	err = scanAll(ctx, q, `SELECT id, account_id, username, email, password_hash, role, state FROM users
-		ORDER BY account_id, position`, func(r *sql.Rows) error {
-		u := &User{}
-		var aid int64
-		if err := r.Scan(&u.ID, &aid, &u.Username, &u.Email, &u.PasswordHash, &u.Role, &u.State); err != nil {
-			return err
-		}
-		u.Account = accounts[aid]
-		u.Account.Users = append(u.Account.Users, u)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	apps := map[int64]*Application{}
-	err = scanAll(ctx, q, `SELECT id, account_id, service_id, plan_id, name, description, state, app_id,
-		user_key, redirect_url, created_at FROM applications ORDER BY account_id, position`, func(r *sql.Rows) error {
-		a := &Application{}
-		var aid, pid int64
-		var sid string
-		if err := r.Scan(&a.ID, &aid, &sid, &pid, &a.Name, &a.Description, &a.State, &a.AppID,
-			&a.UserKey, &a.RedirectURL, &a.CreatedAt); err != nil {
-			return err
-		}
-		a.Account = accounts[aid]
-		a.Service = services[sid]
-		a.Plan = plans[pid]
-		a.Account.Applications = append(a.Account.Applications, a)
-		a.Service.Applications = append(a.Service.Applications, a)
-		apps[a.ID] = a
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	err = scanAll(ctx, q, `SELECT application_id, value FROM application_keys ORDER BY application_id, position`,
+	err = scanAll(ctx, q, `SELECT id, provider_id, plan_id, org_name, state, fields, extra_fields, annotations,
+		monthly_billing_enabled, monthly_charging_enabled, created_at, updated_at FROM accounts ORDER BY id`,
 		func(r *sql.Rows) error {
-			var id int64
-			var v string
-			if err := r.Scan(&id, &v); err != nil {
+			a := &Account{}
+			var created, updated int64
+			if err := r.Scan(&a.ID, &a.ProviderID, &a.PlanID, &a.OrgName, &a.State, fieldsColumn{&a.Fields},
+				fieldsColumn{&a.ExtraFields}, fieldsColumn{&a.Annotations}, &a.MonthlyBillingEnabled,
+				&a.MonthlyChargingEnabled, &created, &updated); err != nil {
 				return err
 			}
-			apps[id].Keys = append(apps[id].Keys, v)
+			a.CreatedAt, a.UpdatedAt = unix(created), unix(updated)
+			a.Provider = providers[a.ProviderID]
+			a.Plan = c.plans[a.PlanID]
+			a.Provider.Accounts = append(a.Provider.Accounts, a)
+			c.accounts[a.ID] = a
 			return nil
 		})
 	if err != nil {
 		return nil, err
 	}
-	err = scanAll(ctx, q, `SELECT application_id, value FROM referrer_filters ORDER BY application_id, position`,
+
+	err = scanAll(ctx, q, `SELECT id, account_id, username, email, password_hash, role, state, fields, extra_fields,
+		created_at, updated_at FROM users ORDER BY id`, func(r *sql.Rows) error {
+		u := &User{}
+		var created, updated int64
+		if err := r.Scan(&u.ID, &u.AccountID, &u.Username, &u.Email, &u.PasswordHash, &u.Role, &u.State,
+			fieldsColumn{&u.Fields}, fieldsColumn{&u.ExtraFields}, &created, &updated); err != nil {
+			return err
+		}
+		u.CreatedAt, u.UpdatedAt = unix(created), unix(updated)
+		u.Account = c.accounts[u.AccountID]
+		u.Account.Users = append(u.Account.Users, u)
+		c.users[u.ID] = u
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	err = scanAll(ctx, q, `SELECT id, account_id, service_id, plan_id, state, created_at, updated_at
+		FROM service_contracts ORDER BY id`, func(r *sql.Rows) error {
+		sc := &ServiceContract{}
+		var created, updated int64
+		if err := r.Scan(&sc.ID, &sc.AccountID, &sc.ServiceID, &sc.PlanID, &sc.State, &created, &updated); err != nil {
+			return err
+		}
+		sc.CreatedAt, sc.UpdatedAt = unix(created), unix(updated)
+		sc.Account = c.accounts[sc.AccountID]
+		sc.Service = services[sc.ServiceID]
+		sc.Plan = c.plans[sc.PlanID]
+		sc.Account.Contracts = append(sc.Account.Contracts, sc)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	err = scanAll(ctx, q, `SELECT id, account_id, service_id, plan_id, name, description, state, app_id,
+		user_key, provider_verification_key, redirect_url, extra_fields, first_traffic_at, first_daily_traffic_at,
+		created_at, updated_at FROM applications ORDER BY id`, func(r *sql.Rows) error {
+		a := &Application{}
+		var first, firstDaily sql.NullInt64
+		var created, updated int64
+		if err := r.Scan(&a.ID, &a.AccountID, &a.ServiceID, &a.PlanID, &a.Name, &a.Description, &a.State, &a.AppID,
+			&a.UserKey, &a.ProviderVerificationKey, &a.RedirectURL, fieldsColumn{&a.ExtraFields}, &first,
+			&firstDaily, &created, &updated); err != nil {
+			return err
+		}
+		a.FirstTrafficAt, a.FirstDailyTrafficAt = optTime(first), optTime(firstDaily)
+		a.CreatedAt, a.UpdatedAt = unix(created), unix(updated)
+		a.Account = c.accounts[a.AccountID]
+		a.Service = services[a.ServiceID]
+		a.Plan = c.plans[a.PlanID]
+		a.Account.Applications = append(a.Account.Applications, a)
+		a.Service.Applications = append(a.Service.Applications, a)
+		c.apps[a.ID] = a
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	err = scanAll(ctx, q, `SELECT application_id, value, created_at FROM application_keys ORDER BY rowid`,
 		func(r *sql.Rows) error {
-			var id int64
-			var v string
-			if err := r.Scan(&id, &v); err != nil {
+			var id, created int64
+			var k AppKey
+			if err := r.Scan(&id, &k.Value, &created); err != nil {
 				return err
 			}
-			apps[id].ReferrerFilters = append(apps[id].ReferrerFilters, v)
+			k.CreatedAt = unix(created)
+			c.apps[id].Keys = append(c.apps[id].Keys, k)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = scanAll(ctx, q, `SELECT id, application_id, value, created_at FROM referrer_filters ORDER BY id`,
+		func(r *sql.Rows) error {
+			var app, created int64
+			var f ReferrerFilter
+			if err := r.Scan(&f.ID, &app, &f.Value, &created); err != nil {
+				return err
+			}
+			f.CreatedAt = unix(created)
+			c.apps[app].ReferrerFilters = append(c.apps[app].ReferrerFilters, f)
 			return nil
 		})
 	if err != nil {

@@ -2,37 +2,71 @@ package store
 
 // schemaVersion is stored in PRAGMA user_version; a database written by a
 // different version is refused rather than misread.
-const schemaVersion = 1
+const schemaVersion = 2
 
-// schema is the whole 3scale model. Ids are SQLite rowids except where 3scale
-// exposes a string id of its own (services, app_id). Positions keep the
-// fixture's order, which is the order of usage reports and listings.
+// schema is the whole 3scale model, shaped after porta's tables. Ids are
+// AUTOINCREMENT so that a deleted object's id (and the usage counters keyed
+// by it) is never reused; services keep the string ids 3scale gives them.
+// Listings follow id order (rowid for services), which is also the
+// fixture's order. Times are Unix seconds. Fields, extra fields and
+// annotations are JSON arrays of [name, value] pairs, in their order.
+// Webhook delivery times are Unix milliseconds (*_ms): attempts can be
+// close together.
 const schema = `
 CREATE TABLE IF NOT EXISTS providers (
-	id INTEGER PRIMARY KEY,
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
 	name TEXT NOT NULL,
 	provider_key TEXT NOT NULL UNIQUE,
-	access_token TEXT NOT NULL,
 	admin_username TEXT NOT NULL,
 	admin_email TEXT NOT NULL,
 	admin_password_hash TEXT NOT NULL,
-	signup_enabled INTEGER NOT NULL,
-	account_approval_required INTEGER NOT NULL,
+	signups_enabled INTEGER NOT NULL,
+	useraccountarea_enabled INTEGER NOT NULL DEFAULT 1,
+	hide_service INTEGER NOT NULL DEFAULT 0,
+	public_search INTEGER NOT NULL DEFAULT 0,
+	account_plans_ui_visible INTEGER NOT NULL DEFAULT 0,
+	change_account_plan_permission TEXT NOT NULL DEFAULT 'request',
+	service_plans_ui_visible INTEGER NOT NULL DEFAULT 0,
+	change_service_plan_permission TEXT NOT NULL DEFAULT 'request',
+	enforce_sso INTEGER NOT NULL DEFAULT 0,
 	webhooks_url TEXT NOT NULL DEFAULT '',
 	webhooks_active INTEGER NOT NULL DEFAULT 0,
 	webhooks_provider_actions INTEGER NOT NULL DEFAULT 0,
-	webhooks_events TEXT NOT NULL DEFAULT ''
+	webhooks_events TEXT NOT NULL DEFAULT '',
+	account_fields TEXT NOT NULL DEFAULT '[]',
+	user_fields TEXT NOT NULL DEFAULT '[]',
+	application_fields TEXT NOT NULL DEFAULT '[]',
+	created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS access_tokens (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	provider_id INTEGER NOT NULL REFERENCES providers(id) ON DELETE CASCADE,
+	value TEXT NOT NULL UNIQUE,
+	name TEXT NOT NULL,
+	permission TEXT NOT NULL,
+	scopes TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS services (
 	id TEXT PRIMARY KEY,
 	provider_id INTEGER NOT NULL REFERENCES providers(id) ON DELETE CASCADE,
-	position INTEGER NOT NULL,
 	name TEXT NOT NULL,
 	system_name TEXT NOT NULL,
+	description TEXT NOT NULL DEFAULT '',
 	is_default INTEGER NOT NULL,
 	state TEXT NOT NULL,
 	backend_version TEXT NOT NULL,
-	referrer_filters_required INTEGER NOT NULL
+	referrer_filters_required INTEGER NOT NULL,
+	intentions_required INTEGER NOT NULL DEFAULT 0,
+	buyers_manage_apps INTEGER NOT NULL DEFAULT 1,
+	buyers_manage_keys INTEGER NOT NULL DEFAULT 1,
+	custom_keys_enabled INTEGER NOT NULL DEFAULT 1,
+	buyer_key_regenerate_enabled INTEGER NOT NULL DEFAULT 1,
+	mandatory_app_key INTEGER NOT NULL DEFAULT 1,
+	buyer_can_select_plan INTEGER NOT NULL DEFAULT 0,
+	buyer_plan_change_permission TEXT NOT NULL DEFAULT 'request',
+	support_email TEXT NOT NULL DEFAULT '',
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS service_tokens (
 	token TEXT NOT NULL,
@@ -40,9 +74,8 @@ CREATE TABLE IF NOT EXISTS service_tokens (
 	PRIMARY KEY (token, service_id)
 );
 CREATE TABLE IF NOT EXISTS metrics (
-	id INTEGER PRIMARY KEY,
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
 	service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
-	position INTEGER NOT NULL,
 	name TEXT NOT NULL,
 	friendly_name TEXT NOT NULL,
 	unit TEXT NOT NULL,
@@ -51,66 +84,111 @@ CREATE TABLE IF NOT EXISTS metrics (
 	UNIQUE (service_id, name)
 );
 CREATE TABLE IF NOT EXISTS plans (
-	id INTEGER PRIMARY KEY,
-	service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
-	position INTEGER NOT NULL,
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	provider_id INTEGER NOT NULL REFERENCES providers(id) ON DELETE CASCADE,
+	service_id TEXT REFERENCES services(id) ON DELETE CASCADE,
+	type TEXT NOT NULL,
 	name TEXT NOT NULL,
 	system_name TEXT NOT NULL,
+	description TEXT NOT NULL DEFAULT '',
 	is_default INTEGER NOT NULL,
 	state TEXT NOT NULL,
-	approval_required INTEGER NOT NULL
+	approval_required INTEGER NOT NULL,
+	setup_fee TEXT NOT NULL DEFAULT '0.0',
+	cost_per_month TEXT NOT NULL DEFAULT '0.0',
+	trial_period_days INTEGER,
+	cancellation_period INTEGER NOT NULL DEFAULT 0,
+	original_id INTEGER REFERENCES plans(id) ON DELETE SET NULL,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS limits (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
 	plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
 	metric_id INTEGER NOT NULL REFERENCES metrics(id) ON DELETE CASCADE,
 	period INTEGER NOT NULL,
 	value INTEGER NOT NULL,
-	PRIMARY KEY (plan_id, metric_id, period)
+	UNIQUE (plan_id, metric_id, period)
 );
 CREATE TABLE IF NOT EXISTS accounts (
-	id INTEGER PRIMARY KEY,
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
 	provider_id INTEGER NOT NULL REFERENCES providers(id) ON DELETE CASCADE,
-	position INTEGER NOT NULL,
+	plan_id INTEGER NOT NULL REFERENCES plans(id),
 	org_name TEXT NOT NULL,
 	state TEXT NOT NULL,
-	created_at INTEGER NOT NULL
+	fields TEXT NOT NULL DEFAULT '[]',
+	extra_fields TEXT NOT NULL DEFAULT '[]',
+	annotations TEXT NOT NULL DEFAULT '[]',
+	monthly_billing_enabled INTEGER NOT NULL DEFAULT 1,
+	monthly_charging_enabled INTEGER NOT NULL DEFAULT 1,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS users (
-	id INTEGER PRIMARY KEY,
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
 	account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-	position INTEGER NOT NULL,
 	username TEXT NOT NULL,
 	email TEXT NOT NULL,
 	password_hash TEXT NOT NULL,
 	role TEXT NOT NULL,
-	state TEXT NOT NULL
+	state TEXT NOT NULL,
+	fields TEXT NOT NULL DEFAULT '[]',
+	extra_fields TEXT NOT NULL DEFAULT '[]',
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS applications (
-	id INTEGER PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS service_contracts (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
 	account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
 	service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
 	plan_id INTEGER NOT NULL REFERENCES plans(id),
-	position INTEGER NOT NULL,
+	state TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL,
+	UNIQUE (account_id, service_id)
+);
+CREATE TABLE IF NOT EXISTS applications (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+	service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+	plan_id INTEGER NOT NULL REFERENCES plans(id),
 	name TEXT NOT NULL,
 	description TEXT NOT NULL,
 	state TEXT NOT NULL,
 	app_id TEXT NOT NULL,
 	user_key TEXT NOT NULL,
+	provider_verification_key TEXT NOT NULL DEFAULT '',
 	redirect_url TEXT NOT NULL,
+	extra_fields TEXT NOT NULL DEFAULT '[]',
+	first_traffic_at INTEGER,
+	first_daily_traffic_at INTEGER,
 	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL,
 	UNIQUE (service_id, app_id)
 );
 CREATE TABLE IF NOT EXISTS application_keys (
 	application_id INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
-	position INTEGER NOT NULL,
 	value TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
 	PRIMARY KEY (application_id, value)
 );
 CREATE TABLE IF NOT EXISTS referrer_filters (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
 	application_id INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
-	position INTEGER NOT NULL,
 	value TEXT NOT NULL,
-	PRIMARY KEY (application_id, value)
+	created_at INTEGER NOT NULL,
+	UNIQUE (application_id, value)
+);
+CREATE TABLE IF NOT EXISTS messages (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	provider_id INTEGER NOT NULL REFERENCES providers(id) ON DELETE CASCADE,
+	account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+	from_provider INTEGER NOT NULL,
+	subject TEXT NOT NULL,
+	body TEXT NOT NULL,
+	state TEXT NOT NULL,
+	read INTEGER NOT NULL DEFAULT 0,
+	created_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS usage (
 	application_id INTEGER NOT NULL,
@@ -129,11 +207,43 @@ CREATE TABLE IF NOT EXISTS errors (
 	context TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS errors_by_service ON errors (service_id, id);
+CREATE TABLE IF NOT EXISTS webhook_events (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	uuid TEXT NOT NULL UNIQUE,
+	provider_id INTEGER NOT NULL,
+	type TEXT NOT NULL,
+	action TEXT NOT NULL,
+	url TEXT NOT NULL,
+	body TEXT NOT NULL,
+	created_ms INTEGER NOT NULL,
+	state TEXT NOT NULL,
+	attempts INTEGER NOT NULL DEFAULT 0,
+	next_attempt_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS webhook_events_pending ON webhook_events (state, next_attempt_ms);
+CREATE TABLE IF NOT EXISTS webhook_attempts (
+	event_id INTEGER NOT NULL REFERENCES webhook_events(id) ON DELETE CASCADE,
+	n INTEGER NOT NULL,
+	at_ms INTEGER NOT NULL,
+	status INTEGER NOT NULL,
+	error TEXT NOT NULL,
+	PRIMARY KEY (event_id, n)
+);
+CREATE TABLE IF NOT EXISTS webhook_failures (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	provider_id INTEGER NOT NULL,
+	uuid TEXT NOT NULL,
+	time INTEGER NOT NULL,
+	error TEXT NOT NULL,
+	url TEXT NOT NULL,
+	event TEXT NOT NULL
+);
 `
 
 // tables lists every table, children first, for Reset.
 var tables = []string{
-	"errors", "usage", "referrer_filters", "application_keys", "applications",
-	"users", "accounts", "limits", "plans", "metrics", "service_tokens",
-	"services", "providers",
+	"webhook_failures", "webhook_attempts", "webhook_events", "errors", "usage", "messages",
+	"referrer_filters", "application_keys", "applications", "service_contracts", "users",
+	"accounts", "limits", "plans", "metrics", "service_tokens", "services", "access_tokens",
+	"providers",
 }

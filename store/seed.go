@@ -2,168 +2,32 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"strings"
-
-	"golang.org/x/crypto/bcrypt"
 
 	"threescale-sandbox/fixtures"
 	"threescale-sandbox/period"
 )
 
-// Seed writes a validated fixture world into the store, in one transaction,
-// then rebuilds the catalog. Usage listed in the fixtures is counted in the
-// current periods, as if it had been reported.
+// Seed writes a validated fixture world into the store, in one transaction.
+// Usage listed in the fixtures is counted in the current periods, as if it
+// had been reported.
 func (s *Store) Seed(ctx context.Context, w *fixtures.World) error {
-	now := s.clk.Now()
 	type seeded struct {
 		app   int64
 		usage []fixtures.Usage
-		// metric name -> id and parent name, for propagating usage.
-		metrics map[string]int64
-		parents map[string]string
+		svc   string
 	}
 	var counters []seeded
-	err := s.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.Change(ctx, func(t *Tx) error {
 		counters = counters[:0]
 		for _, p := range w.Providers {
-			hash, err := passwordHash(p.Admin.Password)
-			if err != nil {
-				return err
-			}
-			var events string
-			var hooks fixtures.Webhooks
-			if p.Webhooks != nil {
-				hooks = *p.Webhooks
-				events = strings.Join(hooks.Events, ",")
-			}
-			pid, err := insert(ctx, tx, `INSERT INTO providers (name, provider_key, access_token, admin_username,
-				admin_email, admin_password_hash, signup_enabled, account_approval_required, webhooks_url,
-				webhooks_active, webhooks_provider_actions, webhooks_events) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
-				p.Name, p.ProviderKey, p.AccessToken, p.Admin.Username, p.Admin.Email, hash,
-				p.DeveloperPortal.SignupEnabled, p.DeveloperPortal.AccountApprovalRequired, hooks.URL,
-				hooks.Active, hooks.ProviderActions, events)
+			apps, err := t.seedProvider(p)
 			if err != nil {
 				return fmt.Errorf("provider %q: %w", p.Name, err)
 			}
-
-			type svcIDs struct {
-				metrics map[string]int64
-				parents map[string]string
-				plans   map[string]int64
-			}
-			svcs := map[string]*svcIDs{}
-			for si, svc := range p.Services {
-				ids := &svcIDs{metrics: map[string]int64{}, parents: map[string]string{}, plans: map[string]int64{}}
-				svcs[svc.ID] = ids
-				if svc.SystemName != "" {
-					svcs[svc.SystemName] = ids
-				}
-				if _, err := tx.ExecContext(ctx, `INSERT INTO services (id, provider_id, position, name, system_name,
-					is_default, state, backend_version, referrer_filters_required) VALUES (?,?,?,?,?,?,?,?,?)`,
-					svc.ID, pid, si, svc.Name, svc.SystemName, svc.Default, svc.State, svc.BackendVersion,
-					svc.ReferrerFiltersRequired); err != nil {
-					return fmt.Errorf("service %q: %w", svc.ID, err)
-				}
-				for _, t := range svc.ServiceTokens {
-					if _, err := tx.ExecContext(ctx, `INSERT INTO service_tokens (token, service_id) VALUES (?,?)`,
-						t, svc.ID); err != nil {
-						return fmt.Errorf("service %q token: %w", svc.ID, err)
-					}
-				}
-				// Parents may be listed after their children: insert all
-				// metrics, then link them.
-				for mi, m := range svc.Metrics {
-					id, err := insert(ctx, tx, `INSERT INTO metrics (service_id, position, name, friendly_name, unit,
-						description) VALUES (?,?,?,?,?,?)`, svc.ID, mi, m.Name, m.FriendlyName, m.Unit, m.Description)
-					if err != nil {
-						return fmt.Errorf("service %q metric %q: %w", svc.ID, m.Name, err)
-					}
-					ids.metrics[m.Name] = id
-					if m.Parent != "" {
-						ids.parents[m.Name] = m.Parent
-					}
-				}
-				for child, parent := range ids.parents {
-					if _, err := tx.ExecContext(ctx, `UPDATE metrics SET parent_id = ? WHERE id = ?`,
-						ids.metrics[parent], ids.metrics[child]); err != nil {
-						return fmt.Errorf("service %q metric %q parent: %w", svc.ID, child, err)
-					}
-				}
-				for pi, plan := range svc.ApplicationPlans {
-					planID, err := insert(ctx, tx, `INSERT INTO plans (service_id, position, name, system_name,
-						is_default, state, approval_required) VALUES (?,?,?,?,?,?,?)`, svc.ID, pi, plan.Name,
-						plan.SystemName, plan.Default, plan.State, plan.ApprovalRequired)
-					if err != nil {
-						return fmt.Errorf("service %q plan %q: %w", svc.ID, plan.Name, err)
-					}
-					ids.plans[plan.SystemName] = planID
-					if _, dup := ids.plans[plan.Name]; !dup {
-						ids.plans[plan.Name] = planID
-					}
-					for _, l := range plan.Limits {
-						per, ok := period.Parse(l.Period)
-						if !ok {
-							return fmt.Errorf("plan %q: unknown period %q", plan.Name, l.Period)
-						}
-						if _, err := tx.ExecContext(ctx, `INSERT INTO limits (plan_id, metric_id, period, value)
-							VALUES (?,?,?,?)`, planID, ids.metrics[l.Metric], uint8(per), l.Value); err != nil {
-							return fmt.Errorf("plan %q limit %s/%s: %w", plan.Name, l.Metric, l.Period, err)
-						}
-					}
-				}
-			}
-
-			for ai, acc := range p.Accounts {
-				accID, err := insert(ctx, tx, `INSERT INTO accounts (provider_id, position, org_name, state, created_at)
-					VALUES (?,?,?,?,?)`, pid, ai, acc.OrgName, acc.State, now.Unix())
-				if err != nil {
-					return fmt.Errorf("account %q: %w", acc.OrgName, err)
-				}
-				for ui, u := range acc.Users {
-					hash, err := passwordHash(u.Password)
-					if err != nil {
-						return err
-					}
-					if _, err := tx.ExecContext(ctx, `INSERT INTO users (account_id, position, username, email,
-						password_hash, role, state) VALUES (?,?,?,?,?,?,?)`, accID, ui, u.Username, u.Email, hash,
-						u.Role, "active"); err != nil {
-						return fmt.Errorf("user %q: %w", u.Username, err)
-					}
-				}
-				for api, app := range acc.Applications {
-					ids := svcs[app.Service]
-					if ids == nil {
-						return fmt.Errorf("application %q: unknown service %q", app.Name, app.Service)
-					}
-					planID, ok := ids.plans[app.Plan]
-					if !ok {
-						return fmt.Errorf("application %q: unknown plan %q", app.Name, app.Plan)
-					}
-					serviceID := serviceIDOf(p, app.Service)
-					appID, err := insert(ctx, tx, `INSERT INTO applications (account_id, service_id, plan_id, position,
-						name, description, state, app_id, user_key, redirect_url, created_at)
-						VALUES (?,?,?,?,?,?,?,?,?,?,?)`, accID, serviceID, planID, api, app.Name, app.Description,
-						app.State, app.AppID, app.UserKey, app.RedirectURL, now.Unix())
-					if err != nil {
-						return fmt.Errorf("application %q: %w", app.Name, err)
-					}
-					for ki, k := range app.AppKeys {
-						if _, err := tx.ExecContext(ctx, `INSERT INTO application_keys (application_id, position, value)
-							VALUES (?,?,?)`, appID, ki, k); err != nil {
-							return fmt.Errorf("application %q key: %w", app.Name, err)
-						}
-					}
-					for fi, f := range app.ReferrerFilters {
-						if _, err := tx.ExecContext(ctx, `INSERT INTO referrer_filters (application_id, position, value)
-							VALUES (?,?,?)`, appID, fi, f); err != nil {
-							return fmt.Errorf("application %q referrer filter: %w", app.Name, err)
-						}
-					}
-					if len(app.Usage) > 0 {
-						counters = append(counters, seeded{app: appID, usage: app.Usage, metrics: ids.metrics, parents: ids.parents})
-					}
+			for id, app := range apps {
+				if len(app.Usage) > 0 {
+					counters = append(counters, seeded{app: id, usage: app.Usage, svc: app.Service})
 				}
 			}
 		}
@@ -172,14 +36,14 @@ func (s *Store) Seed(ctx context.Context, w *fixtures.World) error {
 	if err != nil {
 		return fmt.Errorf("seed fixtures: %w", err)
 	}
-	if err := s.reloadCatalog(ctx); err != nil {
-		return err
-	}
 	if len(counters) == 0 {
 		return nil
 	}
+	now := s.clk.Now()
+	cat := s.Catalog()
 	return s.UpdateUsage(ctx, func(c *CounterWriter) error {
 		for _, sd := range counters {
+			svc := cat.Service(sd.svc)
 			for _, u := range sd.usage {
 				per, ok := period.Parse(u.Period)
 				if !ok {
@@ -187,8 +51,8 @@ func (s *Store) Seed(ctx context.Context, w *fixtures.World) error {
 				}
 				start := per.Start(now).Unix()
 				// As reported usage would: the metric and every ancestor.
-				for name := u.Metric; name != ""; name = sd.parents[name] {
-					k := CounterKey{App: sd.app, Metric: sd.metrics[name], Period: per, Start: start}
+				for m := svc.Metric(u.Metric); m != nil; m = m.Parent {
+					k := CounterKey{App: sd.app, Metric: m.ID, Period: per, Start: start}
 					c.Set(k, c.Get(k)+u.Value)
 				}
 			}
@@ -197,36 +61,191 @@ func (s *Store) Seed(ctx context.Context, w *fixtures.World) error {
 	})
 }
 
-// serviceIDOf resolves a fixture's service reference (id or system_name).
-func serviceIDOf(p fixtures.Provider, ref string) string {
-	for _, s := range p.Services {
-		if s.ID == ref {
-			return s.ID
+// seedProvider writes one provider and everything it owns. It returns the
+// fixture applications by their new ids.
+func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, error) {
+	hash, err := HashPassword(p.Admin.Password)
+	if err != nil {
+		return nil, err
+	}
+	prov := &ProviderRecord{
+		Name:              p.Name,
+		ProviderKey:       p.ProviderKey,
+		AdminUsername:     p.Admin.Username,
+		AdminEmail:        p.Admin.Email,
+		AdminPasswordHash: hash,
+		Settings: Settings{
+			SignupsEnabled:              p.DeveloperPortal.SignupEnabled,
+			UserAccountAreaEnabled:      true,
+			ChangeAccountPlanPermission: "request",
+			ChangeServicePlanPermission: "request",
+		},
+		AccountFields:     p.ExtraFields.Account,
+		UserFields:        p.ExtraFields.User,
+		ApplicationFields: p.ExtraFields.Application,
+	}
+	if h := p.Webhooks; h != nil {
+		prov.Webhooks = Webhooks{URL: h.URL, Active: h.Active, ProviderActions: h.ProviderActions, Events: h.Events}
+	}
+	if err := t.SaveProvider(prov); err != nil {
+		return nil, err
+	}
+	for _, tok := range p.AccessTokens {
+		if err := t.AddAccessToken(prov.ID, tok.Value, tok.Name, tok.Permission, tok.Scopes); err != nil {
+			return nil, err
 		}
 	}
-	for _, s := range p.Services {
-		if s.SystemName == ref {
-			return s.ID
+
+	// Every provider has a default account plan; account approval is its
+	// approval_required, as in porta.
+	accountPlan := &PlanRecord{ProviderID: prov.ID, Type: AccountPlan, Name: "Default", SystemName: "default",
+		Default: true, State: "published", ApprovalRequired: p.DeveloperPortal.AccountApprovalRequired}
+	if err := t.SavePlan(accountPlan); err != nil {
+		return nil, err
+	}
+
+	type svcIDs struct {
+		servicePlan int64
+		metrics     map[string]int64
+		plans       map[string]int64
+	}
+	svcs := map[string]*svcIDs{}
+	for _, svc := range p.Services {
+		ids := &svcIDs{metrics: map[string]int64{}, plans: map[string]int64{}}
+		svcs[svc.ID] = ids
+		rec := &ServiceRecord{
+			ID: svc.ID, ProviderID: prov.ID, Name: svc.Name, SystemName: svc.SystemName,
+			Description: svc.Description, Default: svc.Default, State: svc.State,
+			BackendVersion: svc.BackendVersion, ReferrerFiltersRequired: svc.ReferrerFiltersRequired,
+			BuyersManageApps: true, BuyersManageKeys: true, CustomKeysEnabled: true,
+			BuyerKeyRegenerateEnabled: true, MandatoryAppKey: svc.BackendVersion != "1",
+			BuyerPlanChangePermission: "request",
+		}
+		if err := t.SaveService(rec); err != nil {
+			return nil, err
+		}
+		for _, tok := range svc.ServiceTokens {
+			if err := t.AddServiceToken(svc.ID, tok); err != nil {
+				return nil, err
+			}
+		}
+		// Parents may be listed after their children: insert every metric,
+		// then link them.
+		recs := make([]*MetricRecord, len(svc.Metrics))
+		for i, m := range svc.Metrics {
+			recs[i] = &MetricRecord{ServiceID: svc.ID, Name: m.Name, FriendlyName: m.FriendlyName, Unit: m.Unit,
+				Description: m.Description}
+			if err := t.SaveMetric(recs[i]); err != nil {
+				return nil, err
+			}
+			ids.metrics[m.Name] = recs[i].ID
+		}
+		for i, m := range svc.Metrics {
+			if m.Parent == "" {
+				continue
+			}
+			recs[i].ParentID = ids.metrics[m.Parent]
+			if err := t.SaveMetric(recs[i]); err != nil {
+				return nil, err
+			}
+		}
+		servicePlan := &PlanRecord{ProviderID: prov.ID, ServiceID: svc.ID, Type: ServicePlan, Name: "Default",
+			SystemName: "default", Default: true, State: "published"}
+		if err := t.SavePlan(servicePlan); err != nil {
+			return nil, err
+		}
+		ids.servicePlan = servicePlan.ID
+		for _, plan := range svc.ApplicationPlans {
+			rec := &PlanRecord{ProviderID: prov.ID, ServiceID: svc.ID, Type: ApplicationPlan, Name: plan.Name,
+				SystemName: plan.SystemName, Description: plan.Description, Default: plan.Default, State: plan.State,
+				ApprovalRequired: plan.ApprovalRequired}
+			if err := t.SavePlan(rec); err != nil {
+				return nil, err
+			}
+			ids.plans[plan.SystemName] = rec.ID
+			for _, l := range plan.Limits {
+				per, ok := period.Parse(l.Period)
+				if !ok {
+					return nil, fmt.Errorf("plan %q: unknown period %q", plan.Name, l.Period)
+				}
+				lr := &LimitRecord{PlanID: rec.ID, MetricID: ids.metrics[l.Metric], Period: per, Value: l.Value}
+				if err := t.SaveLimit(lr); err != nil {
+					return nil, fmt.Errorf("plan %q limit %s/%s: %w", plan.Name, l.Metric, l.Period, err)
+				}
+			}
 		}
 	}
-	return ref
+
+	apps := map[int64]fixtures.Application{}
+	for _, acc := range p.Accounts {
+		arec := &AccountRecord{ProviderID: prov.ID, PlanID: accountPlan.ID, OrgName: acc.OrgName, State: acc.State,
+			ExtraFields: toFields(acc.ExtraFields), MonthlyBillingEnabled: true, MonthlyChargingEnabled: true}
+		if err := t.SaveAccount(arec); err != nil {
+			return nil, err
+		}
+		for _, u := range acc.Users {
+			hash, err := HashPassword(u.Password)
+			if err != nil {
+				return nil, err
+			}
+			urec := &UserRecord{AccountID: arec.ID, Username: u.Username, Email: u.Email, PasswordHash: hash,
+				Role: u.Role, State: u.State, ExtraFields: toFields(u.ExtraFields)}
+			for _, f := range [][2]string{{"first_name", u.FirstName}, {"last_name", u.LastName}} {
+				if f[1] != "" {
+					urec.Fields = urec.Fields.With(f[0], f[1])
+				}
+			}
+			if err := t.SaveUser(urec); err != nil {
+				return nil, err
+			}
+		}
+		subscribed := map[string]bool{}
+		for _, app := range acc.Applications {
+			ids := svcs[app.Service]
+			if ids == nil {
+				return nil, fmt.Errorf("application %q: unknown service %q", app.Name, app.Service)
+			}
+			planID, ok := ids.plans[app.Plan]
+			if !ok {
+				return nil, fmt.Errorf("application %q: unknown plan %q", app.Name, app.Plan)
+			}
+			// An account uses a service through its subscription, made
+			// with the application as porta does.
+			if !subscribed[app.Service] {
+				subscribed[app.Service] = true
+				c := &ServiceContractRecord{AccountID: arec.ID, ServiceID: app.Service, PlanID: ids.servicePlan,
+					State: "live"}
+				if err := t.SaveContract(c); err != nil {
+					return nil, err
+				}
+			}
+			rec := &ApplicationRecord{AccountID: arec.ID, ServiceID: app.Service, PlanID: planID, Name: app.Name,
+				Description: app.Description, State: app.State, AppID: app.AppID, UserKey: app.UserKey,
+				ProviderVerificationKey: app.ProviderVerificationKey, RedirectURL: app.RedirectURL,
+				ExtraFields: toFields(app.ExtraFields)}
+			if err := t.SaveApplication(rec); err != nil {
+				return nil, err
+			}
+			for _, k := range app.AppKeys {
+				if err := t.AddKey(rec.ID, k); err != nil {
+					return nil, fmt.Errorf("application %q: %w", app.Name, err)
+				}
+			}
+			for _, f := range app.ReferrerFilters {
+				if _, err := t.AddReferrerFilter(rec.ID, f); err != nil {
+					return nil, fmt.Errorf("application %q: %w", app.Name, err)
+				}
+			}
+			apps[rec.ID] = app
+		}
+	}
+	return apps, nil
 }
 
-// passwordHash hashes with bcrypt's minimum cost: these are sandbox
-// passwords, and a start-up that hashes a dozen of them at the default cost
-// would take a second.
-func passwordHash(pw string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.MinCost)
-	if err != nil {
-		return "", fmt.Errorf("hash password: %w", err)
+func toFields(pairs []fixtures.Pair) Fields {
+	var fs Fields
+	for _, p := range pairs {
+		fs = append(fs, Field{p.Name, p.Value})
 	}
-	return string(h), nil
-}
-
-func insert(ctx context.Context, tx *sql.Tx, query string, args ...any) (int64, error) {
-	res, err := tx.ExecContext(ctx, query, args...)
-	if err != nil {
-		return 0, err
-	}
-	return res.LastInsertId()
+	return fs
 }

@@ -40,6 +40,11 @@ type Store struct {
 	log *slog.Logger
 
 	catalog atomic.Pointer[Catalog]
+	// pending is the catalog of the last change in the transaction being
+	// built, not yet committed; only the writer goroutine touches it.
+	pending *Catalog
+	// outbox is signalled after a commit that queued webhook events.
+	outbox chan struct{}
 
 	usageMu   sync.RWMutex
 	usage     map[CounterKey]int64
@@ -60,6 +65,8 @@ type op struct {
 	// upsert. The usage of all ops in a batch is merged first, so a hot
 	// counter is written once per commit however many requests moved it.
 	usage map[CounterKey]int64
+	// after runs once the op's transaction committed.
+	after func()
 	done  chan error // nil when nobody waits for the outcome
 }
 
@@ -83,12 +90,13 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 	db.SetConnMaxIdleTime(0)
 
 	s := &Store{
-		db:    db,
-		clk:   clk,
-		log:   log,
-		usage: make(map[CounterKey]int64),
-		ops:   make(chan *op, 4096),
-		done:  make(chan struct{}),
+		db:     db,
+		clk:    clk,
+		log:    log,
+		usage:  make(map[CounterKey]int64),
+		ops:    make(chan *op, 4096),
+		done:   make(chan struct{}),
+		outbox: make(chan struct{}, 1),
 	}
 	if err := s.init(ctx, path != ""); err != nil {
 		db.Close()
@@ -233,13 +241,19 @@ func (s *Store) commit(batch []*op) {
 	}
 }
 
+// finish runs an op's after hook if it committed, and tells its caller.
 func finish(o *op, err error) {
+	if err == nil && o.after != nil {
+		o.after()
+	}
 	if o.done != nil {
 		o.done <- err
 	}
 }
 
 func (s *Store) runTx(ctx context.Context, batch []*op) error {
+	s.pending = nil
+	defer func() { s.pending = nil }()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -281,15 +295,17 @@ func (s *Store) runTx(ctx context.Context, batch []*op) error {
 	return nil
 }
 
-// Reset deletes every row: the next Seed starts from nothing.
+// Reset deletes every row: the next Seed starts from nothing, and ids
+// start again from 1.
 func (s *Store) Reset(ctx context.Context) error {
-	err := s.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		for _, t := range tables {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
-				return fmt.Errorf("reset %s: %w", t, err)
+	err := s.Change(ctx, func(t *Tx) error {
+		for _, table := range tables {
+			if _, err := t.exec("reset "+table, "DELETE FROM "+table); err != nil {
+				return err
 			}
 		}
-		return nil
+		_, err := t.exec("reset ids", "DELETE FROM sqlite_sequence")
+		return err
 	})
 	if err != nil {
 		return err
@@ -297,17 +313,31 @@ func (s *Store) Reset(ctx context.Context) error {
 	s.usageMu.Lock()
 	s.usage = make(map[CounterKey]int64)
 	s.usageMu.Unlock()
-	return s.reloadCatalog(ctx)
+	return nil
 }
 
-// reloadCatalog rebuilds the snapshot from the database after a change.
-func (s *Store) reloadCatalog(ctx context.Context) error {
-	return s.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		cat, err := loadCatalog(ctx, tx)
-		if err != nil {
-			return err
+// forgetUsage drops the in-memory counters of deleted applications.
+func (s *Store) forgetUsage(apps []int64) {
+	gone := make(map[int64]bool, len(apps))
+	for _, a := range apps {
+		gone[a] = true
+	}
+	s.usageMu.Lock()
+	for k := range s.usage {
+		if gone[k.App] {
+			delete(s.usage, k)
 		}
-		s.catalog.Store(cat)
-		return nil
-	})
+	}
+	s.usageMu.Unlock()
 }
+
+// signalOutbox wakes the webhook dispatcher, if it sleeps.
+func (s *Store) signalOutbox() {
+	select {
+	case s.outbox <- struct{}{}:
+	default:
+	}
+}
+
+// OutboxSignal is signalled after every commit that queued webhook events.
+func (s *Store) OutboxSignal() <-chan struct{} { return s.outbox }
