@@ -21,6 +21,7 @@ import (
 	"threescale-sandbox/mgmt"
 	"threescale-sandbox/server"
 	"threescale-sandbox/store"
+	"threescale-sandbox/webhook"
 )
 
 const backendVersion = mgmt.Version
@@ -42,6 +43,8 @@ type serveConfig struct {
 	reset                          bool
 	frozenTime                     string
 	logLevel                       string
+	webhookRetries                 int
+	webhookRetryDelay              time.Duration
 }
 
 // envPrefix names the environment variables that set flags:
@@ -90,6 +93,9 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.BoolVar(&cfg.reset, "reset", false, "with --db: forget the stored state and seed from the fixtures again")
 	fs.StringVar(&cfg.frozenTime, "frozen-time", "", "stop the clock at this RFC 3339 time (deterministic periods for tests)")
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.IntVar(&cfg.webhookRetries, "webhook-retries", 5, "retries of a webhook delivery after the first attempt (porta: 5)")
+	fs.DurationVar(&cfg.webhookRetryDelay, "webhook-retry-delay", time.Minute,
+		"delay between webhook delivery attempts, on the sandbox clock (porta: 1m)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: threescale-sandbox serve [flags]\n\nEvery flag can also be set with %sNAME (for example %s).\n\nFlags:\n",
 			envPrefix, envName("addr"))
@@ -137,7 +143,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer st.Close()
 
+	if cfg.webhookRetries < 0 || cfg.webhookRetryDelay < 0 {
+		return errors.New("--webhook-retries and --webhook-retry-delay cannot be negative")
+	}
 	handler := server.NewServer(server.Options{Store: st, Clock: clk, Logger: log})
+	// Webhook deliveries run beside the listeners and stop before the store
+	// closes; a pending one is resumed at the next start.
+	hooksCtx, stopHooks := context.WithCancel(context.Background())
+	hooksDone := make(chan struct{})
+	go func() {
+		defer close(hooksDone)
+		webhook.New(webhook.Options{Store: st, Clock: clk, Logger: log, Retries: cfg.webhookRetries,
+			Delay: cfg.webhookRetryDelay}).Run(hooksCtx)
+	}()
+	defer func() {
+		stopHooks()
+		<-hooksDone
+	}()
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)

@@ -1,30 +1,19 @@
 package mgmt
 
 import (
-	"bytes"
 	"errors"
-	"io"
-	"mime"
-	"mime/multipart"
-	"net/url"
 	"strings"
 
 	"threescale-sandbox/rackquery"
 )
 
 const (
-	formURLEncoded = "application/x-www-form-urlencoded"
-	formMultipart  = "multipart/form-data"
+	formURLEncoded = rackquery.FormURLEncoded
+	formMultipart  = rackquery.FormMultipart
 )
 
-// mediaType is Rack's Request#media_type: the type before any parameter,
-// lower-cased; "" when there is none.
-func mediaType(ct string) string {
-	if i := strings.IndexAny(ct, ";,"); i >= 0 {
-		ct = ct[:i]
-	}
-	return strings.ToLower(strings.TrimSpace(ct))
-}
+// mediaType is Rack's Request#media_type.
+func mediaType(ct string) string { return rackquery.MediaType(ct) }
 
 // params parses the query string and, for form posts, the body, and merges
 // them as Sinatra does (body keys win). Malformed input gives apisonator's
@@ -38,51 +27,13 @@ func params(r *Request) (*rackquery.Hash, *Error) {
 	// Rack reads a body as a form when it says so, or when a POST says
 	// nothing (the Go client posts an empty body without a Content-Type).
 	if mt == formURLEncoded || mt == formMultipart || (mt == "" && r.Method == "POST") {
-		body, err := bodyParams(r.Body, r.ContentType, mt)
+		body, err := rackquery.ParseForm(r.Body, r.ContentType)
 		if err != nil {
 			return nil, paramError(err)
 		}
 		rackquery.Merge(q, body)
 	}
 	return q, nil
-}
-
-func bodyParams(body []byte, ct, mt string) (*rackquery.Hash, error) {
-	if mt == formMultipart {
-		_, ps, err := mime.ParseMediaType(ct)
-		// Without a boundary Rack falls back to reading the body as a form.
-		if err == nil && ps["boundary"] != "" {
-			return multipartParams(body, ps["boundary"])
-		}
-	}
-	return rackquery.Parse(string(body))
-}
-
-// multipartParams reads the fields of a multipart body as Rack does, by
-// feeding each name and value through the nested-parameter parser.
-func multipartParams(body []byte, boundary string) (*rackquery.Hash, error) {
-	mr := multipart.NewReader(bytes.NewReader(body), boundary)
-	var qs strings.Builder
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, &rackquery.Error{Kind: rackquery.KindType, Message: "bad multipart body: " + err.Error()}
-		}
-		v, err := io.ReadAll(part)
-		if err != nil {
-			return nil, &rackquery.Error{Kind: rackquery.KindType, Message: "bad multipart body: " + err.Error()}
-		}
-		if qs.Len() > 0 {
-			qs.WriteByte('&')
-		}
-		qs.WriteString(url.QueryEscape(part.FormName()))
-		qs.WriteByte('=')
-		qs.WriteString(url.QueryEscape(string(v)))
-	}
-	return rackquery.Parse(qs.String())
 }
 
 // paramError maps a parser error onto the document apisonator answers with.

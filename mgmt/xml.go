@@ -3,7 +3,8 @@ package mgmt
 import (
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"threescale-sandbox/builderxml"
 )
 
 // The documents are written by hand, byte for byte as apisonator writes
@@ -11,7 +12,7 @@ import (
 // (plan names and redirect URLs escaped; reasons, metric names, app ids and
 // keys inserted raw, even when that makes the document ill-formed).
 
-const xmlHeader = `<?xml version="1.0" encoding="UTF-8"?>`
+const xmlHeader = builderxml.Declaration
 
 // timeFormat is Ruby's '%Y-%m-%d %H:%M:%S %z' in UTC.
 const timeFormat = "2006-01-02 15:04:05 -0700"
@@ -23,9 +24,9 @@ func errorDocument(e *Error) []byte {
 	b := make([]byte, 0, len(xmlHeader)+len(e.Code)+len(e.Message)+32)
 	b = append(b, xmlHeader...)
 	b = append(b, `<error code="`...)
-	b = appendAttr(b, e.Code)
+	b = builderxml.AppendAttr(b, e.Code)
 	b = append(b, `">`...)
-	b = appendBuilderText(b, e.Message)
+	b = builderxml.AppendText(b, e.Message)
 	b = append(b, `</error>`...)
 	return b
 }
@@ -45,51 +46,6 @@ func appendEscaped(b []byte, s string) []byte {
 		}
 	}
 	return b
-}
-
-// appendBuilderText is Builder's text escaping: invalid XML characters
-// (control characters, U+FFFE, U+FFFF, invalid UTF-8) become '*'.
-func appendBuilderText(b []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1, !validXMLChar(r):
-			b = append(b, '*')
-		case r == '&':
-			b = append(b, "&amp;"...)
-		case r == '<':
-			b = append(b, "&lt;"...)
-		case r == '>':
-			b = append(b, "&gt;"...)
-		default:
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return b
-}
-
-// appendAttr is Builder's attribute escaping: text escaping plus quotes and
-// line breaks.
-func appendAttr(b []byte, s string) []byte {
-	for _, c := range []byte(appendBuilderText(nil, s)) {
-		switch c {
-		case '"':
-			b = append(b, "&quot;"...)
-		case '\n':
-			b = append(b, "&#10;"...)
-		case '\r':
-			b = append(b, "&#13;"...)
-		default:
-			b = append(b, c)
-		}
-	}
-	return b
-}
-
-func validXMLChar(r rune) bool {
-	return r == 0x9 || r == 0xA || r == 0xD ||
-		(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
 }
 
 func appendTime(b []byte, t time.Time) []byte {

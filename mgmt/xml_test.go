@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"threescale-sandbox/builderxml"
 )
 
 func TestErrorDocument(t *testing.T) {
@@ -47,7 +49,7 @@ func FuzzErrorDocument(f *testing.F) {
 		if e.Code != "metric_invalid" {
 			t.Fatalf("code %q", e.Code)
 		}
-		want := string(appendBuilderText(nil, msg))
+		want := string(builderxml.AppendText(nil, msg))
 		want = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(want)
 		// encoding/xml normalises \r\n and \r to \n, as XML requires.
 		want = strings.ReplaceAll(strings.ReplaceAll(want, "\r\n", "\n"), "\r", "\n")

@@ -1,9 +1,11 @@
 // Package server wires HTTP to the sandbox's domains: every route of the
-// Service Management API and the sandbox's own endpoints is in this file.
+// Service Management API, the Account Management API and the sandbox's own
+// endpoints is in this file.
 package server
 
 import (
 	"bytes"
+	"crypto/rand"
 	"errors"
 	"io"
 	"log/slog"
@@ -16,6 +18,7 @@ import (
 
 	"threescale-sandbox/clock"
 	"threescale-sandbox/mgmt"
+	"threescale-sandbox/portal"
 	"threescale-sandbox/store"
 )
 
@@ -27,11 +30,18 @@ type Options struct {
 	Store  *store.Store
 	Clock  clock.Clock
 	Logger *slog.Logger
+	// Random supplies generated keys, ids and webhook event ids
+	// (crypto/rand.Reader when nil).
+	Random io.Reader
 }
 
 // NewServer returns the handler of the whole sandbox.
 func NewServer(o Options) http.Handler {
+	if o.Random == nil {
+		o.Random = rand.Reader
+	}
 	h := &handlers{backend: mgmt.New(o.Store, o.Clock, o.Logger), store: o.Store, log: o.Logger}
+	p := portal.New(o.Store, o.Clock, o.Logger, o.Random)
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -57,8 +67,111 @@ func NewServer(o Options) http.Handler {
 	e.DELETE("/internal/services/:sid/errors", h.deleteErrors)
 	e.DELETE("/internal/services/:sid/errors/", h.deleteErrors)
 
+	// The Account Management API (porta's /admin/api).
+	api := func(method, path string, hd portal.Handler) { amRoute(e, method, "/admin/api"+path, hd) }
+	api("POST", "/signup", p.Signup)
+	api("GET", "/accounts", p.ListAccounts)
+	api("GET", "/accounts/find", p.FindAccount)
+	api("GET", "/accounts/:id", p.ShowAccount)
+	api("PUT", "/accounts/:id", p.UpdateAccount)
+	api("DELETE", "/accounts/:id", p.DeleteAccount)
+	for _, ev := range []string{"approve", "reject", "make_pending"} {
+		api("PUT", "/accounts/:id/"+ev, p.TransitionAccount(ev))
+	}
+	api("PUT", "/accounts/:id/change_plan", p.ChangeAccountPlan)
+	api("POST", "/accounts/:account_id/messages", p.SendMessage)
+
+	api("GET", "/accounts/:account_id/users", p.ListUsers)
+	api("POST", "/accounts/:account_id/users", p.CreateUser)
+	api("GET", "/accounts/:account_id/users/:id", p.ShowUser)
+	api("PUT", "/accounts/:account_id/users/:id", p.UpdateUser)
+	api("DELETE", "/accounts/:account_id/users/:id", p.DeleteUser)
+	for _, ev := range []string{"activate", "suspend", "unsuspend"} {
+		api("PUT", "/accounts/:account_id/users/:id/"+ev, p.TransitionUser(ev))
+	}
+	for _, role := range []string{"admin", "member"} {
+		api("PUT", "/accounts/:account_id/users/:id/"+role, p.SetUserRole(role))
+	}
+
+	api("GET", "/applications", p.ListApplications)
+	api("GET", "/applications/find", p.FindApplication)
+	api("GET", "/accounts/:account_id/applications", p.ListAccountApplications)
+	api("POST", "/accounts/:account_id/applications", p.CreateApplication)
+	api("GET", "/accounts/:account_id/applications/find", p.FindAccountApplication)
+	api("GET", "/accounts/:account_id/applications/:id", p.ShowApplication)
+	api("PUT", "/accounts/:account_id/applications/:id", p.UpdateApplication)
+	api("DELETE", "/accounts/:account_id/applications/:id", p.DeleteApplication)
+	for _, ev := range []string{"accept", "suspend", "resume"} {
+		api("PUT", "/accounts/:account_id/applications/:id/"+ev, p.TransitionApplication(ev))
+	}
+	api("PUT", "/accounts/:account_id/applications/:id/change_plan", p.ChangeApplicationPlan)
+	api("PUT", "/accounts/:account_id/applications/:id/customize_plan", p.CustomizePlan)
+	api("PUT", "/accounts/:account_id/applications/:id/decustomize_plan", p.DecustomizePlan)
+	api("GET", "/accounts/:account_id/applications/:application_id/keys", p.ListKeys)
+	api("POST", "/accounts/:account_id/applications/:application_id/keys", p.CreateKey)
+	api("DELETE", "/accounts/:account_id/applications/:application_id/keys/:key", p.DeleteKey)
+	api("GET", "/accounts/:account_id/applications/:application_id/referrer_filters", p.ListReferrerFilters)
+	api("POST", "/accounts/:account_id/applications/:application_id/referrer_filters", p.CreateReferrerFilter)
+	api("DELETE", "/accounts/:account_id/applications/:application_id/referrer_filters/:id", p.DeleteReferrerFilter)
+
+	api("GET", "/services", p.ListServices)
+	api("GET", "/services/:id", p.ShowService)
+	api("PUT", "/services/:id", p.UpdateService)
+	api("GET", "/application_plans", p.ListAllPlans)
+	api("GET", "/services/:service_id/application_plans", p.ListServicePlans)
+	api("POST", "/services/:service_id/application_plans", p.CreatePlan)
+	api("GET", "/services/:service_id/application_plans/:id", p.ShowPlan)
+	api("PUT", "/services/:service_id/application_plans/:id", p.UpdatePlan)
+	api("DELETE", "/services/:service_id/application_plans/:id", p.DeletePlan)
+	api("PUT", "/services/:service_id/application_plans/:id/default", p.DefaultPlan)
+	api("GET", "/services/:service_id/metrics", p.ListMetrics)
+	api("POST", "/services/:service_id/metrics", p.CreateMetric(false))
+	api("GET", "/services/:service_id/metrics/:id", p.ShowMetric)
+	api("PUT", "/services/:service_id/metrics/:id", p.UpdateMetric(false))
+	api("DELETE", "/services/:service_id/metrics/:id", p.DeleteMetric(false))
+	api("GET", "/services/:service_id/metrics/:metric_id/methods", p.ListMethods)
+	api("POST", "/services/:service_id/metrics/:metric_id/methods", p.CreateMetric(true))
+	api("GET", "/services/:service_id/metrics/:metric_id/methods/:id", p.ShowMethod)
+	api("PUT", "/services/:service_id/metrics/:metric_id/methods/:id", p.UpdateMetric(true))
+	api("DELETE", "/services/:service_id/metrics/:metric_id/methods/:id", p.DeleteMetric(true))
+	api("GET", "/application_plans/:plan_id/limits", p.ListPlanLimits)
+	api("GET", "/application_plans/:plan_id/metrics/:metric_id/limits", p.ListMetricLimits)
+	api("POST", "/application_plans/:plan_id/metrics/:metric_id/limits", p.CreateLimit)
+	api("GET", "/application_plans/:plan_id/metrics/:metric_id/limits/:id", p.ShowLimit)
+	api("PUT", "/application_plans/:plan_id/metrics/:metric_id/limits/:id", p.UpdateLimit)
+	api("DELETE", "/application_plans/:plan_id/metrics/:metric_id/limits/:id", p.DeleteLimit)
+
+	api("GET", "/settings", p.ShowSettings)
+	api("PUT", "/settings", p.UpdateSettings)
+	api("GET", "/webhooks", p.ShowWebhooks)
+	api("PUT", "/webhooks", p.UpdateWebhooks)
+	api("GET", "/webhooks/failures", p.ListFailures)
+	api("DELETE", "/webhooks/failures", p.DeleteFailures)
+
+	// The sandbox's own: every webhook event with its deliveries.
+	e.GET("/_sandbox/webhooks", h.outbox)
+	e.DELETE("/_sandbox/webhooks", h.clearOutbox)
+
 	e.RouteNotFound("/*", h.notFound)
 	return e
+}
+
+// amRoute registers an Account Management API route. porta's routes take an
+// optional format, so a path that ends in a fixed segment also answers
+// with .xml and .json (one ending in an id carries its extension in the
+// id, which the adapter strips); PUT routes answer PATCH too, as Rails'.
+func amRoute(e *echo.Echo, method, path string, h portal.Handler) {
+	methods := []string{method}
+	if method == http.MethodPut {
+		methods = append(methods, http.MethodPatch)
+	}
+	paths := []string{path}
+	if last := path[strings.LastIndexByte(path, '/')+1:]; !strings.HasPrefix(last, ":") {
+		paths = append(paths, path+".xml", path+".json")
+	}
+	for _, p := range paths {
+		e.Match(methods, p, am(h))
+	}
 }
 
 type handlers struct {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"time"
 
 	"threescale-sandbox/period"
@@ -23,6 +24,7 @@ type Catalog struct {
 	apps           map[int64]*Application
 	plans          map[int64]*Plan
 	metrics        map[int64]*Metric
+	limits         map[int64]Limit
 }
 
 type tokenKey struct{ token, serviceID string }
@@ -56,6 +58,29 @@ func (fs Fields) With(name, value string) Fields {
 	return append(out, Field{name, value})
 }
 
+// OptionalAccountFields are porta's builtin account fields beyond org_name,
+// which a provider may define; any other defined name is an extra field.
+var OptionalAccountFields = []string{"org_legaladdress", "org_legaladdress_cont", "telephone_number", "vat_code",
+	"vat_rate", "fiscal_code", "state_region", "city", "country", "zip", "primary_business", "business_category",
+	"po_number"}
+
+// OptionalUserFields are porta's builtin user fields beyond username and
+// email.
+var OptionalUserFields = []string{"title", "first_name", "last_name", "job_role"}
+
+// SplitFields parts field values into builtin ones (names in optional) and
+// extra ones, each keeping its order.
+func SplitFields(optional []string, fs Fields) (builtin, extra Fields) {
+	for _, f := range fs {
+		if slices.Contains(optional, f.Name) {
+			builtin = append(builtin, f)
+		} else {
+			extra = append(extra, f)
+		}
+	}
+	return builtin, extra
+}
+
 // Provider is a 3scale tenant: the API owner.
 type Provider struct {
 	ProviderRecord
@@ -77,7 +102,8 @@ type ProviderRecord struct {
 	AdminPasswordHash string
 	Settings          Settings
 	Webhooks          Webhooks
-	// The extra fields the provider defined, by object.
+	// The fields the provider defined beyond every provider's, by object:
+	// optional builtin fields and extra fields, in their order.
 	AccountFields     []string
 	UserFields        []string
 	ApplicationFields []string
@@ -382,6 +408,12 @@ func (c *Catalog) Application(id int64) *Application { return c.apps[id] }
 
 // Plan finds a plan of any type by id.
 func (c *Catalog) Plan(id int64) *Plan { return c.plans[id] }
+
+// Limit finds a usage limit by id.
+func (c *Catalog) Limit(id int64) (Limit, bool) {
+	l, ok := c.limits[id]
+	return l, ok
+}
 
 // Metric finds a metric or method by id.
 func (c *Catalog) Metric(id int64) *Metric { return c.metrics[id] }

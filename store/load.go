@@ -129,6 +129,7 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 		apps:     map[int64]*Application{},
 		plans:    map[int64]*Plan{},
 		metrics:  map[int64]*Metric{},
+		limits:   map[int64]Limit{},
 	}
 	providers := map[int64]*Provider{}
 	err := scanAll(ctx, q, `SELECT id, name, provider_key, admin_username, admin_email, admin_password_hash,
@@ -289,6 +290,7 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 		l.Metric = c.metrics[mid]
 		l.Period = period.Period(per)
 		l.Plan.Limits = append(l.Plan.Limits, l)
+		c.limits[l.ID] = l
 		return nil
 	})
 	if err != nil {

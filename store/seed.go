@@ -80,9 +80,9 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 			ChangeAccountPlanPermission: "request",
 			ChangeServicePlanPermission: "request",
 		},
-		AccountFields:     p.ExtraFields.Account,
-		UserFields:        p.ExtraFields.User,
-		ApplicationFields: p.ExtraFields.Application,
+		AccountFields:     p.Fields.Account,
+		UserFields:        p.Fields.User,
+		ApplicationFields: p.Fields.Application,
 	}
 	if h := p.Webhooks; h != nil {
 		prov.Webhooks = Webhooks{URL: h.URL, Active: h.Active, ProviderActions: h.ProviderActions, Events: h.Events}
@@ -179,7 +179,8 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 	apps := map[int64]fixtures.Application{}
 	for _, acc := range p.Accounts {
 		arec := &AccountRecord{ProviderID: prov.ID, PlanID: accountPlan.ID, OrgName: acc.OrgName, State: acc.State,
-			ExtraFields: toFields(acc.ExtraFields), MonthlyBillingEnabled: true, MonthlyChargingEnabled: true}
+			MonthlyBillingEnabled: true, MonthlyChargingEnabled: true}
+		arec.Fields, arec.ExtraFields = SplitFields(OptionalAccountFields, toFields(acc.Fields))
 		if err := t.SaveAccount(arec); err != nil {
 			return nil, err
 		}
@@ -189,12 +190,8 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 				return nil, err
 			}
 			urec := &UserRecord{AccountID: arec.ID, Username: u.Username, Email: u.Email, PasswordHash: hash,
-				Role: u.Role, State: u.State, ExtraFields: toFields(u.ExtraFields)}
-			for _, f := range [][2]string{{"first_name", u.FirstName}, {"last_name", u.LastName}} {
-				if f[1] != "" {
-					urec.Fields = urec.Fields.With(f[0], f[1])
-				}
-			}
+				Role: u.Role, State: u.State}
+			urec.Fields, urec.ExtraFields = SplitFields(OptionalUserFields, toFields(u.Fields))
 			if err := t.SaveUser(urec); err != nil {
 				return nil, err
 			}
@@ -222,7 +219,7 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 			rec := &ApplicationRecord{AccountID: arec.ID, ServiceID: app.Service, PlanID: planID, Name: app.Name,
 				Description: app.Description, State: app.State, AppID: app.AppID, UserKey: app.UserKey,
 				ProviderVerificationKey: app.ProviderVerificationKey, RedirectURL: app.RedirectURL,
-				ExtraFields: toFields(app.ExtraFields)}
+				ExtraFields: toFields(app.Fields)}
 			if err := t.SaveApplication(rec); err != nil {
 				return nil, err
 			}

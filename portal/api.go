@@ -1,0 +1,127 @@
+package portal
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+
+	"threescale-sandbox/builderxml"
+	"threescale-sandbox/store"
+)
+
+// notAcceptable answers a format the endpoint does not offer. porta offers
+// JSON for most objects, in representations unlike its XML; the sandbox
+// speaks it only where the issue of the day needs it (settings, webhooks).
+func notAcceptable(c *Call) *Reply {
+	if c.Format == "json" {
+		return &Reply{Status: http.StatusNotAcceptable, ContentType: contentJSON,
+			Body: jsonObject("error", "The sandbox serves this endpoint as XML only: use the .xml extension.")}
+	}
+	return errorReply(c, http.StatusNotAcceptable, fmt.Sprintf("The server does not understand %q request.", c.Format))
+}
+
+// read answers a GET of XML from the committed model.
+func (p *Portal) read(c *Call, fn func(a actor, cat *store.Catalog) *Reply) *Reply {
+	if c.Format != "xml" {
+		return notAcceptable(c)
+	}
+	cat := p.store.Catalog()
+	a, rep := authenticate(cat, c)
+	if rep != nil {
+		return rep
+	}
+	return fn(a, cat)
+}
+
+// change answers a write of XML: fn runs in one store transaction and
+// returns the document to answer with status (nil: an empty 200, as
+// porta's DELETE), or an error that becomes porta's error reply. Nothing
+// fn wrote is kept if it fails, webhook events included.
+func (p *Portal) change(ctx context.Context, c *Call, status int, fn func(t *store.Tx, a actor) (*builderxml.Doc, error)) *Reply {
+	if c.Format != "xml" {
+		return notAcceptable(c)
+	}
+	a, rep := authenticate(p.store.Catalog(), c)
+	if rep != nil {
+		return rep
+	}
+	var out *builderxml.Doc
+	err := p.store.Change(ctx, func(t *store.Tx) error {
+		var err error
+		out, err = fn(t, a)
+		return err
+	})
+	if err != nil {
+		return p.replyError(c, err)
+	}
+	if out == nil {
+		return deleted(c)
+	}
+	return xmlReply(status, out.Bytes())
+}
+
+// buyer finds a developer account of the caller's provider by a route id.
+func buyer(cat *store.Catalog, a actor, c *Call, name string) (*store.Account, error) {
+	n, ok := c.pathID(name)
+	if !ok {
+		return nil, errNotFound
+	}
+	acc := cat.Account(n)
+	if acc == nil || acc.Provider.ID != a.provider.ID {
+		return nil, errNotFound
+	}
+	return acc, nil
+}
+
+// provider returns the caller's provider as the transaction sees it.
+func provider(cat *store.Catalog, a actor) *store.Provider {
+	for _, p := range cat.Providers {
+		if p.ID == a.provider.ID {
+			return p
+		}
+	}
+	return a.provider
+}
+
+// uuid returns a random (version 4) UUID, porta's webhook event id.
+func (p *Portal) uuid() (string, error) {
+	var b [16]byte
+	if _, err := io.ReadFull(p.rnd, b[:]); err != nil {
+		return "", fmt.Errorf("generate a uuid: %w", err)
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
+}
+
+// hex returns n random bytes as lowercase hex, as porta's generated keys.
+func (p *Portal) hex(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := io.ReadFull(p.rnd, b); err != nil {
+		return "", fmt.Errorf("generate a key: %w", err)
+	}
+	return fmt.Sprintf("%x", b), nil
+}
+
+// emit queues a webhook event as porta would: when the caller's changes
+// fire webhooks, the provider's webhooks are active and the event is
+// switched on. object is the object's XML, as written after the change.
+func (p *Portal) emit(t *store.Tx, a actor, typ, action string, object []byte) error {
+	cat, err := t.Catalog()
+	if err != nil {
+		return err
+	}
+	prov := provider(cat, a)
+	if !a.firesWebhooks(prov) || !prov.Webhooks.Enabled(typ+"_"+action) {
+		return nil
+	}
+	u, err := p.uuid()
+	if err != nil {
+		return err
+	}
+	body := builderxml.New().Open("event").Text("action", action).Text("type", typ).Open("object").Raw(object).
+		Close("object").Close("event").Bytes()
+	return t.Enqueue(&store.OutboxEvent{UUID: u, ProviderID: prov.ID, Type: typ, Action: action,
+		URL: prov.Webhooks.URL, Body: body})
+}

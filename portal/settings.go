@@ -1,0 +1,312 @@
+package portal
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"regexp"
+	"strings"
+	"time"
+
+	"threescale-sandbox/builderxml"
+	"threescale-sandbox/store"
+)
+
+// Settings and webhook settings are JSON endpoints in porta; asked for XML
+// they answer 406.
+
+func jsonOnly(c *Call) *Reply {
+	if c.Format == "json" {
+		return nil
+	}
+	return errorReply(c, http.StatusNotAcceptable, `The server does not understand "`+c.Format+`" request.`)
+}
+
+func jsonReply(status int, body []byte) *Reply {
+	return &Reply{Status: status, ContentType: contentJSON, Body: body}
+}
+
+// settingsJSON is porta's SettingsRepresenter: hide_service is null, and
+// so left out, until it is set.
+func settingsJSON(prov *store.Provider) []byte {
+	st := prov.Settings
+	o := orderedJSON{{"useraccountarea_enabled", st.UserAccountAreaEnabled}}
+	if st.HideService {
+		o = append(o, jsonField{"hide_service", true})
+	}
+	o = append(o, orderedJSON{
+		{"signups_enabled", st.SignupsEnabled},
+		{"account_approval_required", prov.AccountApprovalRequired()},
+		{"public_search", st.PublicSearch},
+		{"account_plans_ui_visible", st.AccountPlansUIVisible},
+		{"change_account_plan_permission", st.ChangeAccountPlanPermission},
+		{"service_plans_ui_visible", st.ServicePlansUIVisible},
+		{"change_service_plan_permission", st.ChangeServicePlanPermission},
+		{"enforce_sso", st.EnforceSSO},
+	}...)
+	return jsonObject("settings", o)
+}
+
+// ShowSettings is GET /admin/api/settings.json.
+func (p *Portal) ShowSettings(ctx context.Context, c *Call) *Reply {
+	if r := jsonOnly(c); r != nil {
+		return r
+	}
+	cat := p.store.Catalog()
+	a, rep := authenticate(cat, c)
+	if rep != nil {
+		return rep
+	}
+	return jsonReply(200, settingsJSON(provider(cat, a)))
+}
+
+var planPermissions = []string{"request", "none", "credit_card", "request_credit_card", "direct"}
+
+// UpdateSettings is PUT /admin/api/settings.json (settings[...] or flat).
+// account_approval_required is the default account plan's approval.
+func (p *Portal) UpdateSettings(ctx context.Context, c *Call) *Reply {
+	if r := jsonOnly(c); r != nil {
+		return r
+	}
+	a, rep := authenticate(p.store.Catalog(), c)
+	if rep != nil {
+		return rep
+	}
+	var out []byte
+	err := p.store.Change(ctx, func(t *store.Tx) error {
+		cat, err := t.Catalog()
+		if err != nil {
+			return err
+		}
+		prov := provider(cat, a)
+		rec := prov.ProviderRecord
+		st := &rec.Settings
+		get := func(name string) (string, bool) { return c.wrapped("settings", name) }
+		given := false
+		for _, f := range []struct {
+			name string
+			to   *bool
+		}{{"useraccountarea_enabled", &st.UserAccountAreaEnabled}, {"hide_service", &st.HideService},
+			{"signups_enabled", &st.SignupsEnabled}, {"public_search", &st.PublicSearch},
+			{"account_plans_ui_visible", &st.AccountPlansUIVisible}, {"service_plans_ui_visible", &st.ServicePlansUIVisible},
+			{"enforce_sso", &st.EnforceSSO}} {
+			if v, ok := get(f.name); ok {
+				given = true
+				if strings.TrimSpace(v) != "" {
+					*f.to = activeRecordBool(v)
+				}
+			}
+		}
+		var errs problems
+		for _, f := range []struct {
+			name string
+			to   *string
+		}{{"change_account_plan_permission", &st.ChangeAccountPlanPermission},
+			{"change_service_plan_permission", &st.ChangeServicePlanPermission}} {
+			if v, ok := get(f.name); ok {
+				given = true
+				if !slices.Contains(planPermissions, v) {
+					errs.add(f.name, "is not included in the list", "is not included in the list")
+				}
+				*f.to = v
+			}
+		}
+		approval, setApproval := get("account_approval_required")
+		if !given && !setApproval {
+			return missingParameter("settings")
+		}
+		if st.EnforceSSO {
+			return fail("enforce_sso", "Password-based authentication could not be disabled. No published authentication providers.",
+				"Password-based authentication could not be disabled. No published authentication providers.")
+		}
+		if err := errs.err(); err != nil {
+			return err
+		}
+		if err := t.SaveProvider(&rec); err != nil {
+			return err
+		}
+		if setApproval && strings.TrimSpace(approval) != "" {
+			if pl := prov.DefaultAccountPlan(); pl != nil {
+				prec := pl.PlanRecord
+				prec.ApprovalRequired = activeRecordBool(approval)
+				if err := t.SavePlan(&prec); err != nil {
+					return err
+				}
+			}
+		}
+		if cat, err = t.Catalog(); err != nil {
+			return err
+		}
+		out = settingsJSON(provider(cat, a))
+		return nil
+	})
+	if err != nil {
+		return p.replyError(c, err)
+	}
+	return jsonReply(200, out)
+}
+
+// webhookJSON is porta's WebHookRepresenter: its switches in the order of
+// the web_hooks table's columns.
+func webhookJSON(w store.Webhooks) []byte {
+	var o orderedJSON
+	if w.URL != "" {
+		o = append(o, jsonField{"url", w.URL})
+	}
+	o = append(o, jsonField{"active", w.Active}, jsonField{"provider_actions", w.ProviderActions})
+	for _, e := range webhookColumns {
+		o = append(o, jsonField{e + "_on", slices.Contains(w.Events, e)})
+	}
+	return jsonObject("webhook", o)
+}
+
+// webhookColumns are the event switches in porta's column order.
+var webhookColumns = []string{"account_created", "account_updated", "account_deleted", "user_created",
+	"user_updated", "user_deleted", "application_created", "application_updated", "application_deleted",
+	"account_plan_changed", "application_plan_changed", "application_user_key_updated",
+	"application_key_created", "application_key_deleted", "application_suspended", "application_key_updated"}
+
+// webhookURL is what porta's URI regexp for http and https accepts: the
+// URL need only contain one.
+var webhookURL = regexp.MustCompile(`(?i)https?://[^\s/?#]+`)
+
+// ShowWebhooks is GET /admin/api/webhooks.json, a sandbox addition: porta
+// lets the settings be written through the API but not read.
+func (p *Portal) ShowWebhooks(ctx context.Context, c *Call) *Reply {
+	if r := jsonOnly(c); r != nil {
+		return r
+	}
+	cat := p.store.Catalog()
+	a, rep := authenticate(cat, c)
+	if rep != nil {
+		return rep
+	}
+	return jsonReply(200, webhookJSON(provider(cat, a).Webhooks))
+}
+
+// UpdateWebhooks is PUT /admin/api/webhooks.json (web_hook[...] or flat):
+// url, active, provider_actions and the *_on switches. An active webhook
+// needs an http or https URL.
+func (p *Portal) UpdateWebhooks(ctx context.Context, c *Call) *Reply {
+	if r := jsonOnly(c); r != nil {
+		return r
+	}
+	a, rep := authenticate(p.store.Catalog(), c)
+	if rep != nil {
+		return rep
+	}
+	var out []byte
+	err := p.store.Change(ctx, func(t *store.Tx) error {
+		cat, err := t.Catalog()
+		if err != nil {
+			return err
+		}
+		rec := provider(cat, a).ProviderRecord
+		w := &rec.Webhooks
+		get := func(name string) (string, bool) { return c.wrapped("web_hook", name) }
+		given := false
+		if v, ok := get("url"); ok {
+			given, w.URL = true, strings.TrimSpace(v)
+		}
+		for _, f := range []struct {
+			name string
+			to   *bool
+		}{{"active", &w.Active}, {"provider_actions", &w.ProviderActions}} {
+			if v, ok := get(f.name); ok {
+				given, *f.to = true, activeRecordBool(v)
+			}
+		}
+		events := slices.Clone(w.Events)
+		for _, e := range webhookColumns {
+			v, ok := get(e + "_on")
+			if !ok {
+				continue
+			}
+			given = true
+			events = slices.DeleteFunc(events, func(x string) bool { return x == e })
+			if activeRecordBool(v) {
+				events = append(events, e)
+			}
+		}
+		// Keep porta's column order, whatever order they were switched on in.
+		w.Events = nil
+		for _, e := range webhookColumns {
+			if slices.Contains(events, e) {
+				w.Events = append(w.Events, e)
+			}
+		}
+		if !given {
+			return missingParameter("web_hook")
+		}
+		if w.Active && !webhookURL.MatchString(w.URL) {
+			return fail("url", "Must be a valid URL such as http://example.com", "Url Must be a valid URL such as http://example.com")
+		}
+		if len(w.URL) > 255 {
+			return fail("url", "is too long (maximum is 255 characters)", "Url is too long (maximum is 255 characters)")
+		}
+		if err := t.SaveProvider(&rec); err != nil {
+			return err
+		}
+		out = webhookJSON(rec.Webhooks)
+		return nil
+	})
+	if err != nil {
+		return p.replyError(c, err)
+	}
+	return jsonReply(200, out)
+}
+
+// ListFailures is GET /admin/api/webhooks/failures.xml (or .json): the
+// deliveries that failed for good, oldest first; each event document is
+// embedded as porta's Nokogiri re-prints it.
+func (p *Portal) ListFailures(ctx context.Context, c *Call) *Reply {
+	cat := p.store.Catalog()
+	a, rep := authenticate(cat, c)
+	if rep != nil {
+		return rep
+	}
+	fs, err := p.store.Failures(ctx, a.provider.ID)
+	if err != nil {
+		return p.replyError(c, err)
+	}
+	if c.Format == "json" {
+		list := make([]any, 0, len(fs))
+		for _, f := range fs {
+			list = append(list, orderedJSON{{"webhooks-failure", orderedJSON{{"id", f.UUID}, {"time", xmlTime(f.Time)},
+				{"error", f.Error}, {"url", f.URL}, {"event", string(f.Event)}}}})
+		}
+		return jsonReply(200, jsonObject("webhooks-failures", list))
+	}
+	d := builderxml.New().Open("webhooks-failures")
+	for _, f := range fs {
+		event, err := nokogiriFormat(f.Event)
+		if err != nil {
+			return p.replyError(c, err)
+		}
+		d.Open("webhooks-failure").Text("id", f.UUID).Text("time", xmlTime(f.Time)).Text("error", f.Error).
+			Text("url", f.URL).Raw(event).Close("webhooks-failure")
+	}
+	return ok(d.Close("webhooks-failures"))
+}
+
+// DeleteFailures is DELETE /admin/api/webhooks/failures.xml: all of them,
+// or with time, the oldest ones up to that time.
+func (p *Portal) DeleteFailures(ctx context.Context, c *Call) *Reply {
+	cat := p.store.Catalog()
+	a, rep := authenticate(cat, c)
+	if rep != nil {
+		return rep
+	}
+	var upTo *time.Time
+	if v, given := c.str("time"); given {
+		t, ok := parseTime(v)
+		if !ok {
+			return errorReply(c, http.StatusBadRequest, "invalid time")
+		}
+		upTo = &t
+	}
+	if err := p.store.DeleteFailures(ctx, a.provider.ID, upTo); err != nil {
+		return p.replyError(c, err)
+	}
+	return deleted(c)
+}
