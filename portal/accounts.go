@@ -240,7 +240,6 @@ func cannotTransition(event string) error {
 		fmt.Sprintf("State cannot transition via %q", event))
 }
 
-
 // ChangeAccountPlan is PUT /admin/api/accounts/{id}/change_plan.xml with
 // plan_id, an account plan of the provider; it answers with that plan.
 func (p *Portal) ChangeAccountPlan(ctx context.Context, c *Call) *Reply {

@@ -3,8 +3,8 @@ package portal
 import (
 	"context"
 	"net/http"
-	"slices"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
