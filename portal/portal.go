@@ -164,9 +164,10 @@ func xmlReply(status int, body []byte) *Reply {
 func ok(d *builderxml.Doc) *Reply      { return xmlReply(200, d.Bytes()) }
 func created(d *builderxml.Doc) *Reply { return xmlReply(201, d.Bytes()) }
 
-// deleted is porta's answer to a DELETE: 200 with an empty body.
+// deleted is porta's answer to a DELETE: Rails' head :ok, 200 with an
+// empty body and a Content-Type without charset.
 func deleted(c *Call) *Reply {
-	return &Reply{Status: 200, ContentType: contentType(c)}
+	return &Reply{Status: 200, ContentType: headContentType(c)}
 }
 
 func contentType(c *Call) string {
@@ -176,12 +177,20 @@ func contentType(c *Call) string {
 	return contentXML
 }
 
-// notFound is porta's RecordNotFound: an empty XML body, or JSON status.
+func headContentType(c *Call) string {
+	if c.Format == "json" {
+		return "application/json"
+	}
+	return "application/xml"
+}
+
+// notFound is porta's RecordNotFound: an empty XML body (head), or JSON
+// status.
 func notFound(c *Call) *Reply {
 	if c.Format == "json" {
 		return &Reply{Status: 404, ContentType: contentJSON, Body: []byte(`{"status":"Not found"}`)}
 	}
-	return &Reply{Status: 404, ContentType: contentXML}
+	return &Reply{Status: 404, ContentType: headContentType(c)}
 }
 
 // errorReply is porta's render_error: <error>text</error>.

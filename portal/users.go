@@ -173,19 +173,22 @@ func userParams(c *Call, cat *store.Catalog, prov *store.Provider, rec *store.Us
 	if checkEmail && !emailRE.MatchString(rec.Email) {
 		errs.add("email", "should look like an email address", "Email should look like an email address")
 	}
-	// Unique among every developer user of the provider.
-	for _, acc := range prov.Accounts {
-		for _, u := range acc.Users {
-			if u.ID == rec.ID {
-				continue
-			}
-			if rec.Email != "" && strings.EqualFold(u.Email, rec.Email) {
-				errs.add("email", "has already been taken", "Email has already been taken")
-			}
-			if rec.Username != "" && strings.EqualFold(u.Username, rec.Username) {
-				errs.add("username", "has already been taken", "Username has already been taken")
+	// Unique among every developer user of the provider, email first.
+	taken := func(same func(u *store.User) bool) bool {
+		for _, acc := range prov.Accounts {
+			for _, u := range acc.Users {
+				if u.ID != rec.ID && same(u) {
+					return true
+				}
 			}
 		}
+		return false
+	}
+	if rec.Email != "" && taken(func(u *store.User) bool { return strings.EqualFold(u.Email, rec.Email) }) {
+		errs.add("email", "has already been taken", "Email has already been taken")
+	}
+	if rec.Username != "" && taken(func(u *store.User) bool { return strings.EqualFold(u.Username, rec.Username) }) {
+		errs.add("username", "has already been taken", "Username has already been taken")
 	}
 	if err := errs.err(); err != nil {
 		return err

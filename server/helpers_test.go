@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"threescale-sandbox/clock"
 	"threescale-sandbox/fixtures"
 	"threescale-sandbox/store"
+	"threescale-sandbox/webhook"
 )
 
 // sandbox is a real server on a loopback port, on a fresh in-memory store
@@ -62,7 +64,24 @@ func seeded(tb testing.TB, dbPath string, world *fixtures.World, clk clock.Clock
 	if err := st.Seed(ctx, world); err != nil {
 		tb.Fatal(err)
 	}
-	return st, NewServer(Options{Store: st, Clock: clk, Logger: log})
+	// Generated keys and ids differ from each other, the same in every run.
+	rnd := rand.NewChaCha8([32]byte{'s', 'a', 'n', 'd', 'b', 'o', 'x'})
+	return st, NewServer(Options{Store: st, Clock: clk, Logger: log, Random: rnd})
+}
+
+// dispatch delivers the sandbox's webhooks until the test ends.
+func (s *sandbox) dispatch(retries int, delay time.Duration) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		webhook.New(webhook.Options{Store: s.store, Clock: s.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Retries: retries, Delay: delay}).Run(ctx)
+	}()
+	s.t.Cleanup(func() {
+		cancel()
+		<-done
+	})
 }
 
 type reply struct {
