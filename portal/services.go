@@ -230,7 +230,7 @@ func money(s string) (string, bool) {
 
 // planParams applies an application plan's parameters (application_plan[...]
 // or flat) and validates them as Plan does.
-func planParams(c *Call, s *store.Service, rec *store.PlanRecord, create bool) error {
+func (p *Portal) planParams(c *Call, s *store.Service, rec *store.PlanRecord, create bool) error {
 	get := func(name string) (string, bool) { return c.wrapped("application_plan", name) }
 	var errs problems
 	if v, given := get("name"); given {
@@ -248,6 +248,13 @@ func planParams(c *Call, s *store.Service, rec *store.PlanRecord, create bool) e
 		}
 		if rec.SystemName == "" {
 			rec.SystemName = parameterize(rec.Name)
+		}
+		if rec.SystemName == "" {
+			suffix, err := p.hex(6)
+			if err != nil {
+				return err
+			}
+			rec.SystemName = "application_plan_" + suffix
 		}
 	}
 	for _, f := range []struct {
@@ -345,7 +352,7 @@ func (p *Portal) CreatePlan(ctx context.Context, c *Call) *Reply {
 		}
 		rec := store.PlanRecord{ProviderID: s.ProviderID, ServiceID: s.ID, Type: store.ApplicationPlan, State: "hidden",
 			SetupFee: "0.0", CostPerMonth: "0.0"}
-		if err := planParams(c, s, &rec, true); err != nil {
+		if err := p.planParams(c, s, &rec, true); err != nil {
 			return nil, err
 		}
 		if err := t.SavePlan(&rec); err != nil {
@@ -371,7 +378,7 @@ func (p *Portal) UpdatePlan(ctx context.Context, c *Call) *Reply {
 			return nil, missingParameter("application_plan")
 		}
 		rec := pl.PlanRecord
-		if err := planParams(c, s, &rec, false); err != nil {
+		if err := p.planParams(c, s, &rec, false); err != nil {
 			return nil, err
 		}
 		if err := t.SavePlan(&rec); err != nil {
@@ -475,7 +482,7 @@ func (p *Portal) ShowMetric(ctx context.Context, c *Call) *Reply {
 
 // metricParams applies a metric's or method's parameters (metric[...] or
 // flat) and validates them as Metric does.
-func metricParams(c *Call, s *store.Service, rec *store.MetricRecord, create bool) error {
+func (p *Portal) metricParams(c *Call, s *store.Service, rec *store.MetricRecord, create bool) error {
 	get := func(name string) (string, bool) { return c.wrapped("metric", name) }
 	if v, given := get("friendly_name"); given {
 		rec.FriendlyName = strings.TrimSpace(v)
@@ -492,6 +499,13 @@ func metricParams(c *Call, s *store.Service, rec *store.MetricRecord, create boo
 		}
 		if rec.Name == "" {
 			rec.Name = parameterize(rec.FriendlyName)
+		}
+		if rec.Name == "" {
+			suffix, err := p.hex(6)
+			if err != nil {
+				return err
+			}
+			rec.Name = "metric_" + suffix
 		}
 	}
 	var errs problems
@@ -568,7 +582,7 @@ func (p *Portal) CreateMetric(method bool) Handler {
 			if !metricWritable(c) {
 				return nil, missingParameter("metric")
 			}
-			if err := metricParams(c, s, &rec, true); err != nil {
+			if err := p.metricParams(c, s, &rec, true); err != nil {
 				return nil, err
 			}
 			if err := t.SaveMetric(&rec); err != nil {
@@ -637,7 +651,7 @@ func (p *Portal) UpdateMetric(method bool) Handler {
 				return nil, err
 			}
 			rec := m.MetricRecord
-			if err := metricParams(c, s, &rec, false); err != nil {
+			if err := p.metricParams(c, s, &rec, false); err != nil {
 				return nil, err
 			}
 			if err := t.SaveMetric(&rec); err != nil {
