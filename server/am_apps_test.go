@@ -221,7 +221,7 @@ func TestAMKeysAndReferrerFilters(t *testing.T) {
 	filters := apps + "/1/referrer_filters"
 	expect(t, "no filters", s.get(filters+".xml?"+rw), 200, xmlDecl+`<referrer_filters></referrer_filters>`)
 	expect(t, "add filter", s.am("POST", filters+".xml", rw+"&referrer_filter=*.dev.test"), 201, xmlDecl+strings.Replace(
-		s.get(apps+"/1.xml?"+rw).body[len(xmlDecl):], "", "", 1))
+		s.get(apps + "/1.xml?" + rw).body[len(xmlDecl):], "", "", 1))
 	expect(t, "list filters", s.get(filters+".xml?"+rw), 200, xmlDecl+`<referrer_filters><referrer_filter><value>*.dev.test</value><id>1</id>`+
 		`<updated_at>2026-11-22 10:15:00 UTC</updated_at><created_at>2026-11-22 10:15:00 UTC</created_at></referrer_filter></referrer_filters>`)
 	expect(t, "bad filter", s.am("POST", filters+".xml", rw+"&referrer_filter=a/b"), 422, xmlDecl+`<errors><error>referrer filter is invalid</error></errors>`)
