@@ -105,6 +105,7 @@ func NewServer(o Options) http.Handler {
 		api("PUT", "/accounts/:account_id/applications/:id/"+ev, p.TransitionApplication(ev))
 	}
 	api("PUT", "/accounts/:account_id/applications/:id/change_plan", p.ChangeApplicationPlan)
+	api("PUT", "/accounts/:account_id/applications/:id/change_user_key", p.ChangeUserKey) // sandbox addition
 	api("PUT", "/accounts/:account_id/applications/:id/customize_plan", p.CustomizePlan)
 	api("PUT", "/accounts/:account_id/applications/:id/decustomize_plan", p.DecustomizePlan)
 	api("GET", "/accounts/:account_id/applications/:application_id/keys", p.ListKeys)

@@ -75,7 +75,10 @@ func (s *Store) Errors(ctx context.Context, serviceID string, page, perPage int)
 		}
 		return rows.Err()
 	})
-	return out, total, err
+	if err != nil {
+		return nil, 0, err // the writer may still be filling out
+	}
+	return out, total, nil
 }
 
 // DeleteErrors empties a service's error log.

@@ -53,5 +53,8 @@ func (s *Store) Messages(ctx context.Context, accountID int64) ([]*Message, erro
 		}
 		return rows.Err()
 	})
-	return out, err
+	if err != nil {
+		return nil, err // the writer may still be filling out
+	}
+	return out, nil
 }

@@ -96,12 +96,16 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 		}
 	}
 
-	// Every provider has a default account plan; account approval is its
-	// approval_required, as in porta.
-	accountPlan := &PlanRecord{ProviderID: prov.ID, Type: AccountPlan, Name: "Default", SystemName: "default",
-		Default: true, State: "published", ApprovalRequired: p.DeveloperPortal.AccountApprovalRequired}
-	if err := t.SavePlan(accountPlan); err != nil {
-		return nil, err
+	// Account approval is the default account plan's approval_required,
+	// as in porta.
+	accountPlans := map[string]int64{}
+	for _, ap := range p.AccountPlans {
+		rec := &PlanRecord{ProviderID: prov.ID, Type: AccountPlan, Name: ap.Name, SystemName: ap.SystemName,
+			Default: ap.Default, State: ap.State, ApprovalRequired: ap.ApprovalRequired}
+		if err := t.SavePlan(rec); err != nil {
+			return nil, err
+		}
+		accountPlans[ap.SystemName] = rec.ID
 	}
 
 	type svcIDs struct {
@@ -178,7 +182,7 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 
 	apps := map[int64]fixtures.Application{}
 	for _, acc := range p.Accounts {
-		arec := &AccountRecord{ProviderID: prov.ID, PlanID: accountPlan.ID, OrgName: acc.OrgName, State: acc.State,
+		arec := &AccountRecord{ProviderID: prov.ID, PlanID: accountPlans[acc.Plan], OrgName: acc.OrgName, State: acc.State,
 			MonthlyBillingEnabled: true, MonthlyChargingEnabled: true}
 		arec.Fields, arec.ExtraFields = SplitFields(OptionalAccountFields, toFields(acc.Fields))
 		if err := t.SaveAccount(arec); err != nil {

@@ -92,7 +92,10 @@ func (s *Store) DueEvents(ctx context.Context, now time.Time) ([]*OutboxEvent, t
 		}
 		return nil
 	})
-	return due, next, err
+	if err != nil {
+		return nil, time.Time{}, err // the writer may still be filling them
+	}
+	return due, next, nil
 }
 
 // RecordAttempt stores the outcome of one delivery of e. A failed attempt
@@ -100,13 +103,16 @@ func (s *Store) DueEvents(ctx context.Context, now time.Time) ([]*OutboxEvent, t
 // good and becomes a failure of its provider, with failureError as porta's
 // error text.
 func (s *Store) RecordAttempt(ctx context.Context, e *OutboxEvent, a Attempt, retryAt time.Time, failureError string) error {
-	return s.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		n := len(e.Attempts) + 1
+	attempts := len(e.Attempts)
+	var state string
+	var next time.Time
+	err := s.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		n := attempts + 1
 		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_attempts (event_id, n, at_ms, status, error)
 			VALUES (?,?,?,?,?)`, e.ID, n, ms(a.At), a.Status, a.Error); err != nil {
 			return fmt.Errorf("record webhook attempt: %w", err)
 		}
-		state, next := EventPending, retryAt
+		state, next = EventPending, retryAt
 		switch {
 		case a.Error == "":
 			state, next = EventDelivered, a.At
@@ -121,10 +127,14 @@ func (s *Store) RecordAttempt(ctx context.Context, e *OutboxEvent, a Attempt, re
 			state, n, ms(next), e.ID); err != nil {
 			return fmt.Errorf("update webhook event: %w", err)
 		}
-		e.State, e.NextAttempt = state, next
-		e.Attempts = append(e.Attempts, a)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	e.State, e.NextAttempt = state, next
+	e.Attempts = append(e.Attempts, a)
+	return nil
 }
 
 // Outbox returns every event of a provider (0: of every provider), oldest
@@ -136,7 +146,10 @@ func (s *Store) Outbox(ctx context.Context, providerID int64) ([]*OutboxEvent, e
 		out, err = scanEvents(ctx, tx, `WHERE ? = 0 OR provider_id = ? ORDER BY id`, providerID, providerID)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err // the writer may still be filling out
+	}
+	return out, nil
 }
 
 // ClearOutbox forgets every event of a provider (0: of every provider),
@@ -222,7 +235,10 @@ func (s *Store) Failures(ctx context.Context, providerID int64) ([]Failure, erro
 		}
 		return rows.Err()
 	})
-	return out, err
+	if err != nil {
+		return nil, err // the writer may still be filling out
+	}
+	return out, nil
 }
 
 // DeleteFailures deletes a provider's failures: all of them, or, given a
