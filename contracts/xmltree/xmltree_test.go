@@ -50,15 +50,15 @@ func TestParseAndWrite(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	for in, want := range map[string]string{
-		"":                                  "no root element",
-		"  ":                                "no root element",
-		"<a>":                               "unexpected EOF",
-		"<a></b>":                           "element <a> closed by </b>",
-		"<a/><b/>":                          "second root element <b>",
-		"x<a/>":                             "text outside the root element",
-		"<a>&</a>":                          "invalid character entity",
-		`<a/><?xml version="1.0"?>`:         "XML declaration after the root element",
-		strings.Repeat("<a>", MaxDepth+1):   "elements nested deeper than 256",
+		"":                                   "no root element",
+		"  ":                                 "no root element",
+		"<a>":                                "unexpected EOF",
+		"<a></b>":                            "element <a> closed by </b>",
+		"<a/><b/>":                           "second root element <b>",
+		"x<a/>":                              "text outside the root element",
+		"<a>&</a>":                           "invalid character entity",
+		`<a/><?xml version="1.0"?>`:          "XML declaration after the root element",
+		strings.Repeat("<a>", MaxDepth+1):    "elements nested deeper than 256",
 		`<status><reason>a & b</reason></s>`: "invalid character entity",
 	} {
 		_, err := Parse([]byte(in))
