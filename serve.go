@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"threescale-sandbox/clock"
+	"threescale-sandbox/contracts/openapi"
 	"threescale-sandbox/fixtures"
 	"threescale-sandbox/mgmt"
 	"threescale-sandbox/server"
@@ -42,6 +43,8 @@ type serveConfig struct {
 	reset                          bool
 	frozenTime                     string
 	logLevel                       string
+	validate                       bool
+	readyFile                      string
 }
 
 // envPrefix names the environment variables that set flags:
@@ -90,6 +93,8 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.BoolVar(&cfg.reset, "reset", false, "with --db: forget the stored state and seed from the fixtures again")
 	fs.StringVar(&cfg.frozenTime, "frozen-time", "", "stop the clock at this RFC 3339 time (deterministic periods for tests)")
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.BoolVar(&cfg.validate, "validate", false, "log (warn) every request that violates the OpenAPI description, naming the violation")
+	fs.StringVar(&cfg.readyFile, "ready-file", "", "once listening, write the HTTP base URL to this file (for scripts: learn the port of --addr 127.0.0.1:0)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: threescale-sandbox serve [flags]\n\nEvery flag can also be set with %sNAME (for example %s).\n\nFlags:\n",
 			envPrefix, envName("addr"))
@@ -137,7 +142,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer st.Close()
 
-	handler := server.NewServer(server.Options{Store: st, Clock: clk, Logger: log})
+	opts := server.Options{Store: st, Clock: clk, Logger: log}
+	if cfg.validate {
+		if opts.Validator, err = openapi.Load(); err != nil {
+			return err
+		}
+	}
+	handler := server.NewServer(opts)
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
@@ -158,7 +169,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	printSummary(stdout, st.Catalog(), summary{
 		url: "http://" + ln.Addr().String(), tls: tlsInfo, db: cfg.db, seeded: seeded, frozen: cfg.frozenTime,
+		validate: cfg.validate,
 	})
+
+	if cfg.readyFile != "" {
+		if err := os.WriteFile(cfg.readyFile, []byte("http://"+ln.Addr().String()+"\n"), 0o644); err != nil {
+			for _, l := range listeners {
+				l.Close()
+			}
+			return fmt.Errorf("--ready-file: %w", err)
+		}
+	}
 
 	errc := make(chan error, len(servers))
 	for i, srv := range servers {
