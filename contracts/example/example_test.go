@@ -266,7 +266,6 @@ func usageReport(metric, period, start, end string, max, cur int) string {
 	return b + `<max_value>` + strconv.Itoa(max) + `</max_value><current_value>` + strconv.Itoa(cur) + `</current_value></usage_report>`
 }
 
-
 func TestCheckXML(t *testing.T) {
 	f := fileOf(t, sample)
 	ex := f.Examples[0]
