@@ -295,7 +295,13 @@ func rejected(s *openapi3.Schema) string {
 }
 
 func checkHeader(p *openapi3.Parameter, h http.Header) Violations {
-	values := h.Values(p.Name)
+	// Case-insensitive: a client's request may hold names as written.
+	var values []string
+	for k, vs := range h {
+		if strings.EqualFold(k, p.Name) {
+			values = append(values, vs...)
+		}
+	}
 	name := fmt.Sprintf("header %q", p.Name)
 	if len(values) == 0 {
 		if p.Required {
