@@ -105,9 +105,10 @@ func (r *Request) expandTarget(env *Env, now time.Time) (string, error) {
 	var b strings.Builder
 	inQuery := false
 	for _, seg := range r.Target {
-		if seg.kind == literal {
-			b.WriteString(seg.text)
-			inQuery = inQuery || strings.Contains(seg.text, "?")
+		if seg.kind == literal || seg.kind == repeated {
+			v, _ := Template{seg}.Expand(env, now, nil)
+			b.WriteString(v)
+			inQuery = inQuery || strings.Contains(v, "?")
 			continue
 		}
 		esc := url.PathEscape

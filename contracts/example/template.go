@@ -26,6 +26,7 @@ const (
 	capture
 	absent
 	clockTime
+	repeated
 )
 
 // segment is a literal, or one {{placeholder}}.
@@ -34,6 +35,8 @@ type segment struct {
 	text string // the literal; the placeholder's source, braces included
 	arg  string // variable or capture name, period name
 	re   *regexp.Regexp
+	// repeated: {{repeat COUNT TEXT}}
+	count int
 	// clockTime: {{time OFFSET FORMAT [ZONE]}}
 	offset time.Duration
 	format string
@@ -119,6 +122,13 @@ func parsePlaceholder(src, body string, u use) (segment, error) {
 		seg.kind = k
 		return seg, seg.parseArg(name, arg, u)
 	}
+	if name == "repeat" {
+		if u != inRequest {
+			return seg, fmt.Errorf("%s: {{repeat}} makes a request value", src)
+		}
+		seg.kind = repeated
+		return seg, seg.parseRepeat(arg)
+	}
 	if name == "time" {
 		if u != inRequest {
 			return seg, fmt.Errorf("%s: {{time}} makes a request value; in a response use {{timestamp}} or {{period_start P}}", src)
@@ -127,7 +137,7 @@ func parsePlaceholder(src, body string, u use) (segment, error) {
 		return seg, seg.parseTime(arg)
 	}
 	if arg != "" || !identifier.MatchString(name) {
-		return seg, fmt.Errorf("%s: unknown placeholder (known: any, int, regex, timestamp, period_start, period_end, reset, capture, absent, time, or a variable name)", src)
+		return seg, fmt.Errorf("%s: unknown placeholder (known: any, int, regex, timestamp, period_start, period_end, reset, capture, absent, time, repeat, or a variable name)", src)
 	}
 	seg.kind = variable
 	seg.arg = name
@@ -212,6 +222,19 @@ func (seg *segment) parseTime(arg string) error {
 	return nil
 }
 
+// maxRepeat bounds what {{repeat}} makes: Rack's limits are 4 MiB.
+const maxRepeat = 16 << 20
+
+func (seg *segment) parseRepeat(arg string) error {
+	n, text, _ := strings.Cut(arg, " ")
+	count, err := strconv.Atoi(n)
+	if err != nil || count < 0 || text == "" || count*len(text) > maxRepeat {
+		return fmt.Errorf("%s: {{repeat COUNT TEXT}} with at most %d bytes in all, e.g. {{repeat 4097 &x=1}}", seg.text, maxRepeat)
+	}
+	seg.count, seg.arg = count, text
+	return nil
+}
+
 func clip(s string) string {
 	if len(s) > 40 {
 		return s[:40] + "…"
@@ -254,6 +277,9 @@ func (t Template) Expand(env *Env, now time.Time, escape func(string) string) (s
 			if v, err = env.lookup(seg.arg); err != nil {
 				return "", err
 			}
+		case repeated:
+			b.WriteString(strings.Repeat(seg.arg, seg.count)) // sent as written
+			continue
 		case clockTime:
 			at := now.Add(seg.offset).In(seg.zone)
 			if seg.format == "unix" {
