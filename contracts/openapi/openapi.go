@@ -151,7 +151,7 @@ func (d *Description) CheckRequest(r *http.Request, body []byte) error {
 // schema of its media type. A POST without Content-Type is read as a form,
 // as Rack reads it.
 func requestBody(r *http.Request, rb *openapi3.RequestBody, body []byte) (map[string]any, *openapi3.Schema, Violations) {
-	ct := r.Header.Get("Content-Type")
+	ct := strings.Join(headerValues(r.Header, "Content-Type"), ",")
 	mt := "application/x-www-form-urlencoded"
 	var boundary string
 	if ct != "" {
@@ -294,14 +294,20 @@ func rejected(s *openapi3.Schema) string {
 	return why
 }
 
-func checkHeader(p *openapi3.Parameter, h http.Header) Violations {
-	// Case-insensitive: a client's request may hold names as written.
+// headerValues looks a header up case-insensitively: a client's request
+// may hold names as written rather than canonical.
+func headerValues(h http.Header, name string) []string {
 	var values []string
 	for k, vs := range h {
-		if strings.EqualFold(k, p.Name) {
+		if strings.EqualFold(k, name) {
 			values = append(values, vs...)
 		}
 	}
+	return values
+}
+
+func checkHeader(p *openapi3.Parameter, h http.Header) Violations {
+	values := headerValues(h, p.Name)
 	name := fmt.Sprintf("header %q", p.Name)
 	if len(values) == 0 {
 		if p.Required {
