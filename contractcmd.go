@@ -68,7 +68,7 @@ Flags:
 type contractConfig struct {
 	target, dir, run, skip, junit, json, frozenTime string
 	vars, varKV                                     listFlag
-	update, verbose, list                           bool
+	update, updateAll, verbose, list                bool
 	retry                                           int
 	retryInterval, timeout, slack                   time.Duration
 }
@@ -92,6 +92,7 @@ func contractFlags(stderr io.Writer) (*flag.FlagSet, *contractConfig) {
 	fs.StringVar(&c.run, "run", "", "run only the examples whose ID (ENDPOINT/FILE/NAME) matches this regular expression")
 	fs.StringVar(&c.skip, "skip", "", "leave out the examples whose ID matches this regular expression (e.g. ^list_errors|^delete_errors for a target without apisonator's internal API)")
 	fs.BoolVar(&c.update, "update", false, "re-record the expected responses from the target into --dir, keeping the placeholders that still match")
+	fs.BoolVar(&c.updateAll, "update-all", false, "like --update, but re-record every example, also those that match (to write values as new variables, say)")
 	fs.StringVar(&c.junit, "junit", "", "write a JUnit XML report to this file (a testsuite per endpoint)")
 	fs.StringVar(&c.json, "json", "", "write a JSON report to this file")
 	fs.BoolVar(&c.verbose, "v", false, "print every example, not only failures")
@@ -126,6 +127,7 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := applyEnv(flags); err != nil {
 		return err
 	}
+	c.update = c.update || c.updateAll
 	if c.update && c.dir == "" {
 		return errors.New("--update rewrites example files: give the folder with --dir (e.g. --dir contracts)")
 	}
@@ -138,7 +140,7 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	opts := replay.Options{Update: c.update, Retry: c.retry, RetryInterval: c.retryInterval}
+	opts := replay.Options{Update: c.update, UpdateAll: c.updateAll, Retry: c.retry, RetryInterval: c.retryInterval}
 	if opts.Run, err = compilePattern("--run", c.run); err != nil {
 		return err
 	}

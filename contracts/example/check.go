@@ -138,9 +138,12 @@ func clipLong(s string) string {
 // Record re-records the example from a response: a status, header or body
 // that differs is replaced by the actual one; a header or body value that
 // still matches keeps its placeholders, and in an XML or JSON body each
-// value that matches keeps its own. It reports whether anything changed;
-// File.Bytes then gives the new text.
-func (e *Example) Record(a *Actual, env *Env) (bool, error) {
+// value that matches keeps its own. New values are written with the
+// variables whose values they hold (templatize). With force, every header
+// and body is re-recorded, and literal values are re-derived too. It
+// reports whether anything changed; File.Bytes then gives the new text.
+func (e *Example) Record(a *Actual, env *Env, force bool) (bool, error) {
+	echoed := e.sent()
 	f := e.File
 	r := &e.Response
 	changed := false
@@ -153,24 +156,30 @@ func (e *Example) Record(a *Actual, env *Env) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		if d == nil {
+		if d == nil && !(force && h.Value.pureLiteral()) {
 			continue
 		}
 		v := "{{absent}}"
 		if vals := a.Header.Values(h.Name); len(vals) > 0 {
-			v = escapeLiteral(strings.Join(vals, ", "))
+			v = templatize(strings.Join(vals, ", "), env, echoed)
 		}
-		f.replace(h.line, h.Name+": "+v)
-		changed = true
+		line := h.Name + ": " + v
+		if line != f.lines[h.line] {
+			f.replace(h.line, line)
+			changed = true
+		}
 	}
 	diffs, err := r.Body.check(a.Body, env.scratch())
 	if err != nil {
 		return false, err
 	}
-	if len(diffs) == 0 {
+	if len(diffs) == 0 && !force {
 		return changed, nil
 	}
-	lines := recordBody(r.Body, a.Body, env)
+	lines := recordBody(r.Body, a.Body, env, echoed, force && len(diffs) == 0)
+	if r.Body != nil && strings.Join(lines, "\n") == strings.Join(f.lines[r.Body.start:r.Body.end+1], "\n") {
+		return changed, nil
+	}
 	if r.Body != nil {
 		f.replace(r.Body.start, lines...)
 		for k := r.Body.start + 1; k <= r.Body.end; k++ {
@@ -183,28 +192,43 @@ func (e *Example) Record(a *Actual, env *Env) (bool, error) {
 }
 
 // recordBody writes a received body as a fenced block: XML and JSON
-// structurally merged with the expected body, anything else as text.
-func recordBody(exp *Body, got []byte, env *Env) []string {
+// structurally merged with the expected body, anything else as text. An
+// expected text body stays text: it is there for its bytes. A merged body
+// whose values are those already written keeps its layout.
+func recordBody(exp *Body, got []byte, env *Env, echoed []string, force bool) []string {
 	if len(got) == 0 {
 		return nil
 	}
-	if doc, err := xmltree.Parse(got); err == nil && bytes.HasPrefix(bytes.TrimSpace(got), []byte("<")) {
+	asText := exp != nil && exp.Kind == Text
+	if doc, err := xmltree.Parse(got); err == nil && !asText && bytes.HasPrefix(bytes.TrimSpace(got), []byte("<")) {
 		var old *xmltree.Document
 		if exp != nil && exp.Kind == XML {
 			old = exp.xml
 		}
-		return fenced("xml", strings.TrimSuffix(string(mergeXML(old, doc, env).Bytes()), "\n"))
+		merged := mergeXML(old, doc, env, echoed, force).Bytes()
+		if old != nil && bytes.Equal(merged, old.Bytes()) {
+			return fenced("xml", exp.Raw)
+		}
+		return fenced("xml", strings.TrimSuffix(string(merged), "\n"))
 	}
-	if n, err := parseJSON(got, false); err == nil && (n.kind == 'o' || n.kind == 'a') {
+	if n, err := parseJSON(got, false); err == nil && !asText && (n.kind == 'o' || n.kind == 'a') {
 		var old *jsonNode
 		if exp != nil && exp.Kind == JSON {
 			old = exp.json
 		}
-		var b bytes.Buffer
-		mergeJSON(old, n, env).write(&b, "")
+		var b, was bytes.Buffer
+		mergeJSON(old, n, env, echoed, force).write(&b, "")
+		if old != nil {
+			if old.write(&was, ""); b.String() == was.String() {
+				return fenced("json", exp.Raw)
+			}
+		}
 		return fenced("json", b.String())
 	}
-	text := escapeLiteral(string(got))
+	if asText && keepValue(exp.Raw, string(got), env.scratch(), force) {
+		return fenced("", exp.Raw)
+	}
+	text := templatize(string(got), env, echoed)
 	text = strings.ReplaceAll(text, "\r", `{{"\r"}}`)
 	return fenced("", text)
 }

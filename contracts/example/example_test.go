@@ -134,8 +134,9 @@ func TestParseErrors(t *testing.T) {
 		{"=== a\nGET /\nHTTP 200\nx-a: {{regex (}}\n", "f.txt:4: response header x-a: {{regex (}}: error parsing regexp: missing closing ): `^(?:()$`"},
 		{"=== a\nGET /\nHTTP 200\nx-a: {{absent}} and more\n", `f.txt:4: response header x-a: {{absent}} must be the whole value`},
 		{"=== a\nGET /\nHTTP 200\nx-a: {{capture}}\n", `f.txt:4: response header x-a: {{capture}}: {{capture NAME [REGEX]}} needs a name`},
+		{"=== a\nGET /\nHTTP 200\nx-a: {{either a}}\n", `f.txt:4: response header x-a: {{either a}}: {{either VAR VAR...}} needs two variables or more`},
 		{"=== a\nGET /\nHTTP 200\nx-a: {{int 5}}\n", `f.txt:4: response header x-a: {{int 5}}: {{int}} takes no argument`},
-		{"=== a\nGET /\nHTTP 200\nx-a: {{a b}}\n", `f.txt:4: response header x-a: {{a b}}: unknown placeholder (known: any, int, regex, timestamp, period_start, period_end, reset, capture, absent, time, repeat, or a variable name)`},
+		{"=== a\nGET /\nHTTP 200\nx-a: {{a b}}\n", `f.txt:4: response header x-a: {{a b}}: unknown placeholder (known: any, int, regex, either, timestamp, period_start, period_end, reset, capture, absent, time, repeat, or a variable name)`},
 		{"=== a\nGET /?t={{time 1d sql}}\nHTTP 200\n", `f.txt:2: request line: {{time 1d sql}}: offset: time: unknown unit "d" in duration "1d"`},
 		{"=== a\nGET /?t={{time 1h epoch}}\nHTTP 200\n", `f.txt:2: request line: {{time 1h epoch}}: format "epoch" is not one of unix, iso8601, sql, zoned, rfc2822, date`},
 		{"=== a\nGET /?t={{\"x}}\nHTTP 200\n", `f.txt:2: request line: {{"x}}: a quoted literal must be a Go string: invalid syntax`},
@@ -187,6 +188,9 @@ func TestTemplates(t *testing.T) {
 		{"{{reset minute}}", "60", true},
 		{`{{"{{"}}x`, "{{x", true},
 		{"{{capture key [a-z]+}}", "abc", true},
+		{"{{either app key}}", "a&b", true},
+		{"{{either app key}}", "abc", true},
+		{"{{either app key}}", "b", false},
 		{"{{capture key [a-z]+}}", "ABC", false},
 	} {
 		tmpl, err := parseTemplate(tt.tmpl, inResponse)
@@ -377,7 +381,7 @@ func TestRecord(t *testing.T) {
 	a := resp(409, decl+`<status><authorized>false</authorized><reason>usage limits are exceeded</reason><plan>Pro</plan><usage_reports>`+day+month+`</usage_reports></status>`,
 		"3scale-limit-remaining", "0")
 	for i, act := range []*Actual{a, resp(200, `<error code="x">{{y}}</error>`), resp(200, "same")} {
-		if _, err := f.Examples[i].Record(act, env()); err != nil {
+		if _, err := f.Examples[i].Record(act, env(), false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -466,6 +470,14 @@ func TestBuild(t *testing.T) {
 	}
 	if _, _, err := f.Examples[0].Request.Build("http://h", env(), sunday); err == nil || err.Error() != "request line: undefined variable {{sid}}" {
 		t.Errorf("undefined variable: %v", err)
+	}
+}
+
+func TestVariables(t *testing.T) {
+	f := fileOf(t, sample+"=== capture\nGET /x?k={{key}}\nx-h: {{hv}}\nHTTP 200\ny: {{capture got}}\n```\n{{tv}}\n```\n")
+	used, captured := f.Variables()
+	if strings.Join(used, ",") != "app_id,hv,key,provider_key,tv" || strings.Join(captured, ",") != "got" {
+		t.Errorf("Variables() = %v, %v", used, captured)
 	}
 }
 

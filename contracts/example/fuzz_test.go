@@ -38,7 +38,7 @@ func FuzzParse(f *testing.F) {
 			if _, err := ex.Check(a, e); err != nil {
 				continue // an undefined variable: the example cannot be checked
 			}
-			if _, err := ex.Record(a, e); err != nil {
+			if _, err := ex.Record(a, e, i%2 == 0); err != nil {
 				t.Fatalf("Record: %v", err)
 			}
 		}

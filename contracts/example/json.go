@@ -202,14 +202,14 @@ func compareJSON(exp, act *jsonNode, path string, env *Env, diffs *[]Diff) error
 
 // mergeJSON is the re-recorded value: what matched keeps its expected form
 // (placeholders included), the rest is the actual value.
-func mergeJSON(exp, act *jsonNode, env *Env) *jsonNode {
+func mergeJSON(exp, act *jsonNode, env *Env, echoed []string, force bool) *jsonNode {
 	switch {
 	case exp == nil:
-		return literalJSON(act)
+		return literalJSON(act, env, echoed)
 	case exp.kind == 'o' && act.kind == 'o':
 		n := &jsonNode{kind: 'o', fields: map[string]*jsonNode{}, keys: act.keys}
 		for _, k := range act.keys {
-			n.fields[k] = mergeJSON(exp.fields[k], act.fields[k], env)
+			n.fields[k] = mergeJSON(exp.fields[k], act.fields[k], env, echoed, force)
 		}
 		return n
 	case exp.kind == 'a' && act.kind == 'a':
@@ -219,32 +219,41 @@ func mergeJSON(exp, act *jsonNode, env *Env) *jsonNode {
 			if i < len(exp.items) {
 				e = exp.items[i]
 			}
-			n.items = append(n.items, mergeJSON(e, a, env))
+			n.items = append(n.items, mergeJSON(e, a, env, echoed, force))
 		}
 		return n
 	}
 	if ok, err := matchScalar(exp, act, env.scratch()); err == nil && ok {
-		return exp
+		if exp.kind != 's' || !force || !mustTemplate(exp.text).pureLiteral() {
+			return exp
+		}
 	}
-	return literalJSON(act)
+	return literalJSON(act, env, echoed)
 }
 
-// literalJSON is an actual value as an expected one: a string's "{{" is
-// escaped so that it reads back as text.
-func literalJSON(act *jsonNode) *jsonNode {
+func mustTemplate(s string) Template {
+	t, err := parseTemplate(s, inResponse)
+	if err != nil {
+		return Template{{kind: literal, text: s}}
+	}
+	return t
+}
+
+// literalJSON is an actual value as an expected one (templatize).
+func literalJSON(act *jsonNode, env *Env, echoed []string) *jsonNode {
 	switch act.kind {
 	case 's':
-		return &jsonNode{kind: 's', text: escapeLiteral(act.text)}
+		return &jsonNode{kind: 's', text: templatize(act.text, env, echoed)}
 	case 'o':
 		n := &jsonNode{kind: 'o', fields: map[string]*jsonNode{}, keys: act.keys}
 		for _, k := range act.keys {
-			n.fields[k] = literalJSON(act.fields[k])
+			n.fields[k] = literalJSON(act.fields[k], env, echoed)
 		}
 		return n
 	case 'a':
 		n := &jsonNode{kind: 'a'}
 		for _, a := range act.items {
-			n.items = append(n.items, literalJSON(a))
+			n.items = append(n.items, literalJSON(a, env, echoed))
 		}
 		return n
 	}

@@ -27,6 +27,7 @@ const (
 	absent
 	clockTime
 	repeated
+	either
 )
 
 // segment is a literal, or one {{placeholder}}.
@@ -34,6 +35,7 @@ type segment struct {
 	kind kind
 	text string // the literal; the placeholder's source, braces included
 	arg  string // variable or capture name, period name
+	args []string // either: the variables
 	re   *regexp.Regexp
 	// repeated: {{repeat COUNT TEXT}}
 	count int
@@ -102,6 +104,7 @@ func parseTemplate(s string, u use) (Template, error) {
 var responseOnly = map[string]kind{
 	"any": anyValue, "int": integer, "regex": pattern, "timestamp": timestamp,
 	"period_start": periodStart, "period_end": periodEnd, "reset": reset, "capture": capture, "absent": absent,
+	"either": either,
 }
 
 func parsePlaceholder(src, body string, u use) (segment, error) {
@@ -137,7 +140,7 @@ func parsePlaceholder(src, body string, u use) (segment, error) {
 		return seg, seg.parseTime(arg)
 	}
 	if arg != "" || !identifier.MatchString(name) {
-		return seg, fmt.Errorf("%s: unknown placeholder (known: any, int, regex, timestamp, period_start, period_end, reset, capture, absent, time, repeat, or a variable name)", src)
+		return seg, fmt.Errorf("%s: unknown placeholder (known: any, int, regex, either, timestamp, period_start, period_end, reset, capture, absent, time, repeat, or a variable name)", src)
 	}
 	seg.kind = variable
 	seg.arg = name
@@ -171,6 +174,16 @@ func (seg *segment) parseArg(name, arg string, u use) error {
 			return fmt.Errorf("%s: {{%s}} needs a period: minute, hour, day, week, month or year", seg.text, name)
 		}
 		seg.arg = arg
+	case either:
+		seg.args = strings.Fields(arg)
+		for _, n := range seg.args {
+			if !identifier.MatchString(n) {
+				return fmt.Errorf("%s: {{either VAR VAR...}} takes variable names, not %q", seg.text, n)
+			}
+		}
+		if len(seg.args) < 2 {
+			return fmt.Errorf("%s: {{either VAR VAR...}} needs two variables or more", seg.text)
+		}
 	case capture:
 		n, re, _ := strings.Cut(arg, " ")
 		if !identifier.MatchString(n) {
@@ -320,6 +333,16 @@ func escapeLiteral(s string) string {
 // IsAbsent reports whether the template is {{absent}}.
 func (t Template) IsAbsent() bool { return len(t) == 1 && t[0].kind == absent }
 
+// pureLiteral reports whether the template is text alone.
+func (t Template) pureLiteral() bool {
+	for _, seg := range t {
+		if seg.kind != literal {
+			return false
+		}
+	}
+	return true
+}
+
 // isLiteral reports whether the template has no placeholder but variables.
 func (t Template) isLiteral() bool {
 	for _, seg := range t {
@@ -349,6 +372,16 @@ func (t Template) Match(got string, env *Env) (bool, error) {
 			re.WriteString(regexp.QuoteMeta(v))
 		case anyValue:
 			re.WriteString(`.*?`)
+		case either:
+			var alts []string
+			for _, n := range seg.args {
+				v, err := env.lookup(n)
+				if err != nil {
+					return false, err
+				}
+				alts = append(alts, regexp.QuoteMeta(v))
+			}
+			re.WriteString(`(?:` + strings.Join(alts, "|") + `)`)
 		case integer:
 			re.WriteString(`(?P<` + g + `>-?[0-9]+)`)
 		case timestamp, periodStart, periodEnd:

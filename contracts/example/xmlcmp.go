@@ -253,8 +253,8 @@ func (env *Env) scratch() *Env {
 
 // mergeXML is the re-recorded document: the actual document, where every
 // value that the expected one matched keeps its expected form.
-func mergeXML(exp, act *xmltree.Document, env *Env) *xmltree.Document {
-	m := &xmlMerge{env: env.scratch()}
+func mergeXML(exp, act *xmltree.Document, env *Env, echoed []string, force bool) *xmltree.Document {
+	m := &xmlMerge{env: env.scratch(), echoed: echoed, force: force}
 	out := &xmltree.Document{Decl: act.Decl}
 	if exp != nil && exp.Root.Name == act.Root.Name {
 		out.Root = m.element(exp.Root, act.Root, "")
@@ -264,15 +264,25 @@ func mergeXML(exp, act *xmltree.Document, env *Env) *xmltree.Document {
 	return out
 }
 
-type xmlMerge struct{ env *Env }
+type xmlMerge struct {
+	env    *Env
+	echoed []string // the variables the request sent
+	force  bool     // re-derive literal values too (--update-all)
+}
 
+// keep reports whether an expected value stays as written: it matches, and
+// holds a placeholder or a variable, or is a literal and not forced.
 func (m *xmlMerge) keep(want, got string) bool {
+	return keepValue(want, got, m.env, m.force)
+}
+
+func keepValue(want, got string, env *Env, force bool) bool {
 	t, err := parseTemplate(want, inResponse)
 	if err != nil {
 		return false
 	}
-	ok, err := t.Match(got, m.env)
-	return err == nil && ok
+	ok, err := t.Match(got, env)
+	return err == nil && ok && !(force && t.pureLiteral())
 }
 
 // element merges exp (nil when the actual element is new) into act.
@@ -281,7 +291,7 @@ func (m *xmlMerge) keep(want, got string) bool {
 func (m *xmlMerge) element(exp, act *xmltree.Element, period string) *xmltree.Element {
 	out := &xmltree.Element{Name: act.Name}
 	for _, a := range act.Attrs {
-		v := escapeLiteral(a.Value)
+		v := templatize(a.Value, m.env, m.echoed)
 		if exp != nil {
 			if want, ok := exp.Attr(a.Name); ok && m.keep(want, a.Value) {
 				v = want
@@ -299,7 +309,7 @@ func (m *xmlMerge) element(exp, act *xmltree.Element, period string) *xmltree.El
 		return out
 	}
 	if act.HasText() {
-		out.Text = escapeLiteral(strings.TrimSpace(act.Text))
+		out.Text = templatize(strings.TrimSpace(act.Text), m.env, m.echoed)
 		if exp != nil && m.keep(strings.TrimSpace(exp.Text), strings.TrimSpace(act.Text)) {
 			out.Text = strings.TrimSpace(exp.Text)
 		}
@@ -335,5 +345,5 @@ func (m *xmlMerge) literal(name, period, text string) string {
 			}
 		}
 	}
-	return escapeLiteral(text)
+	return templatize(text, m.env, m.echoed)
 }

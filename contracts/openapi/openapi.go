@@ -372,26 +372,24 @@ func (d *Description) CheckResponse(r *http.Request, status int, header http.Hea
 // describe flattens kin-openapi's nested errors into one line per problem,
 // each with the JSON pointer of the value at fault.
 func describe(err error) []string {
+	// The response error first: it wraps a MultiError and says which part
+	// of the response is at fault.
+	var re *openapi3filter.ResponseError
+	if errors.As(err, &re) {
+		if re.Err == nil {
+			return []string{re.Reason}
+		}
+		var out []string
+		for _, line := range describe(re.Err) {
+			out = append(out, re.Reason+": "+line)
+		}
+		return out
+	}
 	var me openapi3.MultiError
 	if errors.As(err, &me) {
 		var out []string
 		for _, e := range me {
 			out = append(out, describe(e)...)
-		}
-		return out
-	}
-	var re *openapi3filter.ResponseError
-	if errors.As(err, &re) {
-		prefix := "response"
-		if re.Reason != "" {
-			prefix += ": " + re.Reason
-		}
-		if re.Err == nil {
-			return []string{prefix}
-		}
-		var out []string
-		for _, line := range describe(re.Err) {
-			out = append(out, prefix+": "+line)
 		}
 		return out
 	}

@@ -52,8 +52,10 @@ type Options struct {
 	// apart: the hosted backend applies reports asynchronously.
 	Retry         int
 	RetryInterval time.Duration
-	// Update re-records the examples that differ (example.Record).
-	Update bool
+	// Update re-records the examples that differ (example.Record);
+	// UpdateAll re-records every example, deriving literal values anew (to
+	// write values as newly added variables, say).
+	Update, UpdateAll bool
 	// Stopwatch measures how long examples take; the wall clock by default.
 	Stopwatch clock.Clock
 	// OnResult is called after each reported example, for progress.
@@ -193,7 +195,7 @@ func runFile(ctx context.Context, f *example.File, t Target, o *Options) []*Resu
 			continue
 		}
 		selected := o.Selected(ids[i])
-		res := r.example(ctx, e, ids[i], selected && o.Update)
+		res := r.example(ctx, e, ids[i], selected && (o.Update || o.UpdateAll))
 		if !selected {
 			if res.Status == Failed {
 				notes = append(notes, fmt.Sprintf("setup example %q (line %d) failed: %s", e.Name, e.Line, first(res.Problems)))
@@ -278,14 +280,15 @@ func (r *runner) example(ctx context.Context, e *example.Example, id string, rec
 	if len(res.Problems) > 0 {
 		res.Status = Failed
 	}
-	if len(diffs) > 0 && record {
-		if _, err := e.Record(actual, r.env); err != nil {
+	if record && (len(diffs) > 0 || r.o.UpdateAll) {
+		changed, err := e.Record(actual, r.env, r.o.UpdateAll)
+		if err != nil {
 			return fail("cannot record the response: %v", err)
 		}
 		for _, d := range diffs {
 			res.Notes = append(res.Notes, "re-recorded "+d.String())
 		}
-		if res.Status == Passed {
+		if changed && res.Status == Passed {
 			res.Status = Updated
 		}
 		return res
