@@ -33,8 +33,8 @@ const (
 // segment is a literal, or one {{placeholder}}.
 type segment struct {
 	kind kind
-	text string // the literal; the placeholder's source, braces included
-	arg  string // variable or capture name, period name
+	text string   // the literal; the placeholder's source, braces included
+	arg  string   // variable or capture name, period name
 	args []string // either: the variables
 	re   *regexp.Regexp
 	// repeated: {{repeat COUNT TEXT}}
