@@ -9,11 +9,13 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -101,7 +103,7 @@ func contractFlags(stderr io.Writer) (*flag.FlagSet, *contractConfig) {
 	fs.DurationVar(&c.retryInterval, "retry-interval", 500*time.Millisecond, "wait between retries")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "timeout of each request")
 	fs.DurationVar(&c.slack, "clock-slack", 2*time.Second, "with --target: how far the target's clock may be from this one for the period placeholders")
-	fs.StringVar(&c.frozenTime, "frozen-time", defaultContractTime, "without --target: the RFC 3339 time the sandbox's clock is stopped at")
+	fs.StringVar(&c.frozenTime, "frozen-time", defaultContractTime, "the RFC 3339 time the in-process sandbox's clock is stopped at; with --target, given explicitly: the time the target's clock is stopped at (serve --frozen-time)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), contractHelp)
 		fs.PrintDefaults()
@@ -153,6 +155,9 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if opts.OpenAPI, err = openapi.Load(); err != nil {
 		return err
 	}
+	if err := checkVariables(set, &opts); err != nil {
+		return err
+	}
 	if c.list {
 		return listExamples(stdout, set, &opts)
 	}
@@ -163,6 +168,16 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	target := replay.Target{URL: strings.TrimRight(c.target, "/"), Client: client, Clock: clock.System{}, Slack: c.slack}
+	frozenGiven := false
+	flags.Visit(func(f *flag.Flag) { frozenGiven = frozenGiven || f.Name == "frozen-time" })
+	if c.target != "" && frozenGiven {
+		// The target's clock is stopped there (serve --frozen-time).
+		at, err := time.Parse(time.RFC3339, c.frozenTime)
+		if err != nil {
+			return fmt.Errorf("--frozen-time: %w", err)
+		}
+		target.Clock = clock.NewFake(at)
+	}
 	if c.target == "" {
 		url, clk, stop, err := startContractSandbox(ctx, set, c.frozenTime, stderr)
 		if err != nil {
@@ -253,6 +268,36 @@ func contractVars(defaults map[string]string, c *contractConfig) (map[string]str
 		vars[k] = v
 	}
 	return vars, nil
+}
+
+// checkVariables names, before anything runs, every variable the selected
+// examples' files use and nobody gave.
+func checkVariables(set *contracts.Set, o *replay.Options) error {
+	missing := map[string][]string{}
+	for _, f := range set.Files {
+		selected := false
+		for _, e := range f.Examples {
+			id := replay.ID(replay.Endpoint(o.OpenAPI, e.Request.Method, e.Request.Path(&example.Env{Vars: o.Vars})), e)
+			selected = selected || o.Selected(id)
+		}
+		if !selected {
+			continue
+		}
+		used, captured := f.Variables()
+		for _, v := range used {
+			if _, ok := o.Vars[v]; !ok && !slices.Contains(captured, v) {
+				missing[v] = append(missing[v], f.Name)
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	var lines []string
+	for _, v := range slices.Sorted(maps.Keys(missing)) {
+		lines = append(lines, fmt.Sprintf("  %s (%s%s; used by %s)", v, contractVarEnv, strings.ToUpper(v), strings.Join(missing[v], ", ")))
+	}
+	return fmt.Errorf("undefined variables; give them with --vars FILE, --var NAME=VALUE or the environment:\n%s", strings.Join(lines, "\n"))
 }
 
 func listExamples(w io.Writer, set *contracts.Set, o *replay.Options) error {
