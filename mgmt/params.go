@@ -1,12 +1,8 @@
 package mgmt
 
 import (
-	"bytes"
 	"errors"
-	"io"
 	"mime"
-	"mime/multipart"
-	"net/url"
 	"strings"
 
 	"threescale-sandbox/rackquery"
@@ -52,37 +48,10 @@ func bodyParams(body []byte, ct, mt string) (*rackquery.Hash, error) {
 		_, ps, err := mime.ParseMediaType(ct)
 		// Without a boundary Rack falls back to reading the body as a form.
 		if err == nil && ps["boundary"] != "" {
-			return multipartParams(body, ps["boundary"])
+			return rackquery.ParseMultipart(body, ps["boundary"])
 		}
 	}
 	return rackquery.Parse(string(body))
-}
-
-// multipartParams reads the fields of a multipart body as Rack does, by
-// feeding each name and value through the nested-parameter parser.
-func multipartParams(body []byte, boundary string) (*rackquery.Hash, error) {
-	mr := multipart.NewReader(bytes.NewReader(body), boundary)
-	var qs strings.Builder
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, &rackquery.Error{Kind: rackquery.KindType, Message: "bad multipart body: " + err.Error()}
-		}
-		v, err := io.ReadAll(part)
-		if err != nil {
-			return nil, &rackquery.Error{Kind: rackquery.KindType, Message: "bad multipart body: " + err.Error()}
-		}
-		if qs.Len() > 0 {
-			qs.WriteByte('&')
-		}
-		qs.WriteString(url.QueryEscape(part.FormName()))
-		qs.WriteByte('=')
-		qs.WriteString(url.QueryEscape(string(v)))
-	}
-	return rackquery.Parse(qs.String())
 }
 
 // paramError maps a parser error onto the document apisonator answers with.

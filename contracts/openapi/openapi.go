@@ -28,6 +28,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"threescale-sandbox/rackquery"
 )
 
 //go:embed openapi.yaml
@@ -118,11 +120,12 @@ func (d *Description) CheckRequest(r *http.Request, body []byte) error {
 	var v Violations
 	op := route.Operation
 
-	query, err := parseQuery(r.URL.RawQuery)
+	rq, err := parseRack(r.URL.RawQuery)
 	if err != nil {
 		// Nothing else can be read reliably from a query Rack rejects.
 		return Violations{"query string: " + err.Error()}
 	}
+	query := fromRack(rq).(map[string]any)
 	merged := query
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
 		form, schema, problems := requestBody(r, op.RequestBody.Value, body)
@@ -130,7 +133,11 @@ func (d *Description) CheckRequest(r *http.Request, body []byte) error {
 			return problems
 		}
 		if form != nil {
-			merged = mergeParams(query, form)
+			// Sinatra's params: the body's keys win, shallowly.
+			all := rackquery.NewHash()
+			rackquery.Merge(all, rq)
+			rackquery.Merge(all, form)
+			merged = fromRack(all).(map[string]any)
 		}
 		v = append(v, visit("request body", schema, merged)...)
 	}
@@ -150,7 +157,7 @@ func (d *Description) CheckRequest(r *http.Request, body []byte) error {
 // requestBody parses a form or multipart body and returns it with the
 // schema of its media type. A POST without Content-Type is read as a form,
 // as Rack reads it.
-func requestBody(r *http.Request, rb *openapi3.RequestBody, body []byte) (map[string]any, *openapi3.Schema, Violations) {
+func requestBody(r *http.Request, rb *openapi3.RequestBody, body []byte) (*rackquery.Hash, *openapi3.Schema, Violations) {
 	ct := strings.Join(headerValues(r.Header, "Content-Type"), ",")
 	mt := "application/x-www-form-urlencoded"
 	var boundary string
@@ -173,13 +180,7 @@ func requestBody(r *http.Request, rb *openapi3.RequestBody, body []byte) (map[st
 		}
 		return nil, schemaOf(media.Schema), nil
 	}
-	var form map[string]any
-	var err error
-	if mt == "multipart/form-data" {
-		form, err = parseMultipart(body, boundary)
-	} else {
-		form, err = parseQuery(string(body))
-	}
+	form, err := parseForm(body, mt == "multipart/form-data", boundary)
 	if err != nil {
 		return nil, nil, Violations{"request body: " + err.Error()}
 	}
@@ -422,19 +423,6 @@ func prefixPointer(ptr []string, lines []string) []string {
 	out := make([]string, len(lines))
 	for i, l := range lines {
 		out[i] = p + ": " + l
-	}
-	return out
-}
-
-// mergeParams is Sinatra's params: the query's keys, then the body's, the
-// body winning, shallowly.
-func mergeParams(query, body map[string]any) map[string]any {
-	out := make(map[string]any, len(query)+len(body))
-	for k, v := range query {
-		out[k] = v
-	}
-	for k, v := range body {
-		out[k] = v
 	}
 	return out
 }

@@ -1,59 +1,38 @@
 package openapi
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
-	"io"
-	"mime/multipart"
-	"net/url"
-	"strings"
 
 	"threescale-sandbox/rackquery"
 )
 
-// parseQuery reads a query string or form body as Rack does and returns it
-// in the generic shape schemas validate: strings, nil for a bare key, []any
-// for `k[]`, map[string]any for `k[x]`.
-func parseQuery(qs string) (map[string]any, error) {
+// parseRack reads a query string or form body as Rack does.
+func parseRack(qs string) (*rackquery.Hash, error) {
 	h, err := rackquery.Parse(qs)
 	if err != nil {
-		return map[string]any{}, err
+		return nil, err
 	}
 	if !rackquery.ValidUTF8(h) {
-		return fromRack(h).(map[string]any), errors.New("not valid UTF-8")
+		return nil, errors.New("not valid UTF-8")
 	}
-	return fromRack(h).(map[string]any), nil
+	return h, nil
 }
 
-// parseMultipart reads the fields of a multipart body through the same
-// nested-parameter rules, as Rack does.
-func parseMultipart(body []byte, boundary string) (map[string]any, error) {
-	if boundary == "" {
-		return parseQuery(string(body)) // Rack's fallback without a boundary
+// parseForm reads a form or multipart body; multipart without a boundary
+// is read as a form, as Rack reads it.
+func parseForm(body []byte, multipart bool, boundary string) (*rackquery.Hash, error) {
+	if multipart && boundary != "" {
+		h, err := rackquery.ParseMultipart(body, boundary)
+		if err == nil && !rackquery.ValidUTF8(h) {
+			return nil, errors.New("not valid UTF-8")
+		}
+		return h, err
 	}
-	mr := multipart.NewReader(bytes.NewReader(body), boundary)
-	var qs strings.Builder
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return map[string]any{}, fmt.Errorf("multipart: %w", err)
-		}
-		v, err := io.ReadAll(part)
-		if err != nil {
-			return map[string]any{}, fmt.Errorf("multipart: %w", err)
-		}
-		if qs.Len() > 0 {
-			qs.WriteByte('&')
-		}
-		qs.WriteString(url.QueryEscape(part.FormName()) + "=" + url.QueryEscape(string(v)))
-	}
-	return parseQuery(qs.String())
+	return parseRack(string(body))
 }
 
+// fromRack turns Rack's parameters into the shape schemas validate:
+// strings, nil for a bare key, []any for `k[]`, map[string]any for `k[x]`.
 func fromRack(v rackquery.Value) any {
 	switch v := v.(type) {
 	case rackquery.String:
