@@ -168,7 +168,7 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	target := replay.Target{URL: strings.TrimRight(c.target, "/"), Client: client, Clock: clock.System{}, Slack: c.slack}
-	frozenGiven := false
+	_, frozenGiven := os.LookupEnv(envName("frozen-time"))
 	flags.Visit(func(f *flag.Flag) { frozenGiven = frozenGiven || f.Name == "frozen-time" })
 	if c.target != "" && frozenGiven {
 		// The target's clock is stopped there (serve --frozen-time).
