@@ -4,7 +4,7 @@ BIN     := bin/threescale-sandbox
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: build run test lint bench load fuzz clean
+.PHONY: build run test lint bench load fuzz contract clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
@@ -27,6 +27,10 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./rackquery ./mgmt ./server
 	$(GO) run ./cmd/loadtest -bin $(BIN)
 
+# Replay the documented examples against the sandbox, in process.
+contract:
+	$(GO) run . contract
+
 # A short fuzzing pass over every parser (seeds live in testdata/fuzz).
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./rackquery
@@ -34,6 +38,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./fixtures
 	$(GO) test -run '^$$' -fuzz FuzzErrorDocument -fuzztime 30s ./mgmt
 	$(GO) test -run '^$$' -fuzz FuzzRequest -fuzztime 30s ./mgmt
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./contracts/example
 
 clean:
 	rm -rf bin

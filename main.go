@@ -41,6 +41,7 @@ Usage:
   threescale-sandbox serve [flags]            run the sandbox (no flags: the embedded default world)
   threescale-sandbox fixtures check FILE...   validate fixture files or folders
   threescale-sandbox fixtures default         print the embedded default fixture
+  threescale-sandbox contract [flags]         replay the documented examples against the sandbox or --target URL
   threescale-sandbox version                  print the version
   threescale-sandbox help                     this text
 
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runServe(ctx, args[1:], stdout, stderr)
 	case "fixtures":
 		return runFixtures(args[1:], stdout, stderr)
+	case "contract":
+		return runContract(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "threescale-sandbox %s (Service Management API of apisonator %s)\n", version, backendVersion)
 		return nil

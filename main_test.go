@@ -16,16 +16,19 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
 )
 
 // The test binary doubles as the sandbox binary: with this variable set it
-// runs main, so tests can start it as a process and kill -9 it.
+// runs main, so tests can start it as a process and kill -9 it; and the
+// scripts of testscripts/ run it as the command threescale-sandbox.
 func TestMain(m *testing.M) {
 	if os.Getenv("THREESCALE_SANDBOX_TEST_MAIN") == "1" {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	testscript.Main(m, map[string]func(){"threescale-sandbox": main})
 }
 
 func runCmd(t *testing.T, args ...string) (string, string, error) {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"threescale-sandbox/clock"
+	"threescale-sandbox/contracts/openapi"
 	"threescale-sandbox/fixtures"
 	"threescale-sandbox/mgmt"
 	"threescale-sandbox/server"
@@ -45,6 +46,8 @@ type serveConfig struct {
 	logLevel                       string
 	webhookRetries                 int
 	webhookRetryDelay              time.Duration
+	validate                       bool
+	readyFile                      string
 }
 
 // envPrefix names the environment variables that set flags:
@@ -96,6 +99,8 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.IntVar(&cfg.webhookRetries, "webhook-retries", 5, "retries of a webhook delivery after the first attempt (porta: 5)")
 	fs.DurationVar(&cfg.webhookRetryDelay, "webhook-retry-delay", time.Minute,
 		"delay between webhook delivery attempts, on the sandbox clock (porta: 1m)")
+	fs.BoolVar(&cfg.validate, "validate", false, "log (warn) every request that violates the OpenAPI description, naming the violation")
+	fs.StringVar(&cfg.readyFile, "ready-file", "", "once listening, write the HTTP base URL to this file (for scripts: learn the port of --addr 127.0.0.1:0)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: threescale-sandbox serve [flags]\n\nEvery flag can also be set with %sNAME (for example %s).\n\nFlags:\n",
 			envPrefix, envName("addr"))
@@ -146,7 +151,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if cfg.webhookRetries < 0 || cfg.webhookRetryDelay < 0 {
 		return errors.New("--webhook-retries and --webhook-retry-delay cannot be negative")
 	}
-	handler := server.NewServer(server.Options{Store: st, Clock: clk, Logger: log})
+	opts := server.Options{Store: st, Clock: clk, Logger: log}
+	if cfg.validate {
+		if opts.Validator, err = openapi.Load(); err != nil {
+			return err
+		}
+	}
+	handler := server.NewServer(opts)
 	// Webhook deliveries run beside the listeners and stop before the store
 	// closes; a pending one is resumed at the next start.
 	hooksCtx, stopHooks := context.WithCancel(context.Background())
@@ -180,7 +191,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	printSummary(stdout, st.Catalog(), summary{
 		url: "http://" + ln.Addr().String(), tls: tlsInfo, db: cfg.db, seeded: seeded, frozen: cfg.frozenTime,
+		validate: cfg.validate,
 	})
+
+	if cfg.readyFile != "" {
+		if err := os.WriteFile(cfg.readyFile, []byte("http://"+ln.Addr().String()+"\n"), 0o644); err != nil {
+			for _, l := range listeners {
+				l.Close()
+			}
+			return fmt.Errorf("--ready-file: %w", err)
+		}
+	}
 
 	errc := make(chan error, len(servers))
 	for i, srv := range servers {

@@ -11,6 +11,7 @@ import (
 
 type summary struct {
 	url, tls, db, seeded, frozen string
+	validate                     bool
 }
 
 // printSummary tells a person what is running and gives them requests to
@@ -30,6 +31,11 @@ func printSummary(w io.Writer, cat *store.Catalog, s summary) {
 		fmt.Fprintf(w, "  Clock:    frozen at %s\n", s.frozen)
 	}
 	fmt.Fprintf(w, "  Errors:   %s/internal/services/SERVICE_ID/errors/\n", s.url)
+	checked := ""
+	if s.validate {
+		checked = " (every request is checked against it; violations are logged)"
+	}
+	fmt.Fprintf(w, "  OpenAPI:  %s/openapi.yaml%s\n", s.url, checked)
 	for _, p := range cat.Providers {
 		fmt.Fprintf(w, "\nProvider %q  provider_key=%s\n", p.Name, p.ProviderKey)
 		for _, svc := range p.Services {

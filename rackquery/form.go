@@ -1,12 +1,7 @@
 package rackquery
 
 import (
-	"bytes"
-	"errors"
-	"io"
 	"mime"
-	"mime/multipart"
-	"net/url"
 	"strings"
 )
 
@@ -32,35 +27,8 @@ func ParseForm(body []byte, contentType string) (*Hash, error) {
 	if MediaType(contentType) == FormMultipart {
 		_, ps, err := mime.ParseMediaType(contentType)
 		if err == nil && ps["boundary"] != "" {
-			return parseMultipart(body, ps["boundary"])
+			return ParseMultipart(body, ps["boundary"])
 		}
 	}
 	return Parse(string(body))
-}
-
-// parseMultipart reads the fields of a multipart body by feeding each name
-// and value through the nested-parameter parser.
-func parseMultipart(body []byte, boundary string) (*Hash, error) {
-	mr := multipart.NewReader(bytes.NewReader(body), boundary)
-	var qs strings.Builder
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, &Error{Kind: KindType, Message: "bad multipart body: " + err.Error()}
-		}
-		v, err := io.ReadAll(part)
-		if err != nil {
-			return nil, &Error{Kind: KindType, Message: "bad multipart body: " + err.Error()}
-		}
-		if qs.Len() > 0 {
-			qs.WriteByte('&')
-		}
-		qs.WriteString(url.QueryEscape(part.FormName()))
-		qs.WriteByte('=')
-		qs.WriteString(url.QueryEscape(string(v)))
-	}
-	return Parse(qs.String())
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"threescale-sandbox/clock"
+	"threescale-sandbox/contracts/openapi"
 	"threescale-sandbox/mgmt"
 	"threescale-sandbox/portal"
 	"threescale-sandbox/store"
@@ -33,6 +34,9 @@ type Options struct {
 	// Random supplies generated keys, ids and webhook event ids
 	// (crypto/rand.Reader when nil).
 	Random io.Reader
+	// Validator, when set, logs every request that violates the OpenAPI
+	// description (serve --validate).
+	Validator *openapi.Description
 }
 
 // NewServer returns the handler of the whole sandbox.
@@ -48,6 +52,9 @@ func NewServer(o Options) http.Handler {
 	e.HTTPErrorHandler = h.httpError
 	// CORS pre-flight for any path, before routing (apisonator: options '*').
 	e.Pre(h.preflight)
+	if o.Validator != nil {
+		e.Pre(validate(o.Validator, o.Logger))
+	}
 
 	// Service Management API (apisonator's listener). Sinatra answers HEAD
 	// on every GET route.
@@ -60,6 +67,7 @@ func NewServer(o Options) http.Handler {
 	e.Match(getHead, "/check.txt", h.check)
 	e.Match(getHead, "/status", h.status)
 	e.HEAD("/available", h.available)
+	e.Match(getHead, "/openapi.yaml", h.openapi)
 
 	// The per-service error log, at apisonator's internal API path.
 	e.GET("/internal/services/:sid/errors", h.listErrors)

@@ -1,0 +1,372 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"maps"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"threescale-sandbox/clock"
+	"threescale-sandbox/contracts"
+	"threescale-sandbox/contracts/example"
+	"threescale-sandbox/contracts/openapi"
+	"threescale-sandbox/contracts/replay"
+	"threescale-sandbox/contracts/report"
+	"threescale-sandbox/fixtures"
+	"threescale-sandbox/server"
+	"threescale-sandbox/store"
+)
+
+const contractHelp = `Usage: threescale-sandbox contract [flags]
+
+Replays the documented examples of the Service Management API (the request
+and response examples of the client READMEs and of the ActiveDocs, and every
+documented behaviour of the backend: error codes, rejection reasons,
+extensions, authentication modes, report rules) and reports, endpoint by
+endpoint, whether the implementation behaves as documented. Every request
+sent and every response received is also checked against the OpenAPI
+description (GET /openapi.yaml).
+
+Without --target it starts the sandbox in this process, on a free loopback
+port, seeded with the contracts' world (contracts/world.yaml) and a clock
+frozen at --frozen-time, so that every run gives the same answers. With
+--target it replays against that endpoint: the hosted 3scale backend, or
+any implementation of the API. The examples then need the same world there:
+give its credentials as variables (--vars FILE, --var NAME=VALUE, or
+THREESCALE_CONTRACT_<NAME> in the environment, e.g.
+THREESCALE_CONTRACT_PROVIDER_KEY; 'contract --dir D' reads D/vars.env for the
+names). Examples that change counters need fresh applications (or, after a
+first run, --update to re-record them).
+
+Examples are named ENDPOINT/FILE/NAME, e.g. authorize/spec/errors/unknown metric.
+--run and --skip select them by regular expression, as go test -run does.
+The examples of a file run in order; an example before a selected one in its
+file still runs, unreported, to set up the counters it expects.
+
+It prints a line per file, every failure in full (the request, the expected
+and the actual response, and each difference, e.g.
+/status/usage_reports/usage_report[2]/current_value: want 5, got 6), a table
+per endpoint and a closing line "N passed, M failed". It exits 1 if any
+example failed.
+
+Every flag can also be set with THREESCALE_SANDBOX_<FLAG> (THREESCALE_SANDBOX_TARGET).
+
+Flags:
+`
+
+type contractConfig struct {
+	target, dir, run, skip, junit, json, frozenTime string
+	vars, varKV                                     listFlag
+	update, updateAll, verbose, list                bool
+	retry                                           int
+	retryInterval, timeout, slack                   time.Duration
+}
+
+// contractVarEnv prefixes the environment variables that set example
+// variables: THREESCALE_CONTRACT_PROVIDER_KEY sets {{provider_key}}.
+const contractVarEnv = "THREESCALE_CONTRACT_"
+
+// defaultContractTime is a Sunday: the week's usage reports then start on
+// the Monday six days before, which a Sunday-first week would get wrong.
+const defaultContractTime = "2026-11-22T10:15:00Z"
+
+func contractFlags(stderr io.Writer) (*flag.FlagSet, *contractConfig) {
+	c := &contractConfig{}
+	fs := flag.NewFlagSet("contract", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.target, "target", "", "base URL of the implementation to check (default: the sandbox, in process)")
+	fs.StringVar(&c.dir, "dir", "", "contract set to use: a folder with examples/, world.yaml and vars.env (default: the set built in, that of contracts/)")
+	fs.Var(&c.vars, "vars", "file of NAME=value lines setting example variables; repeatable, later files win")
+	fs.Var(&c.varKV, "var", "NAME=VALUE: set one example variable; repeatable, wins over --vars and the environment")
+	fs.StringVar(&c.run, "run", "", "run only the examples whose ID (ENDPOINT/FILE/NAME) matches this regular expression")
+	fs.StringVar(&c.skip, "skip", "", "leave out the examples whose ID matches this regular expression (e.g. ^list_errors|^delete_errors for a target without apisonator's internal API)")
+	fs.BoolVar(&c.update, "update", false, "re-record the expected responses from the target into --dir, keeping the placeholders that still match")
+	fs.BoolVar(&c.updateAll, "update-all", false, "like --update, but re-record every example, also those that match (to write values as new variables, say)")
+	fs.StringVar(&c.junit, "junit", "", "write a JUnit XML report to this file (a testsuite per endpoint)")
+	fs.StringVar(&c.json, "json", "", "write a JSON report to this file")
+	fs.BoolVar(&c.verbose, "v", false, "print every example, not only failures")
+	fs.BoolVar(&c.list, "list", false, "list the IDs of the selected examples and exit")
+	fs.IntVar(&c.retry, "retry", 0, "re-send a read-only request whose answer differs up to N more times (the hosted backend applies reports asynchronously)")
+	fs.DurationVar(&c.retryInterval, "retry-interval", 500*time.Millisecond, "wait between retries")
+	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "timeout of each request")
+	fs.DurationVar(&c.slack, "clock-slack", 2*time.Second, "with --target: how far the target's clock may be from this one for the period placeholders")
+	fs.StringVar(&c.frozenTime, "frozen-time", defaultContractTime, "the RFC 3339 time the in-process sandbox's clock is stopped at; with --target, given explicitly: the time the target's clock is stopped at (serve --frozen-time)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), contractHelp)
+		fs.PrintDefaults()
+	}
+	return fs, c
+}
+
+func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	flags, c := contractFlags(stderr)
+	if wantsHelp(args) {
+		flags.SetOutput(stdout)
+	}
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return errUsage
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(stderr, "contract: unexpected argument %q\n", flags.Arg(0))
+		return errUsage
+	}
+	if err := applyEnv(flags); err != nil {
+		return err
+	}
+	c.update = c.update || c.updateAll
+	if c.update && c.dir == "" {
+		return errors.New("--update rewrites example files: give the folder with --dir (e.g. --dir contracts)")
+	}
+	var fsys fs.FS = contracts.Embedded()
+	label := "contracts/"
+	if c.dir != "" {
+		fsys, label = os.DirFS(c.dir), filepath.ToSlash(filepath.Clean(c.dir))+"/"
+	}
+	set, err := contracts.Load(fsys, label)
+	if err != nil {
+		return err
+	}
+	opts := replay.Options{Update: c.update, UpdateAll: c.updateAll, Retry: c.retry, RetryInterval: c.retryInterval}
+	if opts.Run, err = compilePattern("--run", c.run); err != nil {
+		return err
+	}
+	if opts.Skip, err = compilePattern("--skip", c.skip); err != nil {
+		return err
+	}
+	if opts.Vars, err = contractVars(set.Vars, c); err != nil {
+		return err
+	}
+	if opts.OpenAPI, err = openapi.Load(); err != nil {
+		return err
+	}
+	if err := checkVariables(set, &opts); err != nil {
+		return err
+	}
+	if c.list {
+		return listExamples(stdout, set, &opts)
+	}
+
+	client := &http.Client{
+		Timeout: c.timeout,
+		// A redirect is an answer to check, not to follow.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	target := replay.Target{URL: strings.TrimRight(c.target, "/"), Client: client, Clock: clock.System{}, Slack: c.slack}
+	_, frozenGiven := os.LookupEnv(envName("frozen-time"))
+	flags.Visit(func(f *flag.Flag) { frozenGiven = frozenGiven || f.Name == "frozen-time" })
+	if c.target != "" && frozenGiven {
+		// The target's clock is stopped there (serve --frozen-time).
+		at, err := time.Parse(time.RFC3339, c.frozenTime)
+		if err != nil {
+			return fmt.Errorf("--frozen-time: %w", err)
+		}
+		target.Clock = clock.NewFake(at)
+	}
+	if c.target == "" {
+		url, clk, stop, err := startContractSandbox(ctx, set, c.frozenTime, stderr)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		target.URL, target.Clock, target.Slack = url, clk, 0
+	}
+
+	fmt.Fprintf(stdout, "threescale-sandbox contract: %d examples in %d files against %s\n", set.Examples(), len(set.Files), target.URL)
+	progress := &report.Progress{W: stdout, Verbose: c.verbose}
+	opts.OnResult = progress.Result
+	sum, err := replay.Run(ctx, set.Files, target, opts)
+	progress.Done()
+	if err != nil {
+		return err
+	}
+	if len(sum.Results) == 0 {
+		return errors.New("no example matches --run/--skip (see --list)")
+	}
+	report.Table(stdout, sum)
+	if err := writeReport(c.junit, func(w io.Writer) error { return report.JUnit(w, sum) }); err != nil {
+		return err
+	}
+	if err := writeReport(c.json, func(w io.Writer) error { return report.JSON(w, sum) }); err != nil {
+		return err
+	}
+	if c.update {
+		for _, f := range set.Files {
+			if !f.Changed() {
+				continue
+			}
+			p := filepath.Join(c.dir, filepath.FromSlash(set.Paths[f.Name]))
+			if err := os.WriteFile(p, f.Bytes(), 0o644); err != nil {
+				return fmt.Errorf("--update: %w", err)
+			}
+			fmt.Fprintf(stdout, "re-recorded %s\n", p)
+		}
+	}
+	if sum.Failed > 0 {
+		return errSilent
+	}
+	return nil
+}
+
+func compilePattern(flagName, p string) (*regexp.Regexp, error) {
+	if p == "" {
+		return nil, nil
+	}
+	re, err := regexp.Compile(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", flagName, err)
+	}
+	return re, nil
+}
+
+// contractVars layers the variables: the set's defaults, then the
+// environment, then --vars files in order, then --var.
+func contractVars(defaults map[string]string, c *contractConfig) (map[string]string, error) {
+	vars := make(map[string]string, len(defaults))
+	for k, v := range defaults {
+		vars[k] = v
+	}
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		if name, ok := strings.CutPrefix(k, contractVarEnv); ok && name != "" {
+			vars[strings.ToLower(name)] = v
+		}
+	}
+	for _, path := range c.vars {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("--vars: %w", err)
+		}
+		more, err := example.ParseVars(path, data)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range more {
+			vars[k] = v
+		}
+	}
+	for _, kv := range c.varKV {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("--var %q: want NAME=VALUE", kv)
+		}
+		vars[k] = v
+	}
+	return vars, nil
+}
+
+// checkVariables names, before anything runs, every variable the selected
+// examples' files use and nobody gave.
+func checkVariables(set *contracts.Set, o *replay.Options) error {
+	missing := map[string][]string{}
+	for _, f := range set.Files {
+		selected := false
+		for _, e := range f.Examples {
+			id := replay.ID(replay.Endpoint(o.OpenAPI, e.Request.Method, e.Request.Path(&example.Env{Vars: o.Vars})), e)
+			selected = selected || o.Selected(id)
+		}
+		if !selected {
+			continue
+		}
+		used, captured := f.Variables()
+		for _, v := range used {
+			if _, ok := o.Vars[v]; !ok && !slices.Contains(captured, v) {
+				missing[v] = append(missing[v], f.Name)
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	var lines []string
+	for _, v := range slices.Sorted(maps.Keys(missing)) {
+		lines = append(lines, fmt.Sprintf("  %s (%s%s; used by %s)", v, contractVarEnv, strings.ToUpper(v), strings.Join(missing[v], ", ")))
+	}
+	return fmt.Errorf("undefined variables; give them with --vars FILE, --var NAME=VALUE or the environment:\n%s", strings.Join(lines, "\n"))
+}
+
+func listExamples(w io.Writer, set *contracts.Set, o *replay.Options) error {
+	n := 0
+	for _, f := range set.Files {
+		for _, e := range f.Examples {
+			id := replay.ID(replay.Endpoint(o.OpenAPI, e.Request.Method, e.Request.Path(&example.Env{Vars: o.Vars})), e)
+			if o.Selected(id) {
+				fmt.Fprintln(w, id)
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return errors.New("no example matches --run/--skip")
+	}
+	return nil
+}
+
+// startContractSandbox serves the set's world on a free loopback port with
+// a frozen clock, until stop is called.
+func startContractSandbox(ctx context.Context, set *contracts.Set, frozen string, stderr io.Writer) (string, *clock.Fake, func(), error) {
+	at, err := time.Parse(time.RFC3339, frozen)
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("--frozen-time: %w", err)
+	}
+	world, err := fixtures.Parse(contracts.WorldFile, set.World, rand.Reader)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	clk := clock.NewFake(at)
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	st, err := store.Open(ctx, "", clk, log)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	if err := st.Seed(ctx, world); err != nil {
+		st.Close()
+		return "", nil, nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		st.Close()
+		return "", nil, nil, fmt.Errorf("listen: %w", err)
+	}
+	srv := newHTTPServer(server.NewServer(server.Options{Store: st, Clock: clk, Logger: log}), log)
+	done := make(chan struct{})
+	go func() { _ = srv.Serve(ln); close(done) }()
+	stop := func() {
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+		<-done
+		st.Close()
+	}
+	return "http://" + ln.Addr().String(), clk, stop, nil
+}
+
+func writeReport(path string, write func(io.Writer) error) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,55 @@
+package server
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"threescale-sandbox/contracts/openapi"
+)
+
+// openapi serves the description of the Service Management API, with the
+// CORS headers so that a browser-based viewer may load it.
+func (h *handlers) openapi(c echo.Context) error {
+	commonHeaders(c.Response().Header(), "application/yaml", true)
+	c.Response().WriteHeader(http.StatusOK)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	_, err := c.Response().Write(openapi.YAML())
+	return err
+}
+
+// validate logs, as a warning, every request that violates the OpenAPI
+// description, naming each violation; the request is then served as usual.
+// It helps client-plugin authors see what they send wrong even when the
+// backend accepts it.
+func validate(d *openapi.Description, log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			// The description covers the Service Management API only.
+			if strings.HasPrefix(r.URL.Path, "/admin/") || strings.HasPrefix(r.URL.Path, "/_sandbox/") {
+				return next(c)
+			}
+			// Read what the handler would read, and hand it the same bytes.
+			body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+			if err != nil {
+				return next(c)
+			}
+			r.Body = struct {
+				io.Reader
+				io.Closer
+			}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+			if err := d.CheckRequest(r, body); err != nil {
+				log.Warn("request violates the OpenAPI description",
+					"method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery, "violations", err.Error())
+			}
+			return next(c)
+		}
+	}
+}
