@@ -23,13 +23,13 @@ func notAcceptable(c *Call) *Reply {
 
 // read answers a GET of XML from the committed model.
 func (p *Portal) read(c *Call, fn func(a actor, cat *store.Catalog) *Reply) *Reply {
-	if c.Format != "xml" {
-		return notAcceptable(c)
-	}
 	cat := p.store.Catalog()
 	a, rep := authenticate(cat, c)
 	if rep != nil {
 		return rep
+	}
+	if c.Format != "xml" {
+		return notAcceptable(c)
 	}
 	return fn(a, cat)
 }
@@ -39,12 +39,12 @@ func (p *Portal) read(c *Call, fn func(a actor, cat *store.Catalog) *Reply) *Rep
 // porta's DELETE), or an error that becomes porta's error reply. Nothing
 // fn wrote is kept if it fails, webhook events included.
 func (p *Portal) change(ctx context.Context, c *Call, status int, fn func(t *store.Tx, a actor) (*builderxml.Doc, error)) *Reply {
-	if c.Format != "xml" {
-		return notAcceptable(c)
-	}
 	a, rep := authenticate(p.store.Catalog(), c)
 	if rep != nil {
 		return rep
+	}
+	if c.Format != "xml" {
+		return notAcceptable(c)
 	}
 	var out *builderxml.Doc
 	err := p.store.Change(ctx, func(t *store.Tx) error {

@@ -49,13 +49,13 @@ func settingsJSON(prov *store.Provider) []byte {
 
 // ShowSettings is GET /admin/api/settings.json.
 func (p *Portal) ShowSettings(ctx context.Context, c *Call) *Reply {
-	if r := jsonOnly(c); r != nil {
-		return r
-	}
 	cat := p.store.Catalog()
 	a, rep := authenticate(cat, c)
 	if rep != nil {
 		return rep
+	}
+	if r := jsonOnly(c); r != nil {
+		return r
 	}
 	return jsonReply(200, settingsJSON(provider(cat, a)))
 }
@@ -65,12 +65,12 @@ var planPermissions = []string{"request", "none", "credit_card", "request_credit
 // UpdateSettings is PUT /admin/api/settings.json (settings[...] or flat).
 // account_approval_required is the default account plan's approval.
 func (p *Portal) UpdateSettings(ctx context.Context, c *Call) *Reply {
-	if r := jsonOnly(c); r != nil {
-		return r
-	}
 	a, rep := authenticate(p.store.Catalog(), c)
 	if rep != nil {
 		return rep
+	}
+	if r := jsonOnly(c); r != nil {
+		return r
 	}
 	var out []byte
 	err := p.store.Change(ctx, func(t *store.Tx) error {
@@ -173,13 +173,13 @@ var webhookURL = regexp.MustCompile(`(?i)https?://[^\s/?#]+`)
 // ShowWebhooks is GET /admin/api/webhooks.json, a sandbox addition: porta
 // lets the settings be written through the API but not read.
 func (p *Portal) ShowWebhooks(ctx context.Context, c *Call) *Reply {
-	if r := jsonOnly(c); r != nil {
-		return r
-	}
 	cat := p.store.Catalog()
 	a, rep := authenticate(cat, c)
 	if rep != nil {
 		return rep
+	}
+	if r := jsonOnly(c); r != nil {
+		return r
 	}
 	return jsonReply(200, webhookJSON(provider(cat, a).Webhooks))
 }
@@ -188,12 +188,12 @@ func (p *Portal) ShowWebhooks(ctx context.Context, c *Call) *Reply {
 // url, active, provider_actions and the *_on switches. An active webhook
 // needs an http or https URL.
 func (p *Portal) UpdateWebhooks(ctx context.Context, c *Call) *Reply {
-	if r := jsonOnly(c); r != nil {
-		return r
-	}
 	a, rep := authenticate(p.store.Catalog(), c)
 	if rep != nil {
 		return rep
+	}
+	if r := jsonOnly(c); r != nil {
+		return r
 	}
 	var out []byte
 	err := p.store.Change(ctx, func(t *store.Tx) error {

@@ -1,0 +1,59 @@
+package server
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"threescale-sandbox/fixtures"
+)
+
+// Every Account Management API route refuses a caller without credentials
+// with porta's 403, and answers an unknown id with 404.
+func TestAMEveryRoute(t *testing.T) {
+	s := amSandbox(t)
+	_, h := seeded(t, "", mustWorld(t, "testdata/am.yaml"), s.clock)
+	param := regexp.MustCompile(`:[a-z_]+`)
+	seen := 0
+	for _, r := range h.(*echo.Echo).Routes() {
+		if !strings.HasPrefix(r.Path, "/admin/api/") || strings.HasSuffix(r.Path, ".json") || r.Method == http.MethodPatch {
+			continue
+		}
+		seen++
+		path := param.ReplaceAllString(r.Path, "9999")
+		if !strings.HasSuffix(path, ".xml") {
+			path += ".xml"
+		}
+		format := "xml"
+		if strings.HasPrefix(r.Path, "/admin/api/settings") || r.Path == "/admin/api/webhooks" || r.Path == "/admin/api/webhooks.xml" {
+			format = "json" // JSON-only endpoints refuse XML once the caller is known
+		}
+		expect(t, r.Method+" "+path+" without credentials", s.call(r.Method, path, ""), 403, accessNo)
+		if !param.MatchString(r.Path) {
+			continue
+		}
+		got := s.call(r.Method, path+"?"+rw, "")
+		if format == "xml" {
+			expect(t, r.Method+" "+path+" unknown id", got, 404, "")
+		}
+	}
+	if seen < 60 {
+		t.Errorf("only %d routes under /admin/api", seen)
+	}
+	// .json of an XML-only endpoint, and XML of a JSON-only one.
+	expect(t, "json", s.get("/admin/api/services.json?"+rw), 406,
+		`{"error":"The sandbox serves this endpoint as XML only: use the .xml extension."}`)
+	expect(t, "xml", s.get("/admin/api/webhooks.xml?"+rw), 406, xmlDecl+`<error>The server does not understand "xml" request.</error>`)
+}
+
+func mustWorld(t testing.TB, path string) *fixtures.World {
+	t.Helper()
+	w, err := fixtures.Load([]string{path}, zeroReader{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
