@@ -85,3 +85,34 @@ func BenchmarkReport1000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAMUpdateAccount is one Account Management API write: a durable
+// commit that rebuilds the catalog, in a world of apps applications.
+func BenchmarkAMUpdateAccount(b *testing.B) {
+	for _, apps := range []int{1, 1000} {
+		b.Run(fmt.Sprintf("apps=%d", apps), func(b *testing.B) {
+			var y strings.Builder
+			y.WriteString(benchWorld)
+			for i := 1; i < apps; i++ {
+				fmt.Fprintf(&y, "          - {name: App %d, app_id: app-%d, app_keys: [key-%d]}\n", i, i, i)
+			}
+			w, err := fixtures.Parse("bench.yaml", []byte(y.String()), zeroReader{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, h := seeded(b, filepath.Join(b.TempDir(), "bench.db"), w, clock.NewFake(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				req := httptest.NewRequest("PUT", "/admin/api/accounts/1.xml",
+					strings.NewReader(fmt.Sprintf("provider_key=bench-key&org_name=Bench+%d", i)))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != 200 {
+					b.Fatalf("%d %s", rec.Code, rec.Body)
+				}
+			}
+		})
+	}
+}
