@@ -35,7 +35,7 @@ var (
 	errSilent = errors.New("failed")
 )
 
-const usageText = `threescale-sandbox: a local stand-in for 3scale's Service Management API.
+const usageText = `threescale-sandbox: a local stand-in for 3scale's Service Management and Account Management APIs.
 
 Usage:
   threescale-sandbox serve [flags]            run the sandbox (no flags: the embedded default world)

@@ -17,7 +17,7 @@ type summary struct {
 // printSummary tells a person what is running and gives them requests to
 // paste: one per auth mode, with real credentials.
 func printSummary(w io.Writer, cat *store.Catalog, s summary) {
-	fmt.Fprintf(w, "threescale-sandbox %s: 3scale Service Management API (apisonator %s)\n", version, backendVersion)
+	fmt.Fprintf(w, "threescale-sandbox %s: 3scale Service Management API (apisonator %s) and Account Management API\n", version, backendVersion)
 	fmt.Fprintf(w, "  HTTP:     %s\n", s.url)
 	if s.tls != "" {
 		fmt.Fprintf(w, "  HTTPS:    %s\n", s.tls)
@@ -36,8 +36,13 @@ func printSummary(w io.Writer, cat *store.Catalog, s summary) {
 		checked = " (every request is checked against it; violations are logged)"
 	}
 	fmt.Fprintf(w, "  OpenAPI:  %s/openapi.yaml%s\n", s.url, checked)
+	fmt.Fprintf(w, "  Admin:    %s/admin/api/ (Account Management API)\n", s.url)
+	fmt.Fprintf(w, "  Webhooks: %s/_sandbox/webhooks (every event sent, with its attempts)\n", s.url)
 	for _, p := range cat.Providers {
 		fmt.Fprintf(w, "\nProvider %q  provider_key=%s\n", p.Name, p.ProviderKey)
+		for _, t := range p.AccessTokens {
+			fmt.Fprintf(w, "  access_token=%s (%s, %s: %s)\n", t.Value, t.Name, t.Permission, strings.Join(t.Scopes, " "))
+		}
 		for _, svc := range p.Services {
 			mode := map[string]string{"1": "user_key", "2": "app_id + app_key", "oauth": "OAuth / OIDC"}[svc.BackendVersion]
 			def := ""
@@ -55,6 +60,9 @@ func printSummary(w io.Writer, cat *store.Catalog, s summary) {
 		fmt.Fprintf(w, "\nTry:\n")
 		for _, e := range ex {
 			fmt.Fprintf(w, "  curl -i '%s'\n", e)
+		}
+		if p := cat.Providers[0]; len(p.AccessTokens) > 0 {
+			fmt.Fprintf(w, "  curl -i '%s/admin/api/applications.xml?access_token=%s'\n", s.url, url.QueryEscape(p.AccessTokens[0].Value))
 		}
 	}
 	fmt.Fprintln(w)
