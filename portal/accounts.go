@@ -89,11 +89,7 @@ func (p *Portal) accountWritten(t *store.Tx, a actor, accountID int64, action st
 // (org_name, or its alias name), extra fields, annotations and the billing
 // switches. Other parameters are ignored, as porta's strong parameters do.
 func (p *Portal) UpdateAccount(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		acc, err := buyer(cat, a, c, "id")
 		if err != nil {
 			return nil, err
@@ -164,11 +160,7 @@ func withoutField(fs store.Fields, name string) store.Fields {
 // account at once, with its users and applications, each of which fires
 // its deleted event.
 func (p *Portal) DeleteAccount(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		acc, err := buyer(cat, a, c, "id")
 		if err != nil {
 			return nil, err
@@ -211,11 +203,7 @@ var accountTransitions = map[string]struct {
 func (p *Portal) TransitionAccount(event string) Handler {
 	tr := accountTransitions[event]
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-			cat, err := t.Catalog()
-			if err != nil {
-				return nil, err
-			}
+		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			acc, err := buyer(cat, a, c, "id")
 			if err != nil {
 				return nil, err
@@ -243,11 +231,7 @@ func cannotTransition(event string) error {
 // ChangeAccountPlan is PUT /admin/api/accounts/{id}/change_plan.xml with
 // plan_id, an account plan of the provider; it answers with that plan.
 func (p *Portal) ChangeAccountPlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		acc, err := buyer(cat, a, c, "id")
 		if err != nil {
 			return nil, err

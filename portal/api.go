@@ -34,11 +34,12 @@ func (p *Portal) read(c *Call, fn func(a actor, cat *store.Catalog) *Reply) *Rep
 	return fn(a, cat)
 }
 
-// change answers a write of XML: fn runs in one store transaction and
+// change answers a write of XML: fn runs in one store transaction, given
+// the model as the transaction sees it, and
 // returns the document to answer with status (nil: an empty 200, as
 // porta's DELETE), or an error that becomes porta's error reply. Nothing
 // fn wrote is kept if it fails, webhook events included.
-func (p *Portal) change(ctx context.Context, c *Call, status int, fn func(t *store.Tx, a actor) (*builderxml.Doc, error)) *Reply {
+func (p *Portal) change(ctx context.Context, c *Call, status int, fn func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error)) *Reply {
 	a, rep := authenticate(p.store.Catalog(), c)
 	if rep != nil {
 		return rep
@@ -48,8 +49,11 @@ func (p *Portal) change(ctx context.Context, c *Call, status int, fn func(t *sto
 	}
 	var out *builderxml.Doc
 	err := p.store.Change(ctx, func(t *store.Tx) error {
-		var err error
-		out, err = fn(t, a)
+		cat, err := t.Catalog()
+		if err != nil {
+			return err
+		}
+		out, err = fn(t, a, cat)
 		return err
 	})
 	if err != nil {

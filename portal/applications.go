@@ -1,9 +1,11 @@
 package portal
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -89,16 +91,8 @@ func providerApps(prov *store.Provider) []*store.Application {
 	for _, acc := range prov.Accounts {
 		out = append(out, acc.Applications...)
 	}
-	sortByID(out)
+	slices.SortFunc(out, func(a, b *store.Application) int { return cmp.Compare(a.ID, b.ID) })
 	return out
-}
-
-func sortByID(apps []*store.Application) {
-	for i := 1; i < len(apps); i++ {
-		for j := i; j > 0 && apps[j].ID < apps[j-1].ID; j-- {
-			apps[j], apps[j-1] = apps[j-1], apps[j]
-		}
-	}
 }
 
 // ListApplications is GET /admin/api/applications.xml, paginated.
@@ -352,11 +346,7 @@ func keyProblems(app *store.Application, value string, pending []string) error {
 // account is subscribed to the plan's service if it was not; the
 // application is live, or pending on a plan that requires approval.
 func (p *Portal) CreateApplication(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		acc, err := buyer(cat, a, c, "account_id")
 		if err != nil {
 			return nil, err
@@ -458,11 +448,7 @@ func (p *Portal) createApplication(t *store.Tx, a actor, c *Call, acc *store.Acc
 // {id}.xml: name, description, extra fields, redirect_url and user_key;
 // the application_id and the plan do not change this way.
 func (p *Portal) UpdateApplication(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "id")
 		if err != nil {
 			return nil, err
@@ -487,11 +473,7 @@ func (p *Portal) UpdateApplication(ctx context.Context, c *Call) *Reply {
 // button, which gives the application a new random user_key and fires
 // user_key_updated and key_updated.
 func (p *Portal) ChangeUserKey(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "id")
 		if err != nil {
 			return nil, err
@@ -510,11 +492,7 @@ func (p *Portal) ChangeUserKey(ctx context.Context, c *Call) *Reply {
 // DeleteApplication is DELETE …/applications/{id}.xml; deleting a pending
 // application is how porta rejects it. A customized plan goes with it.
 func (p *Portal) DeleteApplication(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "id")
 		if err != nil {
 			return nil, err
@@ -545,11 +523,7 @@ var appTransitions = map[string]struct{ from, to, action string }{
 func (p *Portal) TransitionApplication(event string) Handler {
 	tr := appTransitions[event]
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-			cat, err := t.Catalog()
-			if err != nil {
-				return nil, err
-			}
+		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			app, err := accountApp(cat, a, c, "id")
 			if err != nil {
 				return nil, err
@@ -570,11 +544,7 @@ func (p *Portal) TransitionApplication(event string) Handler {
 // ChangeApplicationPlan is PUT …/applications/{id}/change_plan.xml with
 // plan_id: a plan of the application's service; it answers with the plan.
 func (p *Portal) ChangeApplicationPlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "id")
 		if err != nil {
 			return nil, err
@@ -625,11 +595,7 @@ func mustPlan(t *store.Tx, id int64) *store.Plan {
 // application moves to a hidden copy of its plan, "NAME (custom)", with
 // the same limits. An application already on a custom plan keeps it.
 func (p *Portal) CustomizePlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "id")
 		if err != nil {
 			return nil, err
@@ -677,11 +643,7 @@ func floatDigits(micros int64) string {
 // DecustomizePlan is PUT …/applications/{id}/decustomize_plan.xml: back to
 // the stock plan, and the copy is deleted.
 func (p *Portal) DecustomizePlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "id")
 		if err != nil {
 			return nil, err
@@ -714,11 +676,7 @@ func (p *Portal) ListKeys(ctx context.Context, c *Call) *Reply {
 // CreateKey is POST …/applications/{application_id}/keys.xml with key (a
 // random one when absent); it answers with the application.
 func (p *Portal) CreateKey(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "application_id")
 		if err != nil {
 			return nil, err
@@ -741,11 +699,7 @@ func (p *Portal) CreateKey(ctx context.Context, c *Call) *Reply {
 
 // DeleteKey is DELETE …/applications/{application_id}/keys/{key}.xml.
 func (p *Portal) DeleteKey(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "application_id")
 		if err != nil {
 			return nil, err
@@ -778,11 +732,7 @@ var referrerRE = regexp.MustCompile(`^[a-zA-Z0-9*.\-]+$`)
 // CreateReferrerFilter is POST …/referrer_filters.xml with referrer_filter;
 // it answers with the application.
 func (p *Portal) CreateReferrerFilter(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "application_id")
 		if err != nil {
 			return nil, err
@@ -818,11 +768,7 @@ func (p *Portal) CreateReferrerFilter(ctx context.Context, c *Call) *Reply {
 // DeleteReferrerFilter is DELETE …/referrer_filters/{id}.xml, by the
 // filter's id.
 func (p *Portal) DeleteReferrerFilter(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "application_id")
 		if err != nil {
 			return nil, err

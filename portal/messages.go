@@ -12,11 +12,7 @@ import (
 // subject and body (or message[subject], message[body]): a message from
 // the provider to the account, which its developer portal inbox shows.
 func (p *Portal) SendMessage(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		acc, err := buyer(cat, a, c, "account_id")
 		if err != nil {
 			return nil, err

@@ -50,7 +50,6 @@ type Call struct {
 	Path map[string]string
 	// Basic holds HTTP Basic credentials, when sent.
 	BasicUser, BasicPass string
-	HasBasic             bool
 }
 
 // Reply is the answer to a Call.

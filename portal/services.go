@@ -1,9 +1,11 @@
 package portal
 
 import (
+	"cmp"
 	"context"
 	"math/big"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -55,11 +57,7 @@ var emailFormat = regexp.MustCompile(`(?i)^['\w.%+\-]+@(?:[A-Z0-9\-]+\.)+[A-Za-z
 // flat). The system_name is fixed at creation; a new backend_version
 // changes how authorize identifies applications at once.
 func (p *Portal) UpdateService(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		s, err := service(cat, a, c, "id")
 		if err != nil {
 			return nil, err
@@ -165,11 +163,7 @@ func (p *Portal) ListAllPlans(ctx context.Context, c *Call) *Reply {
 		for _, s := range provider(cat, a).Services {
 			plans = append(plans, s.Plans...)
 		}
-		for i := 1; i < len(plans); i++ {
-			for j := i; j > 0 && plans[j].ID < plans[j-1].ID; j-- {
-				plans[j], plans[j-1] = plans[j-1], plans[j]
-			}
-		}
+		slices.SortFunc(plans, func(a, b *store.Plan) int { return cmp.Compare(a.ID, b.ID) })
 		d := builderxml.New().Open("plans")
 		for _, pl := range plans {
 			planXML(d, pl)
@@ -338,11 +332,7 @@ func missingParameter(name string) error {
 // CreatePlan is POST /admin/api/services/{service_id}/application_plans.xml:
 // a new plan is hidden (state_event=publish publishes it).
 func (p *Portal) CreatePlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		s, err := service(cat, a, c, "service_id")
 		if err != nil {
 			return nil, err
@@ -365,11 +355,7 @@ func (p *Portal) CreatePlan(ctx context.Context, c *Call) *Reply {
 // UpdatePlan is PUT …/application_plans/{id}.xml; a renamed plan is what
 // the status documents of its applications name next.
 func (p *Portal) UpdatePlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		s, pl, err := appPlan(cat, a, c)
 		if err != nil {
 			return nil, err
@@ -391,11 +377,7 @@ func (p *Portal) UpdatePlan(ctx context.Context, c *Call) *Reply {
 // DeletePlan is DELETE …/application_plans/{id}.xml; a plan with
 // applications, or whose customized copies have some, stays.
 func (p *Portal) DeletePlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		s, pl, err := appPlan(cat, a, c)
 		if err != nil {
 			return nil, err
@@ -417,11 +399,7 @@ func (p *Portal) DeletePlan(ctx context.Context, c *Call) *Reply {
 // DefaultPlan is PUT …/application_plans/{id}/default.xml: the plan (hidden
 // or custom too) becomes the service's default.
 func (p *Portal) DefaultPlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		s, pl, err := appPlan(cat, a, c)
 		if err != nil {
 			return nil, err
@@ -562,11 +540,7 @@ func metricWritable(c *Call) bool {
 // …/metrics/{metric_id}/methods.xml.
 func (p *Portal) CreateMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.change(ctx, c, 201, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-			cat, err := t.Catalog()
-			if err != nil {
-				return nil, err
-			}
+		return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			s, err := service(cat, a, c, "service_id")
 			if err != nil {
 				return nil, err
@@ -641,11 +615,7 @@ func (p *Portal) ShowMethod(ctx context.Context, c *Call) *Reply {
 // friendly name, unit and description; the system name is fixed.
 func (p *Portal) UpdateMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-			cat, err := t.Catalog()
-			if err != nil {
-				return nil, err
-			}
+		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			s, m, err := findMetricOrMethod(cat, a, c, method)
 			if err != nil {
 				return nil, err
@@ -677,11 +647,7 @@ func findMetricOrMethod(cat *store.Catalog, a actor, c *Call, isMethod bool) (*s
 // its methods and limits; hits stays.
 func (p *Portal) DeleteMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-			cat, err := t.Catalog()
-			if err != nil {
-				return nil, err
-			}
+		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			_, m, err := findMetricOrMethod(cat, a, c, method)
 			if err != nil {
 				return nil, err
@@ -729,11 +695,7 @@ func metricLimits(cat *store.Catalog, a actor, c *Call) (*store.Plan, *store.Met
 }
 
 func sortLimits(ls []store.Limit) {
-	for i := 1; i < len(ls); i++ {
-		for j := i; j > 0 && ls[j].ID < ls[j-1].ID; j-- {
-			ls[j], ls[j-1] = ls[j-1], ls[j]
-		}
-	}
+	slices.SortFunc(ls, func(a, b store.Limit) int { return cmp.Compare(a.ID, b.ID) })
 }
 
 // ListPlanLimits is GET /admin/api/application_plans/{plan_id}/limits.xml,
@@ -829,11 +791,7 @@ func limitParams(c *Call, cat *store.Catalog, rec *store.LimitRecord) error {
 
 // CreateLimit is POST …/application_plans/{plan_id}/metrics/{metric_id}/limits.xml.
 func (p *Portal) CreateLimit(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		pl, m, _, err := metricLimits(cat, a, c)
 		if err != nil {
 			return nil, err
@@ -864,11 +822,7 @@ func limitDoc(t *store.Tx, id int64) (*builderxml.Doc, error) {
 
 // UpdateLimit is PUT …/metrics/{metric_id}/limits/{id}.xml.
 func (p *Portal) UpdateLimit(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		_, l, err := limit(cat, a, c)
 		if err != nil {
 			return nil, err
@@ -886,11 +840,7 @@ func (p *Portal) UpdateLimit(ctx context.Context, c *Call) *Reply {
 
 // DeleteLimit is DELETE …/metrics/{metric_id}/limits/{id}.xml.
 func (p *Portal) DeleteLimit(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		_, l, err := limit(cat, a, c)
 		if err != nil {
 			return nil, err

@@ -17,11 +17,7 @@ import (
 // approval, the user is active and the account approved; otherwise they
 // wait as pending and created.
 func (p *Portal) Signup(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		prov := provider(cat, a)
 		given := func(name, typ string) *store.Plan {
 			pl := cat.Plan(rubyToI(c.get(name)))
@@ -90,9 +86,6 @@ func (p *Portal) Signup(ctx context.Context, c *Call) *Reply {
 		if err := t.SaveUser(&user); err != nil {
 			return nil, err
 		}
-		if cat, err = t.Catalog(); err != nil {
-			return nil, err
-		}
 		noParams := &Call{Method: c.Method, Format: c.Format, Params: rackquery.NewHash()}
 		for _, sub := range subs {
 			state := "live"
@@ -106,6 +99,7 @@ func (p *Portal) Signup(ctx context.Context, c *Call) *Reply {
 		}
 		// Events in porta's order of commit: the account, its user, then
 		// each application (with its keys).
+		var err error
 		if cat, err = t.Catalog(); err != nil {
 			return nil, err
 		}

@@ -78,11 +78,7 @@ func (p *Portal) userWritten(t *store.Tx, a actor, userID int64, action string) 
 // CreateUser is POST /admin/api/accounts/{account_id}/users.xml: a new user
 // is always a pending member.
 func (p *Portal) CreateUser(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		acc, err := buyer(cat, a, c, "account_id")
 		if err != nil {
 			return nil, err
@@ -101,11 +97,7 @@ func (p *Portal) CreateUser(ctx context.Context, c *Call) *Reply {
 // UpdateUser is PUT /admin/api/accounts/{account_id}/users/{id}.xml; role
 // and state are not changed this way.
 func (p *Portal) UpdateUser(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		u, err := accountUser(cat, a, c)
 		if err != nil {
 			return nil, err
@@ -206,11 +198,7 @@ func userParams(c *Call, cat *store.Catalog, prov *store.Provider, rec *store.Us
 // DeleteUser is DELETE /admin/api/accounts/{account_id}/users/{id}.xml;
 // the account's only admin cannot be deleted.
 func (p *Portal) DeleteUser(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
+	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		u, err := accountUser(cat, a, c)
 		if err != nil {
 			return nil, err
@@ -232,11 +220,7 @@ func (p *Portal) DeleteUser(ctx context.Context, c *Call) *Reply {
 // invalid-transition document.
 func (p *Portal) TransitionUser(event string) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-			cat, err := t.Catalog()
-			if err != nil {
-				return nil, err
-			}
+		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			u, err := accountUser(cat, a, c)
 			if err != nil {
 				return nil, err
@@ -290,11 +274,7 @@ func (p *Portal) TransitionUser(event string) Handler {
 // SetUserRole is PUT …/users/{id}/{admin,member}.xml.
 func (p *Portal) SetUserRole(role string) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.change(ctx, c, 200, func(t *store.Tx, a actor) (*builderxml.Doc, error) {
-			cat, err := t.Catalog()
-			if err != nil {
-				return nil, err
-			}
+		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			u, err := accountUser(cat, a, c)
 			if err != nil {
 				return nil, err

@@ -42,7 +42,7 @@ func am(h portal.Handler) echo.HandlerFunc {
 			}
 			call.Path[n] = v
 		}
-		call.BasicUser, call.BasicPass, call.HasBasic = r.BasicAuth()
+		call.BasicUser, call.BasicPass, _ = r.BasicAuth()
 		params, err := amParams(r)
 		if err != nil {
 			return writeReply(c, &portal.Reply{Status: http.StatusBadRequest, ContentType: "text/plain; charset=utf-8",

@@ -436,11 +436,3 @@ func (t *Tx) DeleteReferrerFilter(id int64) error {
 	_, err := t.exec("delete referrer filter", `DELETE FROM referrer_filters WHERE id=?`, id)
 	return err
 }
-
-// SetFirstTraffic records when an application first reported traffic, if
-// it had not.
-func (t *Tx) SetFirstTraffic(appID int64, at time.Time) error {
-	_, err := t.exec("first traffic", `UPDATE applications SET first_traffic_at=COALESCE(first_traffic_at, ?),
-		first_daily_traffic_at=COALESCE(first_daily_traffic_at, ?) WHERE id=?`, at.Unix(), at.Unix(), appID)
-	return err
-}
