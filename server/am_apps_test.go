@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -332,4 +333,50 @@ func TestAMServicesPlansMetricsLimits(t *testing.T) {
 	// A new backend_version changes how authorize finds applications.
 	s.am("PUT", "/admin/api/services/200.xml", rw+"&backend_version=2")
 	s.authorized("user_key service now app_id", "/transactions/authorize.xml?provider_key=acme-key&service_id=200&app_id=legacy-app", "")
+}
+
+// Changes through the Account Management API share the writer's commits
+// with reported usage: while an application is suspended and resumed,
+// renamed and its plan changed, every authrep that was authorized is
+// counted, and only those.
+func TestAMChangesDuringTraffic(t *testing.T) {
+	s := amSandbox(t)
+	// A limit high enough never to deny, whose usage report shows the count.
+	if r := s.am("PUT", "/admin/api/application_plans/3/metrics/1/limits/1.xml", rw+"&value=1000000"); r.status != 200 {
+		t.Fatalf("limit: %d %s", r.status, r.body)
+	}
+	authrep := strings.Replace(echoAuth, "authorize", "authrep", 1) + "&usage[hits]=1"
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	authorized := 0
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				r := s.get(authrep)
+				if r.status == 200 {
+					mu.Lock()
+					authorized++
+					mu.Unlock()
+				} else if r.status != 409 {
+					t.Errorf("authrep: %d %s", r.status, r.body)
+				}
+			}
+		}()
+	}
+	for i := range 20 {
+		for _, c := range [][2]string{{"PUT", apps + "/1/suspend.xml"}, {"PUT", apps + "/1/resume.xml"},
+			{"PUT", apps + "/1.xml"}, {"PUT", apps + "/1/customize_plan.xml"}, {"PUT", apps + "/1/decustomize_plan.xml"}} {
+			if r := s.am(c[0], c[1], rw+fmt.Sprintf("&name=App+%d", i)); r.status != 200 {
+				t.Errorf("%s %s: %d %s", c[0], c[1], r.status, r.body)
+			}
+		}
+	}
+	wg.Wait()
+	r := s.get(echoAuth)
+	want := fmt.Sprintf("<current_value>%d</current_value>", authorized)
+	if !strings.Contains(r.body, want) || authorized == 0 {
+		t.Errorf("%d authreps authorized; counter: %s", authorized, r.body)
+	}
 }
