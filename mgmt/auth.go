@@ -169,6 +169,7 @@ func (c *authCall) run(ctx context.Context) (*Response, *Error) {
 // so that concurrent authreps cannot both take the last unit of a limit.
 func (c *authCall) authrep(ctx context.Context, st *status) (*Response, *Error) {
 	var verr *Error
+	reported := false
 	err := c.b.store.UpdateUsage(ctx, func(w *store.CounterWriter) error {
 		st.readCurrent(w)
 		if verr = c.validate(st); verr != nil || st.reason != nil || st.rawUsage == nil {
@@ -193,6 +194,7 @@ func (c *authCall) authrep(ctx context.Context, st *status) (*Response, *Error) 
 			return nil
 		}
 		aggregate(w, st.app, u, st.now)
+		reported = true
 		return nil
 	})
 	if verr != nil {
@@ -201,6 +203,9 @@ func (c *authCall) authrep(ctx context.Context, st *status) (*Response, *Error) 
 	if err != nil {
 		c.b.log.Error("authrep usage not stored", "err", err)
 		return &Response{Status: 500, Body: []byte("Internal Server Error\n")}, nil
+	}
+	if reported {
+		c.b.store.NoteTraffic(st.app, st.now)
 	}
 	return st.response(), nil
 }

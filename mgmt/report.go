@@ -195,6 +195,11 @@ func (b *Backend) processBatch(ctx context.Context, svc *store.Service, batch []
 		b.log.Error("report not stored", "service_id", svc.ID, "err", err)
 		return errBadRequest("report could not be stored: " + err.Error())
 	}
+	for i, t := range txs {
+		if i == 0 || txs[i-1].app != t.app {
+			b.store.NoteTraffic(t.app, now)
+		}
+	}
 	return nil
 }
 

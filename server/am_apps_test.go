@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 const (
@@ -379,4 +380,32 @@ func TestAMChangesDuringTraffic(t *testing.T) {
 	if !strings.Contains(r.body, want) || authorized == 0 {
 		t.Errorf("%d authreps authorized; counter: %s", authorized, r.body)
 	}
+}
+
+// Reported traffic sets first_traffic_at once and first_daily_traffic_at
+// on the first report of each day, and the list filters on it.
+func TestAMFirstTraffic(t *testing.T) {
+	s := amSandbox(t)
+	traffic := func(first, daily string) {
+		t.Helper()
+		want := "<first_traffic_at>" + first + "</first_traffic_at><first_daily_traffic_at>" + daily + "</first_daily_traffic_at>"
+		deadline := time.Now().Add(10 * time.Second)
+		for !strings.Contains(s.get(apps+"/1.xml?"+rw).body, want) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %s in %s", want, s.get(apps+"/1.xml?"+rw).body)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	s.get(echoAuth) // an authorize reports nothing
+	s.get(strings.Replace(echoAuth, "authorize", "authrep", 1) + "&usage[hits]=1")
+	traffic("2026-11-22T10:15:00Z", "2026-11-22T10:15:00Z")
+	s.clock.Advance(time.Hour)
+	s.get(strings.Replace(echoAuth, "authorize", "authrep", 1) + "&usage[hits]=1")
+	s.clock.Advance(24 * time.Hour)
+	expect(t, "report", s.form("/transactions.xml", "provider_key=acme-key&service_id=100&transactions[0][app_id]=echo-app&transactions[0][usage][hits]=1"), 202, "")
+	traffic("2026-11-22T10:15:00Z", "2026-11-23T11:15:00Z")
+	list := "/admin/api/applications.xml?" + rw
+	expectIn(t, "active since", s.get(list+"&active_since=2026-11-23").body, "<applications><application><id>1</id>")
+	expect(t, "inactive since", s.get(list+"&inactive_since=2026-11-23T11:00:00Z"), 200, xmlDecl+`<applications></applications>`)
 }

@@ -33,6 +33,22 @@ type Tx struct {
 // If fn returns an error nothing it wrote is kept. If it wrote, the catalog
 // is rebuilt inside the transaction and swapped in once it committed.
 func (s *Store) Change(ctx context.Context, fn func(*Tx) error) error {
+	o := s.changeOp(fn, nil)
+	if err := s.submit(o); err != nil {
+		return err
+	}
+	select {
+	case err := <-o.done:
+		return err
+	case <-ctx.Done():
+		// The change still happens or not; the caller stops waiting.
+		return ctx.Err()
+	}
+}
+
+// changeOp is the writer's op of a Change; then, if set, runs after the
+// commit (or the failure) of the change.
+func (s *Store) changeOp(fn func(*Tx) error, then func()) *op {
 	var t *Tx
 	o := &op{done: make(chan error, 1)}
 	o.fn = func(ctx context.Context, tx *sql.Tx) error {
@@ -59,16 +75,16 @@ func (s *Store) Change(ctx context.Context, fn func(*Tx) error) error {
 			s.signalOutbox()
 		}
 	}
-	if err := s.submit(o); err != nil {
-		return err
+	if then != nil {
+		after := o.after
+		o.after = func() {
+			after()
+			then()
+		}
+		o.done = nil
+		o.failed = then
 	}
-	select {
-	case err := <-o.done:
-		return err
-	case <-ctx.Done():
-		// The change still happens or not; the caller stops waiting.
-		return ctx.Err()
-	}
+	return o
 }
 
 // txCatalog is the model as the current transaction sees it: the catalog

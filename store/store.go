@@ -45,6 +45,9 @@ type Store struct {
 	pending *Catalog
 	// outbox is signalled after a commit that queued webhook events.
 	outbox chan struct{}
+	// traffic holds the applications whose traffic of a day is being
+	// recorded (trafficKey), so that it is recorded once.
+	traffic sync.Map
 
 	usageMu   sync.RWMutex
 	usage     map[CounterKey]int64
@@ -65,8 +68,10 @@ type op struct {
 	// upsert. The usage of all ops in a batch is merged first, so a hot
 	// counter is written once per commit however many requests moved it.
 	usage map[CounterKey]int64
-	// after runs once the op's transaction committed.
-	after func()
+	// after runs once the op's transaction committed; failed, if set,
+	// when it did not.
+	after  func()
+	failed func()
 	done  chan error // nil when nobody waits for the outcome
 }
 
@@ -245,6 +250,9 @@ func (s *Store) commit(batch []*op) {
 func finish(o *op, err error) {
 	if err == nil && o.after != nil {
 		o.after()
+	}
+	if err != nil && o.failed != nil {
+		o.failed()
 	}
 	if o.done != nil {
 		o.done <- err
