@@ -72,7 +72,7 @@ type op struct {
 	// when it did not.
 	after  func()
 	failed func()
-	done  chan error // nil when nobody waits for the outcome
+	done   chan error // nil when nobody waits for the outcome
 }
 
 // Open opens (or creates) the database at path; an empty path means a fresh
