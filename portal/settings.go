@@ -47,6 +47,31 @@ func settingsJSON(prov *store.Provider) []byte {
 	return jsonObject("settings", o)
 }
 
+// jsonChange answers a write of a JSON-only endpoint: fn runs in one store
+// transaction and returns the JSON to answer with.
+func (p *Portal) jsonChange(ctx context.Context, c *Call, fn func(t *store.Tx, a actor, cat *store.Catalog) ([]byte, error)) *Reply {
+	a, rep := authenticate(p.store.Catalog(), c)
+	if rep != nil {
+		return rep
+	}
+	if r := jsonOnly(c); r != nil {
+		return r
+	}
+	var out []byte
+	err := p.store.Change(ctx, func(t *store.Tx) error {
+		cat, err := t.Catalog()
+		if err != nil {
+			return err
+		}
+		out, err = fn(t, a, cat)
+		return err
+	})
+	if err != nil {
+		return p.replyError(c, err)
+	}
+	return jsonReply(200, out)
+}
+
 // ShowSettings is GET /admin/api/settings.json.
 func (p *Portal) ShowSettings(ctx context.Context, c *Call) *Reply {
 	cat := p.store.Catalog()
@@ -65,19 +90,7 @@ var planPermissions = []string{"request", "none", "credit_card", "request_credit
 // UpdateSettings is PUT /admin/api/settings.json (settings[...] or flat).
 // account_approval_required is the default account plan's approval.
 func (p *Portal) UpdateSettings(ctx context.Context, c *Call) *Reply {
-	a, rep := authenticate(p.store.Catalog(), c)
-	if rep != nil {
-		return rep
-	}
-	if r := jsonOnly(c); r != nil {
-		return r
-	}
-	var out []byte
-	err := p.store.Change(ctx, func(t *store.Tx) error {
-		cat, err := t.Catalog()
-		if err != nil {
-			return err
-		}
+	return p.jsonChange(ctx, c, func(t *store.Tx, a actor, cat *store.Catalog) ([]byte, error) {
 		prov := provider(cat, a)
 		rec := prov.ProviderRecord
 		st := &rec.Settings
@@ -113,37 +126,33 @@ func (p *Portal) UpdateSettings(ctx context.Context, c *Call) *Reply {
 		}
 		approval, setApproval := get("account_approval_required")
 		if !given && !setApproval {
-			return missingParameter("settings")
+			return nil, missingParameter("settings")
 		}
 		if st.EnforceSSO {
-			return fail("enforce_sso", "Password-based authentication could not be disabled. No published authentication providers.",
+			return nil, fail("enforce_sso", "Password-based authentication could not be disabled. No published authentication providers.",
 				"Password-based authentication could not be disabled. No published authentication providers.")
 		}
 		if err := errs.err(); err != nil {
-			return err
+			return nil, err
 		}
 		if err := t.SaveProvider(&rec); err != nil {
-			return err
+			return nil, err
 		}
 		if setApproval && strings.TrimSpace(approval) != "" {
 			if pl := prov.DefaultAccountPlan(); pl != nil {
 				prec := pl.PlanRecord
 				prec.ApprovalRequired = activeRecordBool(approval)
 				if err := t.SavePlan(&prec); err != nil {
-					return err
+					return nil, err
 				}
 			}
 		}
-		if cat, err = t.Catalog(); err != nil {
-			return err
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
 		}
-		out = settingsJSON(provider(cat, a))
-		return nil
+		return settingsJSON(provider(cat, a)), nil
 	})
-	if err != nil {
-		return p.replyError(c, err)
-	}
-	return jsonReply(200, out)
 }
 
 // webhookJSON is porta's WebHookRepresenter: its switches in the order of
@@ -188,19 +197,7 @@ func (p *Portal) ShowWebhooks(ctx context.Context, c *Call) *Reply {
 // url, active, provider_actions and the *_on switches. An active webhook
 // needs an http or https URL.
 func (p *Portal) UpdateWebhooks(ctx context.Context, c *Call) *Reply {
-	a, rep := authenticate(p.store.Catalog(), c)
-	if rep != nil {
-		return rep
-	}
-	if r := jsonOnly(c); r != nil {
-		return r
-	}
-	var out []byte
-	err := p.store.Change(ctx, func(t *store.Tx) error {
-		cat, err := t.Catalog()
-		if err != nil {
-			return err
-		}
+	return p.jsonChange(ctx, c, func(t *store.Tx, a actor, cat *store.Catalog) ([]byte, error) {
 		rec := provider(cat, a).ProviderRecord
 		w := &rec.Webhooks
 		get := func(name string) (string, bool) { return c.wrapped("web_hook", name) }
@@ -236,24 +233,19 @@ func (p *Portal) UpdateWebhooks(ctx context.Context, c *Call) *Reply {
 			}
 		}
 		if !given {
-			return missingParameter("web_hook")
+			return nil, missingParameter("web_hook")
 		}
 		if w.Active && !webhookURL.MatchString(w.URL) {
-			return fail("url", "Must be a valid URL such as http://example.com", "Url Must be a valid URL such as http://example.com")
+			return nil, fail("url", "Must be a valid URL such as http://example.com", "Url Must be a valid URL such as http://example.com")
 		}
 		if len(w.URL) > 255 {
-			return fail("url", "is too long (maximum is 255 characters)", "Url is too long (maximum is 255 characters)")
+			return nil, fail("url", "is too long (maximum is 255 characters)", "Url is too long (maximum is 255 characters)")
 		}
 		if err := t.SaveProvider(&rec); err != nil {
-			return err
+			return nil, err
 		}
-		out = webhookJSON(rec.Webhooks)
-		return nil
+		return webhookJSON(rec.Webhooks), nil
 	})
-	if err != nil {
-		return p.replyError(c, err)
-	}
-	return jsonReply(200, out)
 }
 
 // ListFailures is GET /admin/api/webhooks/failures.xml (or .json): the

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"slices"
 	"time"
 
@@ -31,6 +32,19 @@ type tokenKey struct{ token, serviceID string }
 
 // Field is a named value: a builtin or extra field, or an annotation.
 type Field struct{ Name, Value string }
+
+// MarshalJSON stores a field as a [name, value] pair.
+func (f Field) MarshalJSON() ([]byte, error) { return json.Marshal([2]string{f.Name, f.Value}) }
+
+// UnmarshalJSON reads a [name, value] pair.
+func (f *Field) UnmarshalJSON(b []byte) error {
+	var pair [2]string
+	if err := json.Unmarshal(b, &pair); err != nil {
+		return err
+	}
+	f.Name, f.Value = pair[0], pair[1]
+	return nil
+}
 
 // Fields keep their order, which is the order they are shown in.
 type Fields []Field

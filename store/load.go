@@ -55,10 +55,11 @@ func optTime(sec sql.NullInt64) *time.Time {
 	return &t
 }
 
-// fieldsColumn scans a JSON column of [name, value] pairs into Fields.
-type fieldsColumn struct{ fs *Fields }
+// jsonColumn scans a JSON column into *dst: Fields (stored as [name,
+// value] pairs) or a list of names.
+type jsonColumn[T any] struct{ dst *T }
 
-func (c fieldsColumn) Scan(src any) error {
+func (c jsonColumn[T]) Scan(src any) error {
 	var raw []byte
 	switch v := src.(type) {
 	case string:
@@ -66,43 +67,23 @@ func (c fieldsColumn) Scan(src any) error {
 	case []byte:
 		raw = v
 	default:
-		return fmt.Errorf("fields: unexpected %T", src)
+		return fmt.Errorf("json column: unexpected %T", src)
 	}
-	var pairs [][2]string
-	if err := json.Unmarshal(raw, &pairs); err != nil {
-		return fmt.Errorf("fields: %w", err)
-	}
-	*c.fs = nil
-	for _, p := range pairs {
-		*c.fs = append(*c.fs, Field{p[0], p[1]})
+	var zero T
+	*c.dst = zero
+	if err := json.Unmarshal(raw, c.dst); err != nil {
+		return fmt.Errorf("json column: %w", err)
 	}
 	return nil
 }
 
 // fieldsJSON is the stored form of Fields.
 func fieldsJSON(fs Fields) string {
-	pairs := make([][2]string, len(fs))
-	for i, f := range fs {
-		pairs[i] = [2]string{f.Name, f.Value}
+	if fs == nil {
+		fs = Fields{}
 	}
-	b, _ := json.Marshal(pairs) // strings always marshal
+	b, _ := json.Marshal(fs) // strings always marshal
 	return string(b)
-}
-
-// namesColumn scans a JSON array of strings.
-type namesColumn struct{ names *[]string }
-
-func (c namesColumn) Scan(src any) error {
-	var raw []byte
-	switch v := src.(type) {
-	case string:
-		raw = []byte(v)
-	case []byte:
-		raw = v
-	default:
-		return fmt.Errorf("names: unexpected %T", src)
-	}
-	return json.Unmarshal(raw, c.names)
 }
 
 func namesJSON(names []string) string {
@@ -146,7 +127,7 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 			&st.AccountPlansUIVisible, &st.ChangeAccountPlanPermission, &st.ServicePlansUIVisible,
 			&st.ChangeServicePlanPermission, &st.EnforceSSO,
 			&p.Webhooks.URL, &p.Webhooks.Active, &p.Webhooks.ProviderActions, &events,
-			namesColumn{&p.AccountFields}, namesColumn{&p.UserFields}, namesColumn{&p.ApplicationFields},
+			jsonColumn[[]string]{&p.AccountFields}, jsonColumn[[]string]{&p.UserFields}, jsonColumn[[]string]{&p.ApplicationFields},
 			&created); err != nil {
 			return err
 		}
@@ -307,8 +288,8 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 		func(r *sql.Rows) error {
 			a := &Account{}
 			var created, updated int64
-			if err := r.Scan(&a.ID, &a.ProviderID, &a.PlanID, &a.OrgName, &a.State, fieldsColumn{&a.Fields},
-				fieldsColumn{&a.ExtraFields}, fieldsColumn{&a.Annotations}, &a.MonthlyBillingEnabled,
+			if err := r.Scan(&a.ID, &a.ProviderID, &a.PlanID, &a.OrgName, &a.State, jsonColumn[Fields]{&a.Fields},
+				jsonColumn[Fields]{&a.ExtraFields}, jsonColumn[Fields]{&a.Annotations}, &a.MonthlyBillingEnabled,
 				&a.MonthlyChargingEnabled, &created, &updated); err != nil {
 				return err
 			}
@@ -328,7 +309,7 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 		u := &User{}
 		var created, updated int64
 		if err := r.Scan(&u.ID, &u.AccountID, &u.Username, &u.Email, &u.PasswordHash, &u.Role, &u.State,
-			fieldsColumn{&u.Fields}, fieldsColumn{&u.ExtraFields}, &created, &updated); err != nil {
+			jsonColumn[Fields]{&u.Fields}, jsonColumn[Fields]{&u.ExtraFields}, &created, &updated); err != nil {
 			return err
 		}
 		u.CreatedAt, u.UpdatedAt = unix(created), unix(updated)
@@ -366,7 +347,7 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 		var first, firstDaily sql.NullInt64
 		var created, updated int64
 		if err := r.Scan(&a.ID, &a.AccountID, &a.ServiceID, &a.PlanID, &a.Name, &a.Description, &a.State, &a.AppID,
-			&a.UserKey, &a.ProviderVerificationKey, &a.RedirectURL, fieldsColumn{&a.ExtraFields}, &first,
+			&a.UserKey, &a.ProviderVerificationKey, &a.RedirectURL, jsonColumn[Fields]{&a.ExtraFields}, &first,
 			&firstDaily, &created, &updated); err != nil {
 			return err
 		}
