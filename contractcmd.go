@@ -330,12 +330,8 @@ func startContractSandbox(ctx context.Context, set *contracts.Set, frozen string
 	}
 	clk := clock.NewFake(at)
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := store.Open(ctx, "", clk, log)
+	st, err := store.OpenSeeded(ctx, "", world, clk, log)
 	if err != nil {
-		return "", nil, nil, err
-	}
-	if err := st.Seed(ctx, world); err != nil {
-		st.Close()
 		return "", nil, nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -42,18 +42,15 @@ func FuzzRequest(f *testing.F) {
 	ctx := context.Background()
 	clk := clock.NewFake(time.Date(2026, 11, 22, 7, 26, 30, 0, time.UTC))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(ctx, "", clk, log)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { st.Close() })
 	w, err := fixtures.Parse("fuzz.yaml", []byte(fuzzWorld), bytes.NewReader(make([]byte, 4096)))
 	if err != nil {
 		f.Fatal(err)
 	}
-	if err := st.Seed(ctx, w); err != nil {
+	st, err := store.OpenSeeded(ctx, "", w, clk, log)
+	if err != nil {
 		f.Fatal(err)
 	}
+	f.Cleanup(func() { st.Close() })
 	b := New(st, clk, log)
 
 	f.Add(uint8(1), "provider_key=pk&app_id=app&app_key=key&referrer=a.x&usage[hits]=1&usage[b]=%230", "", "")

@@ -35,19 +35,40 @@ func (p *Portal) read(c *Call, fn func(a actor, cat *store.Catalog) *Reply) *Rep
 }
 
 // change answers a write of XML: fn runs in one store transaction, given
-// the model as the transaction sees it, and
-// returns the document to answer with status (nil: an empty 200, as
-// porta's DELETE), or an error that becomes porta's error reply. Nothing
-// fn wrote is kept if it fails, webhook events included.
+// the model as the transaction sees it, and returns the document to answer
+// with status (nil: an empty 200, as porta's DELETE), or an error that
+// becomes porta's error reply. Nothing fn wrote is kept if it fails,
+// webhook events included.
 func (p *Portal) change(ctx context.Context, c *Call, status int, fn func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error)) *Reply {
-	a, rep := authenticate(p.store.Catalog(), c)
-	if rep != nil {
+	out, rep := transact(ctx, p, c, xmlOnly, fn)
+	switch {
+	case rep != nil:
 		return rep
+	case out == nil:
+		return deleted(c)
 	}
+	return xmlReply(status, out.Bytes())
+}
+
+func xmlOnly(c *Call) *Reply {
 	if c.Format != "xml" {
 		return notAcceptable(c)
 	}
-	var out *builderxml.Doc
+	return nil
+}
+
+// transact authenticates the caller, refuses a format the endpoint does
+// not serve (format returns the refusal), and runs fn in one store
+// transaction; a non-nil reply is the answer to give instead of out.
+func transact[T any](ctx context.Context, p *Portal, c *Call, format func(*Call) *Reply,
+	fn func(t *store.Tx, a actor, cat *store.Catalog) (T, error)) (out T, rep *Reply) {
+	a, rep := authenticate(p.store.Catalog(), c)
+	if rep != nil {
+		return out, rep
+	}
+	if rep := format(c); rep != nil {
+		return out, rep
+	}
 	err := p.store.Change(ctx, func(t *store.Tx) error {
 		cat, err := t.Catalog()
 		if err != nil {
@@ -57,12 +78,10 @@ func (p *Portal) change(ctx context.Context, c *Call, status int, fn func(t *sto
 		return err
 	})
 	if err != nil {
-		return p.replyError(c, err)
+		var zero T // out may still be written by a change whose wait was cancelled
+		return zero, p.replyError(c, err)
 	}
-	if out == nil {
-		return deleted(c)
-	}
-	return xmlReply(status, out.Bytes())
+	return out, nil
 }
 
 // buyer finds a developer account of the caller's provider by a route id.

@@ -50,24 +50,9 @@ func settingsJSON(prov *store.Provider) []byte {
 // jsonChange answers a write of a JSON-only endpoint: fn runs in one store
 // transaction and returns the JSON to answer with.
 func (p *Portal) jsonChange(ctx context.Context, c *Call, fn func(t *store.Tx, a actor, cat *store.Catalog) ([]byte, error)) *Reply {
-	a, rep := authenticate(p.store.Catalog(), c)
+	out, rep := transact(ctx, p, c, jsonOnly, fn)
 	if rep != nil {
 		return rep
-	}
-	if r := jsonOnly(c); r != nil {
-		return r
-	}
-	var out []byte
-	err := p.store.Change(ctx, func(t *store.Tx) error {
-		cat, err := t.Catalog()
-		if err != nil {
-			return err
-		}
-		out, err = fn(t, a, cat)
-		return err
-	})
-	if err != nil {
-		return p.replyError(c, err)
 	}
 	return jsonReply(200, out)
 }

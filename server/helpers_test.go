@@ -56,14 +56,11 @@ func seeded(tb testing.TB, dbPath string, world *fixtures.World, clk clock.Clock
 	tb.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(ctx, dbPath, clk, log)
+	st, err := store.OpenSeeded(ctx, dbPath, world, clk, log)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	if err := st.Seed(ctx, world); err != nil {
-		tb.Fatal(err)
-	}
 	// Generated keys and ids differ from each other, the same in every run.
 	rnd := rand.NewChaCha8([32]byte{'s', 'a', 'n', 'd', 'b', 'o', 'x'})
 	return st, NewServer(Options{Store: st, Clock: clk, Logger: log, Random: rnd})

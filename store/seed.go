@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"log/slog"
+
+	"threescale-sandbox/clock"
 
 	"threescale-sandbox/fixtures"
 	"threescale-sandbox/period"
@@ -249,4 +252,18 @@ func toFields(pairs []fixtures.Pair) Fields {
 		fs = append(fs, Field{p.Name, p.Value})
 	}
 	return fs
+}
+
+// OpenSeeded opens a new store at path ("" = in memory) and seeds w into
+// it: the sandbox of a test or of an in-process contract run.
+func OpenSeeded(ctx context.Context, path string, w *fixtures.World, clk clock.Clock, log *slog.Logger) (*Store, error) {
+	st, err := Open(ctx, path, clk, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Seed(ctx, w); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }

@@ -30,14 +30,11 @@ func sandbox(t *testing.T) string {
 	}
 	clk := clock.NewFake(time.Date(2026, 11, 22, 10, 15, 0, 0, time.UTC))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(context.Background(), "", clk, log)
+	st, err := store.OpenSeeded(context.Background(), "", world, clk, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if err := st.Seed(context.Background(), world); err != nil {
-		t.Fatal(err)
-	}
 	srv := httptest.NewServer(server.NewServer(server.Options{Store: st, Clock: clk, Logger: log}))
 	t.Cleanup(srv.Close)
 	return srv.URL

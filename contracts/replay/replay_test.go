@@ -40,14 +40,11 @@ func sandbox(t *testing.T, set *contracts.Set) (http.Handler, *clock.Fake) {
 	}
 	clk := clock.NewFake(sunday)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(context.Background(), "", clk, log)
+	st, err := store.OpenSeeded(context.Background(), "", world, clk, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if err := st.Seed(context.Background(), world); err != nil {
-		t.Fatal(err)
-	}
 	return server.NewServer(server.Options{Store: st, Clock: clk, Logger: log}), clk
 }
 
