@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 )
 
 const fixturesUsage = `Usage:

@@ -1,4 +1,4 @@
-module threescale-sandbox
+module github.com/threescale-sandbox/threescale-sandbox
 
 go 1.26.8
 

@@ -16,13 +16,13 @@ import (
 	"strings"
 	"time"
 
-	"threescale-sandbox/clock"
-	"threescale-sandbox/contracts/openapi"
-	"threescale-sandbox/fixtures"
-	"threescale-sandbox/mgmt"
-	"threescale-sandbox/server"
-	"threescale-sandbox/store"
-	"threescale-sandbox/webhook"
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/mgmt"
+	"github.com/threescale-sandbox/threescale-sandbox/server"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/webhook"
 )
 
 const backendVersion = mgmt.Version

@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"strings"
 
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 type summary struct {

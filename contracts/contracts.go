@@ -14,7 +14,7 @@ import (
 	"sort"
 	"strings"
 
-	"threescale-sandbox/contracts/example"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/example"
 )
 
 //go:embed README.md world.yaml vars.env examples

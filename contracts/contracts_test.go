@@ -5,7 +5,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 )
 
 type zeroReader struct{}

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"threescale-sandbox/period"
-	"threescale-sandbox/rackquery"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/period"
+	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // Auth answers authorize.xml, authrep.xml, oauth_authorize.xml and

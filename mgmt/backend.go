@@ -8,8 +8,8 @@ package mgmt
 import (
 	"log/slog"
 
-	"threescale-sandbox/clock"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // Version is what GET /status reports as the backend version: the version

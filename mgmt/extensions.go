@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 
-	"threescale-sandbox/rackquery"
+	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
 )
 
 // extensions are the optional features a caller asks for in the

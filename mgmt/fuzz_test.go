@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"threescale-sandbox/clock"
-	"threescale-sandbox/fixtures"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 const fuzzWorld = `version: 1

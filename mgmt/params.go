@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"threescale-sandbox/rackquery"
+	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
 )
 
 const (

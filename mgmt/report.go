@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"time"
 
-	"threescale-sandbox/rackquery"
-	"threescale-sandbox/store"
-	"threescale-sandbox/timestamp"
+	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/timestamp"
 )
 
 // Report answers POST /transactions.xml. Unlike the hosted backend, which

@@ -4,9 +4,9 @@ import (
 	"strconv"
 	"time"
 
-	"threescale-sandbox/period"
-	"threescale-sandbox/rackquery"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/period"
+	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // status is apisonator's Transactor::Status: the outcome of an

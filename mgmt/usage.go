@@ -3,8 +3,8 @@ package mgmt
 import (
 	"math"
 
-	"threescale-sandbox/rackquery"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // usageValue is one metric's usage as apisonator carries it: the raw string

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"time"
 
-	"threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
 )
 
 // The documents are written by hand, byte for byte as apisonator writes

@@ -7,7 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
 )
 
 func TestErrorDocument(t *testing.T) {

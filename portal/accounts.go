@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"threescale-sandbox/builderxml"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // The developer accounts of a provider: porta's admin/api/accounts

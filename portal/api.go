@@ -6,8 +6,8 @@ import (
 	"io"
 	"net/http"
 
-	"threescale-sandbox/builderxml"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // notAcceptable answers a format the endpoint does not offer. porta offers

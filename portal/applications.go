@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"threescale-sandbox/builderxml"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // Applications: porta's admin/api applications and buyers_applications

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"slices"
 
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // actor is who makes a call: a provider, through an admin's access token

@@ -3,9 +3,9 @@ package portal
 import (
 	"context"
 
-	"threescale-sandbox/builderxml"
-	"threescale-sandbox/rackquery"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // SendMessage is POST /admin/api/accounts/{account_id}/messages.xml with

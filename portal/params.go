@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"threescale-sandbox/rackquery"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // rubyToI is Ruby's String#to_i: an optional sign and leading digits, 0

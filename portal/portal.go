@@ -18,10 +18,10 @@ import (
 	"strconv"
 	"strings"
 
-	"threescale-sandbox/builderxml"
-	"threescale-sandbox/clock"
-	"threescale-sandbox/rackquery"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // Portal answers Account Management API calls from a store.

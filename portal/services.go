@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"strings"
 
-	"threescale-sandbox/builderxml"
-	"threescale-sandbox/period"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/period"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // Services, application plans, metrics, methods and limits: what porta

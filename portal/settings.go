@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"threescale-sandbox/builderxml"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // Settings and webhook settings are JSON endpoints in porta; asked for XML

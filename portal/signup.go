@@ -4,9 +4,9 @@ import (
 	"context"
 	"strings"
 
-	"threescale-sandbox/builderxml"
-	"threescale-sandbox/rackquery"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // Signup is POST /admin/api/signup.xml: a developer account, its admin

@@ -7,8 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"threescale-sandbox/builderxml"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // The users of a developer account: porta's admin/api/buyers_users

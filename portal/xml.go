@@ -4,8 +4,8 @@ import (
 	"strconv"
 	"time"
 
-	"threescale-sandbox/builderxml"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // The objects as porta's to_xml methods write them: element names and order

@@ -13,7 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
 )
 
 // FuzzAMAPI sends arbitrary ids, parameters and bodies to every Account

@@ -8,7 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 )
 
 // Every Account Management API route refuses a caller without credentials

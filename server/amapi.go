@@ -11,8 +11,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"threescale-sandbox/portal"
-	"threescale-sandbox/rackquery"
+	"github.com/threescale-sandbox/threescale-sandbox/portal"
+	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
 )
 
 // am adapts an Account Management API endpoint to echo: the format comes

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"threescale-sandbox/clock"
-	"threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 )
 
 // benchWorld has limits high enough never to deny.

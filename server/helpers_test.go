@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"threescale-sandbox/clock"
-	"threescale-sandbox/fixtures"
-	"threescale-sandbox/store"
-	"threescale-sandbox/webhook"
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/webhook"
 )
 
 // sandbox is a real server on a loopback port, on a fresh in-memory store

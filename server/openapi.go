@@ -9,7 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"threescale-sandbox/contracts/openapi"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
 )
 
 // openapi serves the description of the Service Management API, with the

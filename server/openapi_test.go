@@ -8,9 +8,9 @@ import (
 	"sync"
 	"testing"
 
-	"threescale-sandbox/clock"
-	"threescale-sandbox/contracts/openapi"
-	"threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 )
 
 // syncBuffer is a log sink the server's goroutines may share.

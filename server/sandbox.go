@@ -8,7 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // The sandbox's own endpoints, under /_sandbox: things the hosted 3scale

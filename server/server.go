@@ -16,11 +16,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"threescale-sandbox/clock"
-	"threescale-sandbox/contracts/openapi"
-	"threescale-sandbox/mgmt"
-	"threescale-sandbox/portal"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
+	"github.com/threescale-sandbox/threescale-sandbox/mgmt"
+	"github.com/threescale-sandbox/threescale-sandbox/portal"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // maxBody is Rack's limit on form bodies: 4 MiB.

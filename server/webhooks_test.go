@@ -14,10 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"threescale-sandbox/clock"
-	"threescale-sandbox/fixtures"
-	"threescale-sandbox/store"
-	"threescale-sandbox/webhook"
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/webhook"
 )
 
 // Webhooks against testdata/hooks.yaml: every event on, admin actions

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"time"
 
-	"threescale-sandbox/period"
+	"github.com/threescale-sandbox/threescale-sandbox/period"
 )
 
 // Catalog is an immutable, in-memory snapshot of the 3scale model (everything

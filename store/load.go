@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"threescale-sandbox/period"
+	"github.com/threescale-sandbox/threescale-sandbox/period"
 )
 
 // querier is what both *sql.DB and *sql.Tx offer.

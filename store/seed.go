@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 
-	"threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
 
-	"threescale-sandbox/fixtures"
-	"threescale-sandbox/period"
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/period"
 )
 
 // Seed writes a validated fixture world into the store, in one transaction.

@@ -24,7 +24,7 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
-	"threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
 )
 
 // maxBatch bounds how many queued writes share one transaction.

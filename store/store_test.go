@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"threescale-sandbox/clock"
-	"threescale-sandbox/fixtures"
-	"threescale-sandbox/period"
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/period"
 )
 
 var now = time.Date(2026, 11, 22, 10, 15, 0, 0, time.UTC)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"threescale-sandbox/period"
+	"github.com/threescale-sandbox/threescale-sandbox/period"
 )
 
 // CounterKey names one usage counter: an application's usage of a metric in

@@ -16,8 +16,8 @@ import (
 	"net/http"
 	"time"
 
-	"threescale-sandbox/clock"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // FailureError is what porta records as the error of every failure: the

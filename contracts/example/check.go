@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"threescale-sandbox/contracts/xmltree"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/xmltree"
 )
 
 // Diff is one way a response differs from its example.

@@ -29,7 +29,7 @@ import (
 	"strconv"
 	"strings"
 
-	"threescale-sandbox/contracts/xmltree"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/xmltree"
 )
 
 // File is one example file. Its examples run in order.

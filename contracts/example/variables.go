@@ -3,7 +3,7 @@ package example
 import (
 	"sort"
 
-	"threescale-sandbox/contracts/xmltree"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/xmltree"
 )
 
 // Variables lists the variables the file's examples use, sorted, so that a

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"threescale-sandbox/contracts/xmltree"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/xmltree"
 )
 
 // XML bodies are compared as trees: the same elements in the same order

@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"threescale-sandbox/clock"
-	"threescale-sandbox/contracts/openapi"
-	"threescale-sandbox/fixtures"
-	"threescale-sandbox/server"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/server"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 type zeroReader struct{}

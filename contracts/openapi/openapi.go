@@ -29,7 +29,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
-	"threescale-sandbox/rackquery"
+	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
 )
 
 //go:embed openapi.yaml

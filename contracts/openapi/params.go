@@ -3,7 +3,7 @@ package openapi
 import (
 	"errors"
 
-	"threescale-sandbox/rackquery"
+	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
 )
 
 // parseRack reads a query string or form body as Rack does.

@@ -10,7 +10,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
-	"threescale-sandbox/contracts/xmltree"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/xmltree"
 )
 
 // The XML media types of the API. kin-openapi keeps body decoders in one

@@ -19,10 +19,10 @@ import (
 	"strings"
 	"time"
 
-	"threescale-sandbox/clock"
-	"threescale-sandbox/contracts/example"
-	"threescale-sandbox/contracts/openapi"
-	"threescale-sandbox/contracts/xmltree"
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/example"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/xmltree"
 )
 
 // Target is the endpoint the examples run against.

@@ -13,15 +13,15 @@ import (
 	"testing"
 	"time"
 
-	"threescale-sandbox/clock"
-	"threescale-sandbox/contracts"
-	"threescale-sandbox/contracts/example"
-	"threescale-sandbox/contracts/openapi"
-	"threescale-sandbox/contracts/replay"
-	"threescale-sandbox/contracts/report"
-	"threescale-sandbox/fixtures"
-	"threescale-sandbox/server"
-	"threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/example"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/replay"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/report"
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/server"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 type zeroReader struct{}

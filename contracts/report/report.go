@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"threescale-sandbox/contracts/replay"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/replay"
 )
 
 // Progress prints results as they arrive: a line per file, a line per

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"threescale-sandbox/contracts/replay"
+	"github.com/threescale-sandbox/threescale-sandbox/contracts/replay"
 )
 
 func summary() *replay.Summary {
