@@ -202,7 +202,7 @@ func (c *authCall) authrep(ctx context.Context, st *status) (*Response, *Error) 
 	}
 	if err != nil {
 		c.b.log.Error("authrep usage not stored", "err", err)
-		return &Response{Status: 500, Body: []byte("Internal Server Error\n")}, nil
+		return internalError(), nil
 	}
 	if reported {
 		c.b.store.NoteTraffic(st.app, st.now)

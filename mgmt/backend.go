@@ -54,6 +54,16 @@ type Response struct {
 	// ErrorDocument marks answers apisonator builds in its exception
 	// catcher, which carry fewer headers (no Content-Security-Policy).
 	ErrorDocument bool
+	// Bare marks the answer of apisonator's internal error catcher, which
+	// replaces every header: none but the length is sent.
+	Bare bool
+}
+
+// internalError is what the real backend answers when an exception escapes,
+// as one from its storage does: 500 with no headers. The sandbox answers it
+// when a commit fails, so that no write it could not store is acknowledged.
+func internalError() *Response {
+	return &Response{Status: 500, Body: []byte("Internal Server Error\n"), Bare: true}
 }
 
 // Endpoint is one of the four authorization calls.

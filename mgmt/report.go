@@ -122,7 +122,13 @@ func (b *Backend) report(ctx context.Context, p *rackquery.Hash, ext extensions)
 	if len(batch) == 0 {
 		return &Response{Status: 202}, nil
 	}
-	if jerr := b.processBatch(ctx, svc, batch, ext.flatUsage); jerr != nil {
+	jerr, serr := b.processBatch(ctx, svc, batch, ext.flatUsage)
+	if serr != nil {
+		// Not stored: the caller must not take the 202 for an answer.
+		b.log.Error("report not stored", "service_id", svc.ID, "err", serr)
+		return internalError(), nil
+	}
+	if jerr != nil {
 		b.store.RecordError(svc.ID, store.ErrorRecord{
 			Code: jerr.Code, Message: jerr.Message, Time: b.clock.Now(), Context: json.RawMessage("{}"),
 		})
@@ -139,8 +145,9 @@ type reportTx struct {
 
 // processBatch is ReportJob + ProcessJob: resolve every application (in
 // order), then parse the usage group by group, then check the timestamps;
-// the first error aborts the whole batch, which is then not aggregated.
-func (b *Backend) processBatch(ctx context.Context, svc *store.Service, batch []*rackquery.Hash, flat bool) *Error {
+// the first error aborts the whole batch, which is then not aggregated. A
+// batch that could not be stored is the second result.
+func (b *Backend) processBatch(ctx context.Context, svc *store.Service, batch []*rackquery.Hash, flat bool) (*Error, error) {
 	now := b.clock.Now()
 	apps := make([]*store.Application, len(batch))
 	var order []*store.Application // groups, by first appearance
@@ -148,7 +155,7 @@ func (b *Backend) processBatch(ctx context.Context, svc *store.Service, batch []
 	for i, h := range batch {
 		app, err := reportApp(svc, h)
 		if err != nil {
-			return err
+			return err, nil
 		}
 		apps[i] = app
 		if _, seen := groups[app]; !seen {
@@ -165,7 +172,7 @@ func (b *Backend) processBatch(ctx context.Context, svc *store.Service, batch []
 			}
 			u, err := processUsage(svc, raw, flat)
 			if err != nil {
-				return err
+				return err, nil
 			}
 			at := now
 			if ts, ok := str(batch[i], "timestamp"); ok {
@@ -179,10 +186,10 @@ func (b *Backend) processBatch(ctx context.Context, svc *store.Service, batch []
 	for _, t := range txs {
 		diff := t.at.Unix() - now.Unix()
 		if diff < -86400 {
-			return errTimestampTooOld()
+			return errTimestampTooOld(), nil
 		}
 		if diff > 3600 {
-			return errTimestampTooNew()
+			return errTimestampTooNew(), nil
 		}
 	}
 	err := b.store.UpdateUsage(ctx, func(w *store.CounterWriter) error {
@@ -192,15 +199,14 @@ func (b *Backend) processBatch(ctx context.Context, svc *store.Service, batch []
 		return nil
 	})
 	if err != nil {
-		b.log.Error("report not stored", "service_id", svc.ID, "err", err)
-		return errBadRequest("report could not be stored: " + err.Error())
+		return nil, err
 	}
 	for i, t := range txs {
 		if i == 0 || txs[i-1].app != t.app {
 			b.store.NoteTraffic(t.app, now)
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // reportApp is Application.extract_id!: app_id (any service mode) or

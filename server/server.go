@@ -262,6 +262,13 @@ func request(c echo.Context) (*mgmt.Request, *mgmt.Response) {
 
 func write(c echo.Context, resp *mgmt.Response) error {
 	w := c.Response()
+	if resp.Bare {
+		// No header at all: a nil Content-Type stops net/http sniffing one.
+		w.Header()["Content-Type"] = nil
+		w.WriteHeader(resp.Status)
+		_, err := w.Write(resp.Body)
+		return err
+	}
 	commonHeaders(w.Header(), contentTypeXML, !resp.ErrorDocument)
 	for _, kv := range resp.Header { // mgmt names them in lower case
 		set(w.Header(), kv[0], kv[1])

@@ -64,9 +64,9 @@ type Store struct {
 // op is one unit of work run by the writer goroutine inside a transaction.
 type op struct {
 	fn func(ctx context.Context, tx *sql.Tx) error
-	// usage, when set instead of fn, holds absolute counter values to
-	// upsert. The usage of all ops in a batch is merged first, so a hot
-	// counter is written once per commit however many requests moved it.
+	// usage, when set instead of fn, holds increments of counters to add.
+	// The usage of all ops in a batch is summed first, so a hot counter is
+	// written once per commit however many requests moved it.
 	usage map[CounterKey]int64
 	// after runs once the op's transaction committed; failed, if set,
 	// when it did not.
@@ -142,7 +142,7 @@ func (s *Store) init(ctx context.Context, onDisk bool) error {
 		return fmt.Errorf("write schema version: %w", err)
 	}
 	stmt, err := s.db.PrepareContext(ctx, `INSERT INTO usage (application_id, metric_id, period, start, value)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value`)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = min(value + excluded.value, 9223372036854775807)`)
 	if err != nil {
 		return fmt.Errorf("prepare usage upsert: %w", err)
 	}
@@ -278,8 +278,9 @@ func (s *Store) runTx(ctx context.Context, batch []*op) error {
 				merged = true
 				fallthrough
 			default:
-				// Later ops hold later values: they win.
-				maps.Copy(usage, o.usage)
+				for k, d := range o.usage {
+					usage[k] = addSat(usage[k], d)
+				}
 			}
 			continue
 		}

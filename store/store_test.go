@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -119,4 +121,70 @@ func TestErrorLog(t *testing.T) {
 	if _, total, _ := st.Errors(ctx, "2555417735001", 1, 10); total != 0 {
 		t.Errorf("after delete: %d", total)
 	}
+}
+
+// Updates whose commit fails leave no trace: concurrent updates, some of
+// which the database refuses because it is full, end with the live
+// counters equal to the stored ones, and every update that returned nil is
+// among them.
+func TestFailedCommitsTakeBackTheirUsage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	st := open(t, path)
+	seed(t, st)
+	ctx := context.Background()
+	// A full disk, as SQLite sees one: no page beyond the current ones.
+	err := st.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var pages int64
+		if err := tx.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages+1))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := st.Catalog().Service("2555417735001")
+	app := svc.Application("echo-app-id")
+	hits := svc.Metric("hits")
+	hot := Key(app, hits, period.Day, now)
+	var acked, refused atomic.Int64
+	var wg sync.WaitGroup
+	for g := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 25 {
+				// A new row each time fills the pages; the hot counter rides along.
+				fresh := CounterKey{App: app.ID, Metric: hits.ID, Period: period.Minute, Start: int64(g*1000 + i)}
+				err := st.UpdateUsage(ctx, func(w *CounterWriter) error {
+					w.Set(hot, w.Get(hot)+1)
+					w.Set(fresh, w.Get(fresh)+1)
+					return nil
+				})
+				if err != nil {
+					refused.Add(1)
+				} else {
+					acked.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if refused.Load() == 0 || acked.Load() == 0 {
+		t.Fatalf("%d updates stored, %d refused: the test wants both", acked.Load(), refused.Load())
+	}
+	var stored int64
+	err = st.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT value FROM usage WHERE application_id=? AND metric_id=? AND period=?
+			AND start=?`, hot.App, hot.Metric, uint8(hot.Period), hot.Start).Scan(&stored)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.ReadUsage(func(c Counters) {
+		if got := c.Get(hot); got != stored || got != 42+acked.Load() {
+			t.Errorf("live %d, stored %d, seeded 42 + acknowledged %d", got, stored, acked.Load())
+		}
+	})
 }

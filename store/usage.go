@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/period"
@@ -29,8 +30,10 @@ type Counters interface {
 
 // CounterWriter reads and writes usage counters inside UpdateUsage.
 type CounterWriter struct {
-	s     *Store
-	dirty map[CounterKey]int64
+	s *Store
+	// delta is what this update added to each counter it set: it is what
+	// gets stored, and what is taken back if the commit fails.
+	delta map[CounterKey]int64
 }
 
 // Get returns the current value of a counter (0 if never written).
@@ -38,8 +41,8 @@ func (w *CounterWriter) Get(k CounterKey) int64 { return w.s.usage[k] }
 
 // Set gives a counter a new value, persisted when UpdateUsage returns.
 func (w *CounterWriter) Set(k CounterKey, v int64) {
+	w.delta[k] = addSat(w.delta[k], v-w.s.usage[k])
 	w.s.usage[k] = v
-	w.dirty[k] = v
 }
 
 type readCounters map[CounterKey]int64
@@ -58,16 +61,20 @@ func (s *Store) ReadUsage(fn func(Counters)) {
 // every counter fn set and returns once that commit is durable. If fn returns
 // an error its writes are still applied: fn must decide before it writes.
 //
-// The writes of concurrent callers are queued in the order they were made
-// and share transactions, so the stored values end up as in memory.
+// The new values are visible to the next caller at once, before the commit,
+// so that concurrent callers cannot both take the last unit of a limit.
+// What is stored is each update's increments, never absolute values: if a
+// commit fails, its increments are taken back from the live counters (and
+// the updates made on top of them keep theirs), so the counters never show
+// usage that was not stored once the commit's outcome is known.
 func (s *Store) UpdateUsage(ctx context.Context, fn func(*CounterWriter) error) error {
-	w := &CounterWriter{s: s, dirty: make(map[CounterKey]int64)}
+	w := &CounterWriter{s: s, delta: make(map[CounterKey]int64)}
 	s.usageMu.Lock()
 	err := fn(w)
 	s.maybePrune()
 	var o *op
-	if len(w.dirty) > 0 {
-		o = &op{done: make(chan error, 1), usage: w.dirty}
+	if len(w.delta) > 0 {
+		o = &op{done: make(chan error, 1), usage: w.delta, failed: func() { s.undoUsage(w.delta) }}
 		// Queue while still holding the lock so that the order of commits
 		// is the order of the updates.
 		if serr := s.submit(o); serr != nil {
@@ -88,6 +95,31 @@ func (s *Store) UpdateUsage(ctx context.Context, fn func(*CounterWriter) error) 
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// undoUsage takes back the increments of an update whose commit failed.
+// A counter pruned meanwhile is left alone: nothing reads it any more.
+func (s *Store) undoUsage(delta map[CounterKey]int64) {
+	s.usageMu.Lock()
+	defer s.usageMu.Unlock()
+	for k, d := range delta {
+		if cur, ok := s.usage[k]; ok {
+			s.usage[k] = addSat(cur, -d)
+		}
+	}
+}
+
+// addSat adds without wrapping around: counters saturate at the int64
+// bounds, as the Service Management API's usage values do.
+func addSat(a, b int64) int64 {
+	sum := a + b
+	switch {
+	case a > 0 && b > 0 && sum < 0:
+		return math.MaxInt64
+	case a < 0 && b < 0 && sum >= 0:
+		return math.MinInt64
+	}
+	return sum
 }
 
 // oldestLive returns, per period, the start of the oldest period instance a

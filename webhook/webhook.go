@@ -59,23 +59,36 @@ func New(o Options) *Dispatcher {
 	return &Dispatcher{o: o}
 }
 
+// Backoff bounds the waits after a store error (a full disk, say): the
+// first wait is the minimum, each next one twice as long, up to the maximum.
+// They are real time, not the sandbox clock's: the store recovers in the
+// real world, and a frozen clock would never end them.
+const (
+	minBackoff = 100 * time.Millisecond
+	maxBackoff = 30 * time.Second
+)
+
 // Run delivers until ctx is done: whatever is due, then it sleeps until the
-// next retry falls due or a change queues a new event.
+// next retry falls due or a change queues a new event. When the store fails
+// it backs off, logging once per wait, and carries on once it recovers.
 func (d *Dispatcher) Run(ctx context.Context) {
 	wake := d.o.Store.OutboxSignal()
+	b := backoff{log: d.o.Logger}
 	for ctx.Err() == nil {
 		due, next, err := d.o.Store.DueEvents(ctx, d.o.Clock.Now())
 		if err != nil {
-			if ctx.Err() == nil && !errors.Is(err, store.ErrClosed) {
-				d.o.Logger.Error("webhook outbox", "err", err)
+			if ctx.Err() != nil || errors.Is(err, store.ErrClosed) {
+				return
 			}
-			return
+			b.wait(ctx, "read the webhook outbox", err)
+			continue
 		}
+		b.reset()
 		for _, e := range due {
 			if ctx.Err() != nil {
 				return
 			}
-			d.deliver(ctx, e)
+			d.deliver(ctx, e, &b)
 		}
 		if len(due) > 0 {
 			continue
@@ -91,8 +104,11 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	}
 }
 
-// deliver makes one attempt and records it.
-func (d *Dispatcher) deliver(ctx context.Context, e *store.OutboxEvent) {
+// deliver makes one attempt and records it. If the store cannot record it,
+// the outcome is kept and recorded again after each back-off, rather than
+// sending the event again: a receiver sees it twice only if the process
+// dies before the store recovers.
+func (d *Dispatcher) deliver(ctx context.Context, e *store.OutboxEvent, b *backoff) {
 	status, err := d.post(ctx, e)
 	a := store.Attempt{At: d.o.Clock.Now(), Status: status}
 	var retryAt time.Time
@@ -103,11 +119,16 @@ func (d *Dispatcher) deliver(ctx context.Context, e *store.OutboxEvent) {
 		}
 	}
 	log := d.o.Logger.With("event", e.Type+"_"+e.Action, "id", e.UUID, "url", e.URL, "attempt", len(e.Attempts)+1)
-	if rerr := d.o.Store.RecordAttempt(ctx, e, a, retryAt, FailureError); rerr != nil {
-		if !errors.Is(rerr, store.ErrClosed) && ctx.Err() == nil {
-			d.o.Logger.Error("webhook outbox", "err", rerr)
+	for {
+		rerr := d.o.Store.RecordAttempt(ctx, e, a, retryAt, FailureError)
+		if rerr == nil {
+			b.reset()
+			break
 		}
-		return
+		if ctx.Err() != nil || errors.Is(rerr, store.ErrClosed) {
+			return
+		}
+		b.wait(ctx, "record a webhook attempt", rerr)
 	}
 	switch {
 	case err == nil:
@@ -116,6 +137,35 @@ func (d *Dispatcher) deliver(ctx context.Context, e *store.OutboxEvent) {
 		log.Warn("webhook delivery failed; will retry", "err", err, "retry_at", retryAt)
 	default:
 		log.Warn("webhook delivery failed for good", "err", err)
+	}
+}
+
+// backoff is the dispatcher's wait after store errors.
+type backoff struct {
+	log  *slog.Logger
+	next time.Duration // 0: no error since the last success
+}
+
+// wait logs the error once and sleeps for the current back-off.
+func (b *backoff) wait(ctx context.Context, what string, err error) {
+	if b.next == 0 {
+		b.next = minBackoff
+	}
+	b.log.Error("webhook outbox: cannot "+what+"; retrying", "err", err, "in", b.next)
+	t := time.NewTimer(b.next)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	b.next = min(2*b.next, maxBackoff)
+}
+
+// reset ends a run of errors, saying so if there was one.
+func (b *backoff) reset() {
+	if b.next != 0 {
+		b.log.Info("webhook outbox: the store works again")
+		b.next = 0
 	}
 }
 
