@@ -211,9 +211,22 @@ func commonHeaders(h http.Header, contentType string, csp bool) {
 // comparisons of captured traffic are not.
 func set(h http.Header, name, value string) { h[name] = []string{value} }
 
+// backendPath reports whether a path is the Service Management API's side
+// of the sandbox. porta's Account Management API and the sandbox's own
+// routes answer no CORS: a web page open in the user's browser must not be
+// able to change the sandbox with the default world's well-known token.
+func backendPath(p string) bool {
+	for _, prefix := range []string{"/admin/api", "/_sandbox"} {
+		if p == prefix || strings.HasPrefix(p, prefix+"/") {
+			return false
+		}
+	}
+	return true
+}
+
 func (h *handlers) preflight(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if c.Request().Method != http.MethodOptions {
+		if c.Request().Method != http.MethodOptions || !backendPath(c.Request().URL.Path) {
 			return next(c)
 		}
 		hd := c.Response().Header()
@@ -319,9 +332,14 @@ func (h *handlers) available(c echo.Context) error {
 }
 
 // notFound is apisonator's not_found: an empty body (Sinatra adds
-// X-Cascade: pass).
+// X-Cascade: pass). Under porta's and the sandbox's own paths it is porta's
+// empty 404, without the backend's headers.
 func (h *handlers) notFound(c echo.Context) error {
 	hd := c.Response().Header()
+	if !backendPath(c.Request().URL.Path) {
+		hd.Set("Content-Type", "application/xml")
+		return c.NoContent(http.StatusNotFound)
+	}
 	commonHeaders(hd, contentTypeXML, true)
 	set(hd, "x-cascade", "pass")
 	return c.NoContent(http.StatusNotFound)
