@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"maps"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -334,10 +333,10 @@ func startContractSandbox(ctx context.Context, set *contracts.Set, frozen string
 	if err != nil {
 		return "", nil, nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := listen("127.0.0.1:0")
 	if err != nil {
 		st.Close()
-		return "", nil, nil, fmt.Errorf("listen: %w", err)
+		return "", nil, nil, err
 	}
 	srv := newHTTPServer(server.NewServer(server.Options{Store: st, Clock: clk, Logger: log}), log)
 	done := make(chan struct{})

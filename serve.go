@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/connlimit"
 	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
 	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 	"github.com/threescale-sandbox/threescale-sandbox/mgmt"
@@ -171,9 +172,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		stopHooks()
 		<-hooksDone
 	}()
-	ln, err := net.Listen("tcp", cfg.addr)
+	ln, err := listen(cfg.addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+		return err
 	}
 	servers := []*http.Server{newHTTPServer(handler, log)}
 	listeners := []net.Listener{ln}
@@ -224,14 +225,42 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
+// The limits of every listener (README, "Limits"). Real clients never come
+// near them; a client that stalls or floods is cut off by them.
+const (
+	// maxHeaderBytes bounds the request line and headers together. The real
+	// backend's Puma takes 12 KiB of URI and 112 KiB of headers.
+	maxHeaderBytes    = 256 << 10
+	readHeaderTimeout = 10 * time.Second
+	// readTimeout bounds the whole request, a 4 MiB body included.
+	readTimeout  = 30 * time.Second
+	writeTimeout = 60 * time.Second
+	idleTimeout  = 120 * time.Second
+)
+
 func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
-	return &http.Server{
+	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		// Rack accepts query strings up to 4 MiB; so must the request line.
-		MaxHeaderBytes: 5 << 20,
-		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	connlimit.Serve(srv)
+	return srv
+}
+
+// listen opens a TCP listener whose open connections are capped below the
+// file limit: when many clients stall, the ones that have waited longest
+// without sending a request are closed to make room for the others.
+func listen(addr string) (*connlimit.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	return connlimit.Wrap(ln, connlimit.Default()), nil
 }
 
 // openStore opens the database and seeds it from the fixtures when it is
@@ -294,9 +323,10 @@ func tlsListener(cfg *serveConfig) (net.Listener, string, error) {
 		}
 		info = "self-signed certificate " + path + " (for Node.js: NODE_EXTRA_CA_CERTS=" + path + ")"
 	}
-	ln, err := tls.Listen("tcp", cfg.tlsAddr, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	tcp, err := listen(cfg.tlsAddr)
 	if err != nil {
-		return nil, "", fmt.Errorf("listen on %s: %w", cfg.tlsAddr, err)
+		return nil, "", err
 	}
+	ln := tls.NewListener(tcp, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 	return ln, "https://" + ln.Addr().String() + ", " + info, nil
 }
