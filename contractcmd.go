@@ -67,11 +67,12 @@ Flags:
 `
 
 type contractConfig struct {
-	target, dir, run, skip, junit, json, frozenTime string
-	vars, varKV                                     listFlag
-	update, updateAll, verbose, list                bool
-	retry                                           int
-	retryInterval, timeout, slack                   time.Duration
+	target, dir, run, skip, junit, json string
+	vars, varKV                         listFlag
+	update, updateAll, verbose, list    bool
+	retry                               int
+	retryInterval, timeout, slack       time.Duration
+	frozenTime                          time.Time
 }
 
 // contractVarEnv prefixes the environment variables that set example
@@ -86,23 +87,23 @@ func contractFlags(stderr io.Writer) (*flag.FlagSet, *contractConfig) {
 	c := &contractConfig{}
 	fs := flag.NewFlagSet("contract", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.target, "target", "", "base URL of the implementation to check (default: the sandbox, in process)")
+	urlFlag(fs, &c.target, "target", "base `URL` of the implementation to check (default: the sandbox, in process)")
 	fs.StringVar(&c.dir, "dir", "", "contract set to use: a folder with examples/, world.yaml and vars.env (default: the set built in, that of contracts/)")
 	fs.Var(&c.vars, "vars", "file of NAME=value lines setting example variables; repeatable, later files win")
 	fs.Var(&c.varKV, "var", "NAME=VALUE: set one example variable; repeatable, wins over --vars and the environment")
 	fs.StringVar(&c.run, "run", "", "run only the examples whose ID (ENDPOINT/FILE/NAME) matches this regular expression")
 	fs.StringVar(&c.skip, "skip", "", "leave out the examples whose ID matches this regular expression (e.g. ^list_errors|^delete_errors for a target without apisonator's internal API)")
-	fs.BoolVar(&c.update, "update", false, "re-record the expected responses from the target into --dir, keeping the placeholders that still match")
-	fs.BoolVar(&c.updateAll, "update-all", false, "like --update, but re-record every example, also those that match (to write values as new variables, say)")
+	boolFlag(fs, &c.update, "update", "re-record the expected responses from the target into --dir, keeping the placeholders that still match")
+	boolFlag(fs, &c.updateAll, "update-all", "like --update, but re-record every example, also those that match (to write values as new variables, say)")
 	fs.StringVar(&c.junit, "junit", "", "write a JUnit XML report to this file (a testsuite per endpoint)")
 	fs.StringVar(&c.json, "json", "", "write a JSON report to this file")
-	fs.BoolVar(&c.verbose, "v", false, "print every example, not only failures")
-	fs.BoolVar(&c.list, "list", false, "list the IDs of the selected examples and exit")
-	fs.IntVar(&c.retry, "retry", 0, "re-send a read-only request whose answer differs up to N more times (the hosted backend applies reports asynchronously)")
-	fs.DurationVar(&c.retryInterval, "retry-interval", 500*time.Millisecond, "wait between retries")
-	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "timeout of each request")
-	fs.DurationVar(&c.slack, "clock-slack", 2*time.Second, "with --target: how far the target's clock may be from this one for the period placeholders")
-	fs.StringVar(&c.frozenTime, "frozen-time", defaultContractTime, "the RFC 3339 time the in-process sandbox's clock is stopped at; with --target, given explicitly: the time the target's clock is stopped at (serve --frozen-time)")
+	boolFlag(fs, &c.verbose, "v", "print every example, not only failures")
+	boolFlag(fs, &c.list, "list", "list the IDs of the selected examples and exit")
+	intFlag(fs, &c.retry, "retry", 0, 0, "re-send a read-only request whose answer differs up to `N` more times (the hosted backend applies reports asynchronously)")
+	durationFlag(fs, &c.retryInterval, "retry-interval", 500*time.Millisecond, 0, "`wait` between retries")
+	durationFlag(fs, &c.timeout, "timeout", 10*time.Second, time.Millisecond, "`timeout` of each request")
+	durationFlag(fs, &c.slack, "clock-slack", 2*time.Second, 0, "with --target: how far the target's clock may be from this one for the period placeholders")
+	timeFlag(fs, &c.frozenTime, "frozen-time", defaultContractTime, "the `time` the in-process sandbox's clock is stopped at (RFC 3339, or a date: midnight UTC); with --target, given explicitly: the time the target's clock is stopped at (serve --frozen-time)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), contractHelp)
 		fs.PrintDefaults()
@@ -112,14 +113,8 @@ func contractFlags(stderr io.Writer) (*flag.FlagSet, *contractConfig) {
 
 func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags, c := contractFlags(stderr)
-	if wantsHelp(args) {
-		flags.SetOutput(stdout)
-	}
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage
+	if help, err := parseFlags(flags, args, stdout, stderr); help || err != nil {
+		return err
 	}
 	if flags.NArg() > 0 {
 		fmt.Fprintf(stderr, "contract: unexpected argument %q\n", flags.Arg(0))
@@ -135,6 +130,9 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var fsys fs.FS = contracts.Embedded()
 	label := "contracts/"
 	if c.dir != "" {
+		if fi, err := os.Stat(c.dir); err != nil || !fi.IsDir() {
+			return fmt.Errorf("--dir %s: want a folder holding examples/, world.yaml and vars.env (%s)", c.dir, notAFolder(err))
+		}
 		fsys, label = os.DirFS(c.dir), filepath.ToSlash(filepath.Clean(c.dir))+"/"
 	}
 	set, err := contracts.Load(fsys, label)
@@ -161,21 +159,29 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return listExamples(stdout, set, &opts)
 	}
 
+	// The report files are created before the run: a path that cannot be
+	// written is told now, not after every example ran.
+	junit, err := createReport("--junit", c.junit)
+	if err != nil {
+		return err
+	}
+	jsonReport, err := createReport("--json", c.json)
+	if err != nil {
+		junit.Close()
+		return err
+	}
+	defer junit.Close()
+	defer jsonReport.Close()
+
 	client := &http.Client{
 		Timeout: c.timeout,
 		// A redirect is an answer to check, not to follow.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	target := replay.Target{URL: strings.TrimRight(c.target, "/"), Client: client, Clock: clock.System{}, Slack: c.slack}
-	_, frozenGiven := os.LookupEnv(envName("frozen-time"))
-	flags.Visit(func(f *flag.Flag) { frozenGiven = frozenGiven || f.Name == "frozen-time" })
-	if c.target != "" && frozenGiven {
+	if c.target != "" && flagGiven(flags, "frozen-time") {
 		// The target's clock is stopped there (serve --frozen-time).
-		at, err := time.Parse(time.RFC3339, c.frozenTime)
-		if err != nil {
-			return fmt.Errorf("--frozen-time: %w", err)
-		}
-		target.Clock = clock.NewFake(at)
+		target.Clock = clock.NewFake(c.frozenTime)
 	}
 	if c.target == "" {
 		url, clk, stop, err := startContractSandbox(ctx, set, c.frozenTime, stderr)
@@ -198,10 +204,10 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return errors.New("no example matches --run/--skip (see --list)")
 	}
 	report.Table(stdout, sum)
-	if err := writeReport(c.junit, func(w io.Writer) error { return report.JUnit(w, sum) }); err != nil {
+	if err := junit.write(func(w io.Writer) error { return report.JUnit(w, sum) }); err != nil {
 		return err
 	}
-	if err := writeReport(c.json, func(w io.Writer) error { return report.JSON(w, sum) }); err != nil {
+	if err := jsonReport.write(func(w io.Writer) error { return report.JSON(w, sum) }); err != nil {
 		return err
 	}
 	if c.update {
@@ -318,11 +324,7 @@ func listExamples(w io.Writer, set *contracts.Set, o *replay.Options) error {
 
 // startContractSandbox serves the set's world on a free loopback port with
 // a frozen clock, until stop is called.
-func startContractSandbox(ctx context.Context, set *contracts.Set, frozen string, stderr io.Writer) (string, *clock.Fake, func(), error) {
-	at, err := time.Parse(time.RFC3339, frozen)
-	if err != nil {
-		return "", nil, nil, fmt.Errorf("--frozen-time: %w", err)
-	}
+func startContractSandbox(ctx context.Context, set *contracts.Set, at time.Time, stderr io.Writer) (string, *clock.Fake, func(), error) {
 	world, err := fixtures.Parse(contracts.WorldFile, set.World, rand.Reader)
 	if err != nil {
 		return "", nil, nil, err
@@ -351,17 +353,59 @@ func startContractSandbox(ctx context.Context, set *contracts.Set, frozen string
 	return "http://" + ln.Addr().String(), clk, stop, nil
 }
 
-func writeReport(path string, write func(io.Writer) error) error {
+// reportFile is a report's file, created before the run; nil when the
+// report is not wanted.
+type reportFile struct {
+	flag string
+	f    *os.File
+}
+
+func createReport(flagName, path string) (*reportFile, error) {
 	if path == "" {
-		return nil
+		return nil, nil
 	}
 	f, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("%s %s: %s", flagName, path, cause(err))
 	}
-	if err := write(f); err != nil {
-		f.Close()
-		return err
+	return &reportFile{flagName, f}, nil
+}
+
+func (r *reportFile) write(write func(io.Writer) error) error {
+	if r == nil {
+		return nil
 	}
-	return f.Close()
+	if err := write(r.f); err != nil {
+		return fmt.Errorf("%s %s: %w", r.flag, r.f.Name(), err)
+	}
+	err := r.f.Close()
+	r.f = nil
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.flag, err)
+	}
+	return nil
+}
+
+// Close closes a report that was not written (the run failed).
+func (r *reportFile) Close() {
+	if r != nil && r.f != nil {
+		r.f.Close()
+	}
+}
+
+// notAFolder says why a path that should be a folder is not one.
+func notAFolder(err error) string {
+	if err != nil {
+		return cause(err)
+	}
+	return "it is a file"
+}
+
+// cause is the system's reason without the path, which the caller names.
+func cause(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
