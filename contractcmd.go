@@ -67,12 +67,13 @@ Flags:
 `
 
 type contractConfig struct {
-	target, dir, run, skip, junit, json string
-	vars, varKV                         listFlag
-	update, updateAll, verbose, list    bool
-	retry                               int
-	retryInterval, timeout, slack       time.Duration
-	frozenTime                          time.Time
+	target, dir, run, skip, junit, json, tap string
+	vars, varKV                              listFlag
+	update, updateAll, verbose, list, quiet  bool
+	failFast, noReset                        bool
+	retry, maxFailures                       int
+	retryInterval, timeout, slack            time.Duration
+	frozenTime                               time.Time
 }
 
 // contractVarEnv prefixes the environment variables that set example
@@ -97,7 +98,12 @@ func contractFlags(stderr io.Writer) (*flag.FlagSet, *contractConfig) {
 	boolFlag(fs, &c.updateAll, "update-all", "like --update, but re-record every example, also those that match (to write values as new variables, say)")
 	fs.StringVar(&c.junit, "junit", "", "write a JUnit XML report to this file (a testsuite per endpoint)")
 	fs.StringVar(&c.json, "json", "", "write a JSON report to this file")
+	fs.StringVar(&c.tap, "tap", "", "write a TAP (version 13) report to this file")
 	boolFlag(fs, &c.verbose, "v", "print every example, not only failures")
+	boolFlag(fs, &c.quiet, "quiet", "print only the failures and the closing line")
+	boolFlag(fs, &c.failFast, "fail-fast", "stop at the first failure (--max-failures 1)")
+	intFlag(fs, &c.maxFailures, "max-failures", 0, 0, "stop after `N` failures (0: run everything)")
+	boolFlag(fs, &c.noReset, "no-reset", "with --target: do not reset a target that is a sandbox (POST /_sandbox/reset) before the run")
 	boolFlag(fs, &c.list, "list", "list the IDs of the selected examples and exit")
 	intFlag(fs, &c.retry, "retry", 0, 0, "re-send a read-only request whose answer differs up to `N` more times (the hosted backend applies reports asynchronously)")
 	durationFlag(fs, &c.retryInterval, "retry-interval", 500*time.Millisecond, 0, "`wait` between retries")
@@ -139,7 +145,11 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	opts := replay.Options{Update: c.update, UpdateAll: c.updateAll, Retry: c.retry, RetryInterval: c.retryInterval}
+	opts := replay.Options{Update: c.update, UpdateAll: c.updateAll, Retry: c.retry, RetryInterval: c.retryInterval,
+		MaxFailures: c.maxFailures}
+	if c.failFast {
+		opts.MaxFailures = 1
+	}
 	if opts.Run, err = compilePattern("--run", c.run); err != nil {
 		return err
 	}
@@ -172,6 +182,11 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	defer junit.Close()
 	defer jsonReport.Close()
+	tap, err := createReport("--tap", c.tap)
+	if err != nil {
+		return err
+	}
+	defer tap.Close()
 
 	client := &http.Client{
 		Timeout: c.timeout,
@@ -192,22 +207,44 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		target.URL, target.Clock, target.Slack = url, clk, 0
 	}
 
-	fmt.Fprintf(stdout, "threescale-sandbox contract: %d examples in %d files against %s\n", set.Examples(), len(set.Files), target.URL)
-	progress := &report.Progress{W: stdout, Verbose: c.verbose}
+	if c.target != "" {
+		if err := prepareTarget(ctx, client, target.URL, !c.noReset, stdout); err != nil {
+			return err
+		}
+	}
+
+	selected := replay.Count(set.Files, &opts, opts.Vars)
+	if selected == 0 {
+		return errors.New("no example matches --run/--skip (see --list)")
+	}
+	if !c.quiet {
+		files := 0
+		for _, f := range set.Files {
+			if replay.Count([]*example.File{f}, &opts, opts.Vars) > 0 {
+				files++
+			}
+		}
+		fmt.Fprintf(stdout, "threescale-sandbox contract: %d examples in %d files against %s\n", selected, files, target.URL)
+	}
+	progress := &report.Progress{W: stdout, Verbose: c.verbose && !c.quiet, Quiet: c.quiet}
 	opts.OnResult = progress.Result
 	sum, err := replay.Run(ctx, set.Files, target, opts)
 	progress.Done()
 	if err != nil {
 		return err
 	}
-	if len(sum.Results) == 0 {
-		return errors.New("no example matches --run/--skip (see --list)")
+	if c.quiet {
+		report.Closing(stdout, sum)
+	} else {
+		report.Table(stdout, sum)
 	}
-	report.Table(stdout, sum)
 	if err := junit.write(func(w io.Writer) error { return report.JUnit(w, sum) }); err != nil {
 		return err
 	}
 	if err := jsonReport.write(func(w io.Writer) error { return report.JSON(w, sum) }); err != nil {
+		return err
+	}
+	if err := tap.write(func(w io.Writer) error { return report.TAP(w, sum) }); err != nil {
 		return err
 	}
 	if c.update {
@@ -224,6 +261,49 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if sum.Failed > 0 {
 		return errSilent
+	}
+	return nil
+}
+
+// prepareTarget checks that the target answers before anything is sent,
+// saying how to start a sandbox there when it does not; and when it is a
+// sandbox (it answers GET /_sandbox/health), it resets it to its fixtures
+// so that counters left by an earlier run do not fail this one.
+func prepareTarget(ctx context.Context, client *http.Client, base string, reset bool, stdout io.Writer) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/_sandbox/health", nil)
+	if err != nil {
+		return fmt.Errorf("--target %s: %w", base, err)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		hostPort := strings.TrimPrefix(strings.TrimPrefix(base, "http://"), "https://")
+		return fmt.Errorf("--target %s does not answer (%s).\nTo check the sandbox there, start one with the contracts' world first:\n"+
+			"  threescale-sandbox serve --addr %s --fixtures contracts/world.yaml --frozen-time %s\n"+
+			"and run contract --target with the same --frozen-time; or leave out --target to run against a sandbox in this process",
+			base, cause(err), hostPort, defaultContractTime)
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !reset {
+		return nil // not a sandbox, or not to be reset
+	}
+	req, err = http.NewRequestWithContext(ctx, http.MethodPost, base+"/_sandbox/reset", nil)
+	if err != nil {
+		return err
+	}
+	resp, err = client.Do(req)
+	if err != nil {
+		return fmt.Errorf("--target %s: reset the sandbox: %s", base, cause(err))
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+	resp.Body.Close()
+	switch {
+	case resp.StatusCode/100 == 2:
+		fmt.Fprintf(stdout, "reset the sandbox at %s to its fixtures (--no-reset to keep its state)\n", base)
+	case resp.StatusCode == http.StatusNotFound:
+		fmt.Fprintf(stdout, "the sandbox at %s has no /_sandbox/reset: its state is kept\n", base)
+	default:
+		return fmt.Errorf("--target %s: reset the sandbox: %d %s", base, resp.StatusCode, strings.TrimSpace(string(body)))
 	}
 	return nil
 }
