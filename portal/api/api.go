@@ -1,4 +1,4 @@
-package portal
+package api
 
 import (
 	"context"
@@ -22,7 +22,7 @@ func notAcceptable(c *Call) *Reply {
 }
 
 // read answers a GET of XML from the committed model.
-func (p *Portal) read(c *Call, fn func(a actor, cat *store.Catalog) *Reply) *Reply {
+func (p *API) read(c *Call, fn func(a actor, cat *store.Catalog) *Reply) *Reply {
 	cat := p.store.Catalog()
 	a, rep := authenticate(cat, c)
 	if rep != nil {
@@ -39,7 +39,7 @@ func (p *Portal) read(c *Call, fn func(a actor, cat *store.Catalog) *Reply) *Rep
 // with status (nil: an empty 200, as porta's DELETE), or an error that
 // becomes porta's error reply. Nothing fn wrote is kept if it fails,
 // webhook events included.
-func (p *Portal) change(ctx context.Context, c *Call, status int, fn func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error)) *Reply {
+func (p *API) change(ctx context.Context, c *Call, status int, fn func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error)) *Reply {
 	out, rep := transact(ctx, p, c, xmlOnly, fn)
 	switch {
 	case rep != nil:
@@ -60,7 +60,7 @@ func xmlOnly(c *Call) *Reply {
 // transact authenticates the caller, refuses a format the endpoint does
 // not serve (format returns the refusal), and runs fn in one store
 // transaction; a non-nil reply is the answer to give instead of out.
-func transact[T any](ctx context.Context, p *Portal, c *Call, format func(*Call) *Reply,
+func transact[T any](ctx context.Context, p *API, c *Call, format func(*Call) *Reply,
 	fn func(t *store.Tx, a actor, cat *store.Catalog) (T, error)) (out T, rep *Reply) {
 	a, rep := authenticate(p.store.Catalog(), c)
 	if rep != nil {
@@ -108,7 +108,7 @@ func provider(cat *store.Catalog, a actor) *store.Provider {
 }
 
 // uuid returns a random (version 4) UUID, porta's webhook event id.
-func (p *Portal) uuid() (string, error) {
+func (p *API) uuid() (string, error) {
 	var b [16]byte
 	if _, err := io.ReadFull(p.rnd, b[:]); err != nil {
 		return "", fmt.Errorf("generate a uuid: %w", err)
@@ -119,7 +119,7 @@ func (p *Portal) uuid() (string, error) {
 }
 
 // hex returns n random bytes as lowercase hex, as porta's generated keys.
-func (p *Portal) hex(n int) (string, error) {
+func (p *API) hex(n int) (string, error) {
 	b := make([]byte, n)
 	if _, err := io.ReadFull(p.rnd, b); err != nil {
 		return "", fmt.Errorf("generate a key: %w", err)
@@ -130,7 +130,7 @@ func (p *Portal) hex(n int) (string, error) {
 // emit queues a webhook event as porta would: when the caller's changes
 // fire webhooks, the provider's webhooks are active and the event is
 // switched on. object is the object's XML, as written after the change.
-func (p *Portal) emit(t *store.Tx, a actor, typ, action string, object []byte) error {
+func (p *API) emit(t *store.Tx, a actor, typ, action string, object []byte) error {
 	cat, err := t.Catalog()
 	if err != nil {
 		return err

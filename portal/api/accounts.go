@@ -1,4 +1,4 @@
-package portal
+package api
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // suspended).
 
 // ListAccounts is GET /admin/api/accounts.xml: state filter, paginated.
-func (p *Portal) ListAccounts(ctx context.Context, c *Call) *Reply {
+func (p *API) ListAccounts(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		var accs []*store.Account
 		state, filtered := c.str("state")
@@ -36,7 +36,7 @@ func (p *Portal) ListAccounts(ctx context.Context, c *Call) *Reply {
 
 // FindAccount is GET /admin/api/accounts/find.xml: by username, else
 // user_id, else email, among the provider's developer users.
-func (p *Portal) FindAccount(ctx context.Context, c *Call) *Reply {
+func (p *API) FindAccount(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		match := func(u *store.User) bool { return false }
 		if _, given := c.str("username"); given {
@@ -60,7 +60,7 @@ func (p *Portal) FindAccount(ctx context.Context, c *Call) *Reply {
 }
 
 // ShowAccount is GET /admin/api/accounts/{id}.xml.
-func (p *Portal) ShowAccount(ctx context.Context, c *Call) *Reply {
+func (p *API) ShowAccount(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		acc, err := buyer(cat, a, c, "id")
 		if err != nil {
@@ -72,7 +72,7 @@ func (p *Portal) ShowAccount(ctx context.Context, c *Call) *Reply {
 
 // accountWritten re-reads an account after a change, queues its event and
 // returns its document.
-func (p *Portal) accountWritten(t *store.Tx, a actor, accountID int64, action string) (*builderxml.Doc, error) {
+func (p *API) accountWritten(t *store.Tx, a actor, accountID int64, action string) (*builderxml.Doc, error) {
 	cat, err := t.Catalog()
 	if err != nil {
 		return nil, err
@@ -88,7 +88,7 @@ func (p *Portal) accountWritten(t *store.Tx, a actor, accountID int64, action st
 // UpdateAccount is PUT /admin/api/accounts/{id}.xml: the defined fields
 // (org_name, or its alias name), extra fields, annotations and the billing
 // switches. Other parameters are ignored, as porta's strong parameters do.
-func (p *Portal) UpdateAccount(ctx context.Context, c *Call) *Reply {
+func (p *API) UpdateAccount(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		acc, err := buyer(cat, a, c, "id")
 		if err != nil {
@@ -159,7 +159,7 @@ func withoutField(fs store.Fields, name string) store.Fields {
 // DeleteAccount is DELETE /admin/api/accounts/{id}.xml: porta destroys the
 // account at once, with its users and applications, each of which fires
 // its deleted event.
-func (p *Portal) DeleteAccount(ctx context.Context, c *Call) *Reply {
+func (p *API) DeleteAccount(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		acc, err := buyer(cat, a, c, "id")
 		if err != nil {
@@ -200,7 +200,7 @@ var accountTransitions = map[string]struct {
 
 // TransitionAccount is PUT /admin/api/accounts/{id}/{approve,reject,
 // make_pending}.xml; an event not allowed from the current state is 422.
-func (p *Portal) TransitionAccount(event string) Handler {
+func (p *API) TransitionAccount(event string) Handler {
 	tr := accountTransitions[event]
 	return func(ctx context.Context, c *Call) *Reply {
 		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
@@ -230,7 +230,7 @@ func cannotTransition(event string) error {
 
 // ChangeAccountPlan is PUT /admin/api/accounts/{id}/change_plan.xml with
 // plan_id, an account plan of the provider; it answers with that plan.
-func (p *Portal) ChangeAccountPlan(ctx context.Context, c *Call) *Reply {
+func (p *API) ChangeAccountPlan(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		acc, err := buyer(cat, a, c, "id")
 		if err != nil {

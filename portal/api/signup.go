@@ -1,4 +1,4 @@
-package portal
+package api
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 // for the rest. With a password, and an account plan that does not require
 // approval, the user is active and the account approved; otherwise they
 // wait as pending and created.
-func (p *Portal) Signup(ctx context.Context, c *Call) *Reply {
+func (p *API) Signup(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		prov := provider(cat, a)
 		given := func(name, typ string) *store.Plan {

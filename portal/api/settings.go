@@ -1,4 +1,4 @@
-package portal
+package api
 
 import (
 	"context"
@@ -49,7 +49,7 @@ func settingsJSON(prov *store.Provider) []byte {
 
 // jsonChange answers a write of a JSON-only endpoint: fn runs in one store
 // transaction and returns the JSON to answer with.
-func (p *Portal) jsonChange(ctx context.Context, c *Call, fn func(t *store.Tx, a actor, cat *store.Catalog) ([]byte, error)) *Reply {
+func (p *API) jsonChange(ctx context.Context, c *Call, fn func(t *store.Tx, a actor, cat *store.Catalog) ([]byte, error)) *Reply {
 	out, rep := transact(ctx, p, c, jsonOnly, fn)
 	if rep != nil {
 		return rep
@@ -58,7 +58,7 @@ func (p *Portal) jsonChange(ctx context.Context, c *Call, fn func(t *store.Tx, a
 }
 
 // ShowSettings is GET /admin/api/settings.json.
-func (p *Portal) ShowSettings(ctx context.Context, c *Call) *Reply {
+func (p *API) ShowSettings(ctx context.Context, c *Call) *Reply {
 	cat := p.store.Catalog()
 	a, rep := authenticate(cat, c)
 	if rep != nil {
@@ -74,7 +74,7 @@ var planPermissions = []string{"request", "none", "credit_card", "request_credit
 
 // UpdateSettings is PUT /admin/api/settings.json (settings[...] or flat).
 // account_approval_required is the default account plan's approval.
-func (p *Portal) UpdateSettings(ctx context.Context, c *Call) *Reply {
+func (p *API) UpdateSettings(ctx context.Context, c *Call) *Reply {
 	return p.jsonChange(ctx, c, func(t *store.Tx, a actor, cat *store.Catalog) ([]byte, error) {
 		prov := provider(cat, a)
 		rec := prov.ProviderRecord
@@ -166,7 +166,7 @@ var webhookURL = regexp.MustCompile(`(?i)https?://[^\s/?#]+`)
 
 // ShowWebhooks is GET /admin/api/webhooks.json, a sandbox addition: porta
 // lets the settings be written through the API but not read.
-func (p *Portal) ShowWebhooks(ctx context.Context, c *Call) *Reply {
+func (p *API) ShowWebhooks(ctx context.Context, c *Call) *Reply {
 	cat := p.store.Catalog()
 	a, rep := authenticate(cat, c)
 	if rep != nil {
@@ -181,7 +181,7 @@ func (p *Portal) ShowWebhooks(ctx context.Context, c *Call) *Reply {
 // UpdateWebhooks is PUT /admin/api/webhooks.json (web_hook[...] or flat):
 // url, active, provider_actions and the *_on switches. An active webhook
 // needs an http or https URL.
-func (p *Portal) UpdateWebhooks(ctx context.Context, c *Call) *Reply {
+func (p *API) UpdateWebhooks(ctx context.Context, c *Call) *Reply {
 	return p.jsonChange(ctx, c, func(t *store.Tx, a actor, cat *store.Catalog) ([]byte, error) {
 		rec := provider(cat, a).ProviderRecord
 		w := &rec.Webhooks
@@ -236,7 +236,7 @@ func (p *Portal) UpdateWebhooks(ctx context.Context, c *Call) *Reply {
 // ListFailures is GET /admin/api/webhooks/failures.xml (or .json): the
 // deliveries that failed for good, oldest first; each event document is
 // embedded as porta's Nokogiri re-prints it.
-func (p *Portal) ListFailures(ctx context.Context, c *Call) *Reply {
+func (p *API) ListFailures(ctx context.Context, c *Call) *Reply {
 	cat := p.store.Catalog()
 	a, rep := authenticate(cat, c)
 	if rep != nil {
@@ -268,7 +268,7 @@ func (p *Portal) ListFailures(ctx context.Context, c *Call) *Reply {
 
 // DeleteFailures is DELETE /admin/api/webhooks/failures.xml: all of them,
 // or with time, the oldest ones up to that time.
-func (p *Portal) DeleteFailures(ctx context.Context, c *Call) *Reply {
+func (p *API) DeleteFailures(ctx context.Context, c *Call) *Reply {
 	cat := p.store.Catalog()
 	a, rep := authenticate(cat, c)
 	if rep != nil {

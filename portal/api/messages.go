@@ -1,4 +1,4 @@
-package portal
+package api
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 // SendMessage is POST /admin/api/accounts/{account_id}/messages.xml with
 // subject and body (or message[subject], message[body]): a message from
 // the provider to the account, which its developer portal inbox shows.
-func (p *Portal) SendMessage(ctx context.Context, c *Call) *Reply {
+func (p *API) SendMessage(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		acc, err := buyer(cat, a, c, "account_id")
 		if err != nil {

@@ -1,4 +1,4 @@
-package portal
+package api
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 
 // ListUsers is GET /admin/api/accounts/{account_id}/users.xml, filtered by
 // state and role.
-func (p *Portal) ListUsers(ctx context.Context, c *Call) *Reply {
+func (p *API) ListUsers(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		acc, err := buyer(cat, a, c, "account_id")
 		if err != nil {
@@ -50,7 +50,7 @@ func accountUser(cat *store.Catalog, a actor, c *Call) (*store.User, error) {
 }
 
 // ShowUser is GET /admin/api/accounts/{account_id}/users/{id}.xml.
-func (p *Portal) ShowUser(ctx context.Context, c *Call) *Reply {
+func (p *API) ShowUser(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		u, err := accountUser(cat, a, c)
 		if err != nil {
@@ -62,7 +62,7 @@ func (p *Portal) ShowUser(ctx context.Context, c *Call) *Reply {
 
 // userWritten re-reads a user after a change, queues its event and returns
 // its document.
-func (p *Portal) userWritten(t *store.Tx, a actor, userID int64, action string) (*builderxml.Doc, error) {
+func (p *API) userWritten(t *store.Tx, a actor, userID int64, action string) (*builderxml.Doc, error) {
 	cat, err := t.Catalog()
 	if err != nil {
 		return nil, err
@@ -77,7 +77,7 @@ func (p *Portal) userWritten(t *store.Tx, a actor, userID int64, action string) 
 
 // CreateUser is POST /admin/api/accounts/{account_id}/users.xml: a new user
 // is always a pending member.
-func (p *Portal) CreateUser(ctx context.Context, c *Call) *Reply {
+func (p *API) CreateUser(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		acc, err := buyer(cat, a, c, "account_id")
 		if err != nil {
@@ -96,7 +96,7 @@ func (p *Portal) CreateUser(ctx context.Context, c *Call) *Reply {
 
 // UpdateUser is PUT /admin/api/accounts/{account_id}/users/{id}.xml; role
 // and state are not changed this way.
-func (p *Portal) UpdateUser(ctx context.Context, c *Call) *Reply {
+func (p *API) UpdateUser(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		u, err := accountUser(cat, a, c)
 		if err != nil {
@@ -197,7 +197,7 @@ func userParams(c *Call, cat *store.Catalog, prov *store.Provider, rec *store.Us
 
 // DeleteUser is DELETE /admin/api/accounts/{account_id}/users/{id}.xml;
 // the account's only admin cannot be deleted.
-func (p *Portal) DeleteUser(ctx context.Context, c *Call) *Reply {
+func (p *API) DeleteUser(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		u, err := accountUser(cat, a, c)
 		if err != nil {
@@ -218,7 +218,7 @@ func (p *Portal) DeleteUser(ctx context.Context, c *Call) *Reply {
 // left as it is), suspends an active or suspended one, and unsuspends a
 // suspended one; activate and suspend are bang events, whose refusal is an
 // invalid-transition document.
-func (p *Portal) TransitionUser(event string) Handler {
+func (p *API) TransitionUser(event string) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
 		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			u, err := accountUser(cat, a, c)
@@ -272,7 +272,7 @@ func (p *Portal) TransitionUser(event string) Handler {
 }
 
 // SetUserRole is PUT …/users/{id}/{admin,member}.xml.
-func (p *Portal) SetUserRole(role string) Handler {
+func (p *API) SetUserRole(role string) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
 		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			u, err := accountUser(cat, a, c)

@@ -8,7 +8,7 @@
 // of a request (the merged parameters, the route's ids, the credentials) and
 // a Reply is what they answer. Documents are written as porta's to_xml
 // writes them (package builderxml).
-package portal
+package api
 
 import (
 	"context"
@@ -24,18 +24,18 @@ import (
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
-// Portal answers Account Management API calls from a store.
-type Portal struct {
+// API answers Account Management API calls from a store.
+type API struct {
 	store *store.Store
 	clock clock.Clock
 	log   *slog.Logger
 	rnd   io.Reader // generated keys, ids and event uuids
 }
 
-// New returns a Portal on st. All time comes from clk and all generated
+// New returns an API on st. All time comes from clk and all generated
 // values from rnd.
-func New(st *store.Store, clk clock.Clock, log *slog.Logger, rnd io.Reader) *Portal {
-	return &Portal{store: st, clock: clk, log: log, rnd: rnd}
+func New(st *store.Store, clk clock.Clock, log *slog.Logger, rnd io.Reader) *API {
+	return &API{store: st, clock: clk, log: log, rnd: rnd}
 }
 
 // Call is what an Account Management API endpoint reads of a request.
@@ -257,7 +257,7 @@ func errorsReply(c *Call, e *invalid) *Reply {
 var errNotFound = errors.New("not found")
 
 // replyError turns an error of a change into its reply.
-func (p *Portal) replyError(c *Call, err error) *Reply {
+func (p *API) replyError(c *Call, err error) *Reply {
 	var inv *invalid
 	var re *replyErr
 	switch {

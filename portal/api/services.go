@@ -1,4 +1,4 @@
-package portal
+package api
 
 import (
 	"cmp"
@@ -27,7 +27,7 @@ func service(cat *store.Catalog, a actor, c *Call, name string) (*store.Service,
 }
 
 // ListServices is GET /admin/api/services.xml, paginated.
-func (p *Portal) ListServices(ctx context.Context, c *Call) *Reply {
+func (p *API) ListServices(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		svcs := provider(cat, a).Services
 		pg := pagingOf(c)
@@ -41,7 +41,7 @@ func (p *Portal) ListServices(ctx context.Context, c *Call) *Reply {
 }
 
 // ShowService is GET /admin/api/services/{id}.xml.
-func (p *Portal) ShowService(ctx context.Context, c *Call) *Reply {
+func (p *API) ShowService(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		s, err := service(cat, a, c, "id")
 		if err != nil {
@@ -56,7 +56,7 @@ var emailFormat = regexp.MustCompile(`(?i)^['\w.%+\-]+@(?:[A-Z0-9\-]+\.)+[A-Za-z
 // UpdateService is PUT /admin/api/services/{id}.xml (service[...] or
 // flat). The system_name is fixed at creation; a new backend_version
 // changes how authorize identifies applications at once.
-func (p *Portal) UpdateService(ctx context.Context, c *Call) *Reply {
+func (p *API) UpdateService(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		s, err := service(cat, a, c, "id")
 		if err != nil {
@@ -141,7 +141,7 @@ func appPlan(cat *store.Catalog, a actor, c *Call) (*store.Service, *store.Plan,
 
 // ListServicePlans is GET /admin/api/services/{service_id}/application_plans.xml,
 // customized plans included.
-func (p *Portal) ListServicePlans(ctx context.Context, c *Call) *Reply {
+func (p *API) ListServicePlans(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		s, err := service(cat, a, c, "service_id")
 		if err != nil {
@@ -157,7 +157,7 @@ func (p *Portal) ListServicePlans(ctx context.Context, c *Call) *Reply {
 
 // ListAllPlans is GET /admin/api/application_plans.xml: every application
 // plan of the provider, in id order.
-func (p *Portal) ListAllPlans(ctx context.Context, c *Call) *Reply {
+func (p *API) ListAllPlans(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		var plans []*store.Plan
 		for _, s := range provider(cat, a).Services {
@@ -173,7 +173,7 @@ func (p *Portal) ListAllPlans(ctx context.Context, c *Call) *Reply {
 }
 
 // ShowPlan is GET /admin/api/services/{service_id}/application_plans/{id}.xml.
-func (p *Portal) ShowPlan(ctx context.Context, c *Call) *Reply {
+func (p *API) ShowPlan(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		_, pl, err := appPlan(cat, a, c)
 		if err != nil {
@@ -224,7 +224,7 @@ func money(s string) (string, bool) {
 
 // planParams applies an application plan's parameters (application_plan[...]
 // or flat) and validates them as Plan does.
-func (p *Portal) planParams(c *Call, s *store.Service, rec *store.PlanRecord, create bool) error {
+func (p *API) planParams(c *Call, s *store.Service, rec *store.PlanRecord, create bool) error {
 	get := func(name string) (string, bool) { return c.wrapped("application_plan", name) }
 	var errs problems
 	if v, given := get("name"); given {
@@ -331,7 +331,7 @@ func missingParameter(name string) error {
 
 // CreatePlan is POST /admin/api/services/{service_id}/application_plans.xml:
 // a new plan is hidden (state_event=publish publishes it).
-func (p *Portal) CreatePlan(ctx context.Context, c *Call) *Reply {
+func (p *API) CreatePlan(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		s, err := service(cat, a, c, "service_id")
 		if err != nil {
@@ -354,7 +354,7 @@ func (p *Portal) CreatePlan(ctx context.Context, c *Call) *Reply {
 
 // UpdatePlan is PUT …/application_plans/{id}.xml; a renamed plan is what
 // the status documents of its applications name next.
-func (p *Portal) UpdatePlan(ctx context.Context, c *Call) *Reply {
+func (p *API) UpdatePlan(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		s, pl, err := appPlan(cat, a, c)
 		if err != nil {
@@ -376,7 +376,7 @@ func (p *Portal) UpdatePlan(ctx context.Context, c *Call) *Reply {
 
 // DeletePlan is DELETE …/application_plans/{id}.xml; a plan with
 // applications, or whose customized copies have some, stays.
-func (p *Portal) DeletePlan(ctx context.Context, c *Call) *Reply {
+func (p *API) DeletePlan(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		s, pl, err := appPlan(cat, a, c)
 		if err != nil {
@@ -398,7 +398,7 @@ func (p *Portal) DeletePlan(ctx context.Context, c *Call) *Reply {
 
 // DefaultPlan is PUT …/application_plans/{id}/default.xml: the plan (hidden
 // or custom too) becomes the service's default.
-func (p *Portal) DefaultPlan(ctx context.Context, c *Call) *Reply {
+func (p *API) DefaultPlan(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		s, pl, err := appPlan(cat, a, c)
 		if err != nil {
@@ -433,7 +433,7 @@ func metric(cat *store.Catalog, a actor, c *Call, name string) (*store.Service, 
 
 // ListMetrics is GET /admin/api/services/{service_id}/metrics.xml: the
 // service's metrics and methods, in id order.
-func (p *Portal) ListMetrics(ctx context.Context, c *Call) *Reply {
+func (p *API) ListMetrics(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		s, err := service(cat, a, c, "service_id")
 		if err != nil {
@@ -448,7 +448,7 @@ func (p *Portal) ListMetrics(ctx context.Context, c *Call) *Reply {
 }
 
 // ShowMetric is GET …/metrics/{id}.xml.
-func (p *Portal) ShowMetric(ctx context.Context, c *Call) *Reply {
+func (p *API) ShowMetric(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		_, m, err := metric(cat, a, c, "id")
 		if err != nil {
@@ -460,7 +460,7 @@ func (p *Portal) ShowMetric(ctx context.Context, c *Call) *Reply {
 
 // metricParams applies a metric's or method's parameters (metric[...] or
 // flat) and validates them as Metric does.
-func (p *Portal) metricParams(c *Call, s *store.Service, rec *store.MetricRecord, create bool) error {
+func (p *API) metricParams(c *Call, s *store.Service, rec *store.MetricRecord, create bool) error {
 	get := func(name string) (string, bool) { return c.wrapped("metric", name) }
 	if v, given := get("friendly_name"); given {
 		rec.FriendlyName = strings.TrimSpace(v)
@@ -538,7 +538,7 @@ func metricWritable(c *Call) bool {
 
 // CreateMetric is POST …/metrics.xml, and with a parent (a method) POST
 // …/metrics/{metric_id}/methods.xml.
-func (p *Portal) CreateMetric(method bool) Handler {
+func (p *API) CreateMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
 		return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			s, err := service(cat, a, c, "service_id")
@@ -586,7 +586,7 @@ func method(cat *store.Catalog, a actor, c *Call) (*store.Service, *store.Metric
 }
 
 // ListMethods is GET …/metrics/{metric_id}/methods.xml.
-func (p *Portal) ListMethods(ctx context.Context, c *Call) *Reply {
+func (p *API) ListMethods(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		_, parent, err := metric(cat, a, c, "metric_id")
 		if err != nil {
@@ -601,7 +601,7 @@ func (p *Portal) ListMethods(ctx context.Context, c *Call) *Reply {
 }
 
 // ShowMethod is GET …/metrics/{metric_id}/methods/{id}.xml.
-func (p *Portal) ShowMethod(ctx context.Context, c *Call) *Reply {
+func (p *API) ShowMethod(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		_, m, err := method(cat, a, c)
 		if err != nil {
@@ -613,7 +613,7 @@ func (p *Portal) ShowMethod(ctx context.Context, c *Call) *Reply {
 
 // UpdateMetric is PUT …/metrics/{id}.xml or …/methods/{id}.xml: the
 // friendly name, unit and description; the system name is fixed.
-func (p *Portal) UpdateMetric(method bool) Handler {
+func (p *API) UpdateMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
 		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			s, m, err := findMetricOrMethod(cat, a, c, method)
@@ -645,7 +645,7 @@ func findMetricOrMethod(cat *store.Catalog, a actor, c *Call, isMethod bool) (*s
 
 // DeleteMetric is DELETE …/metrics/{id}.xml or …/methods/{id}.xml: with
 // its methods and limits; hits stays.
-func (p *Portal) DeleteMetric(method bool) Handler {
+func (p *API) DeleteMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
 		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			_, m, err := findMetricOrMethod(cat, a, c, method)
@@ -700,7 +700,7 @@ func sortLimits(ls []store.Limit) {
 
 // ListPlanLimits is GET /admin/api/application_plans/{plan_id}/limits.xml,
 // paginated.
-func (p *Portal) ListPlanLimits(ctx context.Context, c *Call) *Reply {
+func (p *API) ListPlanLimits(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		pl, err := limitPlan(cat, a, c)
 		if err != nil {
@@ -719,7 +719,7 @@ func (p *Portal) ListPlanLimits(ctx context.Context, c *Call) *Reply {
 }
 
 // ListMetricLimits is GET …/application_plans/{plan_id}/metrics/{metric_id}/limits.xml.
-func (p *Portal) ListMetricLimits(ctx context.Context, c *Call) *Reply {
+func (p *API) ListMetricLimits(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		_, _, ls, err := metricLimits(cat, a, c)
 		if err != nil {
@@ -749,7 +749,7 @@ func limit(cat *store.Catalog, a actor, c *Call) (*store.Plan, store.Limit, erro
 }
 
 // ShowLimit is GET …/metrics/{metric_id}/limits/{id}.xml.
-func (p *Portal) ShowLimit(ctx context.Context, c *Call) *Reply {
+func (p *API) ShowLimit(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		_, l, err := limit(cat, a, c)
 		if err != nil {
@@ -790,7 +790,7 @@ func limitParams(c *Call, cat *store.Catalog, rec *store.LimitRecord) error {
 }
 
 // CreateLimit is POST …/application_plans/{plan_id}/metrics/{metric_id}/limits.xml.
-func (p *Portal) CreateLimit(ctx context.Context, c *Call) *Reply {
+func (p *API) CreateLimit(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		pl, m, _, err := metricLimits(cat, a, c)
 		if err != nil {
@@ -821,7 +821,7 @@ func limitDoc(t *store.Tx, id int64) (*builderxml.Doc, error) {
 }
 
 // UpdateLimit is PUT …/metrics/{metric_id}/limits/{id}.xml.
-func (p *Portal) UpdateLimit(ctx context.Context, c *Call) *Reply {
+func (p *API) UpdateLimit(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		_, l, err := limit(cat, a, c)
 		if err != nil {
@@ -839,7 +839,7 @@ func (p *Portal) UpdateLimit(ctx context.Context, c *Call) *Reply {
 }
 
 // DeleteLimit is DELETE …/metrics/{metric_id}/limits/{id}.xml.
-func (p *Portal) DeleteLimit(ctx context.Context, c *Call) *Reply {
+func (p *API) DeleteLimit(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		_, l, err := limit(cat, a, c)
 		if err != nil {

@@ -1,4 +1,4 @@
-package portal
+package api
 
 import (
 	"cmp"
@@ -96,7 +96,7 @@ func providerApps(prov *store.Provider) []*store.Application {
 }
 
 // ListApplications is GET /admin/api/applications.xml, paginated.
-func (p *Portal) ListApplications(ctx context.Context, c *Call) *Reply {
+func (p *API) ListApplications(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		keep := applicationFilter(c)
 		var apps []*store.Application
@@ -118,7 +118,7 @@ func (p *Portal) ListApplications(ctx context.Context, c *Call) *Reply {
 // FindApplication is GET /admin/api/applications/find.xml: by user_key
 // (user_key services only), else app_id (the others), else application_id
 // or id (porta's id); service_id narrows the search.
-func (p *Portal) FindApplication(ctx context.Context, c *Call) *Reply {
+func (p *API) FindApplication(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		service, narrowed := c.str("service_id")
 		var match func(*store.Application) bool
@@ -145,7 +145,7 @@ func (p *Portal) FindApplication(ctx context.Context, c *Call) *Reply {
 
 // ListAccountApplications is GET /admin/api/accounts/{account_id}/
 // applications.xml, filtered by state.
-func (p *Portal) ListAccountApplications(ctx context.Context, c *Call) *Reply {
+func (p *API) ListAccountApplications(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		acc, err := buyer(cat, a, c, "account_id")
 		if err != nil {
@@ -165,7 +165,7 @@ func (p *Portal) ListAccountApplications(ctx context.Context, c *Call) *Reply {
 // FindAccountApplication is GET /admin/api/accounts/{account_id}/
 // applications/find.xml: by user_key on user_key services or app_id on
 // the others.
-func (p *Portal) FindAccountApplication(ctx context.Context, c *Call) *Reply {
+func (p *API) FindAccountApplication(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		acc, err := buyer(cat, a, c, "account_id")
 		if err != nil {
@@ -199,7 +199,7 @@ func accountApp(cat *store.Catalog, a actor, c *Call, name string) (*store.Appli
 }
 
 // ShowApplication is GET /admin/api/accounts/{account_id}/applications/{id}.xml.
-func (p *Portal) ShowApplication(ctx context.Context, c *Call) *Reply {
+func (p *API) ShowApplication(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		app, err := accountApp(cat, a, c, "id")
 		if err != nil {
@@ -211,7 +211,7 @@ func (p *Portal) ShowApplication(ctx context.Context, c *Call) *Reply {
 
 // appWritten re-reads an application after a change, queues its events in
 // order and returns its document.
-func (p *Portal) appWritten(t *store.Tx, a actor, appID int64, actions ...string) (*builderxml.Doc, error) {
+func (p *API) appWritten(t *store.Tx, a actor, appID int64, actions ...string) (*builderxml.Doc, error) {
 	cat, err := t.Catalog()
 	if err != nil {
 		return nil, err
@@ -345,7 +345,7 @@ func keyProblems(app *store.Application, value string, pending []string) error {
 // applications.xml: on plan_id, any application plan of the provider. The
 // account is subscribed to the plan's service if it was not; the
 // application is live, or pending on a plan that requires approval.
-func (p *Portal) CreateApplication(ctx context.Context, c *Call) *Reply {
+func (p *API) CreateApplication(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		acc, err := buyer(cat, a, c, "account_id")
 		if err != nil {
@@ -367,7 +367,7 @@ func (p *Portal) CreateApplication(ctx context.Context, c *Call) *Reply {
 // parameters (defaults fills in what the call does not give), subscribing
 // the account to the service first if needed. It queues the created and
 // key_created events and returns the new id.
-func (p *Portal) createApplication(t *store.Tx, a actor, c *Call, acc *store.Account, plan *store.Plan, defaults *store.ApplicationRecord) (int64, error) {
+func (p *API) createApplication(t *store.Tx, a actor, c *Call, acc *store.Account, plan *store.Plan, defaults *store.ApplicationRecord) (int64, error) {
 	svc := plan.Service
 	if acc.Contract(svc.ID) == nil {
 		sp := svc.DefaultServicePlan()
@@ -447,7 +447,7 @@ func (p *Portal) createApplication(t *store.Tx, a actor, c *Call, acc *store.Acc
 // UpdateApplication is PUT /admin/api/accounts/{account_id}/applications/
 // {id}.xml: name, description, extra fields, redirect_url and user_key;
 // the application_id and the plan do not change this way.
-func (p *Portal) UpdateApplication(ctx context.Context, c *Call) *Reply {
+func (p *API) UpdateApplication(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "id")
 		if err != nil {
@@ -472,7 +472,7 @@ func (p *Portal) UpdateApplication(ctx context.Context, c *Call) *Reply {
 // addition: porta offers this only as the admin portal's "Regenerate"
 // button, which gives the application a new random user_key and fires
 // user_key_updated and key_updated.
-func (p *Portal) ChangeUserKey(ctx context.Context, c *Call) *Reply {
+func (p *API) ChangeUserKey(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "id")
 		if err != nil {
@@ -491,7 +491,7 @@ func (p *Portal) ChangeUserKey(ctx context.Context, c *Call) *Reply {
 
 // DeleteApplication is DELETE …/applications/{id}.xml; deleting a pending
 // application is how porta rejects it. A customized plan goes with it.
-func (p *Portal) DeleteApplication(ctx context.Context, c *Call) *Reply {
+func (p *API) DeleteApplication(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "id")
 		if err != nil {
@@ -520,7 +520,7 @@ var appTransitions = map[string]struct{ from, to, action string }{
 
 // TransitionApplication is PUT …/applications/{id}/{accept,suspend,
 // resume}.xml; suspending fires `suspended` instead of `updated`.
-func (p *Portal) TransitionApplication(event string) Handler {
+func (p *API) TransitionApplication(event string) Handler {
 	tr := appTransitions[event]
 	return func(ctx context.Context, c *Call) *Reply {
 		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
@@ -543,7 +543,7 @@ func (p *Portal) TransitionApplication(event string) Handler {
 
 // ChangeApplicationPlan is PUT …/applications/{id}/change_plan.xml with
 // plan_id: a plan of the application's service; it answers with the plan.
-func (p *Portal) ChangeApplicationPlan(ctx context.Context, c *Call) *Reply {
+func (p *API) ChangeApplicationPlan(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "id")
 		if err != nil {
@@ -570,7 +570,7 @@ func (p *Portal) ChangeApplicationPlan(ctx context.Context, c *Call) *Reply {
 
 // movePlan puts an application on another plan; a customized plan it
 // leaves is deleted, as porta does.
-func (p *Portal) movePlan(t *store.Tx, app *store.Application, planID int64) error {
+func (p *API) movePlan(t *store.Tx, app *store.Application, planID int64) error {
 	rec := app.ApplicationRecord
 	rec.PlanID = planID
 	if err := t.SaveApplication(&rec); err != nil {
@@ -594,7 +594,7 @@ func mustPlan(t *store.Tx, id int64) *store.Plan {
 // CustomizePlan is PUT …/applications/{id}/customize_plan.xml: the
 // application moves to a hidden copy of its plan, "NAME (custom)", with
 // the same limits. An application already on a custom plan keeps it.
-func (p *Portal) CustomizePlan(ctx context.Context, c *Call) *Reply {
+func (p *API) CustomizePlan(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "id")
 		if err != nil {
@@ -642,7 +642,7 @@ func floatDigits(micros int64) string {
 
 // DecustomizePlan is PUT …/applications/{id}/decustomize_plan.xml: back to
 // the stock plan, and the copy is deleted.
-func (p *Portal) DecustomizePlan(ctx context.Context, c *Call) *Reply {
+func (p *API) DecustomizePlan(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "id")
 		if err != nil {
@@ -663,7 +663,7 @@ func (p *Portal) DecustomizePlan(ctx context.Context, c *Call) *Reply {
 }
 
 // ListKeys is GET …/applications/{application_id}/keys.xml.
-func (p *Portal) ListKeys(ctx context.Context, c *Call) *Reply {
+func (p *API) ListKeys(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		app, err := accountApp(cat, a, c, "application_id")
 		if err != nil {
@@ -675,7 +675,7 @@ func (p *Portal) ListKeys(ctx context.Context, c *Call) *Reply {
 
 // CreateKey is POST …/applications/{application_id}/keys.xml with key (a
 // random one when absent); it answers with the application.
-func (p *Portal) CreateKey(ctx context.Context, c *Call) *Reply {
+func (p *API) CreateKey(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "application_id")
 		if err != nil {
@@ -698,7 +698,7 @@ func (p *Portal) CreateKey(ctx context.Context, c *Call) *Reply {
 }
 
 // DeleteKey is DELETE …/applications/{application_id}/keys/{key}.xml.
-func (p *Portal) DeleteKey(ctx context.Context, c *Call) *Reply {
+func (p *API) DeleteKey(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "application_id")
 		if err != nil {
@@ -717,7 +717,7 @@ func (p *Portal) DeleteKey(ctx context.Context, c *Call) *Reply {
 }
 
 // ListReferrerFilters is GET …/applications/{application_id}/referrer_filters.xml.
-func (p *Portal) ListReferrerFilters(ctx context.Context, c *Call) *Reply {
+func (p *API) ListReferrerFilters(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
 		app, err := accountApp(cat, a, c, "application_id")
 		if err != nil {
@@ -731,7 +731,7 @@ var referrerRE = regexp.MustCompile(`^[a-zA-Z0-9*.\-]+$`)
 
 // CreateReferrerFilter is POST …/referrer_filters.xml with referrer_filter;
 // it answers with the application.
-func (p *Portal) CreateReferrerFilter(ctx context.Context, c *Call) *Reply {
+func (p *API) CreateReferrerFilter(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "application_id")
 		if err != nil {
@@ -767,7 +767,7 @@ func (p *Portal) CreateReferrerFilter(ctx context.Context, c *Call) *Reply {
 
 // DeleteReferrerFilter is DELETE …/referrer_filters/{id}.xml, by the
 // filter's id.
-func (p *Portal) DeleteReferrerFilter(ctx context.Context, c *Call) *Reply {
+func (p *API) DeleteReferrerFilter(ctx context.Context, c *Call) *Reply {
 	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		app, err := accountApp(cat, a, c, "application_id")
 		if err != nil {
