@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -28,7 +29,7 @@ func (p *API) ListAccounts(ctx context.Context, c *Call) *Reply {
 		lo, hi := pg.window(len(accs))
 		d := builderxml.New().Open("accounts", pg.attrs(len(accs))...)
 		for _, acc := range accs[lo:hi] {
-			accountXML(d, acc, accountOptions{})
+			xmlrep.Account(d, acc)
 		}
 		return ok(d.Close("accounts"))
 	})
@@ -51,7 +52,7 @@ func (p *API) FindAccount(ctx context.Context, c *Call) *Reply {
 		for _, acc := range provider(cat, a).Accounts {
 			for _, u := range acc.Users {
 				if match(u) {
-					return ok(doc(func(d *builderxml.Doc) { accountXML(d, acc, accountOptions{}) }))
+					return ok(doc(func(d *builderxml.Doc) { xmlrep.Account(d, acc) }))
 				}
 			}
 		}
@@ -66,7 +67,7 @@ func (p *API) ShowAccount(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return notFound(c)
 		}
-		return ok(doc(func(d *builderxml.Doc) { accountXML(d, acc, accountOptions{}) }))
+		return ok(doc(func(d *builderxml.Doc) { xmlrep.Account(d, acc) }))
 	})
 }
 
@@ -78,7 +79,7 @@ func (p *API) accountWritten(t *store.Tx, a actor, accountID int64, action strin
 		return nil, err
 	}
 	acc := cat.Account(accountID)
-	write := func(d *builderxml.Doc) { accountXML(d, acc, accountOptions{}) }
+	write := func(d *builderxml.Doc) { xmlrep.Account(d, acc) }
 	if err := p.emit(t, a, "account", action, fragment(write)); err != nil {
 		return nil, err
 	}
@@ -171,18 +172,18 @@ func (p *API) DeleteAccount(ctx context.Context, c *Call) *Reply {
 		// The payloads are written as porta writes destroyed records.
 		for _, app := range acc.Applications {
 			if err := p.emit(t, a, "application", "deleted", fragment(func(d *builderxml.Doc) {
-				applicationXML(d, app, true)
+				xmlrep.DestroyedApplication(d, app)
 			})); err != nil {
 				return nil, err
 			}
 		}
 		for _, u := range acc.Users {
-			if err := p.emit(t, a, "user", "deleted", fragment(func(d *builderxml.Doc) { userXML(d, u, true) })); err != nil {
+			if err := p.emit(t, a, "user", "deleted", fragment(func(d *builderxml.Doc) { xmlrep.DestroyedUser(d, u) })); err != nil {
 				return nil, err
 			}
 		}
 		return nil, p.emit(t, a, "account", "deleted", fragment(func(d *builderxml.Doc) {
-			accountXML(d, acc, accountOptions{destroyed: true})
+			xmlrep.DestroyedAccount(d, acc)
 		}))
 	})
 }
@@ -252,11 +253,11 @@ func (p *API) ChangeAccountPlan(ctx context.Context, c *Call) *Reply {
 			// Only plan_changed: porta changes the contract, not the account.
 			acc = cat.Account(rec.ID)
 			if err := p.emit(t, a, "account", "plan_changed", fragment(func(d *builderxml.Doc) {
-				accountXML(d, acc, accountOptions{})
+				xmlrep.Account(d, acc)
 			})); err != nil {
 				return nil, err
 			}
 		}
-		return doc(func(d *builderxml.Doc) { planXML(d, cat.Plan(plan.ID)) }), nil
+		return doc(func(d *builderxml.Doc) { xmlrep.Plan(d, cat.Plan(plan.ID)) }), nil
 	})
 }

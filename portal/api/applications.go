@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -109,7 +110,7 @@ func (p *API) ListApplications(ctx context.Context, c *Call) *Reply {
 		lo, hi := pg.window(len(apps))
 		d := builderxml.New().Open("applications", pg.attrs(len(apps))...)
 		for _, app := range apps[lo:hi] {
-			applicationXML(d, app, false)
+			xmlrep.Application(d, app)
 		}
 		return ok(d.Close("applications"))
 	})
@@ -136,7 +137,7 @@ func (p *API) FindApplication(ctx context.Context, c *Call) *Reply {
 		}
 		for _, app := range providerApps(provider(cat, a)) {
 			if (!narrowed || app.ServiceID == service) && match(app) {
-				return ok(doc(func(d *builderxml.Doc) { applicationXML(d, app, false) }))
+				return ok(doc(func(d *builderxml.Doc) { xmlrep.Application(d, app) }))
 			}
 		}
 		return notFound(c)
@@ -155,7 +156,7 @@ func (p *API) ListAccountApplications(ctx context.Context, c *Call) *Reply {
 		d := builderxml.New().Open("applications")
 		for _, app := range acc.Applications {
 			if state == "" || app.State == state {
-				applicationXML(d, app, false)
+				xmlrep.Application(d, app)
 			}
 		}
 		return ok(d.Close("applications"))
@@ -176,7 +177,7 @@ func (p *API) FindAccountApplication(ctx context.Context, c *Call) *Reply {
 		for _, app := range acc.Applications {
 			if (byKey && app.Service.BackendVersion == "1" && app.UserKey == userKey) ||
 				(byID && app.Service.BackendVersion != "1" && app.AppID == appID) {
-				return ok(doc(func(d *builderxml.Doc) { applicationXML(d, app, false) }))
+				return ok(doc(func(d *builderxml.Doc) { xmlrep.Application(d, app) }))
 			}
 		}
 		return notFound(c)
@@ -205,7 +206,7 @@ func (p *API) ShowApplication(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return notFound(c)
 		}
-		return ok(doc(func(d *builderxml.Doc) { applicationXML(d, app, false) }))
+		return ok(doc(func(d *builderxml.Doc) { xmlrep.Application(d, app) }))
 	})
 }
 
@@ -217,7 +218,7 @@ func (p *API) appWritten(t *store.Tx, a actor, appID int64, actions ...string) (
 		return nil, err
 	}
 	app := cat.Application(appID)
-	write := func(d *builderxml.Doc) { applicationXML(d, app, false) }
+	write := func(d *builderxml.Doc) { xmlrep.Application(d, app) }
 	for _, action := range actions {
 		if err := p.emit(t, a, "application", action, fragment(write)); err != nil {
 			return nil, err
@@ -432,7 +433,7 @@ func (p *API) createApplication(t *store.Tx, a actor, c *Call, acc *store.Accoun
 		return 0, err
 	}
 	app := cat.Application(rec.ID)
-	write := fragment(func(d *builderxml.Doc) { applicationXML(d, app, false) })
+	write := fragment(func(d *builderxml.Doc) { xmlrep.Application(d, app) })
 	if err := p.emit(t, a, "application", "created", write); err != nil {
 		return 0, err
 	}
@@ -506,7 +507,7 @@ func (p *API) DeleteApplication(ctx context.Context, c *Call) *Reply {
 			}
 		}
 		return nil, p.emit(t, a, "application", "deleted", fragment(func(d *builderxml.Doc) {
-			applicationXML(d, app, true)
+			xmlrep.DestroyedApplication(d, app)
 		}))
 	})
 }
@@ -564,7 +565,7 @@ func (p *API) ChangeApplicationPlan(ctx context.Context, c *Call) *Reply {
 				return nil, err
 			}
 		}
-		return doc(func(d *builderxml.Doc) { planXML(d, mustPlan(t, plan.ID)) }), nil
+		return doc(func(d *builderxml.Doc) { xmlrep.Plan(d, mustPlan(t, plan.ID)) }), nil
 	})
 }
 
@@ -601,7 +602,7 @@ func (p *API) CustomizePlan(ctx context.Context, c *Call) *Reply {
 			return nil, err
 		}
 		if app.Plan.Custom() {
-			return doc(func(d *builderxml.Doc) { planXML(d, app.Plan) }), nil
+			return doc(func(d *builderxml.Doc) { xmlrep.Plan(d, app.Plan) }), nil
 		}
 		stock := app.Plan
 		copyRec := stock.PlanRecord
@@ -626,7 +627,7 @@ func (p *API) CustomizePlan(ctx context.Context, c *Call) *Reply {
 		if _, err := p.appWritten(t, a, app.ID, "updated"); err != nil {
 			return nil, err
 		}
-		return doc(func(d *builderxml.Doc) { planXML(d, mustPlan(t, copyRec.ID)) }), nil
+		return doc(func(d *builderxml.Doc) { xmlrep.Plan(d, mustPlan(t, copyRec.ID)) }), nil
 	})
 }
 
@@ -649,7 +650,7 @@ func (p *API) DecustomizePlan(ctx context.Context, c *Call) *Reply {
 			return nil, err
 		}
 		if !app.Plan.Custom() || app.Plan.Original == nil {
-			return doc(func(d *builderxml.Doc) { planXML(d, app.Plan) }), nil
+			return doc(func(d *builderxml.Doc) { xmlrep.Plan(d, app.Plan) }), nil
 		}
 		original := app.Plan.OriginalID
 		if err := p.movePlan(t, app, original); err != nil {
@@ -658,7 +659,7 @@ func (p *API) DecustomizePlan(ctx context.Context, c *Call) *Reply {
 		if _, err := p.appWritten(t, a, app.ID, "updated"); err != nil {
 			return nil, err
 		}
-		return doc(func(d *builderxml.Doc) { planXML(d, mustPlan(t, original)) }), nil
+		return doc(func(d *builderxml.Doc) { xmlrep.Plan(d, mustPlan(t, original)) }), nil
 	})
 }
 
@@ -669,7 +670,7 @@ func (p *API) ListKeys(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return notFound(c)
 		}
-		return ok(doc(func(d *builderxml.Doc) { keysXML(d, app) }))
+		return ok(doc(func(d *builderxml.Doc) { xmlrep.Keys(d, app) }))
 	})
 }
 
@@ -723,7 +724,7 @@ func (p *API) ListReferrerFilters(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return notFound(c)
 		}
-		return ok(doc(func(d *builderxml.Doc) { referrerFiltersXML(d, app) }))
+		return ok(doc(func(d *builderxml.Doc) { xmlrep.ReferrerFilters(d, app) }))
 	})
 }
 

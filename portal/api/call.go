@@ -279,3 +279,19 @@ func (p *API) replyError(c *Call, err error) *Reply {
 type replyErr struct{ reply *Reply }
 
 func (e *replyErr) Error() string { return "reply " + strconv.Itoa(e.reply.Status) }
+
+func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+// doc writes one object as a whole document.
+func doc(write func(d *builderxml.Doc)) *builderxml.Doc {
+	d := builderxml.New()
+	write(d)
+	return d
+}
+
+// fragment writes one object without a declaration, to embed it.
+func fragment(write func(d *builderxml.Doc)) []byte {
+	d := builderxml.Fragment()
+	write(d)
+	return d.Bytes()
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
@@ -37,6 +38,6 @@ func (p *API) SendMessage(ctx context.Context, c *Call) *Reply {
 		if err := t.AddMessage(m); err != nil {
 			return nil, err
 		}
-		return doc(func(d *builderxml.Doc) { messageXML(d, m) }), nil
+		return doc(func(d *builderxml.Doc) { xmlrep.Message(d, m) }), nil
 	})
 }

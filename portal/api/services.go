@@ -11,6 +11,7 @@ import (
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
 	"github.com/threescale-sandbox/threescale-sandbox/period"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -34,7 +35,7 @@ func (p *API) ListServices(ctx context.Context, c *Call) *Reply {
 		lo, hi := pg.window(len(svcs))
 		d := builderxml.New().Open("services", pg.attrs(len(svcs))...)
 		for _, s := range svcs[lo:hi] {
-			serviceXML(d, s)
+			xmlrep.Service(d, s)
 		}
 		return ok(d.Close("services"))
 	})
@@ -47,7 +48,7 @@ func (p *API) ShowService(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return notFound(c)
 		}
-		return ok(doc(func(d *builderxml.Doc) { serviceXML(d, s) }))
+		return ok(doc(func(d *builderxml.Doc) { xmlrep.Service(d, s) }))
 	})
 }
 
@@ -111,7 +112,7 @@ func (p *API) UpdateService(ctx context.Context, c *Call) *Reply {
 		if cat, err = t.Catalog(); err != nil {
 			return nil, err
 		}
-		return doc(func(d *builderxml.Doc) { serviceXML(d, cat.Service(rec.ID)) }), nil
+		return doc(func(d *builderxml.Doc) { xmlrep.Service(d, cat.Service(rec.ID)) }), nil
 	})
 }
 
@@ -149,7 +150,7 @@ func (p *API) ListServicePlans(ctx context.Context, c *Call) *Reply {
 		}
 		d := builderxml.New().Open("plans")
 		for _, pl := range s.Plans {
-			planXML(d, pl)
+			xmlrep.Plan(d, pl)
 		}
 		return ok(d.Close("plans"))
 	})
@@ -166,7 +167,7 @@ func (p *API) ListAllPlans(ctx context.Context, c *Call) *Reply {
 		slices.SortFunc(plans, func(a, b *store.Plan) int { return cmp.Compare(a.ID, b.ID) })
 		d := builderxml.New().Open("plans")
 		for _, pl := range plans {
-			planXML(d, pl)
+			xmlrep.Plan(d, pl)
 		}
 		return ok(d.Close("plans"))
 	})
@@ -179,7 +180,7 @@ func (p *API) ShowPlan(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return notFound(c)
 		}
-		return ok(doc(func(d *builderxml.Doc) { planXML(d, pl) }))
+		return ok(doc(func(d *builderxml.Doc) { xmlrep.Plan(d, pl) }))
 	})
 }
 
@@ -348,7 +349,7 @@ func (p *API) CreatePlan(ctx context.Context, c *Call) *Reply {
 		if err := t.SavePlan(&rec); err != nil {
 			return nil, err
 		}
-		return doc(func(d *builderxml.Doc) { planXML(d, mustPlan(t, rec.ID)) }), nil
+		return doc(func(d *builderxml.Doc) { xmlrep.Plan(d, mustPlan(t, rec.ID)) }), nil
 	})
 }
 
@@ -370,7 +371,7 @@ func (p *API) UpdatePlan(ctx context.Context, c *Call) *Reply {
 		if err := t.SavePlan(&rec); err != nil {
 			return nil, err
 		}
-		return doc(func(d *builderxml.Doc) { planXML(d, mustPlan(t, rec.ID)) }), nil
+		return doc(func(d *builderxml.Doc) { xmlrep.Plan(d, mustPlan(t, rec.ID)) }), nil
 	})
 }
 
@@ -413,7 +414,7 @@ func (p *API) DefaultPlan(ctx context.Context, c *Call) *Reply {
 				}
 			}
 		}
-		return doc(func(d *builderxml.Doc) { planXML(d, mustPlan(t, pl.ID)) }), nil
+		return doc(func(d *builderxml.Doc) { xmlrep.Plan(d, mustPlan(t, pl.ID)) }), nil
 	})
 }
 
@@ -441,7 +442,7 @@ func (p *API) ListMetrics(ctx context.Context, c *Call) *Reply {
 		}
 		d := builderxml.New().Open("metrics")
 		for _, m := range s.Metrics {
-			metricXML(d, m)
+			xmlrep.Metric(d, m)
 		}
 		return ok(d.Close("metrics"))
 	})
@@ -454,7 +455,7 @@ func (p *API) ShowMetric(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return notFound(c)
 		}
-		return ok(doc(func(d *builderxml.Doc) { metricXML(d, m) }))
+		return ok(doc(func(d *builderxml.Doc) { xmlrep.Metric(d, m) }))
 	})
 }
 
@@ -566,7 +567,7 @@ func (p *API) CreateMetric(method bool) Handler {
 			if err != nil {
 				return nil, err
 			}
-			return doc(func(d *builderxml.Doc) { metricXML(d, cat.Metric(rec.ID)) }), nil
+			return doc(func(d *builderxml.Doc) { xmlrep.Metric(d, cat.Metric(rec.ID)) }), nil
 		})
 	}
 }
@@ -594,7 +595,7 @@ func (p *API) ListMethods(ctx context.Context, c *Call) *Reply {
 		}
 		d := builderxml.New().Open("methods")
 		for _, m := range parent.Children {
-			metricXML(d, m)
+			xmlrep.Metric(d, m)
 		}
 		return ok(d.Close("methods"))
 	})
@@ -607,7 +608,7 @@ func (p *API) ShowMethod(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return notFound(c)
 		}
-		return ok(doc(func(d *builderxml.Doc) { metricXML(d, m) }))
+		return ok(doc(func(d *builderxml.Doc) { xmlrep.Metric(d, m) }))
 	})
 }
 
@@ -631,7 +632,7 @@ func (p *API) UpdateMetric(method bool) Handler {
 			if err != nil {
 				return nil, err
 			}
-			return doc(func(d *builderxml.Doc) { metricXML(d, cat.Metric(rec.ID)) }), nil
+			return doc(func(d *builderxml.Doc) { xmlrep.Metric(d, cat.Metric(rec.ID)) }), nil
 		})
 	}
 }
@@ -712,7 +713,7 @@ func (p *API) ListPlanLimits(ctx context.Context, c *Call) *Reply {
 		lo, hi := pg.window(len(ls))
 		d := builderxml.New().Open("limits", pg.attrs(len(ls))...)
 		for _, l := range ls[lo:hi] {
-			limitXML(d, l)
+			xmlrep.Limit(d, l)
 		}
 		return ok(d.Close("limits"))
 	})
@@ -727,7 +728,7 @@ func (p *API) ListMetricLimits(ctx context.Context, c *Call) *Reply {
 		}
 		d := builderxml.New().Open("limits")
 		for _, l := range ls {
-			limitXML(d, l)
+			xmlrep.Limit(d, l)
 		}
 		return ok(d.Close("limits"))
 	})
@@ -755,7 +756,7 @@ func (p *API) ShowLimit(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return notFound(c)
 		}
-		return ok(doc(func(d *builderxml.Doc) { limitXML(d, l) }))
+		return ok(doc(func(d *builderxml.Doc) { xmlrep.Limit(d, l) }))
 	})
 }
 
@@ -817,7 +818,7 @@ func limitDoc(t *store.Tx, id int64) (*builderxml.Doc, error) {
 	if !found {
 		return nil, errNotFound
 	}
-	return doc(func(d *builderxml.Doc) { limitXML(d, l) }), nil
+	return doc(func(d *builderxml.Doc) { xmlrep.Limit(d, l) }), nil
 }
 
 // UpdateLimit is PUT …/metrics/{metric_id}/limits/{id}.xml.

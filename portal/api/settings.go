@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -249,18 +250,18 @@ func (p *API) ListFailures(ctx context.Context, c *Call) *Reply {
 	if c.Format == "json" {
 		list := make([]any, 0, len(fs))
 		for _, f := range fs {
-			list = append(list, orderedJSON{{"webhooks-failure", orderedJSON{{"id", f.UUID}, {"time", xmlTime(f.Time)},
+			list = append(list, orderedJSON{{"webhooks-failure", orderedJSON{{"id", f.UUID}, {"time", xmlrep.Time(f.Time)},
 				{"error", f.Error}, {"url", f.URL}, {"event", string(f.Event)}}}})
 		}
 		return jsonReply(200, jsonObject("webhooks-failures", list))
 	}
 	d := builderxml.New().Open("webhooks-failures")
 	for _, f := range fs {
-		event, err := nokogiriFormat(f.Event)
+		event, err := xmlrep.Nokogiri(f.Event)
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		d.Open("webhooks-failure").Text("id", f.UUID).Text("time", xmlTime(f.Time)).Text("error", f.Error).
+		d.Open("webhooks-failure").Text("id", f.UUID).Text("time", xmlrep.Time(f.Time)).Text("error", f.Error).
 			Text("url", f.URL).Raw(event).Close("webhooks-failure")
 	}
 	return ok(d.Close("webhooks-failures"))

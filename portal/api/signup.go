@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
@@ -104,12 +105,12 @@ func (p *API) Signup(ctx context.Context, c *Call) *Reply {
 			return nil, err
 		}
 		if err := p.emit(t, a, "account", "created", fragment(func(d *builderxml.Doc) {
-			accountXML(d, cat.Account(acc.ID), accountOptions{})
+			xmlrep.Account(d, cat.Account(acc.ID))
 		})); err != nil {
 			return nil, err
 		}
 		if err := p.emit(t, a, "user", "created", fragment(func(d *builderxml.Doc) {
-			userXML(d, cat.User(user.ID), false)
+			xmlrep.User(d, cat.User(user.ID))
 		})); err != nil {
 			return nil, err
 		}
@@ -129,7 +130,7 @@ func (p *API) Signup(ctx context.Context, c *Call) *Reply {
 			return nil, err
 		}
 		return doc(func(d *builderxml.Doc) {
-			accountXML(d, cat.Account(acc.ID), accountOptions{withApps: true})
+			xmlrep.SignupAccount(d, cat.Account(acc.ID))
 		}), nil
 	})
 }

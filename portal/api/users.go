@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -29,7 +30,7 @@ func (p *API) ListUsers(ctx context.Context, c *Call) *Reply {
 			if (byState && u.State != state) || (byRole && u.Role != role) {
 				continue
 			}
-			userXML(d, u, false)
+			xmlrep.User(d, u)
 		}
 		return ok(d.Close("users"))
 	})
@@ -56,7 +57,7 @@ func (p *API) ShowUser(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return notFound(c)
 		}
-		return ok(doc(func(d *builderxml.Doc) { userXML(d, u, false) }))
+		return ok(doc(func(d *builderxml.Doc) { xmlrep.User(d, u) }))
 	})
 }
 
@@ -68,7 +69,7 @@ func (p *API) userWritten(t *store.Tx, a actor, userID int64, action string) (*b
 		return nil, err
 	}
 	u := cat.User(userID)
-	write := func(d *builderxml.Doc) { userXML(d, u, false) }
+	write := func(d *builderxml.Doc) { xmlrep.User(d, u) }
 	if err := p.emit(t, a, "user", action, fragment(write)); err != nil {
 		return nil, err
 	}
@@ -209,7 +210,7 @@ func (p *API) DeleteUser(ctx context.Context, c *Call) *Reply {
 		if err := t.DeleteUser(u.ID); err != nil {
 			return nil, err
 		}
-		return nil, p.emit(t, a, "user", "deleted", fragment(func(d *builderxml.Doc) { userXML(d, u, true) }))
+		return nil, p.emit(t, a, "user", "deleted", fragment(func(d *builderxml.Doc) { xmlrep.DestroyedUser(d, u) }))
 	})
 }
 
@@ -229,15 +230,15 @@ func (p *API) TransitionUser(event string) Handler {
 			switch event {
 			case "activate":
 				if u.State == "active" {
-					return doc(func(d *builderxml.Doc) { userXML(d, u, false) }), nil
+					return doc(func(d *builderxml.Doc) { xmlrep.User(d, u) }), nil
 				}
 				if u.State != "pending" {
-					return nil, invalidTransition(u.State, event, fragment(func(d *builderxml.Doc) { userXML(d, u, false) }))
+					return nil, invalidTransition(u.State, event, fragment(func(d *builderxml.Doc) { xmlrep.User(d, u) }))
 				}
 				rec.State = "active"
 			case "suspend":
 				if !slices.Contains([]string{"active", "suspended"}, u.State) {
-					return nil, invalidTransition(u.State, event, fragment(func(d *builderxml.Doc) { userXML(d, u, false) }))
+					return nil, invalidTransition(u.State, event, fragment(func(d *builderxml.Doc) { xmlrep.User(d, u) }))
 				}
 				rec.State = "suspended"
 			case "unsuspend":
@@ -299,7 +300,7 @@ func invalidTransition(from, event string, object []byte, why ...string) error {
 	}
 	d := builderxml.Fragment().Open("error").Text("from", from).Text("event", event).
 		Text("error", msg).Raw(object).Close("error")
-	body, err := nokogiriFormat(d.Bytes())
+	body, err := xmlrep.Nokogiri(d.Bytes())
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,15 @@
-package api
+// Package xmlrep writes porta's objects as porta's to_xml methods write
+// them: accounts, users, applications, keys, referrer filters, plans,
+// services, metrics, limits and messages, and the webhook event that
+// carries one of them. Element names and order come from porta's
+// cinstance.rb, plan.rb, service.rb, metric.rb, usage_limit.rb,
+// application_key.rb, account.rb, user.rb and web_hook/event.rb.
+//
+// It is a leaf over store's types: the Account Management API face
+// (portal/api) answers with these documents, and the account-management
+// domain (portal/porta) queues them as webhook payloads. It imports no
+// other package of portal and knows no HTTP.
+package xmlrep
 
 import (
 	"strconv"
@@ -8,12 +19,8 @@ import (
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
-// The objects as porta's to_xml methods write them: element names and order
-// from cinstance.rb, plan.rb, service.rb, metric.rb, usage_limit.rb,
-// application_key.rb, account.rb and user.rb.
-
-// xmlTime is Ruby's Time#xmlschema in UTC.
-func xmlTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+// Time is Ruby's Time#xmlschema in UTC.
+func Time(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
 // rubyTime is Ruby's Time#to_s in UTC, which keys and referrer filters use.
 func rubyTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
@@ -24,7 +31,7 @@ func boolText(b bool) string { return strconv.FormatBool(b) }
 
 // timestamps writes id, created_at and updated_at.
 func timestamps(d *builderxml.Doc, n int64, created, updated time.Time) {
-	d.Text("id", id(n)).Text("created_at", xmlTime(created)).Text("updated_at", xmlTime(updated))
+	d.Text("id", id(n)).Text("created_at", Time(created)).Text("updated_at", Time(updated))
 }
 
 // fieldsXML writes the builtin fields that have a value, in order.
@@ -56,10 +63,10 @@ func annotationsXML(d *builderxml.Doc, fs store.Fields) {
 	d.Close("annotations")
 }
 
-// planXML writes a plan of any type. Application plans say whether they
+// Plan writes a plan of any type. Application plans say whether they
 // are custom and default; the others only carry default="true" when they
 // are the default.
-func planXML(d *builderxml.Doc, p *store.Plan) {
+func Plan(d *builderxml.Doc, p *store.Plan) {
 	switch {
 	case p.Type == store.ApplicationPlan:
 		d.Open("plan", "custom", boolText(p.Custom()), "default", boolText(p.Default))
@@ -83,8 +90,8 @@ func planXML(d *builderxml.Doc, p *store.Plan) {
 	d.Close("plan")
 }
 
-// metricXML writes a metric, or a method (a metric with a parent).
-func metricXML(d *builderxml.Doc, m *store.Metric) {
+// Metric writes a metric, or a method (a metric with a parent).
+func Metric(d *builderxml.Doc, m *store.Metric) {
 	root := "metric"
 	if m.Parent != nil {
 		root = "method"
@@ -99,7 +106,7 @@ func metricXML(d *builderxml.Doc, m *store.Metric) {
 	d.Close(root)
 }
 
-func limitXML(d *builderxml.Doc, l store.Limit) {
+func Limit(d *builderxml.Doc, l store.Limit) {
 	d.Open("limit").Text("id", id(l.ID)).Text("metric_id", id(l.Metric.ID)).Text("plan_id", id(l.Plan.ID)).
 		Text("period", l.Period.String()).Text("value", strconv.FormatInt(l.Value, 10)).Close("limit")
 }
@@ -114,7 +121,7 @@ func serviceState(s *store.Service) string {
 	return "suspended"
 }
 
-func serviceXML(d *builderxml.Doc, s *store.Service) {
+func Service(d *builderxml.Doc, s *store.Service) {
 	d.Open("service").Text("id", s.ID).Text("account_id", id(s.Provider.ID)).Text("name", s.Name).
 		Text("state", serviceState(s)).Text("system_name", s.SystemName).Text("backend_version", s.BackendVersion).
 		Opt("description", s.Description).
@@ -131,7 +138,7 @@ func serviceXML(d *builderxml.Doc, s *store.Service) {
 	d.Text("deployment_option", "hosted").Text("support_email", supportEmail(s))
 	d.Open("metrics")
 	for _, m := range s.Metrics {
-		metricXML(d, m)
+		Metric(d, m)
 	}
 	d.Close("metrics").Close("service")
 }
@@ -168,7 +175,7 @@ func applicationXML(d *builderxml.Doc, a *store.Application, destroyed bool) {
 			d.Close("keys")
 		}
 	}
-	planXML(d, a.Plan)
+	Plan(d, a.Plan)
 	if !destroyed {
 		if a.Name != "" {
 			d.Text("name", a.Name)
@@ -193,12 +200,12 @@ func optTime(d *builderxml.Doc, name string, t *time.Time) {
 		d.Nil(name)
 		return
 	}
-	d.Text(name, xmlTime(*t))
+	d.Text(name, Time(*t))
 }
 
-// keysXML is the key list, whose times are Ruby's Time#to_s. Lists, like
+// Keys writes the key list, whose times are Ruby's Time#to_s. Lists, like
 // porta's Api::Collection, are <keys></keys> when empty.
-func keysXML(d *builderxml.Doc, a *store.Application) {
+func Keys(d *builderxml.Doc, a *store.Application) {
 	d.Open("keys")
 	for _, k := range a.Keys {
 		t := rubyTime(k.CreatedAt)
@@ -207,7 +214,7 @@ func keysXML(d *builderxml.Doc, a *store.Application) {
 	d.Close("keys")
 }
 
-func referrerFiltersXML(d *builderxml.Doc, a *store.Application) {
+func ReferrerFilters(d *builderxml.Doc, a *store.Application) {
 	d.Open("referrer_filters")
 	for _, f := range a.ReferrerFilters {
 		t := rubyTime(f.CreatedAt)
@@ -259,7 +266,7 @@ func accountXML(d *builderxml.Doc, a *store.Account, o accountOptions) {
 	d.Text("credit_card_stored", "false")
 	d.Open("plans")
 	for _, p := range boughtPlans(a) {
-		planXML(d, p)
+		Plan(d, p)
 	}
 	d.Close("plans")
 	if len(a.Users) == 0 {
@@ -323,21 +330,82 @@ func userXML(d *builderxml.Doc, u *store.User, destroyed bool) {
 	d.Close("user")
 }
 
-func messageXML(d *builderxml.Doc, m *store.Message) {
-	d.Open("message").Text("id", id(m.ID)).Opt("body", m.Body).Text("subject", m.Subject).Text("state", m.State).
-		Close("message")
+// Message writes a message. A message that was never stored (a refused
+// delivery) has a nil id, and its subject may be empty.
+func Message(d *builderxml.Doc, m *store.Message) {
+	d.Open("message")
+	if m.ID == 0 {
+		d.Nil("id").Opt("body", m.Body).Opt("subject", m.Subject)
+	} else {
+		d.Text("id", id(m.ID)).Opt("body", m.Body).Text("subject", m.Subject)
+	}
+	d.Text("state", m.State).Close("message")
 }
 
-// doc writes one object as a whole document.
-func doc(write func(d *builderxml.Doc)) *builderxml.Doc {
+// Application writes an application as GET …/applications/{id}.xml does.
+func Application(d *builderxml.Doc, a *store.Application) { applicationXML(d, a, false) }
+
+// DestroyedApplication is porta's XML of a deleted application, written
+// after its row is gone: no keys, fields or referrer filters.
+func DestroyedApplication(d *builderxml.Doc, a *store.Application) { applicationXML(d, a, true) }
+
+// Account writes a developer account with its plans and users.
+func Account(d *builderxml.Doc, a *store.Account) { accountXML(d, a, accountOptions{}) }
+
+// SignupAccount is the account as the signup answers it: with its
+// applications.
+func SignupAccount(d *builderxml.Doc, a *store.Account) {
+	accountXML(d, a, accountOptions{withApps: true})
+}
+
+// DestroyedAccount is porta's XML of a deleted account: its ids, times and
+// state.
+func DestroyedAccount(d *builderxml.Doc, a *store.Account) {
+	accountXML(d, a, accountOptions{destroyed: true})
+}
+
+// User writes a user of a developer account.
+func User(d *builderxml.Doc, u *store.User) { userXML(d, u, false) }
+
+// DestroyedUser is porta's XML of a deleted user: no names or fields.
+func DestroyedUser(d *builderxml.Doc, u *store.User) { userXML(d, u, true) }
+
+// Doc writes one object as a whole document.
+func Doc[T any](write func(*builderxml.Doc, T), v T) *builderxml.Doc {
 	d := builderxml.New()
-	write(d)
+	write(d, v)
 	return d
 }
 
-// fragment writes one object without a declaration, to embed it.
-func fragment(write func(d *builderxml.Doc)) []byte {
+// Fragment writes one object without a declaration, to embed it.
+func Fragment[T any](write func(*builderxml.Doc, T), v T) []byte {
 	d := builderxml.Fragment()
-	write(d)
+	write(d, v)
 	return d.Bytes()
+}
+
+// EventObject is what a webhook event carries.
+type EventObject interface {
+	*store.Account | *store.User | *store.Application
+}
+
+// Event is porta's WebHook::Event#to_xml: the action, the object's type
+// and the object, written as its GET writes it, or in the short form of a
+// destroyed record when the action is "deleted". It returns the type
+// (account, user or application) with the document.
+func Event[T EventObject](action string, obj T) (typ string, body []byte) {
+	var object []byte
+	deleted := action == "deleted"
+	switch o := any(obj).(type) {
+	case *store.Application:
+		typ, object = "application", Fragment(func(d *builderxml.Doc, a *store.Application) { applicationXML(d, a, deleted) }, o)
+	case *store.Account:
+		typ, object = "account", Fragment(func(d *builderxml.Doc, a *store.Account) {
+			accountXML(d, a, accountOptions{destroyed: deleted})
+		}, o)
+	case *store.User:
+		typ, object = "user", Fragment(func(d *builderxml.Doc, u *store.User) { userXML(d, u, deleted) }, o)
+	}
+	return typ, builderxml.New().Open("event").Text("action", action).Text("type", typ).Open("object").Raw(object).
+		Close("object").Close("event").Bytes()
 }

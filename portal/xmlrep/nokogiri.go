@@ -1,4 +1,4 @@
-package api
+package xmlrep
 
 import (
 	"bytes"
@@ -8,12 +8,12 @@ import (
 	"strings"
 )
 
-// nokogiriFormat re-serializes a compact XML element the way porta's
+// Nokogiri re-serializes a compact XML element the way porta's
 // Nokogiri (libxml2) Node#to_xml does, where porta passes its XML through
 // it (invalid-transition errors, stored webhook failures): no declaration,
 // one element per line indented by two spaces, text-only elements on one
 // line, empty elements self-closed.
-func nokogiriFormat(src []byte) ([]byte, error) {
+func Nokogiri(src []byte) ([]byte, error) {
 	type elem struct {
 		name     string
 		attrs    []xml.Attr
