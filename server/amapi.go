@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/threescale-sandbox/threescale-sandbox/portal/api"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
 	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
 )
 
@@ -43,12 +44,12 @@ func am(h api.Handler) echo.HandlerFunc {
 			call.Path[n] = v
 		}
 		call.BasicUser, call.BasicPass, _ = r.BasicAuth()
-		params, err := amParams(r)
+		ps, err := amParams(r)
 		if err != nil {
 			return writeReply(c, &api.Reply{Status: http.StatusBadRequest, ContentType: "text/plain; charset=utf-8",
 				Body: []byte("Invalid request parameters: " + err.Error())})
 		}
-		call.Params = params
+		call.Params = params.Of(ps)
 		return writeReply(c, h(r.Context(), call))
 	}
 }

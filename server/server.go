@@ -20,6 +20,7 @@ import (
 	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
 	"github.com/threescale-sandbox/threescale-sandbox/mgmt"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/api"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -45,7 +46,7 @@ func NewServer(o Options) http.Handler {
 		o.Random = rand.Reader
 	}
 	h := &handlers{backend: mgmt.New(o.Store, o.Clock, o.Logger), store: o.Store, log: o.Logger}
-	p := api.New(o.Store, o.Clock, o.Logger, o.Random)
+	p := api.New(porta.New(o.Store, o.Random), o.Store, o.Logger, o.Random)
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -109,9 +110,9 @@ func NewServer(o Options) http.Handler {
 	route("GET", "/accounts/:account_id/applications/:id", p.ShowApplication)
 	route("PUT", "/accounts/:account_id/applications/:id", p.UpdateApplication)
 	route("DELETE", "/accounts/:account_id/applications/:id", p.DeleteApplication)
-	for _, ev := range []string{"accept", "suspend", "resume"} {
-		route("PUT", "/accounts/:account_id/applications/:id/"+ev, p.TransitionApplication(ev))
-	}
+	route("PUT", "/accounts/:account_id/applications/:id/accept", p.AcceptApplication)
+	route("PUT", "/accounts/:account_id/applications/:id/suspend", p.SuspendApplication)
+	route("PUT", "/accounts/:account_id/applications/:id/resume", p.ResumeApplication)
 	route("PUT", "/accounts/:account_id/applications/:id/change_plan", p.ChangeApplicationPlan)
 	route("PUT", "/accounts/:account_id/applications/:id/change_user_key", p.ChangeUserKey) // sandbox addition
 	route("PUT", "/accounts/:account_id/applications/:id/customize_plan", p.CustomizePlan)

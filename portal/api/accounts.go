@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
@@ -17,36 +19,30 @@ import (
 
 // ListAccounts is GET /admin/api/accounts.xml: state filter, paginated.
 func (p *API) ListAccounts(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		var accs []*store.Account
-		state, filtered := c.str("state")
+		state, filtered := c.Params.String("state")
 		for _, acc := range provider(cat, a).Accounts {
 			if !filtered || state == "" || acc.State == state {
 				accs = append(accs, acc)
 			}
 		}
-		pg := pagingOf(c)
-		lo, hi := pg.window(len(accs))
-		d := builderxml.New().Open("accounts", pg.attrs(len(accs))...)
-		for _, acc := range accs[lo:hi] {
-			xmlrep.Account(d, acc)
-		}
-		return ok(d.Close("accounts"))
+		return ok(page(c, "accounts", accs, xmlrep.Account))
 	})
 }
 
 // FindAccount is GET /admin/api/accounts/find.xml: by username, else
 // user_id, else email, among the provider's developer users.
 func (p *API) FindAccount(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		match := func(u *store.User) bool { return false }
-		if _, given := c.str("username"); given {
-			name := strings.TrimSpace(c.get("username"))
+		if _, given := c.Params.String("username"); given {
+			name := strings.TrimSpace(c.Params.Get("username"))
 			match = func(u *store.User) bool { return u.Username == name }
-		} else if v := c.get("user_id"); v != "" {
-			n := rubyToI(v)
+		} else if v := c.Params.Get("user_id"); v != "" {
+			n := params.ToI(v)
 			match = func(u *store.User) bool { return u.ID == n }
-		} else if v := strings.TrimSpace(c.get("email")); v != "" {
+		} else if v := strings.TrimSpace(c.Params.Get("email")); v != "" {
 			match = func(u *store.User) bool { return strings.EqualFold(u.Email, v) }
 		}
 		for _, acc := range provider(cat, a).Accounts {
@@ -62,7 +58,7 @@ func (p *API) FindAccount(ctx context.Context, c *Call) *Reply {
 
 // ShowAccount is GET /admin/api/accounts/{id}.xml.
 func (p *API) ShowAccount(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		acc, err := buyer(cat, a, c, "id")
 		if err != nil {
 			return notFound(c)
@@ -73,7 +69,7 @@ func (p *API) ShowAccount(ctx context.Context, c *Call) *Reply {
 
 // accountWritten re-reads an account after a change, queues its event and
 // returns its document.
-func (p *API) accountWritten(t *store.Tx, a actor, accountID int64, action string) (*builderxml.Doc, error) {
+func (p *API) accountWritten(t *store.Tx, a porta.Actor, accountID int64, action string) (*builderxml.Doc, error) {
 	cat, err := t.Catalog()
 	if err != nil {
 		return nil, err
@@ -90,7 +86,7 @@ func (p *API) accountWritten(t *store.Tx, a actor, accountID int64, action strin
 // (org_name, or its alias name), extra fields, annotations and the billing
 // switches. Other parameters are ignored, as porta's strong parameters do.
 func (p *API) UpdateAccount(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+	return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		acc, err := buyer(cat, a, c, "id")
 		if err != nil {
 			return nil, err
@@ -103,8 +99,8 @@ func (p *API) UpdateAccount(ctx context.Context, c *Call) *Reply {
 			name string
 			to   *bool
 		}{{"monthly_billing_enabled", &rec.MonthlyBillingEnabled}, {"monthly_charging_enabled", &rec.MonthlyChargingEnabled}} {
-			if v, given := c.str(sw.name); given {
-				if b, ok := boolParam(v); ok {
+			if v, given := c.Params.String(sw.name); given {
+				if b, ok := params.Bool(v); ok {
 					*sw.to = b
 				}
 			}
@@ -118,22 +114,21 @@ func (p *API) UpdateAccount(ctx context.Context, c *Call) *Reply {
 
 // accountParams applies an account's writable parameters and validates.
 func accountParams(c *Call, prov *store.Provider, rec *store.AccountRecord) error {
-	if v, given := c.str("org_name"); given {
+	if v, given := c.Params.String("org_name"); given {
 		rec.OrgName = strings.TrimSpace(v)
-	} else if v, given := c.str("name"); given {
+	} else if v, given := c.Params.String("name"); given {
 		rec.OrgName = strings.TrimSpace(v)
 	}
 	rec.Fields, rec.ExtraFields = fieldValues(c, prov.AccountFields, store.OptionalAccountFields, rec.Fields,
 		rec.ExtraFields)
 	var errs problems
-	if ann := c.hash("annotations"); ann != nil {
+	if ann, ok := c.Params.Hash("annotations"); ok {
 		for _, name := range ann.Keys() {
 			if name != "managed_by" {
 				errs.add("annotations", "is invalid", "Annotations name is not included in the list")
 				continue
 			}
-			v, _ := ann.Get(name)
-			value := stringValue(v)
+			value := ann.Get(name)
 			rec.Annotations = withoutField(rec.Annotations, name)
 			if strings.TrimSpace(value) != "" {
 				rec.Annotations = rec.Annotations.With(name, value)
@@ -161,7 +156,7 @@ func withoutField(fs store.Fields, name string) store.Fields {
 // account at once, with its users and applications, each of which fires
 // its deleted event.
 func (p *API) DeleteAccount(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+	return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		acc, err := buyer(cat, a, c, "id")
 		if err != nil {
 			return nil, err
@@ -204,7 +199,7 @@ var accountTransitions = map[string]struct {
 func (p *API) TransitionAccount(event string) Handler {
 	tr := accountTransitions[event]
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+		return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			acc, err := buyer(cat, a, c, "id")
 			if err != nil {
 				return nil, err
@@ -232,12 +227,12 @@ func cannotTransition(event string) error {
 // ChangeAccountPlan is PUT /admin/api/accounts/{id}/change_plan.xml with
 // plan_id, an account plan of the provider; it answers with that plan.
 func (p *API) ChangeAccountPlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+	return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		acc, err := buyer(cat, a, c, "id")
 		if err != nil {
 			return nil, err
 		}
-		plan := cat.Plan(rubyToI(c.get("plan_id")))
+		plan := cat.Plan(params.ToI(c.Params.Get("plan_id")))
 		if plan == nil || plan.Type != store.AccountPlan || plan.ProviderID != acc.ProviderID {
 			return nil, errNotFound
 		}

@@ -7,6 +7,8 @@ import (
 	"net/http"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -22,7 +24,7 @@ func notAcceptable(c *Call) *Reply {
 }
 
 // read answers a GET of XML from the committed model.
-func (p *API) read(c *Call, fn func(a actor, cat *store.Catalog) *Reply) *Reply {
+func (p *API) read(c *Call, fn func(a porta.Actor, cat *store.Catalog) *Reply) *Reply {
 	cat := p.store.Catalog()
 	a, rep := authenticate(cat, c)
 	if rep != nil {
@@ -34,12 +36,43 @@ func (p *API) read(c *Call, fn func(a actor, cat *store.Catalog) *Reply) *Reply 
 	return fn(a, cat)
 }
 
+// write answers a write of XML: the caller is authenticated, the format
+// checked, and fn runs the operation.
+func (p *API) write(c *Call, fn func(a porta.Actor) *Reply) *Reply {
+	a, rep := authenticate(p.domain.Catalog(), c)
+	if rep != nil {
+		return rep
+	}
+	if rep := xmlOnly(c); rep != nil {
+		return rep
+	}
+	return fn(a)
+}
+
+// answer is an operation's reply: v written as a document with status, or
+// the error's reply.
+func answer[T any](p *API, c *Call, status int, v T, err error, write func(*builderxml.Doc, T)) *Reply {
+	if err != nil {
+		return p.replyError(c, err)
+	}
+	return xmlReply(status, xmlrep.Doc(write, v).Bytes())
+}
+
+// answerDeleted is the reply to a DELETE: an empty 200, or the error's
+// reply.
+func (p *API) answerDeleted(c *Call, err error) *Reply {
+	if err != nil {
+		return p.replyError(c, err)
+	}
+	return deleted(c)
+}
+
 // change answers a write of XML: fn runs in one store transaction, given
 // the model as the transaction sees it, and returns the document to answer
 // with status (nil: an empty 200, as porta's DELETE), or an error that
 // becomes porta's error reply. Nothing fn wrote is kept if it fails,
 // webhook events included.
-func (p *API) change(ctx context.Context, c *Call, status int, fn func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error)) *Reply {
+func (p *API) change(ctx context.Context, c *Call, status int, fn func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error)) *Reply {
 	out, rep := transact(ctx, p, c, xmlOnly, fn)
 	switch {
 	case rep != nil:
@@ -61,7 +94,7 @@ func xmlOnly(c *Call) *Reply {
 // not serve (format returns the refusal), and runs fn in one store
 // transaction; a non-nil reply is the answer to give instead of out.
 func transact[T any](ctx context.Context, p *API, c *Call, format func(*Call) *Reply,
-	fn func(t *store.Tx, a actor, cat *store.Catalog) (T, error)) (out T, rep *Reply) {
+	fn func(t *store.Tx, a porta.Actor, cat *store.Catalog) (T, error)) (out T, rep *Reply) {
 	a, rep := authenticate(p.store.Catalog(), c)
 	if rep != nil {
 		return out, rep
@@ -85,26 +118,26 @@ func transact[T any](ctx context.Context, p *API, c *Call, format func(*Call) *R
 }
 
 // buyer finds a developer account of the caller's provider by a route id.
-func buyer(cat *store.Catalog, a actor, c *Call, name string) (*store.Account, error) {
+func buyer(cat *store.Catalog, a porta.Actor, c *Call, name string) (*store.Account, error) {
 	n, ok := c.pathID(name)
 	if !ok {
 		return nil, errNotFound
 	}
 	acc := cat.Account(n)
-	if acc == nil || acc.Provider.ID != a.provider.ID {
+	if acc == nil || acc.Provider.ID != a.Provider.ID {
 		return nil, errNotFound
 	}
 	return acc, nil
 }
 
 // provider returns the caller's provider as the transaction sees it.
-func provider(cat *store.Catalog, a actor) *store.Provider {
+func provider(cat *store.Catalog, a porta.Actor) *store.Provider {
 	for _, p := range cat.Providers {
-		if p.ID == a.provider.ID {
+		if p.ID == a.Provider.ID {
 			return p
 		}
 	}
-	return a.provider
+	return a.Provider
 }
 
 // uuid returns a random (version 4) UUID, porta's webhook event id.
@@ -130,13 +163,13 @@ func (p *API) hex(n int) (string, error) {
 // emit queues a webhook event as porta would: when the caller's changes
 // fire webhooks, the provider's webhooks are active and the event is
 // switched on. object is the object's XML, as written after the change.
-func (p *API) emit(t *store.Tx, a actor, typ, action string, object []byte) error {
+func (p *API) emit(t *store.Tx, a porta.Actor, typ, action string, object []byte) error {
 	cat, err := t.Catalog()
 	if err != nil {
 		return err
 	}
 	prov := provider(cat, a)
-	if !a.firesWebhooks(prov) || !prov.Webhooks.Enabled(typ+"_"+action) {
+	if !(a.Kind == porta.ProviderUser && prov.Webhooks.ProviderActions) || !prov.Webhooks.Enabled(typ+"_"+action) {
 		return nil
 	}
 	u, err := p.uuid()

@@ -1,165 +1,81 @@
 package api
 
 import (
-	"cmp"
 	"context"
-	"fmt"
-	"regexp"
-	"slices"
-	"strconv"
-	"strings"
-	"time"
 
-	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // Applications: porta's admin/api applications and buyers_applications
-// controllers, Cinstance's validations, and the contract states pending,
-// live and suspended. Every change is what authorize sees next.
+// controllers.
 
-// applicationFilter is porta's Cinstance search scopes, ANDed.
-func applicationFilter(c *Call) func(*store.Application) bool {
-	var tests []func(*store.Application) bool
-	if v := c.get("service_id"); v != "" {
-		tests = append(tests, func(a *store.Application) bool { return a.ServiceID == v })
+// appRef names the application of the route: the named id within the
+// route's account.
+func appRef(c *Call, name string) porta.AppRef {
+	return porta.AppRef{ID: c.id(name), Account: c.accountID()}
+}
+
+// instant reads a time parameter: nil when absent.
+func instant(c *Call, name string) *porta.Instant {
+	v, given := c.Params.String(name)
+	if !given {
+		return nil
 	}
-	if v := c.get("plan_id"); v != "" {
-		n := rubyToI(v)
-		tests = append(tests, func(a *store.Application) bool { return a.PlanID == n })
-	}
-	switch c.get("plan_type") {
-	case "free":
-		tests = append(tests, func(a *store.Application) bool { return freePlan(a.Plan) })
-	case "paid":
-		tests = append(tests, func(a *store.Application) bool { return !freePlan(a.Plan) })
-	}
-	if v := c.get("state"); v != "" {
-		tests = append(tests, func(a *store.Application) bool { return a.State == v })
-	}
+	t, ok := params.Time(v)
+	return &porta.Instant{Time: t, Valid: ok}
+}
+
+// applicationFilter reads porta's Cinstance search parameters; an empty
+// one does not filter.
+func applicationFilter(c *Call) porta.ApplicationFilter {
+	f := porta.ApplicationFilter{ServiceID: c.Params.Get("service_id"), PlanType: c.Params.Get("plan_type"),
+		State: c.Params.Get("state"), Name: c.Params.Get("name"), UserKey: c.Params.Get("user_key")}
+	f.PlanID, f.AccountID = nonBlankID(c, "plan_id"), nonBlankID(c, "account")
 	for _, bound := range []struct {
-		name  string
-		after bool
-	}{{"active_since", true}, {"inactive_since", false}} {
-		v := c.get(bound.name)
-		if v == "" {
-			continue
+		name string
+		to   **porta.Instant
+	}{{"active_since", &f.ActiveSince}, {"inactive_since", &f.InactiveSince}} {
+		if c.Params.Get(bound.name) != "" {
+			*bound.to = instant(c, bound.name)
 		}
-		t, parsed := parseTime(v)
-		tests = append(tests, func(a *store.Application) bool {
-			at := a.FirstDailyTrafficAt
-			if !parsed || at == nil {
-				return false
-			}
-			if bound.after {
-				return !at.Before(t)
-			}
-			return !at.After(t)
-		})
 	}
-	if v := c.get("account"); v != "" {
-		n := rubyToI(v)
-		tests = append(tests, func(a *store.Application) bool { return a.AccountID == n })
-	}
-	if v := c.get("name"); v != "" {
-		v = strings.ToLower(v)
-		tests = append(tests, func(a *store.Application) bool { return strings.Contains(strings.ToLower(a.Name), v) })
-	}
-	if v := c.get("user_key"); v != "" {
-		tests = append(tests, func(a *store.Application) bool { return a.UserKey == v })
-	}
-	return func(a *store.Application) bool {
-		for _, t := range tests {
-			if !t(a) {
-				return false
-			}
-		}
-		return true
-	}
-}
-
-func freePlan(p *store.Plan) bool { return zeroMoney(p.CostPerMonth) && zeroMoney(p.SetupFee) }
-
-func zeroMoney(s string) bool {
-	f, err := strconv.ParseFloat(s, 64)
-	return err == nil && f == 0
-}
-
-// providerApps lists a provider's applications in id order.
-func providerApps(prov *store.Provider) []*store.Application {
-	var out []*store.Application
-	for _, acc := range prov.Accounts {
-		out = append(out, acc.Applications...)
-	}
-	slices.SortFunc(out, func(a, b *store.Application) int { return cmp.Compare(a.ID, b.ID) })
-	return out
+	return f
 }
 
 // ListApplications is GET /admin/api/applications.xml, paginated.
 func (p *API) ListApplications(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
-		keep := applicationFilter(c)
-		var apps []*store.Application
-		for _, app := range providerApps(provider(cat, a)) {
-			if keep(app) {
-				apps = append(apps, app)
-			}
-		}
-		pg := pagingOf(c)
-		lo, hi := pg.window(len(apps))
-		d := builderxml.New().Open("applications", pg.attrs(len(apps))...)
-		for _, app := range apps[lo:hi] {
-			xmlrep.Application(d, app)
-		}
-		return ok(d.Close("applications"))
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
+		return ok(page(c, "applications", porta.Applications(cat, a, applicationFilter(c)), xmlrep.Application))
 	})
 }
 
-// FindApplication is GET /admin/api/applications/find.xml: by user_key
-// (user_key services only), else app_id (the others), else application_id
-// or id (porta's id); service_id narrows the search.
+// FindApplication is GET /admin/api/applications/find.xml: by user_key,
+// else app_id, else application_id or id; service_id narrows the search.
 func (p *API) FindApplication(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
-		service, narrowed := c.str("service_id")
-		var match func(*store.Application) bool
-		if v, given := c.str("user_key"); given {
-			match = func(app *store.Application) bool { return app.Service.BackendVersion == "1" && app.UserKey == v }
-		} else if v, given := c.str("app_id"); given {
-			match = func(app *store.Application) bool { return app.Service.BackendVersion != "1" && app.AppID == v }
-		} else {
-			v := c.get("application_id")
-			if v == "" {
-				v = c.get("id")
-			}
-			n := rubyToI(v)
-			match = func(app *store.Application) bool { return app.ID == n }
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
+		v := c.Params.Get("application_id")
+		if v == "" {
+			v = c.Params.Get("id")
 		}
-		for _, app := range providerApps(provider(cat, a)) {
-			if (!narrowed || app.ServiceID == service) && match(app) {
-				return ok(doc(func(d *builderxml.Doc) { xmlrep.Application(d, app) }))
-			}
-		}
-		return notFound(c)
+		app, err := porta.FindApplication(cat, a, porta.ApplicationQuery{ServiceID: c.Params.Ptr("service_id"),
+			UserKey: c.Params.Ptr("user_key"), AppID: c.Params.Ptr("app_id"), ID: params.ToI(v)})
+		return answer(p, c, 200, app, err, xmlrep.Application)
 	})
 }
 
 // ListAccountApplications is GET /admin/api/accounts/{account_id}/
 // applications.xml, filtered by state.
 func (p *API) ListAccountApplications(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
-		acc, err := buyer(cat, a, c, "account_id")
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
+		acc, err := porta.Account(cat, a, *c.accountID())
 		if err != nil {
-			return notFound(c)
+			return p.replyError(c, err)
 		}
-		state := c.get("state")
-		d := builderxml.New().Open("applications")
-		for _, app := range acc.Applications {
-			if state == "" || app.State == state {
-				xmlrep.Application(d, app)
-			}
-		}
-		return ok(d.Close("applications"))
+		apps := porta.Applications(cat, a, porta.ApplicationFilter{AccountID: &acc.ID, State: c.Params.Get("state")})
+		return ok(list("applications", apps, xmlrep.Application))
 	})
 }
 
@@ -167,619 +83,163 @@ func (p *API) ListAccountApplications(ctx context.Context, c *Call) *Reply {
 // applications/find.xml: by user_key on user_key services or app_id on
 // the others.
 func (p *API) FindAccountApplication(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
-		acc, err := buyer(cat, a, c, "account_id")
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
+		acc, err := porta.Account(cat, a, *c.accountID())
 		if err != nil {
-			return notFound(c)
+			return p.replyError(c, err)
 		}
-		userKey, byKey := c.str("user_key")
-		appID, byID := c.str("app_id")
-		for _, app := range acc.Applications {
-			if (byKey && app.Service.BackendVersion == "1" && app.UserKey == userKey) ||
-				(byID && app.Service.BackendVersion != "1" && app.AppID == appID) {
-				return ok(doc(func(d *builderxml.Doc) { xmlrep.Application(d, app) }))
-			}
-		}
-		return notFound(c)
+		app, err := porta.FindAccountApplication(acc, c.Params.Ptr("user_key"), c.Params.Ptr("app_id"))
+		return answer(p, c, 200, app, err, xmlrep.Application)
 	})
-}
-
-// accountApp finds an application of a developer account by the route's
-// account_id and the named id.
-func accountApp(cat *store.Catalog, a actor, c *Call, name string) (*store.Application, error) {
-	acc, err := buyer(cat, a, c, "account_id")
-	if err != nil {
-		return nil, err
-	}
-	n, _ := c.pathID(name)
-	app := cat.Application(n)
-	if app == nil || app.AccountID != acc.ID {
-		return nil, errNotFound
-	}
-	return app, nil
 }
 
 // ShowApplication is GET /admin/api/accounts/{account_id}/applications/{id}.xml.
 func (p *API) ShowApplication(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
-		app, err := accountApp(cat, a, c, "id")
-		if err != nil {
-			return notFound(c)
-		}
-		return ok(doc(func(d *builderxml.Doc) { xmlrep.Application(d, app) }))
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
+		app, err := porta.Application(cat, a, appRef(c, "id"))
+		return answer(p, c, 200, app, err, xmlrep.Application)
 	})
 }
 
-// appWritten re-reads an application after a change, queues its events in
-// order and returns its document.
-func (p *API) appWritten(t *store.Tx, a actor, appID int64, actions ...string) (*builderxml.Doc, error) {
-	cat, err := t.Catalog()
-	if err != nil {
-		return nil, err
-	}
-	app := cat.Application(appID)
-	write := func(d *builderxml.Doc) { xmlrep.Application(d, app) }
-	for _, action := range actions {
-		if err := p.emit(t, a, "application", action, fragment(write)); err != nil {
-			return nil, err
-		}
-	}
-	return doc(write), nil
-}
-
-var (
-	userKeyRE = regexp.MustCompile(`^(([\w\-.]+)|([A-Za-z0-9+]{4})*([A-Za-z0-9+]{4}|[A-Za-z0-9+]{3}=|[A-Za-z0-9+]{2}==))$`)
-	printable = regexp.MustCompile(`^[\x21-\x7E]+$`)
-)
-
-// appParams applies an application's writable parameters and validates
-// them as Cinstance does. On create, the application_id may be given.
-func appParams(c *Call, prov *store.Provider, rec *store.ApplicationRecord, create bool) (userKeyChanged bool, err error) {
-	for _, f := range []struct {
-		name string
-		to   *string
-	}{{"name", &rec.Name}, {"description", &rec.Description}, {"redirect_url", &rec.RedirectURL}} {
-		if v, given := c.str(f.name); given {
-			*f.to = strings.TrimSpace(v)
-		}
-	}
-	_, rec.ExtraFields = fieldValues(c, prov.ApplicationFields, nil, nil, rec.ExtraFields)
-	v, keyGiven := c.str("user_key")
-	if keyGiven && v != rec.UserKey {
-		rec.UserKey, userKeyChanged = v, true
-	}
-	if v, given := c.str("application_id"); given && create {
-		rec.AppID = v
-	}
-	for _, f := range []struct {
-		name string
-		to   **time.Time
-	}{{"first_traffic_at", &rec.FirstTrafficAt}, {"first_daily_traffic_at", &rec.FirstDailyTrafficAt}} {
-		if v, given := c.str(f.name); given {
-			*f.to = nil
-			if t, ok := parseTime(v); ok {
-				*f.to = &t
-			}
-		}
-	}
-	var errs problems
-	// Applications of fixtures on app_id services may have no user_key;
-	// porta gives every application one, and checks it when it is set.
-	checkKey := rec.UserKey != "" || keyGiven
-	switch n := len(rec.UserKey); {
-	case checkKey && !userKeyRE.MatchString(rec.UserKey):
-		errs.add("user_key", "is invalid", "User key is invalid")
-	case n > 256:
-		errs.add("user_key", "is too long (maximum is 256 characters)", "User key is too long (maximum is 256 characters)")
-	}
-	switch n := len(rec.AppID); {
-	case n < 4:
-		errs.add("application_id", "is too short (minimum is 4 characters)", "Application is too short (minimum is 4 characters)")
-	case n > 255:
-		errs.add("application_id", "is too long (maximum is 255 characters)", "Application is too long (maximum is 255 characters)")
-	}
-	if rec.AppID != "" && !printable.MatchString(rec.AppID) {
-		errs.add("application_id", "is invalid", "Application is invalid")
-	}
-	if len([]rune(rec.Name)) > 255 {
-		errs.add("name", "is too long (maximum is 255 characters)", "Name is too long (maximum is 255 characters)")
-	}
-	// Unique among every application of the provider, whatever the service.
-	for _, app := range providerApps(prov) {
-		if app.ID == rec.ID {
-			continue
-		}
-		if checkKey && app.UserKey == rec.UserKey {
-			errs.add("user_key", "has already been taken", "User key has already been taken")
-		}
-		if app.AppID == rec.AppID {
-			errs.add("application_id", "has already been taken", "Application has already been taken")
-		}
-	}
-	return userKeyChanged, errs.err()
-}
-
-// keysLimit is how many keys an application may have: one client secret
-// on OAuth services.
-func keysLimit(s *store.Service) int {
-	if s.BackendVersion == "oauth" {
-		return 1
-	}
-	return 5
-}
-
-// keyProblems validates a new application key.
-func keyProblems(app *store.Application, value string, pending []string) error {
-	var errs problems
-	if !printable.MatchString(value) {
-		errs.add("value", "is invalid", "Value is invalid")
-	}
-	switch n := len(value); {
-	case n < 5:
-		errs.add("value", "is too short (minimum is 5 characters)", "Value is too short (minimum is 5 characters)")
-	case n > 255:
-		errs.add("value", "is too long (maximum is 255 characters)", "Value is too long (maximum is 255 characters)")
-	}
-	existing := pending
-	if app != nil {
-		for _, k := range app.Keys {
-			existing = append(existing, k.Value)
-		}
-	}
-	for _, k := range existing {
-		if strings.EqualFold(k, value) {
-			errs.add("value", "has already been taken", "Value has already been taken")
-			break
-		}
-	}
-	limit := 5
-	if app != nil {
-		limit = keysLimit(app.Service)
-	}
-	if len(existing) >= limit {
-		errs.add("base", "Limit reached", "Limit reached")
-	}
-	return errs.err()
+// applicationInput reads an application's writable parameters.
+func applicationInput(c *Call) porta.ApplicationInput {
+	return porta.ApplicationInput{Name: c.Params.Ptr("name"), Description: c.Params.Ptr("description"),
+		RedirectURL: c.Params.Ptr("redirect_url"), UserKey: c.Params.Ptr("user_key"), Fields: c.Params.Fields(),
+		FirstTrafficAt: instant(c, "first_traffic_at"), FirstDailyTrafficAt: instant(c, "first_daily_traffic_at")}
 }
 
 // CreateApplication is POST /admin/api/accounts/{account_id}/
-// applications.xml: on plan_id, any application plan of the provider. The
-// account is subscribed to the plan's service if it was not; the
-// application is live, or pending on a plan that requires approval.
+// applications.xml: plan_id, the application's parameters, application_id
+// and application_key (once or as a list).
 func (p *API) CreateApplication(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		acc, err := buyer(cat, a, c, "account_id")
-		if err != nil {
-			return nil, err
-		}
-		plan := cat.Plan(rubyToI(c.get("plan_id")))
-		if plan == nil || plan.Type != store.ApplicationPlan || plan.ProviderID != acc.ProviderID {
-			return nil, errNotFound
-		}
-		id, err := p.createApplication(t, a, c, acc, plan, nil)
-		if err != nil {
-			return nil, err
-		}
-		return p.appWritten(t, a, id)
+	return p.write(c, func(a porta.Actor) *Reply {
+		app, err := p.domain.CreateApplication(ctx, a, *c.accountID(), params.ToI(c.Params.Get("plan_id")),
+			porta.NewApplication{ApplicationInput: applicationInput(c), ApplicationID: c.Params.Ptr("application_id"),
+				Keys: c.Params.Strings("application_key")})
+		return answer(p, c, 201, app, err, xmlrep.Application)
 	})
-}
-
-// createApplication creates an application of acc on plan from the call's
-// parameters (defaults fills in what the call does not give), subscribing
-// the account to the service first if needed. It queues the created and
-// key_created events and returns the new id.
-func (p *API) createApplication(t *store.Tx, a actor, c *Call, acc *store.Account, plan *store.Plan, defaults *store.ApplicationRecord) (int64, error) {
-	svc := plan.Service
-	if acc.Contract(svc.ID) == nil {
-		sp := svc.DefaultServicePlan()
-		if sp == nil && len(svc.ServicePlans) > 0 {
-			sp = svc.ServicePlans[0]
-		}
-		if sp == nil {
-			return 0, &replyErr{reply: errorReply(c, 422, "You cannot subscribe to that service.")}
-		}
-		state := "live"
-		if sp.ApprovalRequired {
-			state = "pending"
-		}
-		if err := t.SaveContract(&store.ServiceContractRecord{AccountID: acc.ID, ServiceID: svc.ID, PlanID: sp.ID,
-			State: state}); err != nil {
-			return 0, err
-		}
-	}
-	rec := store.ApplicationRecord{AccountID: acc.ID, ServiceID: svc.ID, PlanID: plan.ID, State: "live"}
-	if defaults != nil {
-		rec.Name, rec.Description = defaults.Name, defaults.Description
-	}
-	if plan.ApprovalRequired {
-		rec.State = "pending"
-	}
-	var err error
-	if rec.UserKey, err = p.hex(16); err != nil {
-		return 0, err
-	}
-	if rec.ProviderVerificationKey, err = p.hex(16); err != nil {
-		return 0, err
-	}
-	if rec.AppID, err = p.hex(4); err != nil {
-		return 0, err
-	}
-	if _, err := appParams(c, acc.Provider, &rec, true); err != nil {
-		return 0, err
-	}
-	keys := c.strings("application_key")
-	if len(keys) == 0 && (svc.BackendVersion == "oauth" || (svc.BackendVersion == "2" && svc.MandatoryAppKey)) {
-		k, err := p.hex(16)
-		if err != nil {
-			return 0, err
-		}
-		keys = []string{k}
-	}
-	for i, k := range keys {
-		if keyProblems(nil, k, keys[:i]) != nil || i >= keysLimit(svc) {
-			return 0, fail("application_keys", "is invalid", "Application keys is invalid")
-		}
-	}
-	if err := t.SaveApplication(&rec); err != nil {
-		return 0, err
-	}
-	for _, k := range keys {
-		if err := t.AddKey(rec.ID, k); err != nil {
-			return 0, err
-		}
-	}
-	cat, err := t.Catalog()
-	if err != nil {
-		return 0, err
-	}
-	app := cat.Application(rec.ID)
-	write := fragment(func(d *builderxml.Doc) { xmlrep.Application(d, app) })
-	if err := p.emit(t, a, "application", "created", write); err != nil {
-		return 0, err
-	}
-	for range keys {
-		if err := p.emit(t, a, "application", "key_created", write); err != nil {
-			return 0, err
-		}
-	}
-	return rec.ID, nil
 }
 
 // UpdateApplication is PUT /admin/api/accounts/{account_id}/applications/
-// {id}.xml: name, description, extra fields, redirect_url and user_key;
-// the application_id and the plan do not change this way.
+// {id}.xml.
 func (p *API) UpdateApplication(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		app, err := accountApp(cat, a, c, "id")
-		if err != nil {
-			return nil, err
-		}
-		rec := app.ApplicationRecord
-		keyChanged, err := appParams(c, app.Account.Provider, &rec, false)
-		if err != nil {
-			return nil, err
-		}
-		if err := t.SaveApplication(&rec); err != nil {
-			return nil, err
-		}
-		if keyChanged {
-			return p.appWritten(t, a, rec.ID, "updated", "key_updated")
-		}
-		return p.appWritten(t, a, rec.ID, "updated")
+	return p.write(c, func(a porta.Actor) *Reply {
+		app, err := p.domain.UpdateApplication(ctx, a, appRef(c, "id"), applicationInput(c))
+		return answer(p, c, 200, app, err, xmlrep.Application)
 	})
+}
+
+// DeleteApplication is DELETE …/applications/{id}.xml.
+func (p *API) DeleteApplication(ctx context.Context, c *Call) *Reply {
+	return p.write(c, func(a porta.Actor) *Reply {
+		_, err := p.domain.DeleteApplication(ctx, a, appRef(c, "id"))
+		return p.answerDeleted(c, err)
+	})
+}
+
+// onApplication answers an operation on the route's application with the
+// application, or with its plan.
+func (p *API) onApplication(ctx context.Context, c *Call, withPlan bool,
+	op func(context.Context, porta.Actor, porta.AppRef) (*store.Application, error)) *Reply {
+	return p.write(c, func(a porta.Actor) *Reply {
+		app, err := op(ctx, a, appRef(c, "id"))
+		if withPlan && err == nil {
+			return ok(xmlrep.Doc(xmlrep.Plan, app.Plan))
+		}
+		return answer(p, c, 200, app, err, xmlrep.Application)
+	})
+}
+
+// AcceptApplication is PUT …/applications/{id}/accept.xml.
+func (p *API) AcceptApplication(ctx context.Context, c *Call) *Reply {
+	return p.onApplication(ctx, c, false, p.domain.AcceptApplication)
+}
+
+// SuspendApplication is PUT …/applications/{id}/suspend.xml.
+func (p *API) SuspendApplication(ctx context.Context, c *Call) *Reply {
+	return p.onApplication(ctx, c, false, p.domain.SuspendApplication)
+}
+
+// ResumeApplication is PUT …/applications/{id}/resume.xml.
+func (p *API) ResumeApplication(ctx context.Context, c *Call) *Reply {
+	return p.onApplication(ctx, c, false, p.domain.ResumeApplication)
 }
 
 // ChangeUserKey is PUT …/applications/{id}/change_user_key.xml, a sandbox
 // addition: porta offers this only as the admin portal's "Regenerate"
-// button, which gives the application a new random user_key and fires
-// user_key_updated and key_updated.
+// button.
 func (p *API) ChangeUserKey(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		app, err := accountApp(cat, a, c, "id")
-		if err != nil {
-			return nil, err
-		}
-		rec := app.ApplicationRecord
-		if rec.UserKey, err = p.hex(16); err != nil {
-			return nil, err
-		}
-		if err := t.SaveApplication(&rec); err != nil {
-			return nil, err
-		}
-		return p.appWritten(t, a, rec.ID, "user_key_updated", "key_updated")
-	})
+	return p.onApplication(ctx, c, false, p.domain.ChangeUserKey)
 }
 
-// DeleteApplication is DELETE …/applications/{id}.xml; deleting a pending
-// application is how porta rejects it. A customized plan goes with it.
-func (p *API) DeleteApplication(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		app, err := accountApp(cat, a, c, "id")
-		if err != nil {
-			return nil, err
-		}
-		if err := t.DeleteApplication(app.ID); err != nil {
-			return nil, err
-		}
-		if app.Plan.Custom() {
-			if err := t.DeletePlan(app.PlanID); err != nil {
-				return nil, err
-			}
-		}
-		return nil, p.emit(t, a, "application", "deleted", fragment(func(d *builderxml.Doc) {
-			xmlrep.DestroyedApplication(d, app)
-		}))
-	})
+// CustomizePlan is PUT …/applications/{id}/customize_plan.xml; it answers
+// with the application's plan.
+func (p *API) CustomizePlan(ctx context.Context, c *Call) *Reply {
+	return p.onApplication(ctx, c, true, p.domain.CustomizePlan)
 }
 
-// appTransitions are the contract events the API offers.
-var appTransitions = map[string]struct{ from, to, action string }{
-	"accept":  {"pending", "live", "updated"},
-	"suspend": {"live", "suspended", "suspended"},
-	"resume":  {"suspended", "live", "updated"},
-}
-
-// TransitionApplication is PUT …/applications/{id}/{accept,suspend,
-// resume}.xml; suspending fires `suspended` instead of `updated`.
-func (p *API) TransitionApplication(event string) Handler {
-	tr := appTransitions[event]
-	return func(ctx context.Context, c *Call) *Reply {
-		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
-			app, err := accountApp(cat, a, c, "id")
-			if err != nil {
-				return nil, err
-			}
-			if app.State != tr.from {
-				return nil, cannotTransition(event)
-			}
-			rec := app.ApplicationRecord
-			rec.State = tr.to
-			if err := t.SaveApplication(&rec); err != nil {
-				return nil, err
-			}
-			return p.appWritten(t, a, rec.ID, tr.action)
-		})
-	}
+// DecustomizePlan is PUT …/applications/{id}/decustomize_plan.xml; it
+// answers with the application's plan.
+func (p *API) DecustomizePlan(ctx context.Context, c *Call) *Reply {
+	return p.onApplication(ctx, c, true, p.domain.DecustomizePlan)
 }
 
 // ChangeApplicationPlan is PUT …/applications/{id}/change_plan.xml with
-// plan_id: a plan of the application's service; it answers with the plan.
+// plan_id; it answers with the plan.
 func (p *API) ChangeApplicationPlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		app, err := accountApp(cat, a, c, "id")
-		if err != nil {
-			return nil, err
-		}
-		plan := cat.Plan(rubyToI(c.get("plan_id")))
-		if plan == nil || plan.Type != store.ApplicationPlan || plan.ProviderID != app.Account.ProviderID {
-			return nil, errNotFound
-		}
-		if plan.ServiceID != app.ServiceID {
-			return nil, fail("plan", "not allowed in this context", "Plan not allowed in this context")
-		}
-		if plan.ID != app.PlanID {
-			if err := p.movePlan(t, app, plan.ID); err != nil {
-				return nil, err
-			}
-			if _, err := p.appWritten(t, a, app.ID, "plan_changed", "updated"); err != nil {
-				return nil, err
-			}
-		}
-		return doc(func(d *builderxml.Doc) { xmlrep.Plan(d, mustPlan(t, plan.ID)) }), nil
-	})
-}
-
-// movePlan puts an application on another plan; a customized plan it
-// leaves is deleted, as porta does.
-func (p *API) movePlan(t *store.Tx, app *store.Application, planID int64) error {
-	rec := app.ApplicationRecord
-	rec.PlanID = planID
-	if err := t.SaveApplication(&rec); err != nil {
-		return err
-	}
-	if app.Plan.Custom() {
-		return t.DeletePlan(app.PlanID)
-	}
-	return nil
-}
-
-// mustPlan reads a plan the transaction just wrote or checked.
-func mustPlan(t *store.Tx, id int64) *store.Plan {
-	cat, err := t.Catalog()
-	if err != nil {
-		return nil
-	}
-	return cat.Plan(id)
-}
-
-// CustomizePlan is PUT …/applications/{id}/customize_plan.xml: the
-// application moves to a hidden copy of its plan, "NAME (custom)", with
-// the same limits. An application already on a custom plan keeps it.
-func (p *API) CustomizePlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		app, err := accountApp(cat, a, c, "id")
-		if err != nil {
-			return nil, err
-		}
-		if app.Plan.Custom() {
-			return doc(func(d *builderxml.Doc) { xmlrep.Plan(d, app.Plan) }), nil
-		}
-		stock := app.Plan
-		copyRec := stock.PlanRecord
-		copyRec.ID, copyRec.CreatedAt = 0, t.Now
-		copyRec.Name = stock.Name + " (custom)"
-		copyRec.SystemName = stock.SystemName + "_custom_" + floatDigits(t.Now.UnixMicro())
-		copyRec.State, copyRec.Default, copyRec.OriginalID = "hidden", false, stock.ID
-		if err := t.SavePlan(&copyRec); err != nil {
-			return nil, err
-		}
-		for _, l := range stock.Limits {
-			if err := t.SaveLimit(&store.LimitRecord{PlanID: copyRec.ID, MetricID: l.Metric.ID, Period: l.Period,
-				Value: l.Value}); err != nil {
-				return nil, err
-			}
-		}
-		rec := app.ApplicationRecord
-		rec.PlanID = copyRec.ID
-		if err := t.SaveApplication(&rec); err != nil {
-			return nil, err
-		}
-		if _, err := p.appWritten(t, a, app.ID, "updated"); err != nil {
-			return nil, err
-		}
-		return doc(func(d *builderxml.Doc) { xmlrep.Plan(d, mustPlan(t, copyRec.ID)) }), nil
-	})
-}
-
-// floatDigits is Ruby's Time#to_f printed without its point, which porta
-// appends to a customized plan's system_name.
-func floatDigits(micros int64) string {
-	s := strconv.FormatFloat(float64(micros)/1e6, 'f', -1, 64)
-	if !strings.Contains(s, ".") {
-		s += ".0"
-	}
-	return strings.Replace(s, ".", "", 1)
-}
-
-// DecustomizePlan is PUT …/applications/{id}/decustomize_plan.xml: back to
-// the stock plan, and the copy is deleted.
-func (p *API) DecustomizePlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		app, err := accountApp(cat, a, c, "id")
-		if err != nil {
-			return nil, err
-		}
-		if !app.Plan.Custom() || app.Plan.Original == nil {
-			return doc(func(d *builderxml.Doc) { xmlrep.Plan(d, app.Plan) }), nil
-		}
-		original := app.Plan.OriginalID
-		if err := p.movePlan(t, app, original); err != nil {
-			return nil, err
-		}
-		if _, err := p.appWritten(t, a, app.ID, "updated"); err != nil {
-			return nil, err
-		}
-		return doc(func(d *builderxml.Doc) { xmlrep.Plan(d, mustPlan(t, original)) }), nil
+	planID := params.ToI(c.Params.Get("plan_id"))
+	return p.onApplication(ctx, c, true, func(ctx context.Context, a porta.Actor, ref porta.AppRef) (*store.Application, error) {
+		return p.domain.ChangeApplicationPlan(ctx, a, ref, planID)
 	})
 }
 
 // ListKeys is GET …/applications/{application_id}/keys.xml.
 func (p *API) ListKeys(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
-		app, err := accountApp(cat, a, c, "application_id")
-		if err != nil {
-			return notFound(c)
-		}
-		return ok(doc(func(d *builderxml.Doc) { xmlrep.Keys(d, app) }))
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
+		app, err := porta.Application(cat, a, appRef(c, "application_id"))
+		return answer(p, c, 200, app, err, xmlrep.Keys)
 	})
 }
 
 // CreateKey is POST …/applications/{application_id}/keys.xml with key (a
 // random one when absent); it answers with the application.
 func (p *API) CreateKey(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		app, err := accountApp(cat, a, c, "application_id")
-		if err != nil {
-			return nil, err
-		}
-		value, given := c.str("key")
-		if !given {
-			if value, err = p.hex(16); err != nil {
-				return nil, err
-			}
-		}
-		if err := keyProblems(app, value, nil); err != nil {
-			return nil, err
-		}
-		if err := t.AddKey(app.ID, value); err != nil {
-			return nil, err
-		}
-		return p.appWritten(t, a, app.ID, "key_created")
+	return p.write(c, func(a porta.Actor) *Reply {
+		app, err := p.domain.CreateKey(ctx, a, appRef(c, "application_id"), c.Params.Ptr("key"))
+		return answer(p, c, 201, app, err, xmlrep.Application)
 	})
 }
 
 // DeleteKey is DELETE …/applications/{application_id}/keys/{key}.xml.
 func (p *API) DeleteKey(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		app, err := accountApp(cat, a, c, "application_id")
-		if err != nil {
-			return nil, err
-		}
-		value := c.Path["key"]
-		if !app.HasKey(value) {
-			return nil, errNotFound
-		}
-		if err := t.DeleteKey(app.ID, value); err != nil {
-			return nil, err
-		}
-		_, err = p.appWritten(t, a, app.ID, "key_deleted")
-		return nil, err
+	return p.write(c, func(a porta.Actor) *Reply {
+		_, err := p.domain.DeleteKey(ctx, a, appRef(c, "application_id"), c.Path["key"])
+		return p.answerDeleted(c, err)
 	})
 }
 
 // ListReferrerFilters is GET …/applications/{application_id}/referrer_filters.xml.
 func (p *API) ListReferrerFilters(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
-		app, err := accountApp(cat, a, c, "application_id")
-		if err != nil {
-			return notFound(c)
-		}
-		return ok(doc(func(d *builderxml.Doc) { xmlrep.ReferrerFilters(d, app) }))
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
+		app, err := porta.Application(cat, a, appRef(c, "application_id"))
+		return answer(p, c, 200, app, err, xmlrep.ReferrerFilters)
 	})
 }
-
-var referrerRE = regexp.MustCompile(`^[a-zA-Z0-9*.\-]+$`)
 
 // CreateReferrerFilter is POST …/referrer_filters.xml with referrer_filter;
 // it answers with the application.
 func (p *API) CreateReferrerFilter(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		app, err := accountApp(cat, a, c, "application_id")
-		if err != nil {
-			return nil, err
-		}
-		value := strings.TrimSpace(c.get("referrer_filter"))
-		var errs problems
-		switch {
-		case value == "":
-			errs.add("value", "can't be blank", "referrer filter can't be blank")
-		case len(value) > 255:
-			errs.add("value", "is too long (maximum is 255 characters)", "referrer filter is too long (maximum is 255 characters)")
-		case !referrerRE.MatchString(value):
-			errs.add("value", "is invalid", "referrer filter is invalid")
-		}
-		for _, f := range app.ReferrerFilters {
-			if f.Value == value {
-				errs.add("value", "has already been taken", "referrer filter has already been taken")
-			}
-		}
-		if len(app.ReferrerFilters) >= 5 {
-			errs.add("base", "Limit reached", "Limit reached")
-		}
-		if err := errs.err(); err != nil {
-			return nil, err
-		}
-		if _, err := t.AddReferrerFilter(app.ID, value); err != nil {
-			return nil, err
-		}
-		return p.appWritten(t, a, app.ID)
+	return p.write(c, func(a porta.Actor) *Reply {
+		app, err := p.domain.CreateReferrerFilter(ctx, a, appRef(c, "application_id"), c.Params.Get("referrer_filter"))
+		return answer(p, c, 201, app, err, xmlrep.Application)
 	})
 }
 
 // DeleteReferrerFilter is DELETE …/referrer_filters/{id}.xml, by the
 // filter's id.
 func (p *API) DeleteReferrerFilter(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		app, err := accountApp(cat, a, c, "application_id")
-		if err != nil {
-			return nil, err
-		}
-		n, _ := c.pathID("id")
-		for _, f := range app.ReferrerFilters {
-			if f.ID == n {
-				return nil, t.DeleteReferrerFilter(n)
-			}
-		}
-		return nil, fmt.Errorf("referrer filter %d: %w", n, errNotFound)
+	return p.write(c, func(a porta.Actor) *Reply {
+		_, err := p.domain.DeleteReferrerFilter(ctx, a, appRef(c, "application_id"), c.id("id"))
+		return p.answerDeleted(c, err)
 	})
 }

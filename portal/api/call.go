@@ -15,27 +15,28 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
-	"github.com/threescale-sandbox/threescale-sandbox/clock"
-	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
-// API answers Account Management API calls from a store.
+// API answers Account Management API calls with porta's operations.
 type API struct {
-	store *store.Store
-	clock clock.Clock
-	log   *slog.Logger
-	rnd   io.Reader // generated keys, ids and event uuids
+	domain *porta.Domain
+	store  *store.Store
+	log    *slog.Logger
+	rnd    io.Reader // generated keys, ids and event uuids
 }
 
-// New returns an API on st. All time comes from clk and all generated
-// values from rnd.
-func New(st *store.Store, clk clock.Clock, log *slog.Logger, rnd io.Reader) *API {
-	return &API{store: st, clock: clk, log: log, rnd: rnd}
+// New returns the API over the domain d.
+func New(d *porta.Domain, st *store.Store, log *slog.Logger, rnd io.Reader) *API {
+	return &API{domain: d, store: st, log: log, rnd: rnd}
 }
 
 // Call is what an Account Management API endpoint reads of a request.
@@ -45,7 +46,7 @@ type Call struct {
 	Format string
 	// Params are the query and body parameters, merged as Rails does (the
 	// body wins).
-	Params *rackquery.Hash
+	Params params.Params
 	// Path holds the route's ids by name, extensions removed.
 	Path map[string]string
 	// Basic holds HTTP Basic credentials, when sent.
@@ -68,90 +69,10 @@ const (
 	contentText = "text/plain; charset=utf-8"
 )
 
-// str returns a parameter if it is a string.
-func (c *Call) str(key string) (string, bool) {
-	v, ok := c.Params.Get(key)
-	if !ok {
-		return "", false
-	}
-	s, ok := v.(rackquery.String)
-	return string(s), ok
-}
-
-// stringValue is a parameter's value if it is a string, else "".
-func stringValue(v rackquery.Value) string {
-	s, _ := v.(rackquery.String)
-	return string(s)
-}
-
-// get returns a string parameter, "" when absent.
-func (c *Call) get(key string) string {
-	s, _ := c.str(key)
-	return s
-}
-
-// wrapped returns a parameter that porta's controllers read wrapped, as
-// `application_plan[name]` or flat as `name`: the wrapped form wins.
-func (c *Call) wrapped(wrapper, key string) (string, bool) {
-	if v, ok := c.Params.Get(wrapper); ok {
-		if h, ok := v.(*rackquery.Hash); ok {
-			if v, ok := h.Get(key); ok {
-				s, ok := v.(rackquery.String)
-				return string(s), ok
-			}
-		}
-	}
-	return c.str(key)
-}
-
-// hash returns a parameter that is a nested hash (annotations[x]=y).
-func (c *Call) hash(key string) *rackquery.Hash {
-	if v, ok := c.Params.Get(key); ok {
-		if h, ok := v.(*rackquery.Hash); ok {
-			return h
-		}
-	}
-	return nil
-}
-
-// strings returns a parameter that may be given once (k=v) or as a list
-// (k[]=v1&k[]=v2), as Ruby's Array(params[k]) reads it.
-func (c *Call) strings(key string) []string {
-	v, ok := c.Params.Get(key)
-	if !ok {
-		return nil
-	}
-	switch v := v.(type) {
-	case rackquery.String:
-		return []string{string(v)}
-	case rackquery.Array:
-		var out []string
-		for _, e := range v {
-			if s, ok := e.(rackquery.String); ok {
-				out = append(out, string(s))
-			}
-		}
-		return out
-	}
-	return nil
-}
-
 // pathID returns a route id as porta reads it with find: a number.
 func (c *Call) pathID(name string) (int64, bool) {
 	id, err := strconv.ParseInt(c.Path[name], 10, 64)
 	return id, err == nil && id > 0
-}
-
-// boolParam reads a Rails boolean: "1", "true", "t", "on" (any case) are
-// true, "0", "false", "f", "off" and "" are false; others are not booleans.
-func boolParam(s string) (bool, bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "1", "true", "t", "on", "yes", "y":
-		return true, true
-	case "0", "false", "f", "off", "no", "n", "":
-		return false, true
-	}
-	return false, false
 }
 
 // Replies.
@@ -253,6 +174,38 @@ func errorsReply(c *Call, e *invalid) *Reply {
 	return xmlReply(e.status, d.Close("errors").Bytes())
 }
 
+// validationReply is porta's answer to a record it refuses: its full
+// messages in <errors>, or the responders gem's JSON.
+func validationReply(c *Call, status int, e *porta.ValidationError) *Reply {
+	if c.Format == "json" {
+		return &Reply{Status: status, ContentType: contentJSON, Body: jsonProblems(e.Problems)}
+	}
+	d := builderxml.New().Open("errors")
+	for _, pr := range e.Problems {
+		d.Text("error", pr.Full)
+	}
+	return xmlReply(status, d.Close("errors").Bytes())
+}
+
+// transitionReply is the document porta answers when a bang event does
+// not apply: from, event, error and the object, as Nokogiri prints it.
+func transitionReply(p *API, c *Call, e *porta.TransitionError) *Reply {
+	var object []byte
+	switch o := e.Object.(type) {
+	case *store.User:
+		object = xmlrep.Fragment(xmlrep.User, o)
+	case *store.Message:
+		object = xmlrep.Fragment(xmlrep.Message, o)
+	}
+	d := builderxml.Fragment().Open("error").Text("from", e.From).Text("event", e.Event).
+		Text("error", e.Message()).Raw(object).Close("error")
+	body, err := xmlrep.Nokogiri(d.Bytes())
+	if err != nil {
+		return p.replyError(c, err)
+	}
+	return xmlReply(http.StatusUnprocessableEntity, body)
+}
+
 // errNotFound makes a change answer 404.
 var errNotFound = errors.New("not found")
 
@@ -260,7 +213,23 @@ var errNotFound = errors.New("not found")
 func (p *API) replyError(c *Call, err error) *Reply {
 	var inv *invalid
 	var re *replyErr
+	var verr *porta.ValidationError
+	var terr *porta.TransitionError
 	switch {
+	case errors.As(err, &verr):
+		status := http.StatusUnprocessableEntity
+		if c.Method == http.MethodDelete {
+			status = http.StatusForbidden
+		}
+		return validationReply(c, status, verr)
+	case errors.As(err, &terr):
+		return transitionReply(p, c, terr)
+	case errors.Is(err, porta.ErrNotFound):
+		return notFound(c)
+	case errors.Is(err, porta.ErrCannotSubscribe):
+		return errorReply(c, http.StatusUnprocessableEntity, err.Error())
+	case errors.Is(err, porta.ErrForbidden):
+		return errorReply(c, http.StatusForbidden, badPermissions)
 	case errors.As(err, &inv):
 		if c.Method == "DELETE" {
 			inv.status = 403

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+
+	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 )
 
 // porta's JSON comes from Roar representers, whose keys keep their
@@ -60,6 +62,22 @@ func mustJSON(v any) []byte {
 
 func jsonObject(key string, value any) []byte {
 	return mustJSON(orderedJSON{{key, value}})
+}
+
+// jsonProblems is the responders gem's {"errors": {"attr": ["message"]}}.
+func jsonProblems(ps []porta.Problem) []byte {
+	var errs orderedJSON
+	index := map[string]int{}
+	for _, p := range ps {
+		i, seen := index[p.Field]
+		if !seen {
+			i = len(errs)
+			index[p.Field] = i
+			errs = append(errs, jsonField{p.Field, []string{}})
+		}
+		errs[i].value = append(errs[i].value.([]string), p.Message)
+	}
+	return mustJSON(orderedJSON{{"errors", errs}})
 }
 
 // jsonErrors is the responders gem's {"errors": {"attr": ["message"]}}.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
@@ -13,20 +14,20 @@ import (
 // subject and body (or message[subject], message[body]): a message from
 // the provider to the account, which its developer portal inbox shows.
 func (p *API) SendMessage(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+	return p.change(ctx, c, 201, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		acc, err := buyer(cat, a, c, "account_id")
 		if err != nil {
 			return nil, err
 		}
-		if v, given := c.Params.Get("message"); given {
+		if v, given := c.Params.Value("message"); given {
 			if _, isHash := v.(*rackquery.Hash); !isHash {
 				return nil, &replyErr{reply: &Reply{Status: 422, ContentType: contentType(c),
 					Body: []byte("Wrong type for parameter: message")}}
 			}
 		}
 		m := &store.Message{ProviderID: acc.ProviderID, AccountID: acc.ID, FromProvider: true, State: "sent"}
-		m.Subject, _ = c.wrapped("message", "subject")
-		m.Body, _ = c.wrapped("message", "body")
+		m.Subject, _ = c.Params.Wrapped("message", "subject")
+		m.Body, _ = c.Params.Wrapped("message", "body")
 		if m.Subject == "" {
 			// porta's deliver! refuses a message without a subject.
 			m.State = "unsent"

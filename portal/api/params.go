@@ -4,87 +4,89 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
+	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
-// rubyToI is Ruby's String#to_i: an optional sign and leading digits, 0
-// when there are none.
-func rubyToI(s string) int64 {
-	s = strings.TrimLeft(s, " \t\n\v\f\r")
-	end := 0
-	if end < len(s) && (s[end] == '-' || s[end] == '+') {
-		end++
-	}
-	start := end
-	for end < len(s) && (s[end] >= '0' && s[end] <= '9' || s[end] == '_' && end > start) {
-		end++
-	}
-	n, err := strconv.ParseInt(strings.ReplaceAll(s[:end], "_", ""), 10, 64)
-	if err != nil {
+// id returns a route id as porta reads it with find: a number, 0 (which
+// names nothing) when it is none.
+func (c *Call) id(name string) int64 {
+	n, err := strconv.ParseInt(c.Path[name], 10, 64)
+	if err != nil || n < 1 {
 		return 0
 	}
 	return n
 }
 
-// paging is porta's pagination filter: page from 1, per_page from 1 to
-// 500; anything else falls back to page 1 and 500 per page.
-type paging struct{ page, perPage int64 }
+// accountID is the route's account_id, which the objects it names must
+// belong to.
+func (c *Call) accountID() *int64 {
+	n := c.id("account_id")
+	return &n
+}
 
+// nonBlankID reads an id parameter with to_i when it is given and not
+// blank.
+func nonBlankID(c *Call, name string) *int64 {
+	v := c.Params.Get(name)
+	if v == "" {
+		return nil
+	}
+	n := params.ToI(v)
+	return &n
+}
+
+// maxPerPage is porta's pagination limit.
 const maxPerPage = 500
 
-func pagingOf(c *Call) paging {
-	pg := paging{page: rubyToI(c.get("page")), perPage: rubyToI(c.get("per_page"))}
-	if pg.page < 1 {
-		pg.page = 1
+// pageOf reads porta's pagination parameters: page from 1, per_page from 1
+// to 500; anything else falls back to page 1 and 500 per page.
+func pageOf(c *Call) porta.Page {
+	pg := porta.Page{Number: params.ToI(c.Params.Get("page")), Size: params.ToI(c.Params.Get("per_page"))}
+	if pg.Number < 1 {
+		pg.Number = 1
 	}
-	if pg.perPage < 1 || pg.perPage > maxPerPage {
-		pg.perPage = maxPerPage
+	if pg.Size < 1 || pg.Size > maxPerPage {
+		pg.Size = maxPerPage
 	}
 	return pg
 }
 
-// window returns the bounds of the page within n items.
-func (pg paging) window(n int) (int, int) {
-	lo := (pg.page - 1) * pg.perPage
-	if lo > int64(n) {
-		lo = int64(n)
+// page writes the call's page of items as a paginated collection: the
+// root's attributes say how many pages there are, when there is more than
+// one page's worth.
+func page[T any](c *Call, root string, items []T, write func(*builderxml.Doc, T)) *builderxml.Doc {
+	pg := pageOf(c)
+	var attrs []string
+	if total := len(items); pg.Size < int64(total) {
+		attrs = []string{"per_page", id(pg.Size), "total_entries", strconv.Itoa(total), "total_pages",
+			id(pg.Pages(total)), "current_page", id(pg.Number)}
 	}
-	hi := lo + pg.perPage
-	if hi > int64(n) {
-		hi = int64(n)
+	d := builderxml.New().Open(root, attrs...)
+	for _, it := range porta.Paginate(items, pg) {
+		write(d, it)
 	}
-	return int(lo), int(hi)
+	return d.Close(root)
 }
 
-// attrs are the collection root's attributes: porta writes them only when
-// there is more than one page's worth.
-func (pg paging) attrs(total int) []string {
-	if pg.perPage >= int64(total) {
-		return nil
+// list writes items as a collection. Lists, like porta's Api::Collection,
+// are <root></root> when empty.
+func list[T any](root string, items []T, write func(*builderxml.Doc, T)) *builderxml.Doc {
+	d := builderxml.New().Open(root)
+	for _, it := range items {
+		write(d, it)
 	}
-	pages := (int64(total) + pg.perPage - 1) / pg.perPage
-	return []string{"per_page", id(pg.perPage), "total_entries", strconv.Itoa(total), "total_pages", id(pages),
-		"current_page", id(pg.page)}
+	return d.Close(root)
 }
 
-// fieldValues reads the values of a provider's defined fields from a call,
-// flat (`vat_code=1`) or as extra_fields[...], and returns the builtin and
-// extra fields updated with them. Fields the provider did not define are
-// ignored, as porta's strong parameters drop them.
+// fieldValues is transitional, until accounts and users move to the domain.
 func fieldValues(c *Call, defined, optional []string, builtin, extra store.Fields) (store.Fields, store.Fields) {
-	nested := c.hash("extra_fields")
+	values := c.Params.Fields()
 	for _, name := range defined {
-		v, ok := c.str(name)
-		if nested != nil {
-			if nv, nok := nested.Get(name); nok {
-				if s, isStr := nv.(rackquery.String); isStr {
-					v, ok = string(s), true
-				}
-			}
-		}
+		v, ok := values[name]
 		if !ok {
 			continue
 		}
@@ -96,18 +98,4 @@ func fieldValues(c *Call, defined, optional []string, builtin, extra store.Field
 		}
 	}
 	return builtin, extra
-}
-
-// parseTime reads a time the way Ruby's Time.parse reads the common forms:
-// a date, a date and time, RFC 3339; without a zone, UTC.
-func parseTime(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05 MST",
-		"2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02 15:04",
-		"2006-01-02", "2006/01/02", time.RFC1123Z, time.RFC1123} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
 }

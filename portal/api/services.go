@@ -11,6 +11,8 @@ import (
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
 	"github.com/threescale-sandbox/threescale-sandbox/period"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
@@ -19,9 +21,9 @@ import (
 // syncs to the backend, so every change here is what authorize checks next.
 
 // service finds a service of the caller's provider by a route id.
-func service(cat *store.Catalog, a actor, c *Call, name string) (*store.Service, error) {
+func service(cat *store.Catalog, a porta.Actor, c *Call, name string) (*store.Service, error) {
 	s := cat.Service(c.Path[name])
-	if s == nil || s.ProviderID != a.provider.ID {
+	if s == nil || s.ProviderID != a.Provider.ID {
 		return nil, errNotFound
 	}
 	return s, nil
@@ -29,21 +31,15 @@ func service(cat *store.Catalog, a actor, c *Call, name string) (*store.Service,
 
 // ListServices is GET /admin/api/services.xml, paginated.
 func (p *API) ListServices(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		svcs := provider(cat, a).Services
-		pg := pagingOf(c)
-		lo, hi := pg.window(len(svcs))
-		d := builderxml.New().Open("services", pg.attrs(len(svcs))...)
-		for _, s := range svcs[lo:hi] {
-			xmlrep.Service(d, s)
-		}
-		return ok(d.Close("services"))
+		return ok(page(c, "services", svcs, xmlrep.Service))
 	})
 }
 
 // ShowService is GET /admin/api/services/{id}.xml.
 func (p *API) ShowService(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		s, err := service(cat, a, c, "id")
 		if err != nil {
 			return notFound(c)
@@ -58,13 +54,13 @@ var emailFormat = regexp.MustCompile(`(?i)^['\w.%+\-]+@(?:[A-Z0-9\-]+\.)+[A-Za-z
 // flat). The system_name is fixed at creation; a new backend_version
 // changes how authorize identifies applications at once.
 func (p *API) UpdateService(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+	return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		s, err := service(cat, a, c, "id")
 		if err != nil {
 			return nil, err
 		}
 		rec := s.ServiceRecord
-		get := func(name string) (string, bool) { return c.wrapped("service", name) }
+		get := func(name string) (string, bool) { return c.Params.Wrapped("service", name) }
 		for _, f := range []struct {
 			name string
 			to   *string
@@ -82,7 +78,7 @@ func (p *API) UpdateService(ctx context.Context, c *Call) *Reply {
 			{"buyers_manage_keys", &rec.BuyersManageKeys}, {"buyer_key_regenerate_enabled", &rec.BuyerKeyRegenerateEnabled},
 			{"mandatory_app_key", &rec.MandatoryAppKey}, {"custom_keys_enabled", &rec.CustomKeysEnabled}} {
 			if v, given := get(f.name); given {
-				*f.to = activeRecordBool(v)
+				*f.to = params.Cast(v)
 			}
 		}
 		var errs problems
@@ -116,18 +112,8 @@ func (p *API) UpdateService(ctx context.Context, c *Call) *Reply {
 	})
 }
 
-// activeRecordBool is ActiveRecord's cast of a boolean column: false, 0,
-// "0", "f", "false", "off" (any case) are false; anything else is true.
-func activeRecordBool(s string) bool {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "false", "0", "f", "off", "":
-		return false
-	}
-	return true
-}
-
 // plan finds an application plan of a service by the route ids.
-func appPlan(cat *store.Catalog, a actor, c *Call) (*store.Service, *store.Plan, error) {
+func appPlan(cat *store.Catalog, a porta.Actor, c *Call) (*store.Service, *store.Plan, error) {
 	s, err := service(cat, a, c, "service_id")
 	if err != nil {
 		return nil, nil, err
@@ -143,7 +129,7 @@ func appPlan(cat *store.Catalog, a actor, c *Call) (*store.Service, *store.Plan,
 // ListServicePlans is GET /admin/api/services/{service_id}/application_plans.xml,
 // customized plans included.
 func (p *API) ListServicePlans(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		s, err := service(cat, a, c, "service_id")
 		if err != nil {
 			return notFound(c)
@@ -159,7 +145,7 @@ func (p *API) ListServicePlans(ctx context.Context, c *Call) *Reply {
 // ListAllPlans is GET /admin/api/application_plans.xml: every application
 // plan of the provider, in id order.
 func (p *API) ListAllPlans(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		var plans []*store.Plan
 		for _, s := range provider(cat, a).Services {
 			plans = append(plans, s.Plans...)
@@ -175,7 +161,7 @@ func (p *API) ListAllPlans(ctx context.Context, c *Call) *Reply {
 
 // ShowPlan is GET /admin/api/services/{service_id}/application_plans/{id}.xml.
 func (p *API) ShowPlan(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		_, pl, err := appPlan(cat, a, c)
 		if err != nil {
 			return notFound(c)
@@ -226,7 +212,7 @@ func money(s string) (string, bool) {
 // planParams applies an application plan's parameters (application_plan[...]
 // or flat) and validates them as Plan does.
 func (p *API) planParams(c *Call, s *store.Service, rec *store.PlanRecord, create bool) error {
-	get := func(name string) (string, bool) { return c.wrapped("application_plan", name) }
+	get := func(name string) (string, bool) { return c.Params.Wrapped("application_plan", name) }
 	var errs problems
 	if v, given := get("name"); given {
 		rec.Name = strings.TrimSpace(v)
@@ -235,7 +221,7 @@ func (p *API) planParams(c *Call, s *store.Service, rec *store.PlanRecord, creat
 		rec.Description = v
 	}
 	if v, given := get("approval_required"); given {
-		rec.ApprovalRequired = activeRecordBool(v)
+		rec.ApprovalRequired = params.Cast(v)
 	}
 	if create {
 		if v, given := get("system_name"); given {
@@ -317,7 +303,7 @@ func (p *API) planParams(c *Call, s *store.Service, rec *store.PlanRecord, creat
 func planWritable(c *Call) bool {
 	for _, n := range []string{"name", "state_event", "description", "approval_required", "trial_period_days",
 		"cost_per_month", "setup_fee", "system_name"} {
-		if _, given := c.wrapped("application_plan", n); given {
+		if _, given := c.Params.Wrapped("application_plan", n); given {
 			return true
 		}
 	}
@@ -333,7 +319,7 @@ func missingParameter(name string) error {
 // CreatePlan is POST /admin/api/services/{service_id}/application_plans.xml:
 // a new plan is hidden (state_event=publish publishes it).
 func (p *API) CreatePlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+	return p.change(ctx, c, 201, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		s, err := service(cat, a, c, "service_id")
 		if err != nil {
 			return nil, err
@@ -356,7 +342,7 @@ func (p *API) CreatePlan(ctx context.Context, c *Call) *Reply {
 // UpdatePlan is PUT …/application_plans/{id}.xml; a renamed plan is what
 // the status documents of its applications name next.
 func (p *API) UpdatePlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+	return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		s, pl, err := appPlan(cat, a, c)
 		if err != nil {
 			return nil, err
@@ -378,7 +364,7 @@ func (p *API) UpdatePlan(ctx context.Context, c *Call) *Reply {
 // DeletePlan is DELETE …/application_plans/{id}.xml; a plan with
 // applications, or whose customized copies have some, stays.
 func (p *API) DeletePlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+	return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		s, pl, err := appPlan(cat, a, c)
 		if err != nil {
 			return nil, err
@@ -400,7 +386,7 @@ func (p *API) DeletePlan(ctx context.Context, c *Call) *Reply {
 // DefaultPlan is PUT …/application_plans/{id}/default.xml: the plan (hidden
 // or custom too) becomes the service's default.
 func (p *API) DefaultPlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+	return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		s, pl, err := appPlan(cat, a, c)
 		if err != nil {
 			return nil, err
@@ -419,7 +405,7 @@ func (p *API) DefaultPlan(ctx context.Context, c *Call) *Reply {
 }
 
 // metric finds a metric or method of a service by the route ids.
-func metric(cat *store.Catalog, a actor, c *Call, name string) (*store.Service, *store.Metric, error) {
+func metric(cat *store.Catalog, a porta.Actor, c *Call, name string) (*store.Service, *store.Metric, error) {
 	s, err := service(cat, a, c, "service_id")
 	if err != nil {
 		return nil, nil, err
@@ -435,7 +421,7 @@ func metric(cat *store.Catalog, a actor, c *Call, name string) (*store.Service, 
 // ListMetrics is GET /admin/api/services/{service_id}/metrics.xml: the
 // service's metrics and methods, in id order.
 func (p *API) ListMetrics(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		s, err := service(cat, a, c, "service_id")
 		if err != nil {
 			return notFound(c)
@@ -450,7 +436,7 @@ func (p *API) ListMetrics(ctx context.Context, c *Call) *Reply {
 
 // ShowMetric is GET …/metrics/{id}.xml.
 func (p *API) ShowMetric(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		_, m, err := metric(cat, a, c, "id")
 		if err != nil {
 			return notFound(c)
@@ -462,7 +448,7 @@ func (p *API) ShowMetric(ctx context.Context, c *Call) *Reply {
 // metricParams applies a metric's or method's parameters (metric[...] or
 // flat) and validates them as Metric does.
 func (p *API) metricParams(c *Call, s *store.Service, rec *store.MetricRecord, create bool) error {
-	get := func(name string) (string, bool) { return c.wrapped("metric", name) }
+	get := func(name string) (string, bool) { return c.Params.Wrapped("metric", name) }
 	if v, given := get("friendly_name"); given {
 		rec.FriendlyName = strings.TrimSpace(v)
 	}
@@ -530,7 +516,7 @@ func parentName(s *store.Service, id int64) string {
 // metricWritable reports whether the call holds any metric parameter.
 func metricWritable(c *Call) bool {
 	for _, n := range []string{"friendly_name", "unit", "description", "system_name", "name"} {
-		if _, given := c.wrapped("metric", n); given {
+		if _, given := c.Params.Wrapped("metric", n); given {
 			return true
 		}
 	}
@@ -541,7 +527,7 @@ func metricWritable(c *Call) bool {
 // …/metrics/{metric_id}/methods.xml.
 func (p *API) CreateMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+		return p.change(ctx, c, 201, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			s, err := service(cat, a, c, "service_id")
 			if err != nil {
 				return nil, err
@@ -573,7 +559,7 @@ func (p *API) CreateMetric(method bool) Handler {
 }
 
 // method finds a method of a metric by the route ids.
-func method(cat *store.Catalog, a actor, c *Call) (*store.Service, *store.Metric, error) {
+func method(cat *store.Catalog, a porta.Actor, c *Call) (*store.Service, *store.Metric, error) {
 	s, parent, err := metric(cat, a, c, "metric_id")
 	if err != nil {
 		return nil, nil, err
@@ -588,7 +574,7 @@ func method(cat *store.Catalog, a actor, c *Call) (*store.Service, *store.Metric
 
 // ListMethods is GET …/metrics/{metric_id}/methods.xml.
 func (p *API) ListMethods(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		_, parent, err := metric(cat, a, c, "metric_id")
 		if err != nil {
 			return notFound(c)
@@ -603,7 +589,7 @@ func (p *API) ListMethods(ctx context.Context, c *Call) *Reply {
 
 // ShowMethod is GET …/metrics/{metric_id}/methods/{id}.xml.
 func (p *API) ShowMethod(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		_, m, err := method(cat, a, c)
 		if err != nil {
 			return notFound(c)
@@ -616,7 +602,7 @@ func (p *API) ShowMethod(ctx context.Context, c *Call) *Reply {
 // friendly name, unit and description; the system name is fixed.
 func (p *API) UpdateMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+		return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			s, m, err := findMetricOrMethod(cat, a, c, method)
 			if err != nil {
 				return nil, err
@@ -637,7 +623,7 @@ func (p *API) UpdateMetric(method bool) Handler {
 	}
 }
 
-func findMetricOrMethod(cat *store.Catalog, a actor, c *Call, isMethod bool) (*store.Service, *store.Metric, error) {
+func findMetricOrMethod(cat *store.Catalog, a porta.Actor, c *Call, isMethod bool) (*store.Service, *store.Metric, error) {
 	if isMethod {
 		return method(cat, a, c)
 	}
@@ -648,7 +634,7 @@ func findMetricOrMethod(cat *store.Catalog, a actor, c *Call, isMethod bool) (*s
 // its methods and limits; hits stays.
 func (p *API) DeleteMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+		return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			_, m, err := findMetricOrMethod(cat, a, c, method)
 			if err != nil {
 				return nil, err
@@ -662,10 +648,10 @@ func (p *API) DeleteMetric(method bool) Handler {
 }
 
 // limitPlan finds an application plan of the caller by the route id.
-func limitPlan(cat *store.Catalog, a actor, c *Call) (*store.Plan, error) {
+func limitPlan(cat *store.Catalog, a porta.Actor, c *Call) (*store.Plan, error) {
 	n, _ := c.pathID("plan_id")
 	pl := cat.Plan(n)
-	if pl == nil || pl.Type != store.ApplicationPlan || pl.ProviderID != a.provider.ID {
+	if pl == nil || pl.Type != store.ApplicationPlan || pl.ProviderID != a.Provider.ID {
 		return nil, errNotFound
 	}
 	return pl, nil
@@ -673,7 +659,7 @@ func limitPlan(cat *store.Catalog, a actor, c *Call) (*store.Plan, error) {
 
 // metricLimits returns a metric's limits of every plan: porta scopes the
 // per-metric limit endpoints by the metric alone.
-func metricLimits(cat *store.Catalog, a actor, c *Call) (*store.Plan, *store.Metric, []store.Limit, error) {
+func metricLimits(cat *store.Catalog, a porta.Actor, c *Call) (*store.Plan, *store.Metric, []store.Limit, error) {
 	pl, err := limitPlan(cat, a, c)
 	if err != nil {
 		return nil, nil, nil, err
@@ -702,26 +688,20 @@ func sortLimits(ls []store.Limit) {
 // ListPlanLimits is GET /admin/api/application_plans/{plan_id}/limits.xml,
 // paginated.
 func (p *API) ListPlanLimits(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		pl, err := limitPlan(cat, a, c)
 		if err != nil {
 			return notFound(c)
 		}
 		ls := append([]store.Limit(nil), pl.Limits...)
 		sortLimits(ls)
-		pg := pagingOf(c)
-		lo, hi := pg.window(len(ls))
-		d := builderxml.New().Open("limits", pg.attrs(len(ls))...)
-		for _, l := range ls[lo:hi] {
-			xmlrep.Limit(d, l)
-		}
-		return ok(d.Close("limits"))
+		return ok(page(c, "limits", ls, xmlrep.Limit))
 	})
 }
 
 // ListMetricLimits is GET …/application_plans/{plan_id}/metrics/{metric_id}/limits.xml.
 func (p *API) ListMetricLimits(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		_, _, ls, err := metricLimits(cat, a, c)
 		if err != nil {
 			return notFound(c)
@@ -735,7 +715,7 @@ func (p *API) ListMetricLimits(ctx context.Context, c *Call) *Reply {
 }
 
 // limit finds a limit by the route ids (among the metric's limits).
-func limit(cat *store.Catalog, a actor, c *Call) (*store.Plan, store.Limit, error) {
+func limit(cat *store.Catalog, a porta.Actor, c *Call) (*store.Plan, store.Limit, error) {
 	pl, _, ls, err := metricLimits(cat, a, c)
 	if err != nil {
 		return nil, store.Limit{}, err
@@ -751,7 +731,7 @@ func limit(cat *store.Catalog, a actor, c *Call) (*store.Plan, store.Limit, erro
 
 // ShowLimit is GET …/metrics/{metric_id}/limits/{id}.xml.
 func (p *API) ShowLimit(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		_, l, err := limit(cat, a, c)
 		if err != nil {
 			return notFound(c)
@@ -764,7 +744,7 @@ func (p *API) ShowLimit(ctx context.Context, c *Call) *Reply {
 // flat): a period of apisonator's, one limit per plan, metric and period;
 // a missing or negative value is 0.
 func limitParams(c *Call, cat *store.Catalog, rec *store.LimitRecord) error {
-	get := func(name string) (string, bool) { return c.wrapped("usage_limit", name) }
+	get := func(name string) (string, bool) { return c.Params.Wrapped("usage_limit", name) }
 	var errs problems
 	if v, given := get("period"); given || rec.ID == 0 {
 		per, ok := period.Parse(v)
@@ -775,7 +755,7 @@ func limitParams(c *Call, cat *store.Catalog, rec *store.LimitRecord) error {
 		}
 	}
 	if v, given := get("value"); given {
-		rec.Value = rubyToI(v)
+		rec.Value = params.ToI(v)
 	}
 	if rec.Value < 0 {
 		rec.Value = 0
@@ -792,7 +772,7 @@ func limitParams(c *Call, cat *store.Catalog, rec *store.LimitRecord) error {
 
 // CreateLimit is POST …/application_plans/{plan_id}/metrics/{metric_id}/limits.xml.
 func (p *API) CreateLimit(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+	return p.change(ctx, c, 201, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		pl, m, _, err := metricLimits(cat, a, c)
 		if err != nil {
 			return nil, err
@@ -823,7 +803,7 @@ func limitDoc(t *store.Tx, id int64) (*builderxml.Doc, error) {
 
 // UpdateLimit is PUT …/metrics/{metric_id}/limits/{id}.xml.
 func (p *API) UpdateLimit(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+	return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		_, l, err := limit(cat, a, c)
 		if err != nil {
 			return nil, err
@@ -841,11 +821,21 @@ func (p *API) UpdateLimit(ctx context.Context, c *Call) *Reply {
 
 // DeleteLimit is DELETE …/metrics/{metric_id}/limits/{id}.xml.
 func (p *API) DeleteLimit(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+	return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		_, l, err := limit(cat, a, c)
 		if err != nil {
 			return nil, err
 		}
 		return nil, t.DeleteLimit(l.ID)
 	})
+}
+
+// mustPlan reads a plan the transaction just wrote or checked
+// (transitional).
+func mustPlan(t *store.Tx, id int64) *store.Plan {
+	cat, err := t.Catalog()
+	if err != nil {
+		return nil
+	}
+	return cat.Plan(id)
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
@@ -50,7 +52,7 @@ func settingsJSON(prov *store.Provider) []byte {
 
 // jsonChange answers a write of a JSON-only endpoint: fn runs in one store
 // transaction and returns the JSON to answer with.
-func (p *API) jsonChange(ctx context.Context, c *Call, fn func(t *store.Tx, a actor, cat *store.Catalog) ([]byte, error)) *Reply {
+func (p *API) jsonChange(ctx context.Context, c *Call, fn func(t *store.Tx, a porta.Actor, cat *store.Catalog) ([]byte, error)) *Reply {
 	out, rep := transact(ctx, p, c, jsonOnly, fn)
 	if rep != nil {
 		return rep
@@ -76,11 +78,11 @@ var planPermissions = []string{"request", "none", "credit_card", "request_credit
 // UpdateSettings is PUT /admin/api/settings.json (settings[...] or flat).
 // account_approval_required is the default account plan's approval.
 func (p *API) UpdateSettings(ctx context.Context, c *Call) *Reply {
-	return p.jsonChange(ctx, c, func(t *store.Tx, a actor, cat *store.Catalog) ([]byte, error) {
+	return p.jsonChange(ctx, c, func(t *store.Tx, a porta.Actor, cat *store.Catalog) ([]byte, error) {
 		prov := provider(cat, a)
 		rec := prov.ProviderRecord
 		st := &rec.Settings
-		get := func(name string) (string, bool) { return c.wrapped("settings", name) }
+		get := func(name string) (string, bool) { return c.Params.Wrapped("settings", name) }
 		given := false
 		for _, f := range []struct {
 			name string
@@ -92,7 +94,7 @@ func (p *API) UpdateSettings(ctx context.Context, c *Call) *Reply {
 			if v, ok := get(f.name); ok {
 				given = true
 				if strings.TrimSpace(v) != "" {
-					*f.to = activeRecordBool(v)
+					*f.to = params.Cast(v)
 				}
 			}
 		}
@@ -127,7 +129,7 @@ func (p *API) UpdateSettings(ctx context.Context, c *Call) *Reply {
 		if setApproval && strings.TrimSpace(approval) != "" {
 			if pl := prov.DefaultAccountPlan(); pl != nil {
 				prec := pl.PlanRecord
-				prec.ApprovalRequired = activeRecordBool(approval)
+				prec.ApprovalRequired = params.Cast(approval)
 				if err := t.SavePlan(&prec); err != nil {
 					return nil, err
 				}
@@ -183,10 +185,10 @@ func (p *API) ShowWebhooks(ctx context.Context, c *Call) *Reply {
 // url, active, provider_actions and the *_on switches. An active webhook
 // needs an http or https URL.
 func (p *API) UpdateWebhooks(ctx context.Context, c *Call) *Reply {
-	return p.jsonChange(ctx, c, func(t *store.Tx, a actor, cat *store.Catalog) ([]byte, error) {
+	return p.jsonChange(ctx, c, func(t *store.Tx, a porta.Actor, cat *store.Catalog) ([]byte, error) {
 		rec := provider(cat, a).ProviderRecord
 		w := &rec.Webhooks
-		get := func(name string) (string, bool) { return c.wrapped("web_hook", name) }
+		get := func(name string) (string, bool) { return c.Params.Wrapped("web_hook", name) }
 		given := false
 		if v, ok := get("url"); ok {
 			given, w.URL = true, strings.TrimSpace(v)
@@ -196,7 +198,7 @@ func (p *API) UpdateWebhooks(ctx context.Context, c *Call) *Reply {
 			to   *bool
 		}{{"active", &w.Active}, {"provider_actions", &w.ProviderActions}} {
 			if v, ok := get(f.name); ok {
-				given, *f.to = true, activeRecordBool(v)
+				given, *f.to = true, params.Cast(v)
 			}
 		}
 		events := slices.Clone(w.Events)
@@ -207,7 +209,7 @@ func (p *API) UpdateWebhooks(ctx context.Context, c *Call) *Reply {
 			}
 			given = true
 			events = slices.DeleteFunc(events, func(x string) bool { return x == e })
-			if activeRecordBool(v) {
+			if params.Cast(v) {
 				events = append(events, e)
 			}
 		}
@@ -243,7 +245,7 @@ func (p *API) ListFailures(ctx context.Context, c *Call) *Reply {
 	if rep != nil {
 		return rep
 	}
-	fs, err := p.store.Failures(ctx, a.provider.ID)
+	fs, err := p.store.Failures(ctx, a.Provider.ID)
 	if err != nil {
 		return p.replyError(c, err)
 	}
@@ -276,14 +278,14 @@ func (p *API) DeleteFailures(ctx context.Context, c *Call) *Reply {
 		return rep
 	}
 	var upTo *time.Time
-	if v, given := c.str("time"); given {
-		t, ok := parseTime(v)
+	if v, given := c.Params.String("time"); given {
+		t, ok := params.Time(v)
 		if !ok {
 			return errorReply(c, http.StatusBadRequest, "invalid time")
 		}
 		upTo = &t
 	}
-	if err := p.store.DeleteFailures(ctx, a.provider.ID, upTo); err != nil {
+	if err := p.store.DeleteFailures(ctx, a.Provider.ID, upTo); err != nil {
 		return p.replyError(c, err)
 	}
 	return deleted(c)

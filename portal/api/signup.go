@@ -5,8 +5,9 @@ import (
 	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
-	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -18,10 +19,10 @@ import (
 // approval, the user is active and the account approved; otherwise they
 // wait as pending and created.
 func (p *API) Signup(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+	return p.change(ctx, c, 201, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		prov := provider(cat, a)
 		given := func(name, typ string) *store.Plan {
-			pl := cat.Plan(rubyToI(c.get(name)))
+			pl := cat.Plan(params.ToI(c.Params.Get(name)))
 			if pl == nil || pl.Type != typ || pl.ProviderID != prov.ID {
 				return nil
 			}
@@ -77,7 +78,7 @@ func (p *API) Signup(ctx context.Context, c *Call) *Reply {
 			}
 			return nil, all.err()
 		}
-		if pw, _ := c.str("password"); pw != "" && !accountPlan.ApprovalRequired {
+		if pw, _ := c.Params.String("password"); pw != "" && !accountPlan.ApprovalRequired {
 			user.State, acc.State = "active", "approved"
 		}
 		if err := t.SaveAccount(&acc); err != nil {
@@ -87,7 +88,7 @@ func (p *API) Signup(ctx context.Context, c *Call) *Reply {
 		if err := t.SaveUser(&user); err != nil {
 			return nil, err
 		}
-		noParams := &Call{Method: c.Method, Format: c.Format, Params: rackquery.NewHash()}
+		noParams := &Call{Method: c.Method, Format: c.Format, Params: params.Of(nil)}
 		for _, sub := range subs {
 			state := "live"
 			if sub.service.ApprovalRequired {

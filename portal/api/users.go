@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
@@ -18,13 +19,13 @@ import (
 // ListUsers is GET /admin/api/accounts/{account_id}/users.xml, filtered by
 // state and role.
 func (p *API) ListUsers(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		acc, err := buyer(cat, a, c, "account_id")
 		if err != nil {
 			return notFound(c)
 		}
-		state, byState := c.str("state")
-		role, byRole := c.str("role")
+		state, byState := c.Params.String("state")
+		role, byRole := c.Params.String("role")
 		d := builderxml.New().Open("users")
 		for _, u := range acc.Users {
 			if (byState && u.State != state) || (byRole && u.Role != role) {
@@ -37,7 +38,7 @@ func (p *API) ListUsers(ctx context.Context, c *Call) *Reply {
 }
 
 // accountUser finds a user of a developer account by the route's ids.
-func accountUser(cat *store.Catalog, a actor, c *Call) (*store.User, error) {
+func accountUser(cat *store.Catalog, a porta.Actor, c *Call) (*store.User, error) {
 	acc, err := buyer(cat, a, c, "account_id")
 	if err != nil {
 		return nil, err
@@ -52,7 +53,7 @@ func accountUser(cat *store.Catalog, a actor, c *Call) (*store.User, error) {
 
 // ShowUser is GET /admin/api/accounts/{account_id}/users/{id}.xml.
 func (p *API) ShowUser(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a actor, cat *store.Catalog) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		u, err := accountUser(cat, a, c)
 		if err != nil {
 			return notFound(c)
@@ -63,7 +64,7 @@ func (p *API) ShowUser(ctx context.Context, c *Call) *Reply {
 
 // userWritten re-reads a user after a change, queues its event and returns
 // its document.
-func (p *API) userWritten(t *store.Tx, a actor, userID int64, action string) (*builderxml.Doc, error) {
+func (p *API) userWritten(t *store.Tx, a porta.Actor, userID int64, action string) (*builderxml.Doc, error) {
 	cat, err := t.Catalog()
 	if err != nil {
 		return nil, err
@@ -79,7 +80,7 @@ func (p *API) userWritten(t *store.Tx, a actor, userID int64, action string) (*b
 // CreateUser is POST /admin/api/accounts/{account_id}/users.xml: a new user
 // is always a pending member.
 func (p *API) CreateUser(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+	return p.change(ctx, c, 201, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		acc, err := buyer(cat, a, c, "account_id")
 		if err != nil {
 			return nil, err
@@ -98,7 +99,7 @@ func (p *API) CreateUser(ctx context.Context, c *Call) *Reply {
 // UpdateUser is PUT /admin/api/accounts/{account_id}/users/{id}.xml; role
 // and state are not changed this way.
 func (p *API) UpdateUser(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+	return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		u, err := accountUser(cat, a, c)
 		if err != nil {
 			return nil, err
@@ -127,18 +128,18 @@ const strongPasswordLength = 15
 // porta's User does, in its order. checkEmail is false for the minimal
 // users of an API signup, whose email is not checked.
 func userParams(c *Call, cat *store.Catalog, prov *store.Provider, rec *store.UserRecord, checkEmail bool) error {
-	if v, given := c.str("username"); given {
+	if v, given := c.Params.String("username"); given {
 		rec.Username = strings.TrimSpace(v)
 	}
-	if v, given := c.str("email"); given {
+	if v, given := c.Params.String("email"); given {
 		rec.Email = strings.TrimSpace(v)
 	}
 	rec.Fields, rec.ExtraFields = fieldValues(c, prov.UserFields, store.OptionalUserFields, rec.Fields,
 		rec.ExtraFields)
 	var errs problems
-	password, setPassword := c.str("password")
+	password, setPassword := c.Params.String("password")
 	if setPassword && password != "" {
-		if confirm, given := c.str("password_confirmation"); given && confirm != "" && confirm != password {
+		if confirm, given := c.Params.String("password_confirmation"); given && confirm != "" && confirm != password {
 			errs.add("password_confirmation", "doesn't match Password", "Password confirmation doesn't match Password")
 		}
 		if len([]rune(password)) < strongPasswordLength {
@@ -199,7 +200,7 @@ func userParams(c *Call, cat *store.Catalog, prov *store.Provider, rec *store.Us
 // DeleteUser is DELETE /admin/api/accounts/{account_id}/users/{id}.xml;
 // the account's only admin cannot be deleted.
 func (p *API) DeleteUser(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+	return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 		u, err := accountUser(cat, a, c)
 		if err != nil {
 			return nil, err
@@ -221,7 +222,7 @@ func (p *API) DeleteUser(ctx context.Context, c *Call) *Reply {
 // invalid-transition document.
 func (p *API) TransitionUser(event string) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+		return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			u, err := accountUser(cat, a, c)
 			if err != nil {
 				return nil, err
@@ -275,7 +276,7 @@ func (p *API) TransitionUser(event string) Handler {
 // SetUserRole is PUT …/users/{id}/{admin,member}.xml.
 func (p *API) SetUserRole(role string) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.change(ctx, c, 200, func(t *store.Tx, a actor, cat *store.Catalog) (*builderxml.Doc, error) {
+		return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
 			u, err := accountUser(cat, a, c)
 			if err != nil {
 				return nil, err
