@@ -84,9 +84,9 @@ func NewServer(o Options) http.Handler {
 	route("GET", "/accounts/:id", p.ShowAccount)
 	route("PUT", "/accounts/:id", p.UpdateAccount)
 	route("DELETE", "/accounts/:id", p.DeleteAccount)
-	for _, ev := range []string{"approve", "reject", "make_pending"} {
-		route("PUT", "/accounts/:id/"+ev, p.TransitionAccount(ev))
-	}
+	route("PUT", "/accounts/:id/approve", p.ApproveAccount)
+	route("PUT", "/accounts/:id/reject", p.RejectAccount)
+	route("PUT", "/accounts/:id/make_pending", p.MakePendingAccount)
 	route("PUT", "/accounts/:id/change_plan", p.ChangeAccountPlan)
 	route("POST", "/accounts/:account_id/messages", p.SendMessage)
 
@@ -95,12 +95,11 @@ func NewServer(o Options) http.Handler {
 	route("GET", "/accounts/:account_id/users/:id", p.ShowUser)
 	route("PUT", "/accounts/:account_id/users/:id", p.UpdateUser)
 	route("DELETE", "/accounts/:account_id/users/:id", p.DeleteUser)
-	for _, ev := range []string{"activate", "suspend", "unsuspend"} {
-		route("PUT", "/accounts/:account_id/users/:id/"+ev, p.TransitionUser(ev))
-	}
-	for _, role := range []string{"admin", "member"} {
-		route("PUT", "/accounts/:account_id/users/:id/"+role, p.SetUserRole(role))
-	}
+	route("PUT", "/accounts/:account_id/users/:id/activate", p.ActivateUser)
+	route("PUT", "/accounts/:account_id/users/:id/suspend", p.SuspendUser)
+	route("PUT", "/accounts/:account_id/users/:id/unsuspend", p.UnsuspendUser)
+	route("PUT", "/accounts/:account_id/users/:id/admin", p.SetUserRole(porta.RoleAdmin))
+	route("PUT", "/accounts/:account_id/users/:id/member", p.SetUserRole(porta.RoleMember))
 
 	route("GET", "/applications", p.ListApplications)
 	route("GET", "/applications/find", p.FindApplication)
