@@ -46,7 +46,7 @@ func NewServer(o Options) http.Handler {
 		o.Random = rand.Reader
 	}
 	h := &handlers{backend: mgmt.New(o.Store, o.Clock, o.Logger), store: o.Store, log: o.Logger}
-	p := api.New(porta.New(o.Store, o.Random), o.Store, o.Logger, o.Random)
+	p := api.New(porta.New(o.Store, o.Random), o.Logger)
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -135,12 +135,12 @@ func NewServer(o Options) http.Handler {
 	route("PUT", "/services/:service_id/application_plans/:id/default", p.DefaultPlan)
 	route("GET", "/services/:service_id/metrics", p.ListMetrics)
 	route("POST", "/services/:service_id/metrics", p.CreateMetric(false))
-	route("GET", "/services/:service_id/metrics/:id", p.ShowMetric)
+	route("GET", "/services/:service_id/metrics/:id", p.ShowMetric(false))
 	route("PUT", "/services/:service_id/metrics/:id", p.UpdateMetric(false))
 	route("DELETE", "/services/:service_id/metrics/:id", p.DeleteMetric(false))
 	route("GET", "/services/:service_id/metrics/:metric_id/methods", p.ListMethods)
 	route("POST", "/services/:service_id/metrics/:metric_id/methods", p.CreateMetric(true))
-	route("GET", "/services/:service_id/metrics/:metric_id/methods/:id", p.ShowMethod)
+	route("GET", "/services/:service_id/metrics/:metric_id/methods/:id", p.ShowMetric(true))
 	route("PUT", "/services/:service_id/metrics/:metric_id/methods/:id", p.UpdateMetric(true))
 	route("DELETE", "/services/:service_id/metrics/:metric_id/methods/:id", p.DeleteMetric(true))
 	route("GET", "/application_plans/:plan_id/limits", p.ListPlanLimits)

@@ -1,37 +1,82 @@
+// Package api is the Account Management API face of porta's domain
+// (/admin/api): it authenticates the caller (access_token, provider_key,
+// HTTP Basic; token scopes and ro/rw), reads Rails' parameters into an
+// operation's typed input, runs the operation of portal/porta, and answers
+// with porta's XML (portal/xmlrep), the JSON of settings, webhooks and
+// failures, or porta's error bodies, in porta's order of checks:
+// authentication, the format, the lookups, then the validation.
+//
+// Like mgmt it knows no HTTP server: a Call is what porta's controllers
+// read of a request (the merged parameters, the route's ids, the
+// credentials) and a Reply is what they answer; package server adapts
+// them to HTTP. It decides no rule of porta's: those are the domain's.
 package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
+	"log/slog"
 	"net/http"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
-// notAcceptable answers a format the endpoint does not offer. porta offers
-// JSON for most objects, in representations unlike its XML; the sandbox
-// speaks it only where the issue of the day needs it (settings, webhooks).
-func notAcceptable(c *Call) *Reply {
-	if c.Format == "json" {
-		return &Reply{Status: http.StatusNotAcceptable, ContentType: contentJSON,
-			Body: jsonObject("error", "The sandbox serves this endpoint as XML only: use the .xml extension.")}
-	}
-	return errorReply(c, http.StatusNotAcceptable, fmt.Sprintf("The server does not understand %q request.", c.Format))
+// API answers Account Management API calls with porta's operations.
+type API struct {
+	domain *porta.Domain
+	log    *slog.Logger
 }
 
-// read answers a GET of XML from the committed model.
+// New returns the API over the domain d; unexpected errors go to log.
+func New(d *porta.Domain, log *slog.Logger) *API {
+	return &API{domain: d, log: log}
+}
+
+// Call is what an Account Management API endpoint reads of a request.
+type Call struct {
+	Method string
+	// Format is "xml" or "json": the path's extension, xml without one.
+	Format string
+	// Params are the query and body parameters, merged as Rails does (the
+	// body wins).
+	Params params.Params
+	// Path holds the route's ids by name, extensions removed.
+	Path map[string]string
+	// Basic holds HTTP Basic credentials, when sent.
+	BasicUser, BasicPass string
+}
+
+// Reply is the answer to a Call.
+type Reply struct {
+	Status      int
+	ContentType string
+	Body        []byte
+}
+
+// Handler is one endpoint.
+type Handler func(ctx context.Context, c *Call) *Reply
+
+const (
+	contentXML  = "application/xml; charset=utf-8"
+	contentJSON = "application/json; charset=utf-8"
+	contentText = "text/plain; charset=utf-8"
+)
+
+// read answers a GET of XML from the committed model: the caller is
+// authenticated, the format checked, and fn answers.
 func (p *API) read(c *Call, fn func(a porta.Actor, cat *store.Catalog) *Reply) *Reply {
-	cat := p.store.Catalog()
+	cat := p.domain.Catalog()
 	a, rep := authenticate(cat, c)
 	if rep != nil {
 		return rep
 	}
-	if c.Format != "xml" {
-		return notAcceptable(c)
+	if rep := xmlOnly(c); rep != nil {
+		return rep
 	}
 	return fn(a, cat)
 }
@@ -49,6 +94,20 @@ func (p *API) write(c *Call, fn func(a porta.Actor) *Reply) *Reply {
 	return fn(a)
 }
 
+// xmlOnly refuses a format the endpoint does not offer. porta offers JSON
+// for most objects, in representations unlike its XML; the sandbox speaks
+// it only where the issue of the day needs it (settings, webhooks).
+func xmlOnly(c *Call) *Reply {
+	switch c.Format {
+	case "xml":
+		return nil
+	case "json":
+		return &Reply{Status: http.StatusNotAcceptable, ContentType: contentJSON,
+			Body: jsonObject("error", "The sandbox serves this endpoint as XML only: use the .xml extension.")}
+	}
+	return errorReply(c, http.StatusNotAcceptable, fmt.Sprintf("The server does not understand %q request.", c.Format))
+}
+
 // answer is an operation's reply: v written as a document with status, or
 // the error's reply.
 func answer[T any](p *API, c *Call, status int, v T, err error, write func(*builderxml.Doc, T)) *Reply {
@@ -58,126 +117,104 @@ func answer[T any](p *API, c *Call, status int, v T, err error, write func(*buil
 	return xmlReply(status, xmlrep.Doc(write, v).Bytes())
 }
 
-// answerDeleted is the reply to a DELETE: an empty 200, or the error's
-// reply.
+// answerDeleted is porta's answer to a DELETE: Rails' head :ok, 200 with
+// an empty body and a Content-Type without charset; or the error's reply.
 func (p *API) answerDeleted(c *Call, err error) *Reply {
 	if err != nil {
 		return p.replyError(c, err)
 	}
-	return deleted(c)
+	return &Reply{Status: 200, ContentType: headContentType(c)}
 }
 
-// change answers a write of XML: fn runs in one store transaction, given
-// the model as the transaction sees it, and returns the document to answer
-// with status (nil: an empty 200, as porta's DELETE), or an error that
-// becomes porta's error reply. Nothing fn wrote is kept if it fails,
-// webhook events included.
-func (p *API) change(ctx context.Context, c *Call, status int, fn func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error)) *Reply {
-	out, rep := transact(ctx, p, c, xmlOnly, fn)
+func xmlReply(status int, body []byte) *Reply {
+	return &Reply{Status: status, ContentType: contentXML, Body: body}
+}
+
+func ok(d *builderxml.Doc) *Reply { return xmlReply(200, d.Bytes()) }
+
+func contentType(c *Call) string {
+	if c.Format == "json" {
+		return contentJSON
+	}
+	return contentXML
+}
+
+func headContentType(c *Call) string {
+	if c.Format == "json" {
+		return "application/json"
+	}
+	return "application/xml"
+}
+
+// notFound is porta's RecordNotFound: an empty XML body (head), or JSON
+// status.
+func notFound(c *Call) *Reply {
+	if c.Format == "json" {
+		return &Reply{Status: 404, ContentType: contentJSON, Body: []byte(`{"status":"Not found"}`)}
+	}
+	return &Reply{Status: 404, ContentType: headContentType(c)}
+}
+
+// errorReply is porta's render_error: <error>text</error>.
+func errorReply(c *Call, status int, text string) *Reply {
+	if c.Format == "json" {
+		return &Reply{Status: status, ContentType: contentJSON, Body: jsonObject("error", text)}
+	}
+	return xmlReply(status, builderxml.New().Text("error", text).Bytes())
+}
+
+// replyError turns an operation's error into porta's reply.
+func (p *API) replyError(c *Call, err error) *Reply {
+	var verr *porta.ValidationError
+	var terr *porta.TransitionError
 	switch {
-	case rep != nil:
-		return rep
-	case out == nil:
-		return deleted(c)
-	}
-	return xmlReply(status, out.Bytes())
-}
-
-func xmlOnly(c *Call) *Reply {
-	if c.Format != "xml" {
-		return notAcceptable(c)
-	}
-	return nil
-}
-
-// transact authenticates the caller, refuses a format the endpoint does
-// not serve (format returns the refusal), and runs fn in one store
-// transaction; a non-nil reply is the answer to give instead of out.
-func transact[T any](ctx context.Context, p *API, c *Call, format func(*Call) *Reply,
-	fn func(t *store.Tx, a porta.Actor, cat *store.Catalog) (T, error)) (out T, rep *Reply) {
-	a, rep := authenticate(p.store.Catalog(), c)
-	if rep != nil {
-		return out, rep
-	}
-	if rep := format(c); rep != nil {
-		return out, rep
-	}
-	err := p.store.Change(ctx, func(t *store.Tx) error {
-		cat, err := t.Catalog()
-		if err != nil {
-			return err
+	case errors.As(err, &verr):
+		status := http.StatusUnprocessableEntity
+		if c.Method == http.MethodDelete {
+			status = http.StatusForbidden
 		}
-		out, err = fn(t, a, cat)
-		return err
-	})
+		return validationReply(c, status, verr)
+	case errors.As(err, &terr):
+		return transitionReply(p, c, terr)
+	case errors.Is(err, porta.ErrNotFound):
+		return notFound(c)
+	case errors.Is(err, porta.ErrCannotSubscribe):
+		return errorReply(c, http.StatusUnprocessableEntity, err.Error())
+	case errors.Is(err, porta.ErrForbidden):
+		return errorReply(c, http.StatusForbidden, badPermissions)
+	}
+	p.log.Error("account management api", "method", c.Method, "err", err)
+	return errorReply(c, 500, "Internal Server Error")
+}
+
+// validationReply is porta's answer to a record it refuses: its full
+// messages in <errors>, or the responders gem's JSON.
+func validationReply(c *Call, status int, e *porta.ValidationError) *Reply {
+	if c.Format == "json" {
+		return &Reply{Status: status, ContentType: contentJSON, Body: jsonErrors(e.Problems)}
+	}
+	d := builderxml.New().Open("errors")
+	for _, pr := range e.Problems {
+		d.Text("error", pr.Full)
+	}
+	return xmlReply(status, d.Close("errors").Bytes())
+}
+
+// transitionReply is the document porta answers when a bang event does
+// not apply: from, event, error and the object, as Nokogiri prints it.
+func transitionReply(p *API, c *Call, e *porta.TransitionError) *Reply {
+	var object []byte
+	switch o := e.Object.(type) {
+	case *store.User:
+		object = xmlrep.Fragment(xmlrep.User, o)
+	case *store.Message:
+		object = xmlrep.Fragment(xmlrep.Message, o)
+	}
+	d := builderxml.Fragment().Open("error").Text("from", e.From).Text("event", e.Event).
+		Text("error", e.Message()).Raw(object).Close("error")
+	body, err := xmlrep.Nokogiri(d.Bytes())
 	if err != nil {
-		var zero T // out may still be written by a change whose wait was cancelled
-		return zero, p.replyError(c, err)
+		return p.replyError(c, err)
 	}
-	return out, nil
-}
-
-// buyer finds a developer account of the caller's provider by a route id.
-func buyer(cat *store.Catalog, a porta.Actor, c *Call, name string) (*store.Account, error) {
-	n, ok := c.pathID(name)
-	if !ok {
-		return nil, errNotFound
-	}
-	acc := cat.Account(n)
-	if acc == nil || acc.Provider.ID != a.Provider.ID {
-		return nil, errNotFound
-	}
-	return acc, nil
-}
-
-// provider returns the caller's provider as the transaction sees it.
-func provider(cat *store.Catalog, a porta.Actor) *store.Provider {
-	for _, p := range cat.Providers {
-		if p.ID == a.Provider.ID {
-			return p
-		}
-	}
-	return a.Provider
-}
-
-// uuid returns a random (version 4) UUID, porta's webhook event id.
-func (p *API) uuid() (string, error) {
-	var b [16]byte
-	if _, err := io.ReadFull(p.rnd, b[:]); err != nil {
-		return "", fmt.Errorf("generate a uuid: %w", err)
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
-}
-
-// hex returns n random bytes as lowercase hex, as porta's generated keys.
-func (p *API) hex(n int) (string, error) {
-	b := make([]byte, n)
-	if _, err := io.ReadFull(p.rnd, b); err != nil {
-		return "", fmt.Errorf("generate a key: %w", err)
-	}
-	return fmt.Sprintf("%x", b), nil
-}
-
-// emit queues a webhook event as porta would: when the caller's changes
-// fire webhooks, the provider's webhooks are active and the event is
-// switched on. object is the object's XML, as written after the change.
-func (p *API) emit(t *store.Tx, a porta.Actor, typ, action string, object []byte) error {
-	cat, err := t.Catalog()
-	if err != nil {
-		return err
-	}
-	prov := provider(cat, a)
-	if !(a.Kind == porta.ProviderUser && prov.Webhooks.ProviderActions) || !prov.Webhooks.Enabled(typ+"_"+action) {
-		return nil
-	}
-	u, err := p.uuid()
-	if err != nil {
-		return err
-	}
-	body := builderxml.New().Open("event").Text("action", action).Text("type", typ).Open("object").Raw(object).
-		Close("object").Close("event").Bytes()
-	return t.Enqueue(&store.OutboxEvent{UUID: u, ProviderID: prov.ID, Type: typ, Action: action,
-		URL: prov.Webhooks.URL, Body: body})
+	return xmlReply(http.StatusUnprocessableEntity, body)
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 )
@@ -64,8 +63,8 @@ func jsonObject(key string, value any) []byte {
 	return mustJSON(orderedJSON{{key, value}})
 }
 
-// jsonProblems is the responders gem's {"errors": {"attr": ["message"]}}.
-func jsonProblems(ps []porta.Problem) []byte {
+// jsonErrors is the responders gem's {"errors": {"attr": ["message"]}}.
+func jsonErrors(ps []porta.Problem) []byte {
 	var errs orderedJSON
 	index := map[string]int{}
 	for _, p := range ps {
@@ -76,23 +75,6 @@ func jsonProblems(ps []porta.Problem) []byte {
 			errs = append(errs, jsonField{p.Field, []string{}})
 		}
 		errs[i].value = append(errs[i].value.([]string), p.Message)
-	}
-	return mustJSON(orderedJSON{{"errors", errs}})
-}
-
-// jsonErrors is the responders gem's {"errors": {"attr": ["message"]}}.
-func jsonErrors(e *invalid) []byte {
-	var errs orderedJSON
-	index := map[string]int{}
-	for _, f := range e.fields {
-		attr, msg, _ := strings.Cut(f, "\x00")
-		i, seen := index[attr]
-		if !seen {
-			i = len(errs)
-			index[attr] = i
-			errs = append(errs, jsonField{attr, []string{}})
-		}
-		errs[i].value = append(errs[i].value.([]string), msg)
 	}
 	return mustJSON(orderedJSON{{"errors", errs}})
 }

@@ -1,14 +1,11 @@
 package api
 
 import (
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
-	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // id returns a route id as porta reads it with find: a number, 0 (which
@@ -62,8 +59,8 @@ func page[T any](c *Call, root string, items []T, write func(*builderxml.Doc, T)
 	pg := pageOf(c)
 	var attrs []string
 	if total := len(items); pg.Size < int64(total) {
-		attrs = []string{"per_page", id(pg.Size), "total_entries", strconv.Itoa(total), "total_pages",
-			id(pg.Pages(total)), "current_page", id(pg.Number)}
+		attrs = []string{"per_page", strconv.FormatInt(pg.Size, 10), "total_entries", strconv.Itoa(total), "total_pages",
+			strconv.FormatInt(pg.Pages(total), 10), "current_page", strconv.FormatInt(pg.Number, 10)}
 	}
 	d := builderxml.New().Open(root, attrs...)
 	for _, it := range porta.Paginate(items, pg) {
@@ -80,22 +77,4 @@ func list[T any](root string, items []T, write func(*builderxml.Doc, T)) *builde
 		write(d, it)
 	}
 	return d.Close(root)
-}
-
-// fieldValues is transitional, until accounts and users move to the domain.
-func fieldValues(c *Call, defined, optional []string, builtin, extra store.Fields) (store.Fields, store.Fields) {
-	values := c.Params.Fields()
-	for _, name := range defined {
-		v, ok := values[name]
-		if !ok {
-			continue
-		}
-		v = strings.TrimSpace(v)
-		if slices.Contains(optional, name) {
-			builtin = builtin.With(name, v)
-		} else {
-			extra = extra.With(name, v)
-		}
-	}
-	return builtin, extra
 }

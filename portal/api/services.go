@@ -1,144 +1,84 @@
 package api
 
 import (
-	"cmp"
 	"context"
-	"math/big"
-	"regexp"
-	"slices"
-	"strconv"
-	"strings"
 
-	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
-	"github.com/threescale-sandbox/threescale-sandbox/period"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
-// Services, application plans, metrics, methods and limits: what porta
-// syncs to the backend, so every change here is what authorize checks next.
-
-// service finds a service of the caller's provider by a route id.
-func service(cat *store.Catalog, a porta.Actor, c *Call, name string) (*store.Service, error) {
-	s := cat.Service(c.Path[name])
-	if s == nil || s.ProviderID != a.Provider.ID {
-		return nil, errNotFound
-	}
-	return s, nil
-}
+// Services, application plans, metrics, methods and limits: porta's
+// admin/api services, application_plans, metrics, metric_methods and
+// application_plan_metric_limits controllers.
 
 // ListServices is GET /admin/api/services.xml, paginated.
 func (p *API) ListServices(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		svcs := provider(cat, a).Services
-		return ok(page(c, "services", svcs, xmlrep.Service))
+		return ok(page(c, "services", porta.Provider(cat, a).Services, xmlrep.Service))
 	})
 }
 
 // ShowService is GET /admin/api/services/{id}.xml.
 func (p *API) ShowService(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		s, err := service(cat, a, c, "id")
-		if err != nil {
-			return notFound(c)
-		}
-		return ok(doc(func(d *builderxml.Doc) { xmlrep.Service(d, s) }))
+		s, err := porta.Service(cat, a, c.Path["id"])
+		return answer(p, c, 200, s, err, xmlrep.Service)
 	})
 }
 
-var emailFormat = regexp.MustCompile(`(?i)^['\w.%+\-]+@(?:[A-Z0-9\-]+\.)+[A-Za-z]{2,63}$`)
+// wrappedInput reads a parameter given wrapped (wrapper[name]) or flat.
+func wrappedInput(c *Call, wrapper, name string) *string {
+	if v, given := c.Params.Wrapped(wrapper, name); given {
+		return &v
+	}
+	return nil
+}
+
+// wrappedBool reads a boolean column's parameter, wrapped or flat, cast as
+// ActiveRecord casts it.
+func wrappedBool(c *Call, wrapper, name string) *bool {
+	if v := wrappedInput(c, wrapper, name); v != nil {
+		b := params.Cast(*v)
+		return &b
+	}
+	return nil
+}
 
 // UpdateService is PUT /admin/api/services/{id}.xml (service[...] or
-// flat). The system_name is fixed at creation; a new backend_version
-// changes how authorize identifies applications at once.
+// flat).
 func (p *API) UpdateService(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		s, err := service(cat, a, c, "id")
-		if err != nil {
-			return nil, err
-		}
-		rec := s.ServiceRecord
-		get := func(name string) (string, bool) { return c.Params.Wrapped("service", name) }
-		for _, f := range []struct {
-			name string
-			to   *string
-		}{{"name", &rec.Name}, {"description", &rec.Description}, {"support_email", &rec.SupportEmail},
-			{"buyer_plan_change_permission", &rec.BuyerPlanChangePermission}} {
-			if v, given := get(f.name); given {
-				*f.to = strings.TrimSpace(v)
-			}
-		}
-		for _, f := range []struct {
-			name string
-			to   *bool
-		}{{"intentions_required", &rec.IntentionsRequired}, {"buyers_manage_apps", &rec.BuyersManageApps},
-			{"referrer_filters_required", &rec.ReferrerFiltersRequired}, {"buyer_can_select_plan", &rec.BuyerCanSelectPlan},
-			{"buyers_manage_keys", &rec.BuyersManageKeys}, {"buyer_key_regenerate_enabled", &rec.BuyerKeyRegenerateEnabled},
-			{"mandatory_app_key", &rec.MandatoryAppKey}, {"custom_keys_enabled", &rec.CustomKeysEnabled}} {
-			if v, given := get(f.name); given {
-				*f.to = params.Cast(v)
-			}
-		}
-		var errs problems
-		if v, given := get("backend_version"); given {
-			switch v {
-			case "1", "2", "oauth":
-				rec.BackendVersion = v
-			default:
-				errs.add("backend_version", "is not included in the list", "Backend version is not included in the list")
-			}
-		}
-		if v, given := get("deployment_option"); given && v != "hosted" {
-			errs.add("deployment_option", "is not included in the list", "Deployment option is not included in the list")
-		}
-		if rec.Name == "" {
-			errs.add("name", "can't be blank", "Name can't be blank")
-		}
-		if rec.SupportEmail != "" && !emailFormat.MatchString(rec.SupportEmail) {
-			errs.add("support_email", "should look like an email address", "Support email should look like an email address")
-		}
-		if err := errs.err(); err != nil {
-			return nil, err
-		}
-		if err := t.SaveService(&rec); err != nil {
-			return nil, err
-		}
-		if cat, err = t.Catalog(); err != nil {
-			return nil, err
-		}
-		return doc(func(d *builderxml.Doc) { xmlrep.Service(d, cat.Service(rec.ID)) }), nil
+	get := func(name string) *string { return wrappedInput(c, "service", name) }
+	flag := func(name string) *bool { return wrappedBool(c, "service", name) }
+	in := porta.ServiceInput{Name: get("name"), Description: get("description"), SupportEmail: get("support_email"),
+		BuyerPlanChangePermission: get("buyer_plan_change_permission"), BackendVersion: get("backend_version"),
+		DeploymentOption: get("deployment_option"), IntentionsRequired: flag("intentions_required"),
+		BuyersManageApps: flag("buyers_manage_apps"), ReferrerFiltersRequired: flag("referrer_filters_required"),
+		BuyerCanSelectPlan: flag("buyer_can_select_plan"), BuyersManageKeys: flag("buyers_manage_keys"),
+		BuyerKeyRegenerateEnabled: flag("buyer_key_regenerate_enabled"), MandatoryAppKey: flag("mandatory_app_key"),
+		CustomKeysEnabled: flag("custom_keys_enabled")}
+	return p.write(c, func(a porta.Actor) *Reply {
+		s, err := p.domain.UpdateService(ctx, a, c.Path["id"], in)
+		return answer(p, c, 200, s, err, xmlrep.Service)
 	})
 }
 
-// plan finds an application plan of a service by the route ids.
-func appPlan(cat *store.Catalog, a porta.Actor, c *Call) (*store.Service, *store.Plan, error) {
-	s, err := service(cat, a, c, "service_id")
-	if err != nil {
-		return nil, nil, err
-	}
-	n, _ := c.pathID("id")
-	pl := cat.Plan(n)
-	if pl == nil || pl.Type != store.ApplicationPlan || pl.ServiceID != s.ID {
-		return nil, nil, errNotFound
-	}
-	return s, pl, nil
+// planRef names the application plan of the route, within its service.
+func planRef(c *Call) porta.PlanRef {
+	s := c.Path["service_id"]
+	return porta.PlanRef{ID: c.id("id"), Service: &s}
 }
 
 // ListServicePlans is GET /admin/api/services/{service_id}/application_plans.xml,
 // customized plans included.
 func (p *API) ListServicePlans(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		s, err := service(cat, a, c, "service_id")
+		s, err := porta.Service(cat, a, c.Path["service_id"])
 		if err != nil {
-			return notFound(c)
+			return p.replyError(c, err)
 		}
-		d := builderxml.New().Open("plans")
-		for _, pl := range s.Plans {
-			xmlrep.Plan(d, pl)
-		}
-		return ok(d.Close("plans"))
+		return ok(list("plans", s.Plans, xmlrep.Plan))
 	})
 }
 
@@ -146,696 +86,265 @@ func (p *API) ListServicePlans(ctx context.Context, c *Call) *Reply {
 // plan of the provider, in id order.
 func (p *API) ListAllPlans(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		var plans []*store.Plan
-		for _, s := range provider(cat, a).Services {
-			plans = append(plans, s.Plans...)
-		}
-		slices.SortFunc(plans, func(a, b *store.Plan) int { return cmp.Compare(a.ID, b.ID) })
-		d := builderxml.New().Open("plans")
-		for _, pl := range plans {
-			xmlrep.Plan(d, pl)
-		}
-		return ok(d.Close("plans"))
+		return ok(list("plans", porta.ApplicationPlans(cat, a), xmlrep.Plan))
 	})
 }
 
 // ShowPlan is GET /admin/api/services/{service_id}/application_plans/{id}.xml.
 func (p *API) ShowPlan(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		_, pl, err := appPlan(cat, a, c)
-		if err != nil {
-			return notFound(c)
-		}
-		return ok(doc(func(d *builderxml.Doc) { xmlrep.Plan(d, pl) }))
+		pl, err := porta.Plan(cat, a, planRef(c))
+		return answer(p, c, 200, pl, err, xmlrep.Plan)
 	})
 }
 
-var systemNameRE = regexp.MustCompile(`^\w[\w\-/]+$`)
-
-// parameterize is Rails' name.parameterize.underscore, which makes porta's
-// system names: lower case, runs of other characters as one "_".
-func parameterize(s string) string {
-	var b strings.Builder
-	sep := false
-	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
-			if sep && b.Len() > 0 {
-				b.WriteByte('_')
-			}
-			sep = false
-			b.WriteRune(r)
-			continue
-		}
-		sep = true
+// planInput reads an application plan's parameters (application_plan[...]
+// or flat); given is false when there is none, which porta refuses as a
+// missing application_plan.
+func planInput(c *Call) (in porta.PlanInput, given bool) {
+	get := func(name string) *string {
+		v := wrappedInput(c, "application_plan", name)
+		given = given || v != nil
+		return v
 	}
-	return b.String()
-}
-
-// money reads a decimal as porta's BigDecimal columns keep it and prints it
-// as BigDecimal#to_s does: 0.0, 25.0, 10.5.
-func money(s string) (string, bool) {
-	r, ok := new(big.Rat).SetString(strings.TrimSpace(s))
-	if !ok {
-		return "", false
-	}
-	if r.Sign() < 0 {
-		return "-", true
-	}
-	out := r.FloatString(2)
-	out = strings.TrimRight(out, "0")
-	if strings.HasSuffix(out, ".") {
-		out += "0"
-	}
-	return out, true
-}
-
-// planParams applies an application plan's parameters (application_plan[...]
-// or flat) and validates them as Plan does.
-func (p *API) planParams(c *Call, s *store.Service, rec *store.PlanRecord, create bool) error {
-	get := func(name string) (string, bool) { return c.Params.Wrapped("application_plan", name) }
-	var errs problems
-	if v, given := get("name"); given {
-		rec.Name = strings.TrimSpace(v)
-	}
-	if v, given := get("description"); given {
-		rec.Description = v
-	}
-	if v, given := get("approval_required"); given {
-		rec.ApprovalRequired = params.Cast(v)
-	}
-	if create {
-		if v, given := get("system_name"); given {
-			rec.SystemName = strings.TrimSpace(v)
-		}
-		if rec.SystemName == "" {
-			rec.SystemName = parameterize(rec.Name)
-		}
-		if rec.SystemName == "" {
-			suffix, err := p.hex(6)
-			if err != nil {
-				return err
-			}
-			rec.SystemName = "application_plan_" + suffix
-		}
-	}
-	for _, f := range []struct {
-		name, human string
-		to          *string
-	}{{"setup_fee", "Setup fee", &rec.SetupFee}, {"cost_per_month", "Cost per month", &rec.CostPerMonth}} {
-		v, given := get(f.name)
-		if !given {
-			continue
-		}
-		m, ok := money(v)
-		switch {
-		case !ok:
-			errs.add(f.name, "is not a number", f.human+" is not a number")
-		case m == "-":
-			errs.add(f.name, "must be greater than or equal to 0.0", f.human+" must be greater than or equal to 0.0")
-		default:
-			*f.to = m
-		}
-	}
-	if v, given := get("trial_period_days"); given {
-		if strings.TrimSpace(v) == "" {
-			rec.TrialPeriodDays = nil
-		} else if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err != nil {
-			errs.add("trial_period_days", "is not a number", "Trial period days is not a number")
-		} else if n < 0 {
-			errs.add("trial_period_days", "must be greater than or equal to 0", "Trial period days must be greater than or equal to 0")
-		} else {
-			rec.TrialPeriodDays = &n
-		}
-	}
-	if v, given := get("state_event"); given {
-		switch {
-		case v == "publish" && rec.State != "published":
-			rec.State = "published"
-		case v == "hide" && rec.State != "hidden":
-			rec.State = "hidden"
-		case v == "publish" || v == "hide":
-			errs.add("state_event", "cannot transition when "+rec.State, "State event cannot transition when "+rec.State)
-		default:
-			errs.add("state_event", "is invalid", "State event is invalid")
-		}
-	}
-	if rec.Name == "" {
-		errs.add("name", "can't be blank", "Name can't be blank")
-	}
-	if len([]rune(rec.Name)) > 255 {
-		errs.add("name", "is too long (maximum is 255 characters)", "Name is too long (maximum is 255 characters)")
-	}
-	if create {
-		if !systemNameRE.MatchString(rec.SystemName) {
-			errs.add("system_name", "is invalid", "System name is invalid")
-		}
-		for _, other := range s.Plans {
-			if other.SystemName == rec.SystemName {
-				errs.add("system_name", "has already been taken", "System name has already been taken")
-			}
-		}
-	}
-	return errs.err()
-}
-
-// planWritable reports whether the call holds any plan parameter; porta
-// requires the application_plan parameter.
-func planWritable(c *Call) bool {
-	for _, n := range []string{"name", "state_event", "description", "approval_required", "trial_period_days",
-		"cost_per_month", "setup_fee", "system_name"} {
-		if _, given := c.Params.Wrapped("application_plan", n); given {
-			return true
-		}
-	}
-	return false
+	in = porta.PlanInput{Name: get("name"), StateEvent: get("state_event"), Description: get("description"),
+		ApprovalRequired: wrappedBool(c, "application_plan", "approval_required"),
+		TrialPeriodDays:  get("trial_period_days"), CostPerMonth: get("cost_per_month"), SetupFee: get("setup_fee"),
+		SystemName: get("system_name")}
+	return in, given || in.ApprovalRequired != nil
 }
 
 // missingParameter is Rails' ParameterMissing answer: plain text, 400.
-func missingParameter(name string) error {
-	return &replyErr{reply: &Reply{Status: 400, ContentType: contentText,
-		Body: []byte("Required parameter missing: " + name)}}
+func missingParameter(name string) *Reply {
+	return &Reply{Status: 400, ContentType: contentText, Body: []byte("Required parameter missing: " + name)}
 }
 
-// CreatePlan is POST /admin/api/services/{service_id}/application_plans.xml:
-// a new plan is hidden (state_event=publish publishes it).
+// CreatePlan is POST /admin/api/services/{service_id}/application_plans.xml.
 func (p *API) CreatePlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		s, err := service(cat, a, c, "service_id")
-		if err != nil {
-			return nil, err
+	return p.write(c, func(a porta.Actor) *Reply {
+		serviceID := c.Path["service_id"]
+		if _, err := porta.Service(p.domain.Catalog(), a, serviceID); err != nil {
+			return p.replyError(c, err)
 		}
-		if !planWritable(c) {
-			return nil, missingParameter("application_plan")
+		in, given := planInput(c)
+		if !given {
+			return missingParameter("application_plan")
 		}
-		rec := store.PlanRecord{ProviderID: s.ProviderID, ServiceID: s.ID, Type: store.ApplicationPlan, State: "hidden",
-			SetupFee: "0.0", CostPerMonth: "0.0"}
-		if err := p.planParams(c, s, &rec, true); err != nil {
-			return nil, err
-		}
-		if err := t.SavePlan(&rec); err != nil {
-			return nil, err
-		}
-		return doc(func(d *builderxml.Doc) { xmlrep.Plan(d, mustPlan(t, rec.ID)) }), nil
+		pl, err := p.domain.CreatePlan(ctx, a, serviceID, in)
+		return answer(p, c, 201, pl, err, xmlrep.Plan)
 	})
 }
 
-// UpdatePlan is PUT …/application_plans/{id}.xml; a renamed plan is what
-// the status documents of its applications name next.
+// UpdatePlan is PUT …/application_plans/{id}.xml.
 func (p *API) UpdatePlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		s, pl, err := appPlan(cat, a, c)
-		if err != nil {
-			return nil, err
+	return p.write(c, func(a porta.Actor) *Reply {
+		if _, err := porta.Plan(p.domain.Catalog(), a, planRef(c)); err != nil {
+			return p.replyError(c, err)
 		}
-		if !planWritable(c) {
-			return nil, missingParameter("application_plan")
+		in, given := planInput(c)
+		if !given {
+			return missingParameter("application_plan")
 		}
-		rec := pl.PlanRecord
-		if err := p.planParams(c, s, &rec, false); err != nil {
-			return nil, err
-		}
-		if err := t.SavePlan(&rec); err != nil {
-			return nil, err
-		}
-		return doc(func(d *builderxml.Doc) { xmlrep.Plan(d, mustPlan(t, rec.ID)) }), nil
+		pl, err := p.domain.UpdatePlan(ctx, a, planRef(c), in)
+		return answer(p, c, 200, pl, err, xmlrep.Plan)
 	})
 }
 
-// DeletePlan is DELETE …/application_plans/{id}.xml; a plan with
-// applications, or whose customized copies have some, stays.
+// DeletePlan is DELETE …/application_plans/{id}.xml.
 func (p *API) DeletePlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		s, pl, err := appPlan(cat, a, c)
-		if err != nil {
-			return nil, err
-		}
-		for _, app := range s.Applications {
-			if app.PlanID == pl.ID {
-				return nil, fail("base", "This application plan cannot be deleted! At least one application depends on it.",
-					"This application plan cannot be deleted! At least one application depends on it.")
-			}
-			if app.Plan.OriginalID == pl.ID {
-				return nil, fail("base", "This application plan cannot be deleted!  At least one customized version of this application plan exists.",
-					"This application plan cannot be deleted!  At least one customized version of this application plan exists.")
-			}
-		}
-		return nil, t.DeletePlan(pl.ID)
+	return p.write(c, func(a porta.Actor) *Reply {
+		_, err := p.domain.DeletePlan(ctx, a, planRef(c))
+		return p.answerDeleted(c, err)
 	})
 }
 
-// DefaultPlan is PUT …/application_plans/{id}/default.xml: the plan (hidden
-// or custom too) becomes the service's default.
+// DefaultPlan is PUT …/application_plans/{id}/default.xml.
 func (p *API) DefaultPlan(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		s, pl, err := appPlan(cat, a, c)
-		if err != nil {
-			return nil, err
-		}
-		for _, other := range s.Plans {
-			if other.Default != (other.ID == pl.ID) {
-				rec := other.PlanRecord
-				rec.Default = other.ID == pl.ID
-				if err := t.SavePlan(&rec); err != nil {
-					return nil, err
-				}
-			}
-		}
-		return doc(func(d *builderxml.Doc) { xmlrep.Plan(d, mustPlan(t, pl.ID)) }), nil
+	return p.write(c, func(a porta.Actor) *Reply {
+		pl, err := p.domain.SetDefaultPlan(ctx, a, planRef(c))
+		return answer(p, c, 200, pl, err, xmlrep.Plan)
 	})
 }
 
-// metric finds a metric or method of a service by the route ids.
-func metric(cat *store.Catalog, a porta.Actor, c *Call, name string) (*store.Service, *store.Metric, error) {
-	s, err := service(cat, a, c, "service_id")
-	if err != nil {
-		return nil, nil, err
+// metricRef names the metric of the route by the named id; method is
+// true on the methods' routes, under the route's metric_id.
+func metricRef(c *Call, name string, method bool) porta.MetricRef {
+	ref := porta.MetricRef{Service: c.Path["service_id"], ID: c.id(name)}
+	if method {
+		parent := c.id("metric_id")
+		ref.Parent = &parent
 	}
-	n, _ := c.pathID(name)
-	m := cat.Metric(n)
-	if m == nil || m.ServiceID != s.ID {
-		return nil, nil, errNotFound
-	}
-	return s, m, nil
+	return ref
 }
 
 // ListMetrics is GET /admin/api/services/{service_id}/metrics.xml: the
 // service's metrics and methods, in id order.
 func (p *API) ListMetrics(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		s, err := service(cat, a, c, "service_id")
+		s, err := porta.Service(cat, a, c.Path["service_id"])
 		if err != nil {
-			return notFound(c)
+			return p.replyError(c, err)
 		}
-		d := builderxml.New().Open("metrics")
-		for _, m := range s.Metrics {
-			xmlrep.Metric(d, m)
-		}
-		return ok(d.Close("metrics"))
+		return ok(list("metrics", s.Metrics, xmlrep.Metric))
 	})
-}
-
-// ShowMetric is GET …/metrics/{id}.xml.
-func (p *API) ShowMetric(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		_, m, err := metric(cat, a, c, "id")
-		if err != nil {
-			return notFound(c)
-		}
-		return ok(doc(func(d *builderxml.Doc) { xmlrep.Metric(d, m) }))
-	})
-}
-
-// metricParams applies a metric's or method's parameters (metric[...] or
-// flat) and validates them as Metric does.
-func (p *API) metricParams(c *Call, s *store.Service, rec *store.MetricRecord, create bool) error {
-	get := func(name string) (string, bool) { return c.Params.Wrapped("metric", name) }
-	if v, given := get("friendly_name"); given {
-		rec.FriendlyName = strings.TrimSpace(v)
-	}
-	if v, given := get("description"); given {
-		rec.Description = v
-	}
-	if v, given := get("unit"); given && rec.ParentID == 0 {
-		rec.Unit = strings.TrimSpace(v)
-	}
-	if create {
-		if v, given := get("system_name"); given {
-			rec.Name = strings.TrimSpace(v)
-		}
-		if rec.Name == "" {
-			rec.Name = parameterize(rec.FriendlyName)
-		}
-		if rec.Name == "" {
-			suffix, err := p.hex(6)
-			if err != nil {
-				return err
-			}
-			rec.Name = "metric_" + suffix
-		}
-	}
-	var errs problems
-	if rec.ParentID == 0 && rec.Unit == "" {
-		errs.add("unit", "can't be blank", "Unit can't be blank")
-	}
-	if rec.FriendlyName == "" {
-		errs.add("friendly_name", "can't be blank", "Friendly name can't be blank")
-	}
-	for _, other := range s.Metrics {
-		if other.ID == rec.ID {
-			continue
-		}
-		if rec.FriendlyName != "" && other.FriendlyName == rec.FriendlyName {
-			errs.add("friendly_name", "has already been taken", "Friendly name has already been taken")
-		}
-		if create && other.Name == rec.Name {
-			errs.add("system_name", "has already been taken", "System name has already been taken")
-		}
-	}
-	if create && rec.Name != "" && !systemNameRE.MatchString(rec.Name) {
-		errs.add("system_name", "is invalid", "System name is invalid")
-	}
-	if rec.ParentID != 0 {
-		if parent := s.Metric(parentName(s, rec.ParentID)); parent == nil || !hitsName.MatchString(parent.Name) {
-			errs.add("parent_id", "You can only create methods under 'hits'", "Parent You can only create methods under 'hits'")
-		}
-	}
-	return errs.err()
-}
-
-var hitsName = regexp.MustCompile(`^hits(\.\d+)?$`)
-
-func parentName(s *store.Service, id int64) string {
-	for _, m := range s.Metrics {
-		if m.ID == id {
-			return m.Name
-		}
-	}
-	return ""
-}
-
-// metricWritable reports whether the call holds any metric parameter.
-func metricWritable(c *Call) bool {
-	for _, n := range []string{"friendly_name", "unit", "description", "system_name", "name"} {
-		if _, given := c.Params.Wrapped("metric", n); given {
-			return true
-		}
-	}
-	return false
-}
-
-// CreateMetric is POST …/metrics.xml, and with a parent (a method) POST
-// …/metrics/{metric_id}/methods.xml.
-func (p *API) CreateMetric(method bool) Handler {
-	return func(ctx context.Context, c *Call) *Reply {
-		return p.change(ctx, c, 201, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
-			s, err := service(cat, a, c, "service_id")
-			if err != nil {
-				return nil, err
-			}
-			rec := store.MetricRecord{ServiceID: s.ID}
-			if method {
-				_, parent, err := metric(cat, a, c, "metric_id")
-				if err != nil {
-					return nil, err
-				}
-				rec.ParentID = parent.ID
-			}
-			if !metricWritable(c) {
-				return nil, missingParameter("metric")
-			}
-			if err := p.metricParams(c, s, &rec, true); err != nil {
-				return nil, err
-			}
-			if err := t.SaveMetric(&rec); err != nil {
-				return nil, err
-			}
-			cat, err = t.Catalog()
-			if err != nil {
-				return nil, err
-			}
-			return doc(func(d *builderxml.Doc) { xmlrep.Metric(d, cat.Metric(rec.ID)) }), nil
-		})
-	}
-}
-
-// method finds a method of a metric by the route ids.
-func method(cat *store.Catalog, a porta.Actor, c *Call) (*store.Service, *store.Metric, error) {
-	s, parent, err := metric(cat, a, c, "metric_id")
-	if err != nil {
-		return nil, nil, err
-	}
-	n, _ := c.pathID("id")
-	m := cat.Metric(n)
-	if m == nil || m.ParentID != parent.ID {
-		return nil, nil, errNotFound
-	}
-	return s, m, nil
 }
 
 // ListMethods is GET …/metrics/{metric_id}/methods.xml.
 func (p *API) ListMethods(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		_, parent, err := metric(cat, a, c, "metric_id")
+		parent, err := porta.Metric(cat, a, metricRef(c, "metric_id", false))
 		if err != nil {
-			return notFound(c)
+			return p.replyError(c, err)
 		}
-		d := builderxml.New().Open("methods")
-		for _, m := range parent.Children {
-			xmlrep.Metric(d, m)
-		}
-		return ok(d.Close("methods"))
+		return ok(list("methods", parent.Children, xmlrep.Metric))
 	})
 }
 
-// ShowMethod is GET …/metrics/{metric_id}/methods/{id}.xml.
-func (p *API) ShowMethod(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		_, m, err := method(cat, a, c)
-		if err != nil {
-			return notFound(c)
-		}
-		return ok(doc(func(d *builderxml.Doc) { xmlrep.Metric(d, m) }))
-	})
+// ShowMetric is GET …/metrics/{id}.xml, and with method GET
+// …/metrics/{metric_id}/methods/{id}.xml.
+func (p *API) ShowMetric(method bool) Handler {
+	return func(ctx context.Context, c *Call) *Reply {
+		return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
+			m, err := porta.Metric(cat, a, metricRef(c, "id", method))
+			return answer(p, c, 200, m, err, xmlrep.Metric)
+		})
+	}
 }
 
-// UpdateMetric is PUT …/metrics/{id}.xml or …/methods/{id}.xml: the
-// friendly name, unit and description; the system name is fixed.
+// metricInput reads a metric's or method's parameters (metric[...] or
+// flat); given is false when there is none, which porta refuses as a
+// missing metric.
+func metricInput(c *Call) (in porta.MetricInput, given bool) {
+	get := func(name string) *string {
+		v := wrappedInput(c, "metric", name)
+		given = given || v != nil
+		return v
+	}
+	in = porta.MetricInput{FriendlyName: get("friendly_name"), Unit: get("unit"), Description: get("description"),
+		SystemName: get("system_name")}
+	_ = get("name") // given, but not written
+	return in, given
+}
+
+// CreateMetric is POST …/metrics.xml, and with method POST
+// …/metrics/{metric_id}/methods.xml.
+func (p *API) CreateMetric(method bool) Handler {
+	return func(ctx context.Context, c *Call) *Reply {
+		return p.write(c, func(a porta.Actor) *Reply {
+			cat := p.domain.Catalog()
+			serviceID := c.Path["service_id"]
+			if _, err := porta.Service(cat, a, serviceID); err != nil {
+				return p.replyError(c, err)
+			}
+			parent := metricRef(c, "metric_id", false)
+			if method {
+				if _, err := porta.Metric(cat, a, parent); err != nil {
+					return p.replyError(c, err)
+				}
+			}
+			in, given := metricInput(c)
+			if !given {
+				return missingParameter("metric")
+			}
+			var m *store.Metric
+			var err error
+			if method {
+				m, err = p.domain.CreateMethod(ctx, a, parent, in)
+			} else {
+				m, err = p.domain.CreateMetric(ctx, a, serviceID, in)
+			}
+			return answer(p, c, 201, m, err, xmlrep.Metric)
+		})
+	}
+}
+
+// UpdateMetric is PUT …/metrics/{id}.xml or …/methods/{id}.xml.
 func (p *API) UpdateMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
-			s, m, err := findMetricOrMethod(cat, a, c, method)
-			if err != nil {
-				return nil, err
-			}
-			rec := m.MetricRecord
-			if err := p.metricParams(c, s, &rec, false); err != nil {
-				return nil, err
-			}
-			if err := t.SaveMetric(&rec); err != nil {
-				return nil, err
-			}
-			cat, err = t.Catalog()
-			if err != nil {
-				return nil, err
-			}
-			return doc(func(d *builderxml.Doc) { xmlrep.Metric(d, cat.Metric(rec.ID)) }), nil
+		return p.write(c, func(a porta.Actor) *Reply {
+			in, _ := metricInput(c)
+			m, err := p.domain.UpdateMetric(ctx, a, metricRef(c, "id", method), in)
+			return answer(p, c, 200, m, err, xmlrep.Metric)
 		})
 	}
 }
 
-func findMetricOrMethod(cat *store.Catalog, a porta.Actor, c *Call, isMethod bool) (*store.Service, *store.Metric, error) {
-	if isMethod {
-		return method(cat, a, c)
-	}
-	return metric(cat, a, c, "id")
-}
-
-// DeleteMetric is DELETE …/metrics/{id}.xml or …/methods/{id}.xml: with
-// its methods and limits; hits stays.
+// DeleteMetric is DELETE …/metrics/{id}.xml or …/methods/{id}.xml.
 func (p *API) DeleteMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
-			_, m, err := findMetricOrMethod(cat, a, c, method)
-			if err != nil {
-				return nil, err
-			}
-			if m.Name == "hits" && m.ParentID == 0 {
-				return nil, fail("base", "The Hits metric cannot be deleted", "The Hits metric cannot be deleted")
-			}
-			return nil, t.DeleteMetric(m.ID)
+		return p.write(c, func(a porta.Actor) *Reply {
+			_, err := p.domain.DeleteMetric(ctx, a, metricRef(c, "id", method))
+			return p.answerDeleted(c, err)
 		})
 	}
 }
 
-// limitPlan finds an application plan of the caller by the route id.
-func limitPlan(cat *store.Catalog, a porta.Actor, c *Call) (*store.Plan, error) {
-	n, _ := c.pathID("plan_id")
-	pl := cat.Plan(n)
-	if pl == nil || pl.Type != store.ApplicationPlan || pl.ProviderID != a.Provider.ID {
-		return nil, errNotFound
-	}
-	return pl, nil
-}
-
-// metricLimits returns a metric's limits of every plan: porta scopes the
-// per-metric limit endpoints by the metric alone.
-func metricLimits(cat *store.Catalog, a porta.Actor, c *Call) (*store.Plan, *store.Metric, []store.Limit, error) {
-	pl, err := limitPlan(cat, a, c)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	n, _ := c.pathID("metric_id")
-	m := cat.Metric(n)
-	if m == nil || m.ServiceID != pl.ServiceID {
-		return nil, nil, nil, errNotFound
-	}
-	var out []store.Limit
-	for _, other := range m.Service.Plans {
-		for _, l := range other.Limits {
-			if l.Metric.ID == m.ID {
-				out = append(out, l)
-			}
-		}
-	}
-	sortLimits(out)
-	return pl, m, out, nil
-}
-
-func sortLimits(ls []store.Limit) {
-	slices.SortFunc(ls, func(a, b store.Limit) int { return cmp.Compare(a.ID, b.ID) })
+// limitRef names the limit of the route.
+func limitRef(c *Call) porta.LimitRef {
+	return porta.LimitRef{Plan: c.id("plan_id"), Metric: c.id("metric_id"), ID: c.id("id")}
 }
 
 // ListPlanLimits is GET /admin/api/application_plans/{plan_id}/limits.xml,
 // paginated.
 func (p *API) ListPlanLimits(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		pl, err := limitPlan(cat, a, c)
+		pl, err := porta.Plan(cat, a, porta.PlanRef{ID: c.id("plan_id")})
 		if err != nil {
-			return notFound(c)
+			return p.replyError(c, err)
 		}
-		ls := append([]store.Limit(nil), pl.Limits...)
-		sortLimits(ls)
-		return ok(page(c, "limits", ls, xmlrep.Limit))
+		return ok(page(c, "limits", porta.PlanLimits(pl), xmlrep.Limit))
 	})
 }
 
 // ListMetricLimits is GET …/application_plans/{plan_id}/metrics/{metric_id}/limits.xml.
 func (p *API) ListMetricLimits(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		_, _, ls, err := metricLimits(cat, a, c)
+		_, _, ls, err := porta.MetricLimits(cat, a, c.id("plan_id"), c.id("metric_id"))
 		if err != nil {
-			return notFound(c)
+			return p.replyError(c, err)
 		}
-		d := builderxml.New().Open("limits")
-		for _, l := range ls {
-			xmlrep.Limit(d, l)
-		}
-		return ok(d.Close("limits"))
+		return ok(list("limits", ls, xmlrep.Limit))
 	})
-}
-
-// limit finds a limit by the route ids (among the metric's limits).
-func limit(cat *store.Catalog, a porta.Actor, c *Call) (*store.Plan, store.Limit, error) {
-	pl, _, ls, err := metricLimits(cat, a, c)
-	if err != nil {
-		return nil, store.Limit{}, err
-	}
-	n, _ := c.pathID("id")
-	for _, l := range ls {
-		if l.ID == n {
-			return pl, l, nil
-		}
-	}
-	return nil, store.Limit{}, errNotFound
 }
 
 // ShowLimit is GET …/metrics/{metric_id}/limits/{id}.xml.
 func (p *API) ShowLimit(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		_, l, err := limit(cat, a, c)
-		if err != nil {
-			return notFound(c)
-		}
-		return ok(doc(func(d *builderxml.Doc) { xmlrep.Limit(d, l) }))
+		l, err := porta.Limit(cat, a, limitRef(c))
+		return answer(p, c, 200, l, err, xmlrep.Limit)
 	})
 }
 
-// limitParams applies a limit's period and value (usage_limit[...] or
-// flat): a period of apisonator's, one limit per plan, metric and period;
-// a missing or negative value is 0.
-func limitParams(c *Call, cat *store.Catalog, rec *store.LimitRecord) error {
-	get := func(name string) (string, bool) { return c.Params.Wrapped("usage_limit", name) }
-	var errs problems
-	if v, given := get("period"); given || rec.ID == 0 {
-		per, ok := period.Parse(v)
-		if !ok {
-			errs.add("period", "is invalid", "Period is invalid")
-		} else {
-			rec.Period = per
-		}
+// limitInput reads a limit's period and value (usage_limit[...] or flat).
+func limitInput(c *Call) porta.LimitInput {
+	in := porta.LimitInput{Period: wrappedInput(c, "usage_limit", "period")}
+	if v := wrappedInput(c, "usage_limit", "value"); v != nil {
+		n := params.ToI(*v)
+		in.Value = &n
 	}
-	if v, given := get("value"); given {
-		rec.Value = params.ToI(v)
-	}
-	if rec.Value < 0 {
-		rec.Value = 0
-	}
-	if pl := cat.Plan(rec.PlanID); pl != nil && errs.err() == nil {
-		for _, l := range pl.Limits {
-			if l.ID != rec.ID && l.Metric.ID == rec.MetricID && l.Period == rec.Period {
-				errs.add("period", "has already been taken", "Period has already been taken")
-			}
-		}
-	}
-	return errs.err()
+	return in
 }
 
 // CreateLimit is POST …/application_plans/{plan_id}/metrics/{metric_id}/limits.xml.
 func (p *API) CreateLimit(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 201, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		pl, m, _, err := metricLimits(cat, a, c)
-		if err != nil {
-			return nil, err
-		}
-		rec := store.LimitRecord{PlanID: pl.ID, MetricID: m.ID}
-		if err := limitParams(c, cat, &rec); err != nil {
-			return nil, err
-		}
-		if err := t.SaveLimit(&rec); err != nil {
-			return nil, err
-		}
-		return limitDoc(t, rec.ID)
+	return p.write(c, func(a porta.Actor) *Reply {
+		l, err := p.domain.CreateLimit(ctx, a, c.id("plan_id"), c.id("metric_id"), limitInput(c))
+		return answer(p, c, 201, l, err, xmlrep.Limit)
 	})
-}
-
-// limitDoc writes a limit the transaction just saved.
-func limitDoc(t *store.Tx, id int64) (*builderxml.Doc, error) {
-	cat, err := t.Catalog()
-	if err != nil {
-		return nil, err
-	}
-	l, found := cat.Limit(id)
-	if !found {
-		return nil, errNotFound
-	}
-	return doc(func(d *builderxml.Doc) { xmlrep.Limit(d, l) }), nil
 }
 
 // UpdateLimit is PUT …/metrics/{metric_id}/limits/{id}.xml.
 func (p *API) UpdateLimit(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		_, l, err := limit(cat, a, c)
-		if err != nil {
-			return nil, err
-		}
-		rec := store.LimitRecord{ID: l.ID, PlanID: l.Plan.ID, MetricID: l.Metric.ID, Period: l.Period, Value: l.Value}
-		if err := limitParams(c, cat, &rec); err != nil {
-			return nil, err
-		}
-		if err := t.SaveLimit(&rec); err != nil {
-			return nil, err
-		}
-		return limitDoc(t, rec.ID)
+	return p.write(c, func(a porta.Actor) *Reply {
+		l, err := p.domain.UpdateLimit(ctx, a, limitRef(c), limitInput(c))
+		return answer(p, c, 200, l, err, xmlrep.Limit)
 	})
 }
 
 // DeleteLimit is DELETE …/metrics/{metric_id}/limits/{id}.xml.
 func (p *API) DeleteLimit(ctx context.Context, c *Call) *Reply {
-	return p.change(ctx, c, 200, func(t *store.Tx, a porta.Actor, cat *store.Catalog) (*builderxml.Doc, error) {
-		_, l, err := limit(cat, a, c)
-		if err != nil {
-			return nil, err
-		}
-		return nil, t.DeleteLimit(l.ID)
+	return p.write(c, func(a porta.Actor) *Reply {
+		_, err := p.domain.DeleteLimit(ctx, a, limitRef(c))
+		return p.answerDeleted(c, err)
 	})
-}
-
-// mustPlan reads a plan the transaction just wrote or checked
-// (transitional).
-func mustPlan(t *store.Tx, id int64) *store.Plan {
-	cat, err := t.Catalog()
-	if err != nil {
-		return nil
-	}
-	return cat.Plan(id)
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -16,7 +15,7 @@ import (
 )
 
 // Settings and webhook settings are JSON endpoints in porta; asked for XML
-// they answer 406.
+// they answer 406. Webhook failures are both.
 
 func jsonOnly(c *Call) *Reply {
 	if c.Format == "json" {
@@ -27,6 +26,28 @@ func jsonOnly(c *Call) *Reply {
 
 func jsonReply(status int, body []byte) *Reply {
 	return &Reply{Status: status, ContentType: contentJSON, Body: body}
+}
+
+// jsonEndpoint answers a JSON-only endpoint: the caller is authenticated,
+// the format checked, and fn answers.
+func (p *API) jsonEndpoint(c *Call, fn func(a porta.Actor) *Reply) *Reply {
+	a, rep := authenticate(p.domain.Catalog(), c)
+	if rep != nil {
+		return rep
+	}
+	if rep := jsonOnly(c); rep != nil {
+		return rep
+	}
+	return fn(a)
+}
+
+// jsonAnswer is an operation's JSON reply: v written by write, or the
+// error's reply.
+func jsonAnswer[T any](p *API, c *Call, v T, err error, write func(T) []byte) *Reply {
+	if err != nil {
+		return p.replyError(c, err)
+	}
+	return jsonReply(200, write(v))
 }
 
 // settingsJSON is porta's SettingsRepresenter: hide_service is null, and
@@ -50,189 +71,90 @@ func settingsJSON(prov *store.Provider) []byte {
 	return jsonObject("settings", o)
 }
 
-// jsonChange answers a write of a JSON-only endpoint: fn runs in one store
-// transaction and returns the JSON to answer with.
-func (p *API) jsonChange(ctx context.Context, c *Call, fn func(t *store.Tx, a porta.Actor, cat *store.Catalog) ([]byte, error)) *Reply {
-	out, rep := transact(ctx, p, c, jsonOnly, fn)
-	if rep != nil {
-		return rep
-	}
-	return jsonReply(200, out)
-}
-
 // ShowSettings is GET /admin/api/settings.json.
 func (p *API) ShowSettings(ctx context.Context, c *Call) *Reply {
-	cat := p.store.Catalog()
-	a, rep := authenticate(cat, c)
-	if rep != nil {
-		return rep
-	}
-	if r := jsonOnly(c); r != nil {
-		return r
-	}
-	return jsonReply(200, settingsJSON(provider(cat, a)))
+	return p.jsonEndpoint(c, func(a porta.Actor) *Reply {
+		return jsonReply(200, settingsJSON(porta.Provider(p.domain.Catalog(), a)))
+	})
 }
 
-var planPermissions = []string{"request", "none", "credit_card", "request_credit_card", "direct"}
-
 // UpdateSettings is PUT /admin/api/settings.json (settings[...] or flat).
-// account_approval_required is the default account plan's approval.
+// A switch given blank is left as it is.
 func (p *API) UpdateSettings(ctx context.Context, c *Call) *Reply {
-	return p.jsonChange(ctx, c, func(t *store.Tx, a porta.Actor, cat *store.Catalog) ([]byte, error) {
-		prov := provider(cat, a)
-		rec := prov.ProviderRecord
-		st := &rec.Settings
-		get := func(name string) (string, bool) { return c.Params.Wrapped("settings", name) }
+	return p.jsonEndpoint(c, func(a porta.Actor) *Reply {
 		given := false
-		for _, f := range []struct {
-			name string
-			to   *bool
-		}{{"useraccountarea_enabled", &st.UserAccountAreaEnabled}, {"hide_service", &st.HideService},
-			{"signups_enabled", &st.SignupsEnabled}, {"public_search", &st.PublicSearch},
-			{"account_plans_ui_visible", &st.AccountPlansUIVisible}, {"service_plans_ui_visible", &st.ServicePlansUIVisible},
-			{"enforce_sso", &st.EnforceSSO}} {
-			if v, ok := get(f.name); ok {
-				given = true
-				if strings.TrimSpace(v) != "" {
-					*f.to = params.Cast(v)
-				}
+		flag := func(name string) *bool {
+			v := wrappedInput(c, "settings", name)
+			if v == nil {
+				return nil
 			}
-		}
-		var errs problems
-		for _, f := range []struct {
-			name string
-			to   *string
-		}{{"change_account_plan_permission", &st.ChangeAccountPlanPermission},
-			{"change_service_plan_permission", &st.ChangeServicePlanPermission}} {
-			if v, ok := get(f.name); ok {
-				given = true
-				if !slices.Contains(planPermissions, v) {
-					errs.add(f.name, "is not included in the list", "is not included in the list")
-				}
-				*f.to = v
+			given = true
+			if strings.TrimSpace(*v) == "" {
+				return nil
 			}
+			b := params.Cast(*v)
+			return &b
 		}
-		approval, setApproval := get("account_approval_required")
-		if !given && !setApproval {
-			return nil, missingParameter("settings")
+		text := func(name string) *string {
+			v := wrappedInput(c, "settings", name)
+			given = given || v != nil
+			return v
 		}
-		if st.EnforceSSO {
-			return nil, fail("enforce_sso", "Password-based authentication could not be disabled. No published authentication providers.",
-				"Password-based authentication could not be disabled. No published authentication providers.")
+		in := porta.SettingsInput{UserAccountAreaEnabled: flag("useraccountarea_enabled"),
+			HideService: flag("hide_service"), SignupsEnabled: flag("signups_enabled"),
+			PublicSearch: flag("public_search"), AccountPlansUIVisible: flag("account_plans_ui_visible"),
+			ServicePlansUIVisible: flag("service_plans_ui_visible"), EnforceSSO: flag("enforce_sso"),
+			ChangeAccountPlanPermission: text("change_account_plan_permission"),
+			ChangeServicePlanPermission: text("change_service_plan_permission"),
+			AccountApprovalRequired:     flag("account_approval_required")}
+		if !given {
+			return missingParameter("settings")
 		}
-		if err := errs.err(); err != nil {
-			return nil, err
-		}
-		if err := t.SaveProvider(&rec); err != nil {
-			return nil, err
-		}
-		if setApproval && strings.TrimSpace(approval) != "" {
-			if pl := prov.DefaultAccountPlan(); pl != nil {
-				prec := pl.PlanRecord
-				prec.ApprovalRequired = params.Cast(approval)
-				if err := t.SavePlan(&prec); err != nil {
-					return nil, err
-				}
-			}
-		}
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
-		return settingsJSON(provider(cat, a)), nil
+		prov, err := p.domain.UpdateSettings(ctx, a, in)
+		return jsonAnswer(p, c, prov, err, settingsJSON)
 	})
 }
 
 // webhookJSON is porta's WebHookRepresenter: its switches in the order of
 // the web_hooks table's columns.
-func webhookJSON(w store.Webhooks) []byte {
+func webhookJSON(prov *store.Provider) []byte {
+	w := prov.Webhooks
 	var o orderedJSON
 	if w.URL != "" {
 		o = append(o, jsonField{"url", w.URL})
 	}
 	o = append(o, jsonField{"active", w.Active}, jsonField{"provider_actions", w.ProviderActions})
-	for _, e := range webhookColumns {
+	for _, e := range porta.WebhookEvents {
 		o = append(o, jsonField{e + "_on", slices.Contains(w.Events, e)})
 	}
 	return jsonObject("webhook", o)
 }
 
-// webhookColumns are the event switches in porta's column order.
-var webhookColumns = []string{"account_created", "account_updated", "account_deleted", "user_created",
-	"user_updated", "user_deleted", "application_created", "application_updated", "application_deleted",
-	"account_plan_changed", "application_plan_changed", "application_user_key_updated",
-	"application_key_created", "application_key_deleted", "application_suspended", "application_key_updated"}
-
-// webhookURL is what porta's URI regexp for http and https accepts: the
-// URL need only contain one.
-var webhookURL = regexp.MustCompile(`(?i)https?://[^\s/?#]+`)
-
 // ShowWebhooks is GET /admin/api/webhooks.json, a sandbox addition: porta
 // lets the settings be written through the API but not read.
 func (p *API) ShowWebhooks(ctx context.Context, c *Call) *Reply {
-	cat := p.store.Catalog()
-	a, rep := authenticate(cat, c)
-	if rep != nil {
-		return rep
-	}
-	if r := jsonOnly(c); r != nil {
-		return r
-	}
-	return jsonReply(200, webhookJSON(provider(cat, a).Webhooks))
+	return p.jsonEndpoint(c, func(a porta.Actor) *Reply {
+		return jsonReply(200, webhookJSON(porta.Provider(p.domain.Catalog(), a)))
+	})
 }
 
 // UpdateWebhooks is PUT /admin/api/webhooks.json (web_hook[...] or flat):
-// url, active, provider_actions and the *_on switches. An active webhook
-// needs an http or https URL.
+// url, active, provider_actions and the *_on switches.
 func (p *API) UpdateWebhooks(ctx context.Context, c *Call) *Reply {
-	return p.jsonChange(ctx, c, func(t *store.Tx, a porta.Actor, cat *store.Catalog) ([]byte, error) {
-		rec := provider(cat, a).ProviderRecord
-		w := &rec.Webhooks
-		get := func(name string) (string, bool) { return c.Params.Wrapped("web_hook", name) }
-		given := false
-		if v, ok := get("url"); ok {
-			given, w.URL = true, strings.TrimSpace(v)
-		}
-		for _, f := range []struct {
-			name string
-			to   *bool
-		}{{"active", &w.Active}, {"provider_actions", &w.ProviderActions}} {
-			if v, ok := get(f.name); ok {
-				given, *f.to = true, params.Cast(v)
+	return p.jsonEndpoint(c, func(a porta.Actor) *Reply {
+		in := porta.WebhooksInput{URL: wrappedInput(c, "web_hook", "url"),
+			Active: wrappedBool(c, "web_hook", "active"), ProviderActions: wrappedBool(c, "web_hook", "provider_actions"),
+			Events: map[string]bool{}}
+		for _, e := range porta.WebhookEvents {
+			if on := wrappedBool(c, "web_hook", e+"_on"); on != nil {
+				in.Events[e] = *on
 			}
 		}
-		events := slices.Clone(w.Events)
-		for _, e := range webhookColumns {
-			v, ok := get(e + "_on")
-			if !ok {
-				continue
-			}
-			given = true
-			events = slices.DeleteFunc(events, func(x string) bool { return x == e })
-			if params.Cast(v) {
-				events = append(events, e)
-			}
+		if in.URL == nil && in.Active == nil && in.ProviderActions == nil && len(in.Events) == 0 {
+			return missingParameter("web_hook")
 		}
-		// Keep porta's column order, whatever order they were switched on in.
-		w.Events = nil
-		for _, e := range webhookColumns {
-			if slices.Contains(events, e) {
-				w.Events = append(w.Events, e)
-			}
-		}
-		if !given {
-			return nil, missingParameter("web_hook")
-		}
-		if w.Active && !webhookURL.MatchString(w.URL) {
-			return nil, fail("url", "Must be a valid URL such as http://example.com", "Url Must be a valid URL such as http://example.com")
-		}
-		if len(w.URL) > 255 {
-			return nil, fail("url", "is too long (maximum is 255 characters)", "Url is too long (maximum is 255 characters)")
-		}
-		if err := t.SaveProvider(&rec); err != nil {
-			return nil, err
-		}
-		return webhookJSON(rec.Webhooks), nil
+		prov, err := p.domain.UpdateWebhooks(ctx, a, in)
+		return jsonAnswer(p, c, prov, err, webhookJSON)
 	})
 }
 
@@ -240,12 +162,11 @@ func (p *API) UpdateWebhooks(ctx context.Context, c *Call) *Reply {
 // deliveries that failed for good, oldest first; each event document is
 // embedded as porta's Nokogiri re-prints it.
 func (p *API) ListFailures(ctx context.Context, c *Call) *Reply {
-	cat := p.store.Catalog()
-	a, rep := authenticate(cat, c)
+	a, rep := authenticate(p.domain.Catalog(), c)
 	if rep != nil {
 		return rep
 	}
-	fs, err := p.store.Failures(ctx, a.Provider.ID)
+	fs, err := p.domain.Failures(ctx, a)
 	if err != nil {
 		return p.replyError(c, err)
 	}
@@ -272,8 +193,7 @@ func (p *API) ListFailures(ctx context.Context, c *Call) *Reply {
 // DeleteFailures is DELETE /admin/api/webhooks/failures.xml: all of them,
 // or with time, the oldest ones up to that time.
 func (p *API) DeleteFailures(ctx context.Context, c *Call) *Reply {
-	cat := p.store.Catalog()
-	a, rep := authenticate(cat, c)
+	a, rep := authenticate(p.domain.Catalog(), c)
 	if rep != nil {
 		return rep
 	}
@@ -285,8 +205,5 @@ func (p *API) DeleteFailures(ctx context.Context, c *Call) *Reply {
 		}
 		upTo = &t
 	}
-	if err := p.store.DeleteFailures(ctx, a.Provider.ID, upTo); err != nil {
-		return p.replyError(c, err)
-	}
-	return deleted(c)
+	return p.answerDeleted(c, p.domain.DeleteFailures(ctx, a, upTo))
 }

@@ -1,0 +1,173 @@
+package porta
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/threescale-sandbox/threescale-sandbox/store"
+)
+
+// A provider's settings: the developer portal's switches, the webhooks,
+// and the webhook deliveries that failed.
+
+// SettingsInput is what a provider gives of its settings; nil is not
+// given.
+type SettingsInput struct {
+	UserAccountAreaEnabled, HideService, SignupsEnabled, PublicSearch *bool
+	AccountPlansUIVisible, ServicePlansUIVisible, EnforceSSO          *bool
+	// The plan change permissions: request, none, credit_card,
+	// request_credit_card or direct.
+	ChangeAccountPlanPermission, ChangeServicePlanPermission *string
+	// AccountApprovalRequired is the default account plan's
+	// approval_required.
+	AccountApprovalRequired *bool
+}
+
+var planPermissions = []string{"request", "none", "credit_card", "request_credit_card", "direct"}
+
+// UpdateSettings changes a provider's settings.
+func (d *Domain) UpdateSettings(ctx context.Context, a Actor, in SettingsInput) (*store.Provider, error) {
+	if err := a.forProvider(); err != nil {
+		return nil, err
+	}
+	return change(ctx, d, a, func(t *tx) (*store.Provider, error) {
+		prov, err := t.provider()
+		if err != nil {
+			return nil, err
+		}
+		rec := prov.ProviderRecord
+		st := &rec.Settings
+		for _, f := range []struct {
+			v  *bool
+			to *bool
+		}{{in.UserAccountAreaEnabled, &st.UserAccountAreaEnabled}, {in.HideService, &st.HideService},
+			{in.SignupsEnabled, &st.SignupsEnabled}, {in.PublicSearch, &st.PublicSearch},
+			{in.AccountPlansUIVisible, &st.AccountPlansUIVisible}, {in.ServicePlansUIVisible, &st.ServicePlansUIVisible},
+			{in.EnforceSSO, &st.EnforceSSO}} {
+			if f.v != nil {
+				*f.to = *f.v
+			}
+		}
+		var errs problems
+		for _, f := range []struct {
+			name string
+			v    *string
+			to   *string
+		}{{"change_account_plan_permission", in.ChangeAccountPlanPermission, &st.ChangeAccountPlanPermission},
+			{"change_service_plan_permission", in.ChangeServicePlanPermission, &st.ChangeServicePlanPermission}} {
+			if f.v != nil {
+				if !slices.Contains(planPermissions, *f.v) {
+					errs.add(f.name, "is not included in the list", "is not included in the list")
+				}
+				*f.to = *f.v
+			}
+		}
+		if st.EnforceSSO {
+			return nil, fail("enforce_sso", "Password-based authentication could not be disabled. No published authentication providers.",
+				"Password-based authentication could not be disabled. No published authentication providers.")
+		}
+		if err := errs.err(); err != nil {
+			return nil, err
+		}
+		if err := t.SaveProvider(&rec); err != nil {
+			return nil, err
+		}
+		if in.AccountApprovalRequired != nil {
+			if pl := prov.DefaultAccountPlan(); pl != nil {
+				prec := pl.PlanRecord
+				prec.ApprovalRequired = *in.AccountApprovalRequired
+				if err := t.SavePlan(&prec); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return t.provider()
+	})
+}
+
+// WebhookEvents are porta's 16 webhook events, in the order of the
+// web_hooks table's switches.
+var WebhookEvents = []string{"account_created", "account_updated", "account_deleted", "user_created",
+	"user_updated", "user_deleted", "application_created", "application_updated", "application_deleted",
+	"account_plan_changed", "application_plan_changed", "application_user_key_updated",
+	"application_key_created", "application_key_deleted", "application_suspended", "application_key_updated"}
+
+// WebhooksInput is what a provider gives of its webhooks; nil is not
+// given.
+type WebhooksInput struct {
+	URL                     *string
+	Active, ProviderActions *bool
+	// Events switch events of WebhookEvents on (true) or off.
+	Events map[string]bool
+}
+
+// webhookURL is what porta's URI regexp for http and https accepts: the
+// URL need only contain one.
+var webhookURL = regexp.MustCompile(`(?i)https?://[^\s/?#]+`)
+
+// UpdateWebhooks changes a provider's webhooks. An active webhook needs an
+// http or https URL.
+func (d *Domain) UpdateWebhooks(ctx context.Context, a Actor, in WebhooksInput) (*store.Provider, error) {
+	if err := a.forProvider(); err != nil {
+		return nil, err
+	}
+	return change(ctx, d, a, func(t *tx) (*store.Provider, error) {
+		prov, err := t.provider()
+		if err != nil {
+			return nil, err
+		}
+		rec := prov.ProviderRecord
+		w := &rec.Webhooks
+		if in.URL != nil {
+			w.URL = strings.TrimSpace(*in.URL)
+		}
+		for _, f := range []struct {
+			v  *bool
+			to *bool
+		}{{in.Active, &w.Active}, {in.ProviderActions, &w.ProviderActions}} {
+			if f.v != nil {
+				*f.to = *f.v
+			}
+		}
+		// porta's switch order, whatever order they were switched on in.
+		var events []string
+		for _, e := range WebhookEvents {
+			on, given := in.Events[e]
+			if (given && on) || (!given && slices.Contains(w.Events, e)) {
+				events = append(events, e)
+			}
+		}
+		w.Events = events
+		if w.Active && !webhookURL.MatchString(w.URL) {
+			return nil, fail("url", "Must be a valid URL such as http://example.com", "Url Must be a valid URL such as http://example.com")
+		}
+		if len(w.URL) > 255 {
+			return nil, fail("url", "is too long (maximum is 255 characters)", "Url is too long (maximum is 255 characters)")
+		}
+		if err := t.SaveProvider(&rec); err != nil {
+			return nil, err
+		}
+		return t.provider()
+	})
+}
+
+// Failures are the provider's webhook deliveries that failed for good,
+// oldest first.
+func (d *Domain) Failures(ctx context.Context, a Actor) ([]store.Failure, error) {
+	if err := a.forProvider(); err != nil {
+		return nil, err
+	}
+	return d.store.Failures(ctx, a.Provider.ID)
+}
+
+// DeleteFailures forgets the provider's failed deliveries: all of them,
+// or the oldest ones up to upTo.
+func (d *Domain) DeleteFailures(ctx context.Context, a Actor, upTo *time.Time) error {
+	if err := a.forProvider(); err != nil {
+		return err
+	}
+	return d.store.DeleteFailures(ctx, a.Provider.ID, upTo)
+}
