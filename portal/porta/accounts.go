@@ -32,9 +32,7 @@ type AccountUpdate struct {
 // applyAccount applies an account's input and validates it as Account
 // does.
 func applyAccount(in AccountInput, prov *store.Provider, rec *store.AccountRecord) error {
-	if in.OrgName != nil {
-		rec.OrgName = strings.TrimSpace(*in.OrgName)
-	}
+	setTrimmed(&rec.OrgName, in.OrgName)
 	rec.Fields, rec.ExtraFields = applyFields(in.Fields, prov.AccountFields, store.OptionalAccountFields, rec.Fields,
 		rec.ExtraFields)
 	var errs problems
@@ -54,23 +52,6 @@ func applyAccount(in AccountInput, prov *store.Provider, rec *store.AccountRecor
 	return errs.err()
 }
 
-// onAccount runs fn on an account found in the transaction.
-func onAccount[T any](ctx context.Context, d *Domain, a Actor, id int64, fn func(t *tx, acc *store.Account) (T, error)) (T, error) {
-	return change(ctx, d, a, func(t *tx) (T, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			var zero T
-			return zero, err
-		}
-		acc, err := Account(cat, a, id)
-		if err != nil {
-			var zero T
-			return zero, err
-		}
-		return fn(t, acc)
-	})
-}
-
 // accountChanged re-reads an account after a change and queues its event.
 func (t *tx) accountChanged(id int64, action string) (*store.Account, error) {
 	cat, err := t.Catalog()
@@ -84,19 +65,13 @@ func (t *tx) accountChanged(id int64, action string) (*store.Account, error) {
 // UpdateAccount changes an account's organization name, fields,
 // annotations and billing switches.
 func (d *Domain) UpdateAccount(ctx context.Context, a Actor, id int64, in AccountUpdate) (*store.Account, error) {
-	return onAccount(ctx, d, a, id, func(t *tx, acc *store.Account) (*store.Account, error) {
+	return on(ctx, d, a, Account, id, func(t *tx, acc *store.Account) (*store.Account, error) {
 		rec := acc.AccountRecord
 		if err := applyAccount(in.AccountInput, acc.Provider, &rec); err != nil {
 			return nil, err
 		}
-		for _, sw := range []struct {
-			v  *bool
-			to *bool
-		}{{in.MonthlyBillingEnabled, &rec.MonthlyBillingEnabled}, {in.MonthlyChargingEnabled, &rec.MonthlyChargingEnabled}} {
-			if sw.v != nil {
-				*sw.to = *sw.v
-			}
-		}
+		set(&rec.MonthlyBillingEnabled, in.MonthlyBillingEnabled)
+		set(&rec.MonthlyChargingEnabled, in.MonthlyChargingEnabled)
 		if err := t.SaveAccount(&rec); err != nil {
 			return nil, err
 		}
@@ -108,7 +83,7 @@ func (d *Domain) UpdateAccount(ctx context.Context, a Actor, id int64, in Accoun
 // applications, each of which fires its deleted event. It returns the
 // account as it was.
 func (d *Domain) DeleteAccount(ctx context.Context, a Actor, id int64) (*store.Account, error) {
-	return onAccount(ctx, d, a, id, func(t *tx, acc *store.Account) (*store.Account, error) {
+	return on(ctx, d, a, Account, id, func(t *tx, acc *store.Account) (*store.Account, error) {
 		if err := t.DeleteAccount(acc.ID); err != nil {
 			return nil, err
 		}
@@ -160,7 +135,7 @@ func (d *Domain) transitionAccount(ctx context.Context, a Actor, id int64, event
 		return nil, err
 	}
 	tr := accountTransitions[event]
-	return onAccount(ctx, d, a, id, func(t *tx, acc *store.Account) (*store.Account, error) {
+	return on(ctx, d, a, Account, id, func(t *tx, acc *store.Account) (*store.Account, error) {
 		if !slices.Contains(tr.from, acc.State) {
 			return nil, cannotTransition(event)
 		}
@@ -180,7 +155,7 @@ func (d *Domain) ChangeAccountPlan(ctx context.Context, a Actor, id, planID int6
 	if err := a.forProvider(); err != nil {
 		return nil, err
 	}
-	return onAccount(ctx, d, a, id, func(t *tx, acc *store.Account) (*store.Account, error) {
+	return on(ctx, d, a, Account, id, func(t *tx, acc *store.Account) (*store.Account, error) {
 		cat, err := t.Catalog()
 		if err != nil {
 			return nil, err

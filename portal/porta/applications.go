@@ -46,14 +46,9 @@ var (
 // applyApplication applies an application's input and validates it as
 // Cinstance does; appID is given only on create.
 func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, rec *store.ApplicationRecord) (userKeyChanged bool, err error) {
-	for _, f := range []struct {
-		v  *string
-		to *string
-	}{{in.Name, &rec.Name}, {in.Description, &rec.Description}, {in.RedirectURL, &rec.RedirectURL}} {
-		if f.v != nil {
-			*f.to = strings.TrimSpace(*f.v)
-		}
-	}
+	setTrimmed(&rec.Name, in.Name)
+	setTrimmed(&rec.Description, in.Description)
+	setTrimmed(&rec.RedirectURL, in.RedirectURL)
 	_, rec.ExtraFields = applyFields(in.Fields, prov.ApplicationFields, nil, nil, rec.ExtraFields)
 	if in.UserKey != nil && *in.UserKey != rec.UserKey {
 		rec.UserKey, userKeyChanged = *in.UserKey, true
@@ -158,12 +153,8 @@ func keyProblems(app *store.Application, value string, pending []string) error {
 // plan's service if it was not; the application is live, or pending on a
 // plan that requires approval.
 func (d *Domain) CreateApplication(ctx context.Context, a Actor, accountID, planID int64, in NewApplication) (*store.Application, error) {
-	return change(ctx, d, a, func(t *tx) (*store.Application, error) {
+	return on(ctx, d, a, Account, accountID, func(t *tx, acc *store.Account) (*store.Application, error) {
 		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
-		acc, err := Account(cat, a, accountID)
 		if err != nil {
 			return nil, err
 		}
@@ -274,25 +265,10 @@ func (t *tx) applicationChanged(id int64, actions ...string) (*store.Application
 	return app, nil
 }
 
-// onApplication runs fn on an application found in the transaction.
-func onApplication(ctx context.Context, d *Domain, a Actor, ref AppRef, fn func(t *tx, app *store.Application) (*store.Application, error)) (*store.Application, error) {
-	return change(ctx, d, a, func(t *tx) (*store.Application, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
-		app, err := Application(cat, a, ref)
-		if err != nil {
-			return nil, err
-		}
-		return fn(t, app)
-	})
-}
-
 // UpdateApplication changes an application's name, description, fields,
 // redirect_url and user_key; its app_id and plan do not change this way.
 func (d *Domain) UpdateApplication(ctx context.Context, a Actor, ref AppRef, in ApplicationInput) (*store.Application, error) {
-	return onApplication(ctx, d, a, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
 		rec := app.ApplicationRecord
 		keyChanged, err := applyApplication(in, nil, app.Account.Provider, &rec)
 		if err != nil {
@@ -311,7 +287,7 @@ func (d *Domain) UpdateApplication(ctx context.Context, a Actor, ref AppRef, in 
 // ChangeUserKey gives an application a new random user_key, as porta's
 // "Regenerate" button does: user_key_updated and key_updated.
 func (d *Domain) ChangeUserKey(ctx context.Context, a Actor, ref AppRef) (*store.Application, error) {
-	return onApplication(ctx, d, a, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
 		rec := app.ApplicationRecord
 		var err error
 		if rec.UserKey, err = t.d.hex(16); err != nil {
@@ -328,7 +304,7 @@ func (d *Domain) ChangeUserKey(ctx context.Context, a Actor, ref AppRef) (*store
 // porta rejects it), and its customized plan with it. It returns the
 // application as it was.
 func (d *Domain) DeleteApplication(ctx context.Context, a Actor, ref AppRef) (*store.Application, error) {
-	return onApplication(ctx, d, a, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
 		if err := t.DeleteApplication(app.ID); err != nil {
 			return nil, err
 		}
@@ -370,7 +346,7 @@ func (d *Domain) transitionApplication(ctx context.Context, a Actor, ref AppRef,
 		return nil, err
 	}
 	tr := applicationTransitions[event]
-	return onApplication(ctx, d, a, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
 		if app.State != tr.from {
 			return nil, cannotTransition(event)
 		}
@@ -387,7 +363,7 @@ func (d *Domain) transitionApplication(ctx context.Context, a Actor, ref AppRef,
 // service: plan_changed, then updated. The application's new plan is the
 // answer's.
 func (d *Domain) ChangeApplicationPlan(ctx context.Context, a Actor, ref AppRef, planID int64) (*store.Application, error) {
-	return onApplication(ctx, d, a, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
 		cat, err := t.Catalog()
 		if err != nil {
 			return nil, err
@@ -430,7 +406,7 @@ func (d *Domain) CustomizePlan(ctx context.Context, a Actor, ref AppRef) (*store
 	if err := a.forProvider(); err != nil {
 		return nil, err
 	}
-	return onApplication(ctx, d, a, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
 		if app.Plan.Custom() {
 			return app, nil
 		}
@@ -474,7 +450,7 @@ func (d *Domain) DecustomizePlan(ctx context.Context, a Actor, ref AppRef) (*sto
 	if err := a.forProvider(); err != nil {
 		return nil, err
 	}
-	return onApplication(ctx, d, a, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
 		if !app.Plan.Custom() || app.Plan.Original == nil {
 			return app, nil
 		}
@@ -488,7 +464,7 @@ func (d *Domain) DecustomizePlan(ctx context.Context, a Actor, ref AppRef) (*sto
 // CreateKey adds an application key (random when value is nil):
 // key_created.
 func (d *Domain) CreateKey(ctx context.Context, a Actor, ref AppRef, value *string) (*store.Application, error) {
-	return onApplication(ctx, d, a, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
 		var key string
 		if value != nil {
 			key = *value
@@ -510,7 +486,7 @@ func (d *Domain) CreateKey(ctx context.Context, a Actor, ref AppRef, value *stri
 
 // DeleteKey deletes an application key: key_deleted.
 func (d *Domain) DeleteKey(ctx context.Context, a Actor, ref AppRef, value string) (*store.Application, error) {
-	return onApplication(ctx, d, a, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
 		if !app.HasKey(value) {
 			return nil, fmt.Errorf("key %q: %w", value, ErrNotFound)
 		}
@@ -526,7 +502,7 @@ var referrerRE = regexp.MustCompile(`^[a-zA-Z0-9*.\-]+$`)
 // CreateReferrerFilter adds a referrer filter to an application (at most
 // five); it fires no webhook.
 func (d *Domain) CreateReferrerFilter(ctx context.Context, a Actor, ref AppRef, value string) (*store.Application, error) {
-	return onApplication(ctx, d, a, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
 		value := strings.TrimSpace(value)
 		var errs problems
 		switch {
@@ -558,7 +534,7 @@ func (d *Domain) CreateReferrerFilter(ctx context.Context, a Actor, ref AppRef, 
 // DeleteReferrerFilter deletes a referrer filter of an application by the
 // filter's id.
 func (d *Domain) DeleteReferrerFilter(ctx context.Context, a Actor, ref AppRef, filterID int64) (*store.Application, error) {
-	return onApplication(ctx, d, a, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
 		for _, f := range app.ReferrerFilters {
 			if f.ID == filterID {
 				if err := t.DeleteReferrerFilter(filterID); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
@@ -46,6 +47,39 @@ func change[T any](ctx context.Context, d *Domain, a Actor, fn func(t *tx) (T, e
 		return zero, err
 	}
 	return out, nil
+}
+
+// on runs fn in one change on the object that find (one of the package's
+// lookups: Account, Application, Plan…) finds by key in the
+// transaction's catalog.
+func on[K, R, T any](ctx context.Context, d *Domain, a Actor, find func(*store.Catalog, Actor, K) (R, error), key K,
+	fn func(t *tx, obj R) (T, error)) (T, error) {
+	return change(ctx, d, a, func(t *tx) (T, error) {
+		var zero T
+		cat, err := t.Catalog()
+		if err != nil {
+			return zero, err
+		}
+		obj, err := find(cat, a, key)
+		if err != nil {
+			return zero, err
+		}
+		return fn(t, obj)
+	})
+}
+
+// set assigns a given value.
+func set[T any](to *T, v *T) {
+	if v != nil {
+		*to = *v
+	}
+}
+
+// setTrimmed assigns a given text without its surrounding white space.
+func setTrimmed(to *string, v *string) {
+	if v != nil {
+		*to = strings.TrimSpace(*v)
+	}
 }
 
 // provider is the actor's provider as the transaction sees it.

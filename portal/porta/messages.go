@@ -17,7 +17,7 @@ type MessageInput struct {
 // account to the provider. porta's deliver! refuses a message without a
 // subject: a *TransitionError carrying the unsent message.
 func (d *Domain) SendMessage(ctx context.Context, a Actor, accountID int64, in MessageInput) (*store.Message, error) {
-	return onAccount(ctx, d, a, accountID, func(t *tx, acc *store.Account) (*store.Message, error) {
+	return on(ctx, d, a, Account, accountID, func(t *tx, acc *store.Account) (*store.Message, error) {
 		m := &store.Message{ProviderID: acc.ProviderID, AccountID: acc.ID, FromProvider: a.Kind != Developer,
 			Subject: in.Subject, Body: in.Body, State: "sent"}
 		if m.Subject == "" {

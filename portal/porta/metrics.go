@@ -3,7 +3,6 @@ package porta
 import (
 	"context"
 	"regexp"
-	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
@@ -26,14 +25,10 @@ var hitsName = regexp.MustCompile(`^hits(\.\d+)?$`)
 // applyMetric applies a metric's or method's input and validates it as
 // Metric does.
 func (t *tx) applyMetric(in MetricInput, s *store.Service, rec *store.MetricRecord, create bool) error {
-	if in.FriendlyName != nil {
-		rec.FriendlyName = strings.TrimSpace(*in.FriendlyName)
-	}
-	if in.Description != nil {
-		rec.Description = *in.Description
-	}
-	if in.Unit != nil && rec.ParentID == 0 {
-		rec.Unit = strings.TrimSpace(*in.Unit)
+	setTrimmed(&rec.FriendlyName, in.FriendlyName)
+	set(&rec.Description, in.Description)
+	if rec.ParentID == 0 {
+		setTrimmed(&rec.Unit, in.Unit)
 	}
 	if create {
 		var err error
@@ -106,17 +101,13 @@ func (d *Domain) createMetric(ctx context.Context, a Actor, serviceID string, pa
 	if err := a.forProvider(); err != nil {
 		return nil, err
 	}
-	return change(ctx, d, a, func(t *tx) (*store.Metric, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
-		s, err := Service(cat, a, serviceID)
-		if err != nil {
-			return nil, err
-		}
+	return on(ctx, d, a, Service, serviceID, func(t *tx, s *store.Service) (*store.Metric, error) {
 		rec := store.MetricRecord{ServiceID: s.ID}
 		if parent != nil {
+			cat, err := t.Catalog()
+			if err != nil {
+				return nil, err
+			}
 			p, err := Metric(cat, a, *parent)
 			if err != nil {
 				return nil, err
@@ -130,29 +121,13 @@ func (d *Domain) createMetric(ctx context.Context, a Actor, serviceID string, pa
 	})
 }
 
-// onMetric runs fn, as the provider, on a metric or method found in the
-// transaction.
-func onMetric(ctx context.Context, d *Domain, a Actor, ref MetricRef, fn func(t *tx, m *store.Metric) (*store.Metric, error)) (*store.Metric, error) {
-	if err := a.forProvider(); err != nil {
-		return nil, err
-	}
-	return change(ctx, d, a, func(t *tx) (*store.Metric, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
-		m, err := Metric(cat, a, ref)
-		if err != nil {
-			return nil, err
-		}
-		return fn(t, m)
-	})
-}
-
 // UpdateMetric changes a metric's or method's friendly name, unit and
 // description; the system name is fixed.
 func (d *Domain) UpdateMetric(ctx context.Context, a Actor, ref MetricRef, in MetricInput) (*store.Metric, error) {
-	return onMetric(ctx, d, a, ref, func(t *tx, m *store.Metric) (*store.Metric, error) {
+	if err := a.forProvider(); err != nil {
+		return nil, err
+	}
+	return on(ctx, d, a, Metric, ref, func(t *tx, m *store.Metric) (*store.Metric, error) {
 		rec := m.MetricRecord
 		if err := t.applyMetric(in, m.Service, &rec, false); err != nil {
 			return nil, err
@@ -164,7 +139,10 @@ func (d *Domain) UpdateMetric(ctx context.Context, a Actor, ref MetricRef, in Me
 // DeleteMetric deletes a metric or method, with its methods and limits;
 // hits stays. It returns the metric as it was.
 func (d *Domain) DeleteMetric(ctx context.Context, a Actor, ref MetricRef) (*store.Metric, error) {
-	return onMetric(ctx, d, a, ref, func(t *tx, m *store.Metric) (*store.Metric, error) {
+	if err := a.forProvider(); err != nil {
+		return nil, err
+	}
+	return on(ctx, d, a, Metric, ref, func(t *tx, m *store.Metric) (*store.Metric, error) {
 		if m.Name == "hits" && m.ParentID == 0 {
 			return nil, fail("base", "The Hits metric cannot be deleted", "The Hits metric cannot be deleted")
 		}

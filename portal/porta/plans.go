@@ -91,15 +91,9 @@ func money(s string) (string, bool) {
 // does.
 func (t *tx) applyPlan(in PlanInput, s *store.Service, rec *store.PlanRecord, create bool) error {
 	var errs problems
-	if in.Name != nil {
-		rec.Name = strings.TrimSpace(*in.Name)
-	}
-	if in.Description != nil {
-		rec.Description = *in.Description
-	}
-	if in.ApprovalRequired != nil {
-		rec.ApprovalRequired = *in.ApprovalRequired
-	}
+	setTrimmed(&rec.Name, in.Name)
+	set(&rec.Description, in.Description)
+	set(&rec.ApprovalRequired, in.ApprovalRequired)
 	if create {
 		var err error
 		if rec.SystemName, err = t.systemName(in.SystemName, rec.Name, "application_plan_"); err != nil {
@@ -175,40 +169,13 @@ func (t *tx) plan(id int64) (*store.Plan, error) {
 	return cat.Plan(id), nil
 }
 
-// onPlan runs fn, as the provider, on an application plan found in the
-// transaction.
-func onPlan(ctx context.Context, d *Domain, a Actor, ref PlanRef, fn func(t *tx, pl *store.Plan) (*store.Plan, error)) (*store.Plan, error) {
-	if err := a.forProvider(); err != nil {
-		return nil, err
-	}
-	return change(ctx, d, a, func(t *tx) (*store.Plan, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
-		pl, err := Plan(cat, a, ref)
-		if err != nil {
-			return nil, err
-		}
-		return fn(t, pl)
-	})
-}
-
 // CreatePlan creates an application plan of a service: hidden, unless
 // its input publishes it.
 func (d *Domain) CreatePlan(ctx context.Context, a Actor, serviceID string, in PlanInput) (*store.Plan, error) {
 	if err := a.forProvider(); err != nil {
 		return nil, err
 	}
-	return change(ctx, d, a, func(t *tx) (*store.Plan, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
-		s, err := Service(cat, a, serviceID)
-		if err != nil {
-			return nil, err
-		}
+	return on(ctx, d, a, Service, serviceID, func(t *tx, s *store.Service) (*store.Plan, error) {
 		rec := store.PlanRecord{ProviderID: s.ProviderID, ServiceID: s.ID, Type: store.ApplicationPlan, State: "hidden",
 			SetupFee: "0.0", CostPerMonth: "0.0"}
 		if err := t.applyPlan(in, s, &rec, true); err != nil {
@@ -224,7 +191,10 @@ func (d *Domain) CreatePlan(ctx context.Context, a Actor, serviceID string, in P
 // UpdatePlan changes an application plan; a renamed plan is what the
 // status documents of its applications name next.
 func (d *Domain) UpdatePlan(ctx context.Context, a Actor, ref PlanRef, in PlanInput) (*store.Plan, error) {
-	return onPlan(ctx, d, a, ref, func(t *tx, pl *store.Plan) (*store.Plan, error) {
+	if err := a.forProvider(); err != nil {
+		return nil, err
+	}
+	return on(ctx, d, a, Plan, ref, func(t *tx, pl *store.Plan) (*store.Plan, error) {
 		rec := pl.PlanRecord
 		if err := t.applyPlan(in, pl.Service, &rec, false); err != nil {
 			return nil, err
@@ -239,7 +209,10 @@ func (d *Domain) UpdatePlan(ctx context.Context, a Actor, ref PlanRef, in PlanIn
 // DeletePlan deletes an application plan that no application is on,
 // directly or through a customized copy. It returns the plan as it was.
 func (d *Domain) DeletePlan(ctx context.Context, a Actor, ref PlanRef) (*store.Plan, error) {
-	return onPlan(ctx, d, a, ref, func(t *tx, pl *store.Plan) (*store.Plan, error) {
+	if err := a.forProvider(); err != nil {
+		return nil, err
+	}
+	return on(ctx, d, a, Plan, ref, func(t *tx, pl *store.Plan) (*store.Plan, error) {
 		for _, app := range pl.Service.Applications {
 			if app.PlanID == pl.ID {
 				return nil, fail("base", "This application plan cannot be deleted! At least one application depends on it.",
@@ -257,7 +230,10 @@ func (d *Domain) DeletePlan(ctx context.Context, a Actor, ref PlanRef) (*store.P
 // SetDefaultPlan makes an application plan (hidden or custom too) its
 // service's default, which signups and new applications get.
 func (d *Domain) SetDefaultPlan(ctx context.Context, a Actor, ref PlanRef) (*store.Plan, error) {
-	return onPlan(ctx, d, a, ref, func(t *tx, pl *store.Plan) (*store.Plan, error) {
+	if err := a.forProvider(); err != nil {
+		return nil, err
+	}
+	return on(ctx, d, a, Plan, ref, func(t *tx, pl *store.Plan) (*store.Plan, error) {
 		for _, other := range pl.Service.Plans {
 			if other.Default != (other.ID == pl.ID) {
 				rec := other.PlanRecord
@@ -345,28 +321,16 @@ func (d *Domain) CreateLimit(ctx context.Context, a Actor, planID, metricID int6
 	})
 }
 
-// onLimit runs fn, as the provider, on a usage limit found in the
-// transaction.
-func onLimit(ctx context.Context, d *Domain, a Actor, ref LimitRef, fn func(t *tx, cat *store.Catalog, l store.Limit) (store.Limit, error)) (store.Limit, error) {
+// UpdateLimit changes a usage limit's period or value.
+func (d *Domain) UpdateLimit(ctx context.Context, a Actor, ref LimitRef, in LimitInput) (store.Limit, error) {
 	if err := a.forProvider(); err != nil {
 		return store.Limit{}, err
 	}
-	return change(ctx, d, a, func(t *tx) (store.Limit, error) {
+	return on(ctx, d, a, Limit, ref, func(t *tx, l store.Limit) (store.Limit, error) {
 		cat, err := t.Catalog()
 		if err != nil {
 			return store.Limit{}, err
 		}
-		l, err := Limit(cat, a, ref)
-		if err != nil {
-			return store.Limit{}, err
-		}
-		return fn(t, cat, l)
-	})
-}
-
-// UpdateLimit changes a usage limit's period or value.
-func (d *Domain) UpdateLimit(ctx context.Context, a Actor, ref LimitRef, in LimitInput) (store.Limit, error) {
-	return onLimit(ctx, d, a, ref, func(t *tx, cat *store.Catalog, l store.Limit) (store.Limit, error) {
 		rec := store.LimitRecord{ID: l.ID, PlanID: l.Plan.ID, MetricID: l.Metric.ID, Period: l.Period, Value: l.Value}
 		if err := applyLimit(in, cat, &rec); err != nil {
 			return store.Limit{}, err
@@ -377,7 +341,10 @@ func (d *Domain) UpdateLimit(ctx context.Context, a Actor, ref LimitRef, in Limi
 
 // DeleteLimit deletes a usage limit. It returns the limit as it was.
 func (d *Domain) DeleteLimit(ctx context.Context, a Actor, ref LimitRef) (store.Limit, error) {
-	return onLimit(ctx, d, a, ref, func(t *tx, _ *store.Catalog, l store.Limit) (store.Limit, error) {
+	if err := a.forProvider(); err != nil {
+		return store.Limit{}, err
+	}
+	return on(ctx, d, a, Limit, ref, func(t *tx, l store.Limit) (store.Limit, error) {
 		return l, t.DeleteLimit(l.ID)
 	})
 }

@@ -2,7 +2,6 @@ package porta
 
 import (
 	"context"
-	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
@@ -32,36 +31,20 @@ func (d *Domain) UpdateService(ctx context.Context, a Actor, id string, in Servi
 	if err := a.forProvider(); err != nil {
 		return nil, err
 	}
-	return change(ctx, d, a, func(t *tx) (*store.Service, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
-		s, err := Service(cat, a, id)
-		if err != nil {
-			return nil, err
-		}
+	return on(ctx, d, a, Service, id, func(t *tx, s *store.Service) (*store.Service, error) {
 		rec := s.ServiceRecord
-		for _, f := range []struct {
-			v  *string
-			to *string
-		}{{in.Name, &rec.Name}, {in.Description, &rec.Description}, {in.SupportEmail, &rec.SupportEmail},
-			{in.BuyerPlanChangePermission, &rec.BuyerPlanChangePermission}} {
-			if f.v != nil {
-				*f.to = strings.TrimSpace(*f.v)
-			}
-		}
-		for _, f := range []struct {
-			v  *bool
-			to *bool
-		}{{in.IntentionsRequired, &rec.IntentionsRequired}, {in.BuyersManageApps, &rec.BuyersManageApps},
-			{in.ReferrerFiltersRequired, &rec.ReferrerFiltersRequired}, {in.BuyerCanSelectPlan, &rec.BuyerCanSelectPlan},
-			{in.BuyersManageKeys, &rec.BuyersManageKeys}, {in.BuyerKeyRegenerateEnabled, &rec.BuyerKeyRegenerateEnabled},
-			{in.MandatoryAppKey, &rec.MandatoryAppKey}, {in.CustomKeysEnabled, &rec.CustomKeysEnabled}} {
-			if f.v != nil {
-				*f.to = *f.v
-			}
-		}
+		setTrimmed(&rec.Name, in.Name)
+		setTrimmed(&rec.Description, in.Description)
+		setTrimmed(&rec.SupportEmail, in.SupportEmail)
+		setTrimmed(&rec.BuyerPlanChangePermission, in.BuyerPlanChangePermission)
+		set(&rec.IntentionsRequired, in.IntentionsRequired)
+		set(&rec.BuyersManageApps, in.BuyersManageApps)
+		set(&rec.ReferrerFiltersRequired, in.ReferrerFiltersRequired)
+		set(&rec.BuyerCanSelectPlan, in.BuyerCanSelectPlan)
+		set(&rec.BuyersManageKeys, in.BuyersManageKeys)
+		set(&rec.BuyerKeyRegenerateEnabled, in.BuyerKeyRegenerateEnabled)
+		set(&rec.MandatoryAppKey, in.MandatoryAppKey)
+		set(&rec.CustomKeysEnabled, in.CustomKeysEnabled)
 		var errs problems
 		if v := in.BackendVersion; v != nil {
 			switch *v {
@@ -86,7 +69,8 @@ func (d *Domain) UpdateService(ctx context.Context, a Actor, id string, in Servi
 		if err := t.SaveService(&rec); err != nil {
 			return nil, err
 		}
-		if cat, err = t.Catalog(); err != nil {
+		cat, err := t.Catalog()
+		if err != nil {
 			return nil, err
 		}
 		return cat.Service(rec.ID), nil

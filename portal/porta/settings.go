@@ -4,7 +4,6 @@ import (
 	"context"
 	"regexp"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/store"
@@ -40,17 +39,13 @@ func (d *Domain) UpdateSettings(ctx context.Context, a Actor, in SettingsInput) 
 		}
 		rec := prov.ProviderRecord
 		st := &rec.Settings
-		for _, f := range []struct {
-			v  *bool
-			to *bool
-		}{{in.UserAccountAreaEnabled, &st.UserAccountAreaEnabled}, {in.HideService, &st.HideService},
-			{in.SignupsEnabled, &st.SignupsEnabled}, {in.PublicSearch, &st.PublicSearch},
-			{in.AccountPlansUIVisible, &st.AccountPlansUIVisible}, {in.ServicePlansUIVisible, &st.ServicePlansUIVisible},
-			{in.EnforceSSO, &st.EnforceSSO}} {
-			if f.v != nil {
-				*f.to = *f.v
-			}
-		}
+		set(&st.UserAccountAreaEnabled, in.UserAccountAreaEnabled)
+		set(&st.HideService, in.HideService)
+		set(&st.SignupsEnabled, in.SignupsEnabled)
+		set(&st.PublicSearch, in.PublicSearch)
+		set(&st.AccountPlansUIVisible, in.AccountPlansUIVisible)
+		set(&st.ServicePlansUIVisible, in.ServicePlansUIVisible)
+		set(&st.EnforceSSO, in.EnforceSSO)
 		var errs problems
 		for _, f := range []struct {
 			name string
@@ -121,17 +116,9 @@ func (d *Domain) UpdateWebhooks(ctx context.Context, a Actor, in WebhooksInput) 
 		}
 		rec := prov.ProviderRecord
 		w := &rec.Webhooks
-		if in.URL != nil {
-			w.URL = strings.TrimSpace(*in.URL)
-		}
-		for _, f := range []struct {
-			v  *bool
-			to *bool
-		}{{in.Active, &w.Active}, {in.ProviderActions, &w.ProviderActions}} {
-			if f.v != nil {
-				*f.to = *f.v
-			}
-		}
+		setTrimmed(&w.URL, in.URL)
+		set(&w.Active, in.Active)
+		set(&w.ProviderActions, in.ProviderActions)
 		// porta's switch order, whatever order they were switched on in.
 		var events []string
 		for _, e := range WebhookEvents {

@@ -40,12 +40,8 @@ const strongPasswordLength = 15
 // in its order. checkEmail is false for the minimal users of an API
 // signup, whose email is not checked.
 func applyUser(in UserInput, prov *store.Provider, rec *store.UserRecord, checkEmail bool) error {
-	if in.Username != nil {
-		rec.Username = strings.TrimSpace(*in.Username)
-	}
-	if in.Email != nil {
-		rec.Email = strings.TrimSpace(*in.Email)
-	}
+	setTrimmed(&rec.Username, in.Username)
+	setTrimmed(&rec.Email, in.Email)
 	rec.Fields, rec.ExtraFields = applyFields(in.Fields, prov.UserFields, store.OptionalUserFields, rec.Fields,
 		rec.ExtraFields)
 	var errs problems
@@ -120,24 +116,9 @@ func (t *tx) userChanged(id int64, action string) (*store.User, error) {
 	return u, emit(t, action, u)
 }
 
-// onUser runs fn on a user found in the transaction.
-func onUser(ctx context.Context, d *Domain, a Actor, ref UserRef, fn func(t *tx, u *store.User) (*store.User, error)) (*store.User, error) {
-	return change(ctx, d, a, func(t *tx) (*store.User, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
-		u, err := User(cat, a, ref)
-		if err != nil {
-			return nil, err
-		}
-		return fn(t, u)
-	})
-}
-
 // CreateUser adds a user to an account: a new user is a pending member.
 func (d *Domain) CreateUser(ctx context.Context, a Actor, accountID int64, in UserInput) (*store.User, error) {
-	return onAccount(ctx, d, a, accountID, func(t *tx, acc *store.Account) (*store.User, error) {
+	return on(ctx, d, a, Account, accountID, func(t *tx, acc *store.Account) (*store.User, error) {
 		rec := store.UserRecord{AccountID: acc.ID, Role: RoleMember, State: "pending"}
 		if err := applyUser(in, acc.Provider, &rec, true); err != nil {
 			return nil, err
@@ -152,7 +133,7 @@ func (d *Domain) CreateUser(ctx context.Context, a Actor, accountID int64, in Us
 // UpdateUser changes a user's names, email, password and fields; its role
 // and state do not change this way.
 func (d *Domain) UpdateUser(ctx context.Context, a Actor, ref UserRef, in UserInput) (*store.User, error) {
-	return onUser(ctx, d, a, ref, func(t *tx, u *store.User) (*store.User, error) {
+	return on(ctx, d, a, User, ref, func(t *tx, u *store.User) (*store.User, error) {
 		rec := u.UserRecord
 		if err := applyUser(in, u.Account.Provider, &rec, true); err != nil {
 			return nil, err
@@ -167,7 +148,7 @@ func (d *Domain) UpdateUser(ctx context.Context, a Actor, ref UserRef, in UserIn
 // DeleteUser deletes a user; the account's only admin stays. It returns
 // the user as it was.
 func (d *Domain) DeleteUser(ctx context.Context, a Actor, ref UserRef) (*store.User, error) {
-	return onUser(ctx, d, a, ref, func(t *tx, u *store.User) (*store.User, error) {
+	return on(ctx, d, a, User, ref, func(t *tx, u *store.User) (*store.User, error) {
 		if admins := u.Account.Admins(); len(admins) == 1 && admins[0].ID == u.ID {
 			return nil, fail("base", "Can't delete last admin", "Can't delete last admin")
 		}
@@ -186,7 +167,7 @@ func (d *Domain) ActivateUser(ctx context.Context, a Actor, ref UserRef) (*store
 	if err := a.forProvider(); err != nil {
 		return nil, err
 	}
-	return onUser(ctx, d, a, ref, func(t *tx, u *store.User) (*store.User, error) {
+	return on(ctx, d, a, User, ref, func(t *tx, u *store.User) (*store.User, error) {
 		switch u.State {
 		case "active":
 			return u, nil
@@ -222,7 +203,7 @@ func (d *Domain) SuspendUser(ctx context.Context, a Actor, ref UserRef) (*store.
 	if err := a.forProvider(); err != nil {
 		return nil, err
 	}
-	return onUser(ctx, d, a, ref, func(t *tx, u *store.User) (*store.User, error) {
+	return on(ctx, d, a, User, ref, func(t *tx, u *store.User) (*store.User, error) {
 		if !slices.Contains([]string{"active", "suspended"}, u.State) {
 			return nil, &TransitionError{From: u.State, Event: "suspend", Object: u}
 		}
@@ -235,7 +216,7 @@ func (d *Domain) UnsuspendUser(ctx context.Context, a Actor, ref UserRef) (*stor
 	if err := a.forProvider(); err != nil {
 		return nil, err
 	}
-	return onUser(ctx, d, a, ref, func(t *tx, u *store.User) (*store.User, error) {
+	return on(ctx, d, a, User, ref, func(t *tx, u *store.User) (*store.User, error) {
 		if u.State != "suspended" {
 			return nil, cannotTransition("unsuspend")
 		}
@@ -260,7 +241,7 @@ func (d *Domain) SetUserRole(ctx context.Context, a Actor, ref UserRef, role str
 	if role != RoleAdmin && role != RoleMember {
 		return nil, fail("role", "is not included in the list", "Role is not included in the list")
 	}
-	return onUser(ctx, d, a, ref, func(t *tx, u *store.User) (*store.User, error) {
+	return on(ctx, d, a, User, ref, func(t *tx, u *store.User) (*store.User, error) {
 		rec := u.UserRecord
 		rec.Role = role
 		if err := t.SaveUser(&rec); err != nil {

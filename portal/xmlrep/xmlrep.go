@@ -345,10 +345,6 @@ func Message(d *builderxml.Doc, m *store.Message) {
 // Application writes an application as GET …/applications/{id}.xml does.
 func Application(d *builderxml.Doc, a *store.Application) { applicationXML(d, a, false) }
 
-// DestroyedApplication is porta's XML of a deleted application, written
-// after its row is gone: no keys, fields or referrer filters.
-func DestroyedApplication(d *builderxml.Doc, a *store.Application) { applicationXML(d, a, true) }
-
 // Account writes a developer account with its plans and users.
 func Account(d *builderxml.Doc, a *store.Account) { accountXML(d, a, accountOptions{}) }
 
@@ -358,17 +354,8 @@ func SignupAccount(d *builderxml.Doc, a *store.Account) {
 	accountXML(d, a, accountOptions{withApps: true})
 }
 
-// DestroyedAccount is porta's XML of a deleted account: its ids, times and
-// state.
-func DestroyedAccount(d *builderxml.Doc, a *store.Account) {
-	accountXML(d, a, accountOptions{destroyed: true})
-}
-
 // User writes a user of a developer account.
 func User(d *builderxml.Doc, u *store.User) { userXML(d, u, false) }
-
-// DestroyedUser is porta's XML of a deleted user: no names or fields.
-func DestroyedUser(d *builderxml.Doc, u *store.User) { userXML(d, u, true) }
 
 // Doc writes one object as a whole document.
 func Doc[T any](write func(*builderxml.Doc, T), v T) *builderxml.Doc {
@@ -394,18 +381,19 @@ type EventObject interface {
 // destroyed record when the action is "deleted". It returns the type
 // (account, user or application) with the document.
 func Event[T EventObject](action string, obj T) (typ string, body []byte) {
-	var object []byte
 	deleted := action == "deleted"
+	object := builderxml.Fragment()
 	switch o := any(obj).(type) {
 	case *store.Application:
-		typ, object = "application", Fragment(func(d *builderxml.Doc, a *store.Application) { applicationXML(d, a, deleted) }, o)
+		typ = "application"
+		applicationXML(object, o, deleted)
 	case *store.Account:
-		typ, object = "account", Fragment(func(d *builderxml.Doc, a *store.Account) {
-			accountXML(d, a, accountOptions{destroyed: deleted})
-		}, o)
+		typ = "account"
+		accountXML(object, o, accountOptions{destroyed: deleted})
 	case *store.User:
-		typ, object = "user", Fragment(func(d *builderxml.Doc, u *store.User) { userXML(d, u, deleted) }, o)
+		typ = "user"
+		userXML(object, o, deleted)
 	}
-	return typ, builderxml.New().Open("event").Text("action", action).Text("type", typ).Open("object").Raw(object).
-		Close("object").Close("event").Bytes()
+	return typ, builderxml.New().Open("event").Text("action", action).Text("type", typ).Open("object").
+		Raw(object.Bytes()).Close("object").Close("event").Bytes()
 }
