@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
@@ -36,10 +37,7 @@ func (p *API) FindAccount(ctx context.Context, c *Call) *Reply {
 
 // ShowAccount is GET /admin/api/accounts/{id}.xml.
 func (p *API) ShowAccount(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		acc, err := porta.Account(cat, a, c.id("id"))
-		return answer(p, c, 200, acc, err, xmlrep.Account)
-	})
+	return show(p, c, porta.Account, c.id("id"), xmlrep.Account)
 }
 
 // accountInput reads an account's writable parameters: org_name (or its
@@ -73,55 +71,37 @@ func boolInput(c *Call, name string) *bool {
 // UpdateAccount is PUT /admin/api/accounts/{id}.xml: the account's
 // parameters and the billing switches.
 func (p *API) UpdateAccount(ctx context.Context, c *Call) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		acc, err := p.domain.UpdateAccount(ctx, a, c.id("id"), porta.AccountUpdate{AccountInput: accountInput(c),
-			MonthlyBillingEnabled:  boolInput(c, "monthly_billing_enabled"),
-			MonthlyChargingEnabled: boolInput(c, "monthly_charging_enabled")})
-		return answer(p, c, 200, acc, err, xmlrep.Account)
-	})
+	in := porta.AccountUpdate{AccountInput: accountInput(c),
+		MonthlyBillingEnabled:  boolInput(c, "monthly_billing_enabled"),
+		MonthlyChargingEnabled: boolInput(c, "monthly_charging_enabled")}
+	return runWith(ctx, p, c, 200, p.domain.UpdateAccount, c.id("id"), in, xmlrep.Account)
 }
 
 // DeleteAccount is DELETE /admin/api/accounts/{id}.xml.
 func (p *API) DeleteAccount(ctx context.Context, c *Call) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		_, err := p.domain.DeleteAccount(ctx, a, c.id("id"))
-		return p.answerDeleted(c, err)
-	})
-}
-
-// onAccount answers an operation on the route's account with the account.
-func (p *API) onAccount(ctx context.Context, c *Call, op func(context.Context, porta.Actor, int64) (*store.Account, error)) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		acc, err := op(ctx, a, c.id("id"))
-		return answer(p, c, 200, acc, err, xmlrep.Account)
-	})
+	return runDelete(ctx, p, c, p.domain.DeleteAccount, c.id("id"))
 }
 
 // ApproveAccount is PUT /admin/api/accounts/{id}/approve.xml.
 func (p *API) ApproveAccount(ctx context.Context, c *Call) *Reply {
-	return p.onAccount(ctx, c, p.domain.ApproveAccount)
+	return run(ctx, p, c, 200, p.domain.ApproveAccount, c.id("id"), xmlrep.Account)
 }
 
 // RejectAccount is PUT /admin/api/accounts/{id}/reject.xml.
 func (p *API) RejectAccount(ctx context.Context, c *Call) *Reply {
-	return p.onAccount(ctx, c, p.domain.RejectAccount)
+	return run(ctx, p, c, 200, p.domain.RejectAccount, c.id("id"), xmlrep.Account)
 }
 
 // MakePendingAccount is PUT /admin/api/accounts/{id}/make_pending.xml.
 func (p *API) MakePendingAccount(ctx context.Context, c *Call) *Reply {
-	return p.onAccount(ctx, c, p.domain.MakePendingAccount)
+	return run(ctx, p, c, 200, p.domain.MakePendingAccount, c.id("id"), xmlrep.Account)
 }
 
 // ChangeAccountPlan is PUT /admin/api/accounts/{id}/change_plan.xml with
 // plan_id, an account plan of the provider; it answers with that plan.
 func (p *API) ChangeAccountPlan(ctx context.Context, c *Call) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		acc, err := p.domain.ChangeAccountPlan(ctx, a, c.id("id"), params.ToI(c.Params.Get("plan_id")))
-		if err != nil {
-			return p.replyError(c, err)
-		}
-		return ok(xmlrep.Doc(xmlrep.Plan, acc.Plan))
-	})
+	return runWith(ctx, p, c, 200, p.domain.ChangeAccountPlan, c.id("id"), params.ToI(c.Params.Get("plan_id")),
+		func(d *builderxml.Doc, acc *store.Account) { xmlrep.Plan(d, acc.Plan) })
 }
 
 // Signup is POST /admin/api/signup.xml: the account's parameters, the

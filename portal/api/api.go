@@ -117,6 +117,41 @@ func answer[T any](p *API, c *Call, status int, v T, err error, write func(*buil
 	return xmlReply(status, xmlrep.Doc(write, v).Bytes())
 }
 
+// show answers a read of the object find finds by key.
+func show[K, R any](p *API, c *Call, find func(*store.Catalog, porta.Actor, K) (R, error), key K,
+	write func(*builderxml.Doc, R)) *Reply {
+	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
+		v, err := find(cat, a, key)
+		return answer(p, c, 200, v, err, write)
+	})
+}
+
+// run answers an operation on the object named by key with status and
+// what the operation returns.
+func run[K, R any](ctx context.Context, p *API, c *Call, status int, op func(context.Context, porta.Actor, K) (R, error),
+	key K, write func(*builderxml.Doc, R)) *Reply {
+	return p.write(c, func(a porta.Actor) *Reply {
+		v, err := op(ctx, a, key)
+		return answer(p, c, status, v, err, write)
+	})
+}
+
+// runWith is run for an operation that takes an input.
+func runWith[K, I, R any](ctx context.Context, p *API, c *Call, status int,
+	op func(context.Context, porta.Actor, K, I) (R, error), key K, in I, write func(*builderxml.Doc, R)) *Reply {
+	return run(ctx, p, c, status, func(ctx context.Context, a porta.Actor, key K) (R, error) {
+		return op(ctx, a, key, in)
+	}, key, write)
+}
+
+// runDelete answers a deleting operation on the object named by key.
+func runDelete[K, R any](ctx context.Context, p *API, c *Call, op func(context.Context, porta.Actor, K) (R, error), key K) *Reply {
+	return p.write(c, func(a porta.Actor) *Reply {
+		_, err := op(ctx, a, key)
+		return p.answerDeleted(c, err)
+	})
+}
+
 // answerDeleted is porta's answer to a DELETE: Rails' head :ok, 200 with
 // an empty body and a Content-Type without charset; or the error's reply.
 func (p *API) answerDeleted(c *Call, err error) *Reply {

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 
+	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
@@ -95,10 +96,7 @@ func (p *API) FindAccountApplication(ctx context.Context, c *Call) *Reply {
 
 // ShowApplication is GET /admin/api/accounts/{account_id}/applications/{id}.xml.
 func (p *API) ShowApplication(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		app, err := porta.Application(cat, a, appRef(c, "id"))
-		return answer(p, c, 200, app, err, xmlrep.Application)
-	})
+	return show(p, c, porta.Application, appRef(c, "id"), xmlrep.Application)
 }
 
 // applicationInput reads an application's writable parameters.
@@ -123,123 +121,93 @@ func (p *API) CreateApplication(ctx context.Context, c *Call) *Reply {
 // UpdateApplication is PUT /admin/api/accounts/{account_id}/applications/
 // {id}.xml.
 func (p *API) UpdateApplication(ctx context.Context, c *Call) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		app, err := p.domain.UpdateApplication(ctx, a, appRef(c, "id"), applicationInput(c))
-		return answer(p, c, 200, app, err, xmlrep.Application)
-	})
+	return runWith(ctx, p, c, 200, p.domain.UpdateApplication, appRef(c, "id"), applicationInput(c), xmlrep.Application)
 }
 
 // DeleteApplication is DELETE …/applications/{id}.xml.
 func (p *API) DeleteApplication(ctx context.Context, c *Call) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		_, err := p.domain.DeleteApplication(ctx, a, appRef(c, "id"))
-		return p.answerDeleted(c, err)
-	})
+	return runDelete(ctx, p, c, p.domain.DeleteApplication, appRef(c, "id"))
 }
 
-// onApplication answers an operation on the route's application with the
-// application, or with its plan.
-func (p *API) onApplication(ctx context.Context, c *Call, withPlan bool,
-	op func(context.Context, porta.Actor, porta.AppRef) (*store.Application, error)) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		app, err := op(ctx, a, appRef(c, "id"))
-		if withPlan && err == nil {
-			return ok(xmlrep.Doc(xmlrep.Plan, app.Plan))
-		}
-		return answer(p, c, 200, app, err, xmlrep.Application)
-	})
-}
+// applicationPlan writes an application's plan, which porta's plan
+// changes answer with.
+func applicationPlan(d *builderxml.Doc, app *store.Application) { xmlrep.Plan(d, app.Plan) }
 
 // AcceptApplication is PUT …/applications/{id}/accept.xml.
 func (p *API) AcceptApplication(ctx context.Context, c *Call) *Reply {
-	return p.onApplication(ctx, c, false, p.domain.AcceptApplication)
+	return run(ctx, p, c, 200, p.domain.AcceptApplication, appRef(c, "id"), xmlrep.Application)
 }
 
 // SuspendApplication is PUT …/applications/{id}/suspend.xml.
 func (p *API) SuspendApplication(ctx context.Context, c *Call) *Reply {
-	return p.onApplication(ctx, c, false, p.domain.SuspendApplication)
+	return run(ctx, p, c, 200, p.domain.SuspendApplication, appRef(c, "id"), xmlrep.Application)
 }
 
 // ResumeApplication is PUT …/applications/{id}/resume.xml.
 func (p *API) ResumeApplication(ctx context.Context, c *Call) *Reply {
-	return p.onApplication(ctx, c, false, p.domain.ResumeApplication)
+	return run(ctx, p, c, 200, p.domain.ResumeApplication, appRef(c, "id"), xmlrep.Application)
 }
 
 // ChangeUserKey is PUT …/applications/{id}/change_user_key.xml, a sandbox
 // addition: porta offers this only as the admin portal's "Regenerate"
 // button.
 func (p *API) ChangeUserKey(ctx context.Context, c *Call) *Reply {
-	return p.onApplication(ctx, c, false, p.domain.ChangeUserKey)
+	return run(ctx, p, c, 200, p.domain.ChangeUserKey, appRef(c, "id"), xmlrep.Application)
 }
 
 // CustomizePlan is PUT …/applications/{id}/customize_plan.xml; it answers
 // with the application's plan.
 func (p *API) CustomizePlan(ctx context.Context, c *Call) *Reply {
-	return p.onApplication(ctx, c, true, p.domain.CustomizePlan)
+	return run(ctx, p, c, 200, p.domain.CustomizePlan, appRef(c, "id"), applicationPlan)
 }
 
 // DecustomizePlan is PUT …/applications/{id}/decustomize_plan.xml; it
 // answers with the application's plan.
 func (p *API) DecustomizePlan(ctx context.Context, c *Call) *Reply {
-	return p.onApplication(ctx, c, true, p.domain.DecustomizePlan)
+	return run(ctx, p, c, 200, p.domain.DecustomizePlan, appRef(c, "id"), applicationPlan)
 }
 
 // ChangeApplicationPlan is PUT …/applications/{id}/change_plan.xml with
 // plan_id; it answers with the plan.
 func (p *API) ChangeApplicationPlan(ctx context.Context, c *Call) *Reply {
-	planID := params.ToI(c.Params.Get("plan_id"))
-	return p.onApplication(ctx, c, true, func(ctx context.Context, a porta.Actor, ref porta.AppRef) (*store.Application, error) {
-		return p.domain.ChangeApplicationPlan(ctx, a, ref, planID)
-	})
+	return runWith(ctx, p, c, 200, p.domain.ChangeApplicationPlan, appRef(c, "id"), params.ToI(c.Params.Get("plan_id")),
+		applicationPlan)
 }
 
 // ListKeys is GET …/applications/{application_id}/keys.xml.
 func (p *API) ListKeys(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		app, err := porta.Application(cat, a, appRef(c, "application_id"))
-		return answer(p, c, 200, app, err, xmlrep.Keys)
-	})
+	return show(p, c, porta.Application, appRef(c, "application_id"), xmlrep.Keys)
 }
 
 // CreateKey is POST …/applications/{application_id}/keys.xml with key (a
 // random one when absent); it answers with the application.
 func (p *API) CreateKey(ctx context.Context, c *Call) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		app, err := p.domain.CreateKey(ctx, a, appRef(c, "application_id"), c.Params.Ptr("key"))
-		return answer(p, c, 201, app, err, xmlrep.Application)
-	})
+	return runWith(ctx, p, c, 201, p.domain.CreateKey, appRef(c, "application_id"), c.Params.Ptr("key"), xmlrep.Application)
 }
 
 // DeleteKey is DELETE …/applications/{application_id}/keys/{key}.xml.
 func (p *API) DeleteKey(ctx context.Context, c *Call) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		_, err := p.domain.DeleteKey(ctx, a, appRef(c, "application_id"), c.Path["key"])
-		return p.answerDeleted(c, err)
-	})
+	return runDelete(ctx, p, c, func(ctx context.Context, a porta.Actor, ref porta.AppRef) (*store.Application, error) {
+		return p.domain.DeleteKey(ctx, a, ref, c.Path["key"])
+	}, appRef(c, "application_id"))
 }
 
 // ListReferrerFilters is GET …/applications/{application_id}/referrer_filters.xml.
 func (p *API) ListReferrerFilters(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		app, err := porta.Application(cat, a, appRef(c, "application_id"))
-		return answer(p, c, 200, app, err, xmlrep.ReferrerFilters)
-	})
+	return show(p, c, porta.Application, appRef(c, "application_id"), xmlrep.ReferrerFilters)
 }
 
 // CreateReferrerFilter is POST …/referrer_filters.xml with referrer_filter;
 // it answers with the application.
 func (p *API) CreateReferrerFilter(ctx context.Context, c *Call) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		app, err := p.domain.CreateReferrerFilter(ctx, a, appRef(c, "application_id"), c.Params.Get("referrer_filter"))
-		return answer(p, c, 201, app, err, xmlrep.Application)
-	})
+	return runWith(ctx, p, c, 201, p.domain.CreateReferrerFilter, appRef(c, "application_id"),
+		c.Params.Get("referrer_filter"), xmlrep.Application)
 }
 
 // DeleteReferrerFilter is DELETE …/referrer_filters/{id}.xml, by the
 // filter's id.
 func (p *API) DeleteReferrerFilter(ctx context.Context, c *Call) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		_, err := p.domain.DeleteReferrerFilter(ctx, a, appRef(c, "application_id"), c.id("id"))
-		return p.answerDeleted(c, err)
-	})
+	return runDelete(ctx, p, c, func(ctx context.Context, a porta.Actor, ref porta.AppRef) (*store.Application, error) {
+		return p.domain.DeleteReferrerFilter(ctx, a, ref, c.id("id"))
+	}, appRef(c, "application_id"))
 }

@@ -22,10 +22,7 @@ func (p *API) ListServices(ctx context.Context, c *Call) *Reply {
 
 // ShowService is GET /admin/api/services/{id}.xml.
 func (p *API) ShowService(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		s, err := porta.Service(cat, a, c.Path["id"])
-		return answer(p, c, 200, s, err, xmlrep.Service)
-	})
+	return show(p, c, porta.Service, c.Path["id"], xmlrep.Service)
 }
 
 // wrappedInput reads a parameter given wrapped (wrapper[name]) or flat.
@@ -58,10 +55,7 @@ func (p *API) UpdateService(ctx context.Context, c *Call) *Reply {
 		BuyerCanSelectPlan: flag("buyer_can_select_plan"), BuyersManageKeys: flag("buyers_manage_keys"),
 		BuyerKeyRegenerateEnabled: flag("buyer_key_regenerate_enabled"), MandatoryAppKey: flag("mandatory_app_key"),
 		CustomKeysEnabled: flag("custom_keys_enabled")}
-	return p.write(c, func(a porta.Actor) *Reply {
-		s, err := p.domain.UpdateService(ctx, a, c.Path["id"], in)
-		return answer(p, c, 200, s, err, xmlrep.Service)
-	})
+	return runWith(ctx, p, c, 200, p.domain.UpdateService, c.Path["id"], in, xmlrep.Service)
 }
 
 // planRef names the application plan of the route, within its service.
@@ -92,10 +86,7 @@ func (p *API) ListAllPlans(ctx context.Context, c *Call) *Reply {
 
 // ShowPlan is GET /admin/api/services/{service_id}/application_plans/{id}.xml.
 func (p *API) ShowPlan(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		pl, err := porta.Plan(cat, a, planRef(c))
-		return answer(p, c, 200, pl, err, xmlrep.Plan)
-	})
+	return show(p, c, porta.Plan, planRef(c), xmlrep.Plan)
 }
 
 // planInput reads an application plan's parameters (application_plan[...]
@@ -152,18 +143,12 @@ func (p *API) UpdatePlan(ctx context.Context, c *Call) *Reply {
 
 // DeletePlan is DELETE …/application_plans/{id}.xml.
 func (p *API) DeletePlan(ctx context.Context, c *Call) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		_, err := p.domain.DeletePlan(ctx, a, planRef(c))
-		return p.answerDeleted(c, err)
-	})
+	return runDelete(ctx, p, c, p.domain.DeletePlan, planRef(c))
 }
 
 // DefaultPlan is PUT …/application_plans/{id}/default.xml.
 func (p *API) DefaultPlan(ctx context.Context, c *Call) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		pl, err := p.domain.SetDefaultPlan(ctx, a, planRef(c))
-		return answer(p, c, 200, pl, err, xmlrep.Plan)
-	})
+	return run(ctx, p, c, 200, p.domain.SetDefaultPlan, planRef(c), xmlrep.Plan)
 }
 
 // metricRef names the metric of the route by the named id; method is
@@ -204,10 +189,7 @@ func (p *API) ListMethods(ctx context.Context, c *Call) *Reply {
 // …/metrics/{metric_id}/methods/{id}.xml.
 func (p *API) ShowMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-			m, err := porta.Metric(cat, a, metricRef(c, "id", method))
-			return answer(p, c, 200, m, err, xmlrep.Metric)
-		})
+		return show(p, c, porta.Metric, metricRef(c, "id", method), xmlrep.Metric)
 	}
 }
 
@@ -261,21 +243,15 @@ func (p *API) CreateMetric(method bool) Handler {
 // UpdateMetric is PUT …/metrics/{id}.xml or …/methods/{id}.xml.
 func (p *API) UpdateMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.write(c, func(a porta.Actor) *Reply {
-			in, _ := metricInput(c)
-			m, err := p.domain.UpdateMetric(ctx, a, metricRef(c, "id", method), in)
-			return answer(p, c, 200, m, err, xmlrep.Metric)
-		})
+		in, _ := metricInput(c)
+		return runWith(ctx, p, c, 200, p.domain.UpdateMetric, metricRef(c, "id", method), in, xmlrep.Metric)
 	}
 }
 
 // DeleteMetric is DELETE …/metrics/{id}.xml or …/methods/{id}.xml.
 func (p *API) DeleteMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.write(c, func(a porta.Actor) *Reply {
-			_, err := p.domain.DeleteMetric(ctx, a, metricRef(c, "id", method))
-			return p.answerDeleted(c, err)
-		})
+		return runDelete(ctx, p, c, p.domain.DeleteMetric, metricRef(c, "id", method))
 	}
 }
 
@@ -309,10 +285,7 @@ func (p *API) ListMetricLimits(ctx context.Context, c *Call) *Reply {
 
 // ShowLimit is GET …/metrics/{metric_id}/limits/{id}.xml.
 func (p *API) ShowLimit(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		l, err := porta.Limit(cat, a, limitRef(c))
-		return answer(p, c, 200, l, err, xmlrep.Limit)
-	})
+	return show(p, c, porta.Limit, limitRef(c), xmlrep.Limit)
 }
 
 // limitInput reads a limit's period and value (usage_limit[...] or flat).
@@ -335,16 +308,10 @@ func (p *API) CreateLimit(ctx context.Context, c *Call) *Reply {
 
 // UpdateLimit is PUT …/metrics/{metric_id}/limits/{id}.xml.
 func (p *API) UpdateLimit(ctx context.Context, c *Call) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		l, err := p.domain.UpdateLimit(ctx, a, limitRef(c), limitInput(c))
-		return answer(p, c, 200, l, err, xmlrep.Limit)
-	})
+	return runWith(ctx, p, c, 200, p.domain.UpdateLimit, limitRef(c), limitInput(c), xmlrep.Limit)
 }
 
 // DeleteLimit is DELETE …/metrics/{metric_id}/limits/{id}.xml.
 func (p *API) DeleteLimit(ctx context.Context, c *Call) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		_, err := p.domain.DeleteLimit(ctx, a, limitRef(c))
-		return p.answerDeleted(c, err)
-	})
+	return runDelete(ctx, p, c, p.domain.DeleteLimit, limitRef(c))
 }

@@ -38,64 +38,42 @@ func (p *API) ListUsers(ctx context.Context, c *Call) *Reply {
 
 // ShowUser is GET /admin/api/accounts/{account_id}/users/{id}.xml.
 func (p *API) ShowUser(ctx context.Context, c *Call) *Reply {
-	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		u, err := porta.User(cat, a, userRef(c))
-		return answer(p, c, 200, u, err, xmlrep.User)
-	})
+	return show(p, c, porta.User, userRef(c), xmlrep.User)
 }
 
 // CreateUser is POST /admin/api/accounts/{account_id}/users.xml.
 func (p *API) CreateUser(ctx context.Context, c *Call) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		u, err := p.domain.CreateUser(ctx, a, *c.accountID(), userInput(c))
-		return answer(p, c, 201, u, err, xmlrep.User)
-	})
+	return runWith(ctx, p, c, 201, p.domain.CreateUser, *c.accountID(), userInput(c), xmlrep.User)
 }
 
 // UpdateUser is PUT /admin/api/accounts/{account_id}/users/{id}.xml.
 func (p *API) UpdateUser(ctx context.Context, c *Call) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		u, err := p.domain.UpdateUser(ctx, a, userRef(c), userInput(c))
-		return answer(p, c, 200, u, err, xmlrep.User)
-	})
+	return runWith(ctx, p, c, 200, p.domain.UpdateUser, userRef(c), userInput(c), xmlrep.User)
 }
 
 // DeleteUser is DELETE /admin/api/accounts/{account_id}/users/{id}.xml.
 func (p *API) DeleteUser(ctx context.Context, c *Call) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		_, err := p.domain.DeleteUser(ctx, a, userRef(c))
-		return p.answerDeleted(c, err)
-	})
-}
-
-// onUser answers an operation on the route's user with the user.
-func (p *API) onUser(ctx context.Context, c *Call, op func(context.Context, porta.Actor, porta.UserRef) (*store.User, error)) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		u, err := op(ctx, a, userRef(c))
-		return answer(p, c, 200, u, err, xmlrep.User)
-	})
+	return runDelete(ctx, p, c, p.domain.DeleteUser, userRef(c))
 }
 
 // ActivateUser is PUT …/users/{id}/activate.xml.
 func (p *API) ActivateUser(ctx context.Context, c *Call) *Reply {
-	return p.onUser(ctx, c, p.domain.ActivateUser)
+	return run(ctx, p, c, 200, p.domain.ActivateUser, userRef(c), xmlrep.User)
 }
 
 // SuspendUser is PUT …/users/{id}/suspend.xml.
 func (p *API) SuspendUser(ctx context.Context, c *Call) *Reply {
-	return p.onUser(ctx, c, p.domain.SuspendUser)
+	return run(ctx, p, c, 200, p.domain.SuspendUser, userRef(c), xmlrep.User)
 }
 
 // UnsuspendUser is PUT …/users/{id}/unsuspend.xml.
 func (p *API) UnsuspendUser(ctx context.Context, c *Call) *Reply {
-	return p.onUser(ctx, c, p.domain.UnsuspendUser)
+	return run(ctx, p, c, 200, p.domain.UnsuspendUser, userRef(c), xmlrep.User)
 }
 
 // SetUserRole is PUT …/users/{id}/admin.xml and …/member.xml.
 func (p *API) SetUserRole(role string) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.onUser(ctx, c, func(ctx context.Context, a porta.Actor, ref porta.UserRef) (*store.User, error) {
-			return p.domain.SetUserRole(ctx, a, ref, role)
-		})
+		return runWith(ctx, p, c, 200, p.domain.SetUserRole, userRef(c), role, xmlrep.User)
 	}
 }
