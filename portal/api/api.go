@@ -67,31 +67,29 @@ const (
 	contentText = "text/plain; charset=utf-8"
 )
 
-// read answers a GET of XML from the committed model: the caller is
-// authenticated, the format checked, and fn answers.
-func (p *API) read(c *Call, fn func(a porta.Actor, cat *store.Catalog) *Reply) *Reply {
+// endpoint answers a call as porta's controllers do: the caller is
+// authenticated, format refuses what the endpoint does not serve, and fn
+// answers, given the committed model.
+func (p *API) endpoint(c *Call, format func(*Call) *Reply, fn func(a porta.Actor, cat *store.Catalog) *Reply) *Reply {
 	cat := p.domain.Catalog()
 	a, rep := authenticate(cat, c)
 	if rep != nil {
 		return rep
 	}
-	if rep := xmlOnly(c); rep != nil {
+	if rep := format(c); rep != nil {
 		return rep
 	}
 	return fn(a, cat)
 }
 
-// write answers a write of XML: the caller is authenticated, the format
-// checked, and fn runs the operation.
+// read answers a GET of XML from the committed model.
+func (p *API) read(c *Call, fn func(a porta.Actor, cat *store.Catalog) *Reply) *Reply {
+	return p.endpoint(c, xmlOnly, fn)
+}
+
+// write answers a write of XML: fn runs the operation.
 func (p *API) write(c *Call, fn func(a porta.Actor) *Reply) *Reply {
-	a, rep := authenticate(p.domain.Catalog(), c)
-	if rep != nil {
-		return rep
-	}
-	if rep := xmlOnly(c); rep != nil {
-		return rep
-	}
-	return fn(a)
+	return p.endpoint(c, xmlOnly, func(a porta.Actor, _ *store.Catalog) *Reply { return fn(a) })
 }
 
 // xmlOnly refuses a format the endpoint does not offer. porta offers JSON

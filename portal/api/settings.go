@@ -28,18 +28,13 @@ func jsonReply(status int, body []byte) *Reply {
 	return &Reply{Status: status, ContentType: contentJSON, Body: body}
 }
 
-// jsonEndpoint answers a JSON-only endpoint: the caller is authenticated,
-// the format checked, and fn answers.
-func (p *API) jsonEndpoint(c *Call, fn func(a porta.Actor) *Reply) *Reply {
-	a, rep := authenticate(p.domain.Catalog(), c)
-	if rep != nil {
-		return rep
-	}
-	if rep := jsonOnly(c); rep != nil {
-		return rep
-	}
-	return fn(a)
+// jsonEndpoint answers a JSON-only endpoint.
+func (p *API) jsonEndpoint(c *Call, fn func(a porta.Actor, cat *store.Catalog) *Reply) *Reply {
+	return p.endpoint(c, jsonOnly, fn)
 }
+
+// anyFormat serves XML and JSON.
+func anyFormat(*Call) *Reply { return nil }
 
 // jsonAnswer is an operation's JSON reply: v written by write, or the
 // error's reply.
@@ -73,15 +68,15 @@ func settingsJSON(prov *store.Provider) []byte {
 
 // ShowSettings is GET /admin/api/settings.json.
 func (p *API) ShowSettings(ctx context.Context, c *Call) *Reply {
-	return p.jsonEndpoint(c, func(a porta.Actor) *Reply {
-		return jsonReply(200, settingsJSON(porta.Provider(p.domain.Catalog(), a)))
+	return p.jsonEndpoint(c, func(a porta.Actor, cat *store.Catalog) *Reply {
+		return jsonReply(200, settingsJSON(porta.Provider(cat, a)))
 	})
 }
 
 // UpdateSettings is PUT /admin/api/settings.json (settings[...] or flat).
 // A switch given blank is left as it is.
 func (p *API) UpdateSettings(ctx context.Context, c *Call) *Reply {
-	return p.jsonEndpoint(c, func(a porta.Actor) *Reply {
+	return p.jsonEndpoint(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		given := false
 		flag := func(name string) *bool {
 			v := wrappedInput(c, "settings", name)
@@ -133,15 +128,15 @@ func webhookJSON(prov *store.Provider) []byte {
 // ShowWebhooks is GET /admin/api/webhooks.json, a sandbox addition: porta
 // lets the settings be written through the API but not read.
 func (p *API) ShowWebhooks(ctx context.Context, c *Call) *Reply {
-	return p.jsonEndpoint(c, func(a porta.Actor) *Reply {
-		return jsonReply(200, webhookJSON(porta.Provider(p.domain.Catalog(), a)))
+	return p.jsonEndpoint(c, func(a porta.Actor, cat *store.Catalog) *Reply {
+		return jsonReply(200, webhookJSON(porta.Provider(cat, a)))
 	})
 }
 
 // UpdateWebhooks is PUT /admin/api/webhooks.json (web_hook[...] or flat):
 // url, active, provider_actions and the *_on switches.
 func (p *API) UpdateWebhooks(ctx context.Context, c *Call) *Reply {
-	return p.jsonEndpoint(c, func(a porta.Actor) *Reply {
+	return p.jsonEndpoint(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		in := porta.WebhooksInput{URL: wrappedInput(c, "web_hook", "url"),
 			Active: wrappedBool(c, "web_hook", "active"), ProviderActions: wrappedBool(c, "web_hook", "provider_actions"),
 			Events: map[string]bool{}}
@@ -162,10 +157,10 @@ func (p *API) UpdateWebhooks(ctx context.Context, c *Call) *Reply {
 // deliveries that failed for good, oldest first; each event document is
 // embedded as porta's Nokogiri re-prints it.
 func (p *API) ListFailures(ctx context.Context, c *Call) *Reply {
-	a, rep := authenticate(p.domain.Catalog(), c)
-	if rep != nil {
-		return rep
-	}
+	return p.endpoint(c, anyFormat, func(a porta.Actor, _ *store.Catalog) *Reply { return p.listFailures(ctx, c, a) })
+}
+
+func (p *API) listFailures(ctx context.Context, c *Call, a porta.Actor) *Reply {
 	fs, err := p.domain.Failures(ctx, a)
 	if err != nil {
 		return p.replyError(c, err)
@@ -193,17 +188,15 @@ func (p *API) ListFailures(ctx context.Context, c *Call) *Reply {
 // DeleteFailures is DELETE /admin/api/webhooks/failures.xml: all of them,
 // or with time, the oldest ones up to that time.
 func (p *API) DeleteFailures(ctx context.Context, c *Call) *Reply {
-	a, rep := authenticate(p.domain.Catalog(), c)
-	if rep != nil {
-		return rep
-	}
-	var upTo *time.Time
-	if v, given := c.Params.String("time"); given {
-		t, ok := params.Time(v)
-		if !ok {
-			return errorReply(c, http.StatusBadRequest, "invalid time")
+	return p.endpoint(c, anyFormat, func(a porta.Actor, _ *store.Catalog) *Reply {
+		var upTo *time.Time
+		if v, given := c.Params.String("time"); given {
+			t, ok := params.Time(v)
+			if !ok {
+				return errorReply(c, http.StatusBadRequest, "invalid time")
+			}
+			upTo = &t
 		}
-		upTo = &t
-	}
-	return p.answerDeleted(c, p.domain.DeleteFailures(ctx, a, upTo))
+		return p.answerDeleted(c, p.domain.DeleteFailures(ctx, a, upTo))
+	})
 }

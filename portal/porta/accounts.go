@@ -156,11 +156,7 @@ func (d *Domain) ChangeAccountPlan(ctx context.Context, a Actor, id, planID int6
 		return nil, err
 	}
 	return on(ctx, d, a, Account, id, func(t *tx, acc *store.Account) (*store.Account, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
-		plan, err := accountPlan(cat, a, planID)
+		plan, err := found(t, accountPlan, planID)
 		if err != nil {
 			return nil, err
 		}

@@ -154,11 +154,7 @@ func keyProblems(app *store.Application, value string, pending []string) error {
 // plan that requires approval.
 func (d *Domain) CreateApplication(ctx context.Context, a Actor, accountID, planID int64, in NewApplication) (*store.Application, error) {
 	return on(ctx, d, a, Account, accountID, func(t *tx, acc *store.Account) (*store.Application, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
-		plan, err := Plan(cat, a, PlanRef{ID: planID})
+		plan, err := found(t, Plan, PlanRef{ID: planID})
 		if err != nil {
 			return nil, err
 		}
@@ -364,11 +360,7 @@ func (d *Domain) transitionApplication(ctx context.Context, a Actor, ref AppRef,
 // answer's.
 func (d *Domain) ChangeApplicationPlan(ctx context.Context, a Actor, ref AppRef, planID int64) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
-		plan, err := Plan(cat, a, PlanRef{ID: planID})
+		plan, err := found(t, Plan, PlanRef{ID: planID})
 		if err != nil {
 			return nil, err
 		}

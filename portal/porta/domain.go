@@ -55,17 +55,24 @@ func change[T any](ctx context.Context, d *Domain, a Actor, fn func(t *tx) (T, e
 func on[K, R, T any](ctx context.Context, d *Domain, a Actor, find func(*store.Catalog, Actor, K) (R, error), key K,
 	fn func(t *tx, obj R) (T, error)) (T, error) {
 	return change(ctx, d, a, func(t *tx) (T, error) {
-		var zero T
-		cat, err := t.Catalog()
+		obj, err := found(t, find, key)
 		if err != nil {
-			return zero, err
-		}
-		obj, err := find(cat, a, key)
-		if err != nil {
+			var zero T
 			return zero, err
 		}
 		return fn(t, obj)
 	})
+}
+
+// found looks an object up in the transaction's catalog with find, one of
+// the package's lookups.
+func found[K, R any](t *tx, find func(*store.Catalog, Actor, K) (R, error), key K) (R, error) {
+	cat, err := t.Catalog()
+	if err != nil {
+		var zero R
+		return zero, err
+	}
+	return find(cat, t.actor, key)
 }
 
 // set assigns a given value.

@@ -104,11 +104,7 @@ func (d *Domain) createMetric(ctx context.Context, a Actor, serviceID string, pa
 	return on(ctx, d, a, Service, serviceID, func(t *tx, s *store.Service) (*store.Metric, error) {
 		rec := store.MetricRecord{ServiceID: s.ID}
 		if parent != nil {
-			cat, err := t.Catalog()
-			if err != nil {
-				return nil, err
-			}
-			p, err := Metric(cat, a, *parent)
+			p, err := found(t, Metric, *parent)
 			if err != nil {
 				return nil, err
 			}

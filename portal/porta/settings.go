@@ -27,8 +27,9 @@ type SettingsInput struct {
 
 var planPermissions = []string{"request", "none", "credit_card", "request_credit_card", "direct"}
 
-// UpdateSettings changes a provider's settings.
-func (d *Domain) UpdateSettings(ctx context.Context, a Actor, in SettingsInput) (*store.Provider, error) {
+// changeProvider runs fn, as the provider, on a copy of the provider's
+// record, which it then saves; it returns the provider as saved.
+func changeProvider(ctx context.Context, d *Domain, a Actor, fn func(t *tx, prov *store.Provider, rec *store.ProviderRecord) error) (*store.Provider, error) {
 	if err := a.forProvider(); err != nil {
 		return nil, err
 	}
@@ -38,6 +39,19 @@ func (d *Domain) UpdateSettings(ctx context.Context, a Actor, in SettingsInput) 
 			return nil, err
 		}
 		rec := prov.ProviderRecord
+		if err := fn(t, prov, &rec); err != nil {
+			return nil, err
+		}
+		if err := t.SaveProvider(&rec); err != nil {
+			return nil, err
+		}
+		return t.provider()
+	})
+}
+
+// UpdateSettings changes a provider's settings.
+func (d *Domain) UpdateSettings(ctx context.Context, a Actor, in SettingsInput) (*store.Provider, error) {
+	return changeProvider(ctx, d, a, func(t *tx, prov *store.Provider, rec *store.ProviderRecord) error {
 		st := &rec.Settings
 		set(&st.UserAccountAreaEnabled, in.UserAccountAreaEnabled)
 		set(&st.HideService, in.HideService)
@@ -61,25 +75,18 @@ func (d *Domain) UpdateSettings(ctx context.Context, a Actor, in SettingsInput) 
 			}
 		}
 		if st.EnforceSSO {
-			return nil, fail("enforce_sso", "Password-based authentication could not be disabled. No published authentication providers.",
+			return fail("enforce_sso", "Password-based authentication could not be disabled. No published authentication providers.",
 				"Password-based authentication could not be disabled. No published authentication providers.")
 		}
 		if err := errs.err(); err != nil {
-			return nil, err
+			return err
 		}
-		if err := t.SaveProvider(&rec); err != nil {
-			return nil, err
+		if pl := prov.DefaultAccountPlan(); pl != nil && in.AccountApprovalRequired != nil {
+			prec := pl.PlanRecord
+			prec.ApprovalRequired = *in.AccountApprovalRequired
+			return t.SavePlan(&prec)
 		}
-		if in.AccountApprovalRequired != nil {
-			if pl := prov.DefaultAccountPlan(); pl != nil {
-				prec := pl.PlanRecord
-				prec.ApprovalRequired = *in.AccountApprovalRequired
-				if err := t.SavePlan(&prec); err != nil {
-					return nil, err
-				}
-			}
-		}
-		return t.provider()
+		return nil
 	})
 }
 
@@ -106,15 +113,7 @@ var webhookURL = regexp.MustCompile(`(?i)https?://[^\s/?#]+`)
 // UpdateWebhooks changes a provider's webhooks. An active webhook needs an
 // http or https URL.
 func (d *Domain) UpdateWebhooks(ctx context.Context, a Actor, in WebhooksInput) (*store.Provider, error) {
-	if err := a.forProvider(); err != nil {
-		return nil, err
-	}
-	return change(ctx, d, a, func(t *tx) (*store.Provider, error) {
-		prov, err := t.provider()
-		if err != nil {
-			return nil, err
-		}
-		rec := prov.ProviderRecord
+	return changeProvider(ctx, d, a, func(t *tx, _ *store.Provider, rec *store.ProviderRecord) error {
 		w := &rec.Webhooks
 		setTrimmed(&w.URL, in.URL)
 		set(&w.Active, in.Active)
@@ -129,15 +128,12 @@ func (d *Domain) UpdateWebhooks(ctx context.Context, a Actor, in WebhooksInput) 
 		}
 		w.Events = events
 		if w.Active && !webhookURL.MatchString(w.URL) {
-			return nil, fail("url", "Must be a valid URL such as http://example.com", "Url Must be a valid URL such as http://example.com")
+			return fail("url", "Must be a valid URL such as http://example.com", "Url Must be a valid URL such as http://example.com")
 		}
 		if len(w.URL) > 255 {
-			return nil, fail("url", "is too long (maximum is 255 characters)", "Url is too long (maximum is 255 characters)")
+			return fail("url", "is too long (maximum is 255 characters)", "Url is too long (maximum is 255 characters)")
 		}
-		if err := t.SaveProvider(&rec); err != nil {
-			return nil, err
-		}
-		return t.provider()
+		return nil
 	})
 }
 
