@@ -56,11 +56,11 @@ func (a Actor) firesWebhooks(prov *store.Provider) bool {
 	return false
 }
 
-// forProvider reports whether the actor acts for the provider, as the
-// operations only a provider may run require. Those a developer may run
-// too are narrowed by the service's switches (buyers_manage_apps,
-// buyers_manage_keys, buyer_key_regenerate_enabled, the plan change
-// permission), which the developer portal's operations check.
+// forProvider refuses a developer the operations only the provider may
+// run (ErrForbidden). What a developer may do of the others is narrowed
+// by the service's switches (buyers_manage_apps, buyers_manage_keys,
+// buyer_key_regenerate_enabled, the plan change permission): those are
+// the developer portal's rules, to be written here with it.
 func (a Actor) forProvider() error {
 	if a.Kind == ProviderKey || a.Kind == ProviderUser {
 		return nil

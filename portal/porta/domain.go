@@ -106,8 +106,11 @@ func emit[T xmlrep.EventObject](t *tx, action string, obj T) error {
 	if err != nil {
 		return err
 	}
+	if !t.actor.firesWebhooks(prov) {
+		return nil
+	}
 	typ, body := xmlrep.Event(action, obj)
-	if !t.actor.firesWebhooks(prov) || !prov.Webhooks.Enabled(typ+"_"+action) {
+	if !prov.Webhooks.Enabled(typ + "_" + action) {
 		return nil
 	}
 	u, err := t.d.uuid()
