@@ -3,7 +3,12 @@ package porta
 import (
 	"context"
 	"errors"
+	"go/parser"
+	"go/token"
 	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"log/slog"
 	"math/rand/v2"
 	"slices"
@@ -183,6 +188,35 @@ func TestPaginate(t *testing.T) {
 	} {
 		if got := Paginate(items, tc.pg); !slices.Equal(got, tc.want) {
 			t.Errorf("Paginate(%v) = %v, want %v", tc.pg, got, tc.want)
+		}
+	}
+}
+
+// The domain knows no wire format: the faces read and write those.
+func TestKnowsNoWireFormat(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const module = "github.com/threescale-sandbox/threescale-sandbox/"
+	// Of porta's side, only the representations of webhook payloads.
+	forbidden := []string{"net/http", "html/template", "encoding/xml", "encoding/json", module + "rackquery",
+		module + "builderxml", module + "server", module + "portal"}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range file.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			for _, no := range forbidden {
+				if (path == no || strings.HasPrefix(path, no+"/")) && path != module+"portal/xmlrep" {
+					t.Errorf("%s imports %s", f, path)
+				}
+			}
 		}
 	}
 }
