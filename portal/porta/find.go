@@ -41,16 +41,24 @@ type AppRef struct {
 
 // Application finds an application.
 func Application(cat *store.Catalog, a Actor, ref AppRef) (*store.Application, error) {
-	if ref.Account != nil {
-		if _, err := Account(cat, a, *ref.Account); err != nil {
-			return nil, err
-		}
-	}
 	app := cat.Application(ref.ID)
-	if app == nil || !a.sees(app.Account) || (ref.Account != nil && app.AccountID != *ref.Account) {
+	if app == nil {
 		return nil, fmt.Errorf("application %d: %w", ref.ID, ErrNotFound)
 	}
+	if err := inAccount(cat, a, app.Account, ref.Account); err != nil {
+		return nil, fmt.Errorf("application %d: %w", ref.ID, err)
+	}
 	return app, nil
+}
+
+// inAccount checks the account of an object found by id: the actor sees
+// it, and it is the account named, when one is.
+func inAccount(cat *store.Catalog, a Actor, acc *store.Account, named *int64) error {
+	if named != nil && acc.ID != *named {
+		return fmt.Errorf("not of account %d: %w", *named, ErrNotFound)
+	}
+	_, err := Account(cat, a, acc.ID)
+	return err
 }
 
 // UserRef names a user of a developer account.
@@ -62,14 +70,12 @@ type UserRef struct {
 
 // User finds a user of a developer account.
 func User(cat *store.Catalog, a Actor, ref UserRef) (*store.User, error) {
-	if ref.Account != nil {
-		if _, err := Account(cat, a, *ref.Account); err != nil {
-			return nil, err
-		}
-	}
 	u := cat.User(ref.ID)
-	if u == nil || !a.sees(u.Account) || (ref.Account != nil && u.AccountID != *ref.Account) {
+	if u == nil {
 		return nil, fmt.Errorf("user %d: %w", ref.ID, ErrNotFound)
+	}
+	if err := inAccount(cat, a, u.Account, ref.Account); err != nil {
+		return nil, fmt.Errorf("user %d: %w", ref.ID, err)
 	}
 	return u, nil
 }
