@@ -121,8 +121,8 @@ func (p *API) Signup(ctx context.Context, c *Call) *Reply {
 // subject and body (or message[subject], message[body]): a message from
 // the provider to the account.
 func (p *API) SendMessage(ctx context.Context, c *Call) *Reply {
-	return p.write(c, func(a porta.Actor) *Reply {
-		if _, err := porta.Account(p.domain.Catalog(), a, *c.accountID()); err != nil {
+	return p.endpoint(c, xmlOnly, func(a porta.Actor, cat *store.Catalog) *Reply {
+		if _, err := porta.Account(cat, a, *c.accountID()); err != nil {
 			return p.replyError(c, err)
 		}
 		if _, isHash := c.Params.Hash("message"); c.Params.Given("message") && !isHash {
