@@ -131,4 +131,3 @@ func digit(c byte) int {
 	}
 	return 99
 }
-
