@@ -14,8 +14,8 @@ import (
 // (the one Ruby 3.3, apisonator's, ships). want is the instant in UTC; ""
 // means nil, for which apisonator uses the current time; far+ and far- are
 // beyond 10^13 seconds; "unix N" is outside years 1..9999.
-// testdata/answers.jsonl holds these and 3,000 made-up inputs more, with
-// the whole hash of Date._parse (TestRubyAnswers).
+// testdata/answers.jsonl holds these, the fuzzer's finds and 3,000 made-up
+// inputs more, with the whole hash of Date._parse (TestRubyAnswers).
 func TestParse(t *testing.T) {
 	tests := []struct {
 		in   string

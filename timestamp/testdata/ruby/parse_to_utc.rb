@@ -5,11 +5,13 @@
 # by the tests, which need no Ruby. Run it with the date gem of apisonator's
 # Ruby (3.3: date 3.3.4):
 #
-#   ruby -I DATE_GEM/ext/date -I DATE_GEM/lib parse_to_utc.rb forms.txt [RANDOM_COUNT [SEED]] > ../answers.jsonl
+#   ruby -I DATE_GEM/ext/date -I DATE_GEM/lib parse_to_utc.rb --random 3000,1 forms.txt fuzzed.txt > ../answers.jsonl
 #
-# forms.txt holds one input a line as a JSON string; RANDOM_COUNT more are
-# made up from date-like pieces (a fixed SEED gives the same ones). Each
-# output line is a JSON object:
+# Each file holds one input a line as a JSON string: forms.txt the forms of
+# the table in timestamp_test.go, fuzzed.txt what `go test -fuzz FuzzParse`
+# found interesting (its valid UTF-8 inputs). --random COUNT,SEED makes up
+# COUNT more (the same ones for the same SEED). Each output line is a JSON
+# object:
 #   in    the input
 #   hash  Date._parse(in) with sorted keys, "error" if it raises
 #   utc   parse_to_utc(in) in UNIX seconds, null for nil (apisonator then
@@ -97,9 +99,16 @@ def random_input(rng)
   end
 end
 
-forms = File.readlines(ARGV.fetch(0), chomp: true).reject(&:empty?).map { |l| JSON.parse("[#{l}]")[0] }
-count = (ARGV[1] || 0).to_i
-rng = Random.new((ARGV[2] || 1).to_i)
+args = ARGV.dup
+count, seed = 0, 1
+if args.first == '--random'
+  args.shift
+  count, seed = args.shift.split(',').map(&:to_i)
+end
+forms = args.flat_map do |file|
+  File.readlines(file, chomp: true).reject(&:empty?).map { |l| JSON.parse("[#{l}]")[0] }
+end
+rng = Random.new(seed)
 inputs = forms + Array.new(count) { random_input(rng) }
 seen = {}
 inputs.each do |input|
