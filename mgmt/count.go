@@ -8,23 +8,25 @@ import (
 // A count is a Ruby Integer as apisonator's usage arithmetic makes it.
 // Ruby's integers have no bound, so a usage of 20 digits is compared with
 // the limits (and exceeds them) and shown in full. Every ordinary count
-// fits in n; one above math.MaxInt64 keeps its decimal digits in big
-// instead, which keeps the common case free of allocations, and every
-// operation on huge counts linear in their digits (a 4 MiB body can hold
-// a usage value of four million digits).
+// fits in n; one above math.MaxInt64 keeps its decimal digits in *big
+// instead, which keeps the common case small and free of allocations,
+// and every operation on huge counts linear in their digits (a 4 MiB body
+// can hold a usage value of four million digits).
 //
 // Counts come from usage values (never negative), stored counters and
 // limits; the arithmetic here is the little apisonator does with them:
 // sums, comparisons, and showing them.
 type count struct {
 	n   int64
-	big string // decimal digits, no leading zeros, when above MaxInt64
+	big *string // decimal digits, no leading zeros, when above MaxInt64
 }
 
 func small(n int64) count { return count{n: n} }
 
+func bigCount(digits string) count { return count{big: &digits} }
+
 // huge reports whether c does not fit in an int64.
-func (c count) huge() bool { return c.big != "" }
+func (c count) huge() bool { return c.big != nil }
 
 // saturated is c, or math.MaxInt64 when it does not fit: what the store
 // keeps of it.
@@ -44,7 +46,7 @@ func (c count) plus(d count) count {
 		s := c.n + d.n
 		switch {
 		case c.n > 0 && d.n > 0 && s < 0:
-			return count{big: strconv.FormatUint(uint64(c.n)+uint64(d.n), 10)}
+			return bigCount(strconv.FormatUint(uint64(c.n)+uint64(d.n), 10))
 		case c.n < 0 && d.n < 0 && s >= 0:
 			return small(math.MinInt64) // no negative count reaches here
 		}
@@ -56,18 +58,18 @@ func (c count) plus(d count) count {
 	// c is huge (> MaxInt64); d may be huge, small, or negative.
 	switch {
 	case d.huge():
-		return count{big: addDigits(c.big, d.big)}
+		return bigCount(addDigits(*c.big, *d.big))
 	case d.n >= 0:
-		return count{big: addDigits(c.big, strconv.FormatInt(d.n, 10))}
+		return bigCount(addDigits(*c.big, strconv.FormatInt(d.n, 10)))
 	default:
-		return normalized(subDigits(c.big, strconv.FormatUint(uint64(-(d.n+1))+1, 10)))
+		return normalized(subDigits(*c.big, strconv.FormatUint(uint64(-(d.n+1))+1, 10)))
 	}
 }
 
 // appendCount writes c in decimal.
 func appendCount(b []byte, c count) []byte {
 	if c.huge() {
-		return append(b, c.big...)
+		return append(b, *c.big...)
 	}
 	return strconv.AppendInt(b, c.n, 10)
 }
@@ -77,7 +79,7 @@ func normalized(digits string) count {
 	if n, err := strconv.ParseInt(digits, 10, 64); err == nil {
 		return small(n)
 	}
-	return count{big: digits}
+	return bigCount(digits)
 }
 
 // addDigits adds two decimal numbers without leading zeros.

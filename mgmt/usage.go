@@ -10,19 +10,19 @@ import (
 
 // usageValue is one metric's usage as apisonator carries it: the raw string
 // a caller sent ("5", "#3", " 2 "), or, for a parent that summed its
-// children's increments, an integer. The difference matters: Ruby reads
-// "#3" as "set to 3" but " #3" as "add 0".
+// children's increments, an integer (n, with no raw string: no value sent
+// is empty, and "" would read as 0 anyway). The difference matters: Ruby
+// reads "#3" as "set to 3" but " #3" as "add 0".
 type usageValue struct {
-	raw   string
-	n     count
-	isInt bool
+	raw string
+	n   count
 }
 
 // isSet is Usage.is_set?: a raw value whose first character is '#'.
-func (v usageValue) isSet() bool { return !v.isInt && len(v.raw) > 0 && v.raw[0] == '#' }
+func (v usageValue) isSet() bool { return len(v.raw) > 0 && v.raw[0] == '#' }
 
 func (v usageValue) toI() count {
-	if v.isInt {
+	if v.raw == "" {
 		return v.n
 	}
 	return rubyToI(v.raw)
@@ -106,7 +106,7 @@ func withParents(u usage, flat bool) usage {
 			if v := memo.get(p); v != nil {
 				cur = v.toI()
 			}
-			memo.put(p, usageValue{isInt: true, n: cur.plus(mu.value.toI())})
+			memo.put(p, usageValue{n: cur.plus(mu.value.toI())})
 		}
 	}
 	return memo
@@ -204,7 +204,7 @@ func hugeToI(s string) count {
 		}
 		b.WriteByte(c)
 	}
-	return count{big: b.String()}
+	return bigCount(b.String())
 }
 
 func addSat(a, b int64) int64 {
