@@ -549,12 +549,12 @@ func (p *dateParser) clock(t string) {
 	if at(t, a)|0x20 == 'h' {
 		a++
 	}
-	var min, sec, frac string
+	var minute, sec, frac string
 	hasFrac := false
 	end := a
 	if b := skipColon(t, a); digitAt(t, b) {
 		e := digitsEnd(t, b)
-		min = t[b:e]
+		minute = t[b:e]
 		if at(t, e)|0x20 == 'm' {
 			e++
 		}
@@ -587,8 +587,8 @@ func (p *dateParser) clock(t string) {
 		}
 	}
 	p.h.hour.set(h)
-	if min != "" {
-		p.h.min.set(num(min))
+	if minute != "" {
+		p.h.min.set(num(minute))
 	}
 	if sec != "" {
 		p.h.sec.set(num(sec))
