@@ -19,6 +19,7 @@ import (
 	"github.com/threescale-sandbox/threescale-sandbox/connlimit"
 	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
 	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/journal"
 	"github.com/threescale-sandbox/threescale-sandbox/mgmt"
 	"github.com/threescale-sandbox/threescale-sandbox/server"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
@@ -34,6 +35,8 @@ type serveConfig struct {
 	reset                          bool
 	frozenTime                     time.Time
 	logLevel                       slog.Level
+	logFormat                      string
+	journalSize                    int
 	webhookRetries                 int
 	webhookRetryDelay              time.Duration
 	validate                       bool
@@ -52,7 +55,9 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.StringVar(&cfg.db, "db", "", "SQLite database `file`; state survives restarts (default: a fresh in-memory database)")
 	boolFlag(fs, &cfg.reset, "reset", "with --db: forget the stored state and seed from the fixtures again")
 	timeFlag(fs, &cfg.frozenTime, "frozen-time", "", "stop the clock at this `time`: RFC 3339, or a date (midnight UTC), or a date and time without a zone (UTC)")
-	levelFlag(fs, &cfg.logLevel, "log-level", slog.LevelInfo, "`level` of the logs on stderr: debug, info, warn or error")
+	levelFlag(fs, &cfg.logLevel, "log-level", slog.LevelInfo, "`level` of the logs on stderr: debug, info, warn or error (info: a line per request; debug: with its decision trail)")
+	choiceFlag(fs, &cfg.logFormat, "log-format", "text", []string{"text", "json"}, "`format` of the logs: text or json (a JSON object per line)")
+	intFlag(fs, &cfg.journalSize, "journal-size", server.DefaultJournalSize, 0, "how many requests the journal keeps for GET /_sandbox/requests, oldest dropped first (0: none)")
 	intFlag(fs, &cfg.webhookRetries, "webhook-retries", 5, 0, "retries of a webhook delivery after the first attempt (porta: 5)")
 	durationFlag(fs, &cfg.webhookRetryDelay, "webhook-retry-delay", time.Minute, 0,
 		"`delay` between webhook delivery attempts, on the sandbox clock (porta: 1m)")
@@ -78,12 +83,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := applyEnv(fs); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	log := newLogger(stderr, cfg.logFormat, cfg.logLevel)
 
-	var clk clock.Clock = clock.System{}
+	// The one clock of the sandbox: every component reads it, and the
+	// control API moves it.
+	clk := clock.NewControl()
 	frozen := ""
 	if !cfg.frozenTime.IsZero() {
-		clk = clock.NewFake(cfg.frozenTime)
+		clk.Freeze(cfg.frozenTime)
 		frozen = cfg.frozenTime.Format(time.RFC3339Nano)
 	}
 
@@ -93,7 +100,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer st.Close()
 
-	opts := server.Options{Store: st, Clock: clk, Logger: log}
+	opts := server.Options{Store: st, Clock: clk, Logger: log, Journal: journal.New(cfg.journalSize)}
 	if cfg.validate {
 		if opts.Validator, err = openapi.Load(); err != nil {
 			return err
@@ -164,6 +171,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	return nil
+}
+
+// newLogger writes the logs to w, as text or as JSON lines.
+func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // The limits of every listener (README, "Limits"). Real clients never come

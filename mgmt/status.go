@@ -24,6 +24,7 @@ type status struct {
 	rawUsage      *rackquery.Hash
 	redirectField string
 	ext           extensions
+	d             *Decision // nil: no trail wanted
 }
 
 func (s *status) limits() []store.Limit { return s.app.Plan.Limits }
@@ -59,6 +60,10 @@ func (s *status) checkLimits(flat bool) *Error {
 			}
 		}
 		if v.exceeds(l.Value) {
+			if s.d != nil {
+				s.d.Exceeded = &Exceeded{Metric: l.Metric.Name, Period: l.Period.String(),
+					Current: string(appendCount(nil, small(s.current[i]))), Requested: string(appendCount(nil, v)), Max: l.Value}
+			}
 			return reasonLimitsExceeded()
 		}
 	}

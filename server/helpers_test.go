@@ -23,7 +23,7 @@ import (
 type sandbox struct {
 	t     *testing.T
 	url   string
-	clock *clock.Fake
+	clock *clock.Control
 	store *store.Store
 }
 
@@ -43,7 +43,7 @@ func start(t *testing.T, fixture string, now time.Time) *sandbox {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := clock.NewFake(now)
+	clk := clock.NewFrozenControl(now)
 	st, h := seeded(t, "", world, clk)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

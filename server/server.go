@@ -18,6 +18,7 @@ import (
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
 	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
+	"github.com/threescale-sandbox/threescale-sandbox/journal"
 	"github.com/threescale-sandbox/threescale-sandbox/mgmt"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/api"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
@@ -38,14 +39,24 @@ type Options struct {
 	// Validator, when set, logs every request that violates the OpenAPI
 	// description (serve --validate).
 	Validator *openapi.Description
+	// Journal records the requests (GET /_sandbox/requests); nil means one
+	// of DefaultJournalSize, journal.New(0) none.
+	Journal *journal.Journal
 }
+
+// DefaultJournalSize is how many requests the journal keeps by default.
+const DefaultJournalSize = 10000
 
 // NewServer returns the handler of the whole sandbox.
 func NewServer(o Options) http.Handler {
 	if o.Random == nil {
 		o.Random = rand.Reader
 	}
-	h := &handlers{backend: mgmt.New(o.Store, o.Clock, o.Logger), store: o.Store, log: o.Logger}
+	if o.Journal == nil {
+		o.Journal = journal.New(DefaultJournalSize)
+	}
+	h := &handlers{backend: mgmt.New(o.Store, o.Clock, o.Logger), store: o.Store, log: o.Logger, clock: o.Clock,
+		journal: o.Journal}
 	p := api.New(porta.New(o.Store, o.Random), o.Logger)
 	e := echo.New()
 	e.HideBanner = true
@@ -160,9 +171,48 @@ func NewServer(o Options) http.Handler {
 	// The sandbox's own: every webhook event with its deliveries.
 	e.GET("/_sandbox/webhooks", h.outbox)
 	e.DELETE("/_sandbox/webhooks", h.clearOutbox)
+	// The clock.
+	e.GET("/_sandbox/clock", control(h.getClock))
+	e.PUT("/_sandbox/clock", control(h.setClock))
+	e.POST("/_sandbox/clock/advance", control(h.advanceClock))
+	// The request journal.
+	e.GET("/_sandbox/requests", control(h.listRequests))
+	e.DELETE("/_sandbox/requests", control(h.clearRequests))
+	e.GET("/_sandbox/requests/:id", control(h.showRequest))
 
 	e.RouteNotFound("/*", h.notFound)
-	return e
+	h.routes = knownRoutes(e)
+	mw := journal.Middleware(journal.Options{Journal: o.Journal, Clock: o.Clock, Logger: o.Logger, Face: face})
+	return &Server{handler: mw(e), router: e}
+}
+
+// Server is the handler of the sandbox's main listener: the router inside
+// the journal's middleware.
+type Server struct {
+	handler http.Handler
+	router  *echo.Echo
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes lists every route of the router.
+func (s *Server) Routes() []*echo.Route { return s.router.Routes() }
+
+// face names the face a path of the main listener belongs to, for the
+// journal: the control API's own paths are not recorded.
+func face(path string) string {
+	switch {
+	case under(path, "/_sandbox"):
+		return ""
+	case under(path, "/admin/api"):
+		return journal.FaceAccountManagement
+	}
+	return journal.FaceServiceManagement
+}
+
+// under reports whether path is prefix or below it.
+func under(path, prefix string) bool {
+	return path == prefix || strings.HasPrefix(path, prefix+"/")
 }
 
 // amRoute registers an Account Management API route. porta's routes take an
@@ -187,6 +237,9 @@ type handlers struct {
 	backend *mgmt.Backend
 	store   *store.Store
 	log     *slog.Logger
+	clock   clock.Clock
+	journal *journal.Journal
+	routes  []route // every route, for a 404's suggestions
 }
 
 const contentTypeXML = "application/vnd.3scale-v2.0+xml"
@@ -215,14 +268,7 @@ func set(h http.Header, name, value string) { h[name] = []string{value} }
 // of the sandbox. porta's Account Management API and the sandbox's own
 // routes answer no CORS: a web page open in the user's browser must not be
 // able to change the sandbox with the default world's well-known token.
-func backendPath(p string) bool {
-	for _, prefix := range []string{"/admin/api", "/_sandbox"} {
-		if p == prefix || strings.HasPrefix(p, prefix+"/") {
-			return false
-		}
-	}
-	return true
-}
+func backendPath(p string) bool { return !under(p, "/admin/api") && !under(p, "/_sandbox") }
 
 func (h *handlers) preflight(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -300,7 +346,10 @@ func (h *handlers) auth(ep mgmt.Endpoint) echo.HandlerFunc {
 		if bad != nil {
 			return write(c, bad)
 		}
-		return write(c, h.backend.Auth(c.Request().Context(), ep, req))
+		e := decide(c, req)
+		resp := h.backend.Auth(c.Request().Context(), ep, req)
+		decided(e, req)
+		return write(c, resp)
 	}
 }
 
@@ -309,7 +358,28 @@ func (h *handlers) report(c echo.Context) error {
 	if bad != nil {
 		return write(c, bad)
 	}
-	return write(c, h.backend.Report(c.Request().Context(), req))
+	e := decide(c, req)
+	resp := h.backend.Report(c.Request().Context(), req)
+	decided(e, req)
+	return write(c, resp)
+}
+
+// decide asks the backend for the decision trail when the journal records
+// the request.
+func decide(c echo.Context, req *mgmt.Request) *journal.Entry {
+	e := journal.For(c.Response())
+	if e != nil {
+		req.Decision = &mgmt.Decision{}
+		e.Decision = req.Decision
+	}
+	return e
+}
+
+// decided copies the answer's error code or rejection reason to the entry.
+func decided(e *journal.Entry, req *mgmt.Request) {
+	if e != nil {
+		e.Code, e.Message = req.Decision.Code, req.Decision.Message
+	}
 }
 
 func (h *handlers) check(c echo.Context) error {
@@ -335,6 +405,9 @@ func (h *handlers) available(c echo.Context) error {
 // X-Cascade: pass). Under porta's and the sandbox's own paths it is porta's
 // empty 404, without the backend's headers.
 func (h *handlers) notFound(c echo.Context) error {
+	if e := journal.For(c.Response()); e != nil {
+		e.Suggestions = suggest(h.routes, c.Request().Method, c.Request().URL.Path)
+	}
 	hd := c.Response().Header()
 	if !backendPath(c.Request().URL.Path) {
 		hd.Set("Content-Type", "application/xml")

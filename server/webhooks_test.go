@@ -340,7 +340,7 @@ func TestWebhookRestartResumesRetries(t *testing.T) {
 	rcv := newReceiver(t)
 	rcv.answer(503)
 	path := filepath.Join(t.TempDir(), "hooks.db")
-	clk := clock.NewFake(day("10:15:00"))
+	clk := clock.NewFrozenControl(day("10:15:00"))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	world, err := fixtures.Load([]string{"testdata/hooks.yaml"}, zeroReader{})
 	if err != nil {
