@@ -39,12 +39,19 @@ func (zeroReader) Read(p []byte) (int, error) {
 
 func start(t *testing.T, fixture string, now time.Time) *sandbox {
 	t.Helper()
+	return startWith(t, fixture, now, nil)
+}
+
+// startWith is start with options of the test's: opts changes the
+// server's before it is made.
+func startWith(t *testing.T, fixture string, now time.Time, opts func(*Options)) *sandbox {
+	t.Helper()
 	world, err := fixtures.Load([]string{fixture}, zeroReader{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	clk := clock.NewFrozenControl(now)
-	st, h := seeded(t, "", world, clk)
+	st, h := seededWith(t, "", world, clk, opts)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &sandbox{t: t, url: srv.URL, clock: clk, store: st}
@@ -53,6 +60,11 @@ func start(t *testing.T, fixture string, now time.Time) *sandbox {
 // seeded opens a store at dbPath ("" = in memory), seeds world into it and
 // returns it with the real handler on it; both are closed with the test.
 func seeded(tb testing.TB, dbPath string, world *fixtures.World, clk clock.Clock) (*store.Store, http.Handler) {
+	tb.Helper()
+	return seededWith(tb, dbPath, world, clk, nil)
+}
+
+func seededWith(tb testing.TB, dbPath string, world *fixtures.World, clk clock.Clock, opts func(*Options)) (*store.Store, http.Handler) {
 	tb.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -63,7 +75,11 @@ func seeded(tb testing.TB, dbPath string, world *fixtures.World, clk clock.Clock
 	tb.Cleanup(func() { st.Close() })
 	// Generated keys and ids differ from each other, the same in every run.
 	rnd := rand.NewChaCha8([32]byte{'s', 'a', 'n', 'd', 'b', 'o', 'x'})
-	return st, NewServer(Options{Store: st, Clock: clk, Logger: log, Random: rnd})
+	o := Options{Store: st, Clock: clk, Logger: log, Random: rnd}
+	if opts != nil {
+		opts(&o)
+	}
+	return st, NewServer(o)
 }
 
 // dispatch delivers the sandbox's webhooks until the test ends.

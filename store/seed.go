@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
 
@@ -15,53 +16,89 @@ import (
 // Usage listed in the fixtures is counted in the current periods, as if it
 // had been reported.
 func (s *Store) Seed(ctx context.Context, w *fixtures.World) error {
-	type seeded struct {
-		app   int64
-		usage []fixtures.Usage
-		svc   string
+	counts, err := s.seedModel(ctx, w)
+	if err != nil {
+		return err
 	}
-	var counters []seeded
+	if len(counts) == 0 {
+		return nil
+	}
+	cat, now := s.Catalog(), s.clk.Now()
+	return s.UpdateUsage(ctx, func(c *CounterWriter) error {
+		for k, v := range fixtureUsage(cat, counts, now) {
+			c.Set(k, addSat(c.Get(k), v))
+		}
+		return nil
+	})
+}
+
+// FixtureCount is usage a fixture lists: counted, in the metric and its
+// parents, in the period instance of the time it is applied.
+type FixtureCount struct {
+	App    int64
+	Metric int64
+	Period period.Period
+	Value  int64
+}
+
+// seedModel writes the world's model in one change and returns the usage
+// its applications list, not yet counted.
+func (s *Store) seedModel(ctx context.Context, w *fixtures.World) ([]FixtureCount, error) {
+	var counts []FixtureCount
 	err := s.Change(ctx, func(t *Tx) error {
-		counters = counters[:0]
+		counts = counts[:0]
 		for _, p := range w.Providers {
-			apps, err := t.seedProvider(p)
+			c, err := t.seed(p)
 			if err != nil {
-				return fmt.Errorf("provider %q: %w", p.Name, err)
+				return err
 			}
-			for id, app := range apps {
-				if len(app.Usage) > 0 {
-					counters = append(counters, seeded{app: id, usage: app.Usage, svc: app.Service})
-				}
-			}
+			counts = append(counts, c...)
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("seed fixtures: %w", err)
+		return nil, fmt.Errorf("seed fixtures: %w", err)
 	}
-	if len(counters) == 0 {
-		return nil
+	return counts, nil
+}
+
+// seed writes one fixture provider and returns its applications' usage.
+func (t *Tx) seed(p fixtures.Provider) ([]FixtureCount, error) {
+	apps, err := t.seedProvider(p)
+	if err != nil {
+		return nil, fmt.Errorf("provider %q: %w", p.Name, err)
 	}
-	now := s.clk.Now()
-	cat := s.Catalog()
-	return s.UpdateUsage(ctx, func(c *CounterWriter) error {
-		for _, sd := range counters {
-			svc := cat.Service(sd.svc)
-			for _, u := range sd.usage {
-				per, ok := period.Parse(u.Period)
-				if !ok {
-					return fmt.Errorf("usage: unknown period %q", u.Period)
-				}
-				start := per.Start(now).Unix()
-				// As reported usage would: the metric and every ancestor.
-				for m := svc.Metric(u.Metric); m != nil; m = m.Parent {
-					k := CounterKey{App: sd.app, Metric: m.ID, Period: per, Start: start}
-					c.Set(k, c.Get(k)+u.Value)
-				}
+	cat, err := t.Catalog()
+	if err != nil {
+		return nil, err
+	}
+	var counts []FixtureCount
+	for id, app := range apps {
+		svc := cat.Service(app.Service)
+		for _, u := range app.Usage {
+			per, ok := period.Parse(u.Period)
+			m := svc.Metric(u.Metric)
+			if !ok || m == nil {
+				return nil, fmt.Errorf("application %q: usage of %s/%s: unknown metric or period", app.Name, u.Metric, u.Period)
 			}
+			counts = append(counts, FixtureCount{App: id, Metric: m.ID, Period: per, Value: u.Value})
 		}
-		return nil
-	})
+	}
+	return counts, nil
+}
+
+// fixtureUsage is the counters fixture usage makes at now, as reported
+// usage would: in the metric and every ancestor.
+func fixtureUsage(cat *Catalog, counts []FixtureCount, now time.Time) map[CounterKey]int64 {
+	out := make(map[CounterKey]int64)
+	for _, fc := range counts {
+		start := fc.Period.Start(now).Unix()
+		for m := cat.Metric(fc.Metric); m != nil; m = m.Parent {
+			k := CounterKey{App: fc.App, Metric: m.ID, Period: fc.Period, Start: start}
+			out[k] = addSat(out[k], fc.Value)
+		}
+	}
+	return out
 }
 
 // seedProvider writes one provider and everything it owns. It returns the

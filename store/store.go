@@ -36,9 +36,10 @@ var ErrClosed = errors.New("store: closed")
 
 // Store is the sandbox's state. Its methods are safe for concurrent use.
 type Store struct {
-	db  *sql.DB
-	clk clock.Clock
-	log *slog.Logger
+	db   *sql.DB
+	path string // the database file, "" in memory
+	clk  clock.Clock
+	log  *slog.Logger
 
 	catalog atomic.Pointer[Catalog]
 	// pending is the catalog of the last change in the transaction being
@@ -58,6 +59,12 @@ type Store struct {
 	closed bool
 	ops    chan *op
 	done   chan struct{}
+	// deferred are ops on the connection taken from ops while another one
+	// waited for the counters' lock; held is the connection such an op
+	// holds, on which the writer commits meanwhile. Only the writer
+	// touches them.
+	deferred []*op
+	held     *sql.Conn
 
 	upsertUsage *sql.Stmt
 }
@@ -69,6 +76,9 @@ type op struct {
 	// The usage of all ops in a batch is summed first, so a hot counter is
 	// written once per commit however many requests moved it.
 	usage map[CounterKey]int64
+	// conn, when set instead of fn, runs alone on the connection, outside
+	// any transaction: it copies or replaces the whole database.
+	conn func(ctx context.Context, c *sql.Conn) error
 	// after runs once the op's transaction committed; failed, if set,
 	// when it did not.
 	after  func()
@@ -103,6 +113,7 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 
 	s := &Store{
 		db:     db,
+		path:   path,
 		clk:    clk,
 		log:    log,
 		usage:  make(map[CounterKey]int64),
@@ -238,7 +249,7 @@ func (s *Store) run() {
 		// and each commit carries one request.
 		runtime.Gosched()
 	drain:
-		for len(batch) < maxBatch {
+		for len(batch) < maxBatch && batch[len(batch)-1].conn == nil {
 			select {
 			case o, ok := <-s.ops:
 				if !ok {
@@ -249,8 +260,69 @@ func (s *Store) run() {
 				break drain
 			}
 		}
-		s.commit(batch)
+		s.commitAll(batch)
+		for len(s.deferred) > 0 {
+			o := s.deferred[0]
+			s.deferred = s.deferred[1:]
+			s.commitAll([]*op{o})
+		}
 	}
+}
+
+// commitAll commits a batch; an op on the connection, which only ends a
+// batch, runs after the others, alone.
+func (s *Store) commitAll(batch []*op) {
+	last := batch[len(batch)-1]
+	if last.conn == nil {
+		s.commit(batch)
+		return
+	}
+	if len(batch) > 1 {
+		s.commit(batch[:len(batch)-1])
+	}
+	ctx := context.Background()
+	c, err := s.db.Conn(ctx)
+	if err == nil {
+		s.held = c
+		err = last.conn(ctx, c)
+		s.held = nil
+		if cerr := c.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("release the connection: %w", cerr)
+		}
+	}
+	finish(last, err)
+}
+
+// lockUsageOnWriter takes the counters' lock from the writer (for reading
+// or writing), committing meanwhile the ops queued before it: an update
+// holds the lock while it queues its op, and would otherwise wait for the
+// writer forever when the queue is full. Ops on the connection are kept
+// for after the current one. It returns the unlock.
+func (s *Store) lockUsageOnWriter(write bool) (unlock func()) {
+	try, unlock := s.usageMu.TryRLock, s.usageMu.RUnlock
+	if write {
+		try, unlock = s.usageMu.TryLock, s.usageMu.Unlock
+	}
+	open := true
+	for !try() {
+		if !open {
+			time.Sleep(50 * time.Microsecond)
+			continue
+		}
+		select {
+		case o, ok := <-s.ops:
+			switch {
+			case !ok:
+				open = false
+			case o.conn != nil:
+				s.deferred = append(s.deferred, o)
+			default:
+				s.commit([]*op{o})
+			}
+		case <-time.After(50 * time.Microsecond):
+		}
+	}
+	return unlock
 }
 
 // commit runs a batch in one transaction. If any op fails, the batch is
@@ -285,7 +357,13 @@ func finish(o *op, err error) {
 func (s *Store) runTx(ctx context.Context, batch []*op) error {
 	s.pending = nil
 	defer func() { s.pending = nil }()
-	tx, err := s.db.BeginTx(ctx, nil)
+	var tx *sql.Tx
+	var err error
+	if s.held != nil {
+		tx, err = s.held.BeginTx(ctx, nil)
+	} else {
+		tx, err = s.db.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}

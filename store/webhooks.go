@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -51,6 +52,10 @@ type Failure struct {
 	URL   string
 	Event []byte
 }
+
+// ErrEventGone is RecordAttempt's error for an event that is no longer in
+// the outbox: cleared, or replaced by a reset or a restore meanwhile.
+var ErrEventGone = errors.New("store: the webhook event is no longer in the outbox")
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
 
@@ -135,6 +140,14 @@ func (s *Store) RecordAttempt(ctx context.Context, e *OutboxEvent, a Attempt, re
 	var next time.Time
 	err := s.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		n := attempts + 1
+		var found int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM webhook_events WHERE id = ? AND uuid = ?`,
+			e.ID, e.UUID).Scan(&found); err != nil {
+			return fmt.Errorf("find webhook event: %w", err)
+		}
+		if found == 0 {
+			return ErrEventGone
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_attempts (event_id, n, at_ms, status, error)
 			VALUES (?,?,?,?,?)`, e.ID, n, ms(a.At), a.Status, a.Error); err != nil {
 			return fmt.Errorf("record webhook attempt: %w", err)
