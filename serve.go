@@ -94,13 +94,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		frozen = cfg.frozenTime.Format(time.RFC3339Nano)
 	}
 
-	st, seeded, err := openStore(ctx, cfg, clk, log)
+	st, seeded, baseline, err := openStore(ctx, cfg, clk, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 
-	opts := server.Options{Store: st, Clock: clk, Logger: log, Journal: journal.New(cfg.journalSize)}
+	opts := server.Options{Store: st, Clock: clk, Logger: log, Journal: journal.New(cfg.journalSize), Baseline: baseline}
+	if cfg.db != "" {
+		opts.SnapshotDir = cfg.db + ".snapshots"
+	}
 	if cfg.validate {
 		if opts.Validator, err = openapi.Load(); err != nil {
 			return err
@@ -221,22 +224,14 @@ func listen(addr string) (*connlimit.Listener, error) {
 }
 
 // openStore opens the database and seeds it from the fixtures when it is
-// new or --reset is given. It reports what it did for the summary.
-func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog.Logger) (*store.Store, string, error) {
+// new or --reset is given. It reports what it did for the summary, and
+// returns the fixtures' state, which POST /_sandbox/reset puts back.
+func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog.Logger) (*store.Store, string, *store.State, error) {
 	if cfg.reset && cfg.db == "" {
-		return nil, "", errors.New("--reset needs --db (the default in-memory database is always fresh)")
-	}
-	st, err := store.Open(ctx, cfg.db, clk, log)
-	if err != nil {
-		return nil, "", err
-	}
-	if st.Seeded() && !cfg.reset {
-		if len(cfg.fixtures) > 0 {
-			log.Warn("database already holds state; --fixtures ignored (use --reset to reseed)", "db", cfg.db)
-		}
-		return st, "kept the stored state", nil
+		return nil, "", nil, errors.New("--reset needs --db (the default in-memory database is always fresh)")
 	}
 	var world *fixtures.World
+	var err error
 	source := "the embedded default fixture"
 	if len(cfg.fixtures) > 0 {
 		world, err = fixtures.Load(cfg.fixtures, rand.Reader)
@@ -244,22 +239,39 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 	} else {
 		world, err = fixtures.Default(rand.Reader)
 	}
-	if err == nil {
-		for _, w := range world.Warnings {
-			log.Warn(w.Error())
+	if err != nil {
+		return nil, "", nil, err
+	}
+	for _, w := range world.Warnings {
+		log.Warn(w.Error())
+	}
+	st, err := store.Open(ctx, cfg.db, clk, log)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	fail := func(err error) (*store.Store, string, *store.State, error) {
+		st.Close()
+		return nil, "", nil, err
+	}
+	baseline, err := st.Baseline(ctx, world)
+	if err != nil {
+		return fail(err)
+	}
+	if st.Seeded() && !cfg.reset {
+		if len(cfg.fixtures) > 0 {
+			log.Warn("database already holds state; --fixtures not seeded (use --reset to reseed), but POST /_sandbox/reset puts them back", "db", cfg.db)
+		}
+		return st, "kept the stored state", baseline, nil
+	}
+	if cfg.reset {
+		if err := st.Reset(ctx); err != nil {
+			return fail(err)
 		}
 	}
-	if err == nil && cfg.reset {
-		err = st.Reset(ctx)
+	if err := st.Seed(ctx, world); err != nil {
+		return fail(err)
 	}
-	if err == nil {
-		err = st.Seed(ctx, world)
-	}
-	if err != nil {
-		st.Close()
-		return nil, "", err
-	}
-	return st, "seeded from " + source, nil
+	return st, "seeded from " + source, baseline, nil
 }
 
 // tlsListener listens for HTTPS with the given certificate, or a

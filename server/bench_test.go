@@ -116,3 +116,61 @@ func BenchmarkAMUpdateAccount(b *testing.B) {
 		})
 	}
 }
+
+// controlHandler is the real handler on the default world, in memory or
+// on a file, with snapshots beside the file.
+func controlHandler(b *testing.B, onDisk bool) http.Handler {
+	b.Helper()
+	w, err := fixtures.Default(zeroReader{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := ""
+	if onDisk {
+		path = filepath.Join(b.TempDir(), "bench.db")
+	}
+	_, h := seededWith(b, path, w, clock.NewFrozenControl(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)), func(o *Options) {
+		if onDisk {
+			o.SnapshotDir = path + ".snapshots"
+		}
+	})
+	return h
+}
+
+func benchControl(b *testing.B, h http.Handler, method, path, body string, want int) {
+	b.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != want {
+		b.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body)
+	}
+}
+
+// BenchmarkControls times reset, snapshot and restore of the default
+// world (issue 12: under 50 ms, "instant"), in memory and on a file.
+func BenchmarkControls(b *testing.B) {
+	for _, onDisk := range []bool{false, true} {
+		where := map[bool]string{false: "memory", true: "file"}[onDisk]
+		b.Run("reset/"+where, func(b *testing.B) {
+			h := controlHandler(b, onDisk)
+			for b.Loop() {
+				benchControl(b, h, "POST", "/_sandbox/reset", "", 200)
+			}
+		})
+		b.Run("snapshot/"+where, func(b *testing.B) {
+			h := controlHandler(b, onDisk)
+			for b.Loop() {
+				benchControl(b, h, "POST", "/_sandbox/snapshots", `{"name":"s"}`, 201)
+			}
+		})
+		b.Run("restore/"+where, func(b *testing.B) {
+			h := controlHandler(b, onDisk)
+			benchControl(b, h, "POST", "/_sandbox/snapshots", `{"name":"s"}`, 201)
+			for b.Loop() {
+				benchControl(b, h, "POST", "/_sandbox/snapshots/s/restore", "", 200)
+			}
+		})
+	}
+}

@@ -68,14 +68,25 @@ func seededWith(tb testing.TB, dbPath string, world *fixtures.World, clk clock.C
 	tb.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.OpenSeeded(ctx, dbPath, world, clk, log)
+	// A database that holds state is kept, as serve keeps it.
+	st, err := store.Open(ctx, dbPath, clk, log)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	if !st.Seeded() {
+		if err := st.Seed(ctx, world); err != nil {
+			st.Close()
+			tb.Fatal(err)
+		}
 	}
 	tb.Cleanup(func() { st.Close() })
 	// Generated keys and ids differ from each other, the same in every run.
 	rnd := rand.NewChaCha8([32]byte{'s', 'a', 'n', 'd', 'b', 'o', 'x'})
-	o := Options{Store: st, Clock: clk, Logger: log, Random: rnd}
+	base, err := st.Baseline(ctx, world)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	o := Options{Store: st, Clock: clk, Logger: log, Random: rnd, Baseline: base}
 	if opts != nil {
 		opts(&o)
 	}

@@ -42,6 +42,12 @@ type Options struct {
 	// Journal records the requests (GET /_sandbox/requests); nil means one
 	// of DefaultJournalSize, journal.New(0) none.
 	Journal *journal.Journal
+	// Baseline is the state POST /_sandbox/reset puts back: the fixtures'
+	// (store.Baseline).
+	Baseline *store.State
+	// SnapshotDir keeps the snapshots as files (with --db: beside the
+	// database); "" keeps them in memory.
+	SnapshotDir string
 }
 
 // DefaultJournalSize is how many requests the journal keeps by default.
@@ -56,7 +62,7 @@ func NewServer(o Options) http.Handler {
 		o.Journal = journal.New(DefaultJournalSize)
 	}
 	h := &handlers{backend: mgmt.New(o.Store, o.Clock, o.Logger), store: o.Store, log: o.Logger, clock: o.Clock,
-		journal: o.Journal}
+		journal: o.Journal, baseline: o.Baseline, snapshots: newSnapshots(o.SnapshotDir)}
 	p := api.New(porta.New(o.Store, o.Random), o.Logger)
 	e := echo.New()
 	e.HideBanner = true
@@ -171,6 +177,12 @@ func NewServer(o Options) http.Handler {
 	// The sandbox's own: every webhook event with its deliveries.
 	e.GET("/_sandbox/webhooks", h.outbox)
 	e.DELETE("/_sandbox/webhooks", h.clearOutbox)
+	// Reset and snapshots.
+	e.POST("/_sandbox/reset", control(h.reset))
+	e.GET("/_sandbox/snapshots", control(h.listSnapshots))
+	e.POST("/_sandbox/snapshots", control(h.createSnapshot))
+	e.POST("/_sandbox/snapshots/:name/restore", control(h.restoreSnapshot))
+	e.DELETE("/_sandbox/snapshots/:name", control(h.deleteSnapshot))
 	// The clock.
 	e.GET("/_sandbox/clock", control(h.getClock))
 	e.PUT("/_sandbox/clock", control(h.setClock))
@@ -240,6 +252,9 @@ type handlers struct {
 	clock   clock.Clock
 	journal *journal.Journal
 	routes  []route // every route, for a 404's suggestions
+
+	baseline  *store.State
+	snapshots *snapshots
 }
 
 const contentTypeXML = "application/vnd.3scale-v2.0+xml"
