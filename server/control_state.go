@@ -72,7 +72,9 @@ type memorySnapshot struct {
 	state *store.State
 }
 
-func newSnapshots(dir string) *snapshots { return &snapshots{dir: dir, mem: map[string]memorySnapshot{}} }
+func newSnapshots(dir string) *snapshots {
+	return &snapshots{dir: dir, mem: map[string]memorySnapshot{}}
+}
 
 func (s *snapshots) path(name string) string { return filepath.Join(s.dir, name+".db") }
 
