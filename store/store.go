@@ -105,6 +105,9 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 	}
 	if err := s.init(ctx, path != ""); err != nil {
 		db.Close()
+		if path != "" { // SQLite's own messages do not name the file
+			err = fmt.Errorf("database %s: %w", path, err)
+		}
 		return nil, err
 	}
 	go s.run()
