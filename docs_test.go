@@ -1,18 +1,24 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 )
 
 // The recipes of docs/ run here as far as this machine can run them: the
@@ -372,6 +378,7 @@ func TestDocShellBlocks(t *testing.T) {
 // where a Docker provider answers (none here: running containers is
 // refused on these machines) and says so with a skip otherwise.
 func TestTestcontainersGoExample(t *testing.T) {
+	inDoc(t, "docs/testcontainers.md", "docs/examples/testcontainers-go/sandbox_test.go")
 	dir, err := filepath.Abs("docs/examples/testcontainers-go")
 	if err != nil {
 		t.Fatal(err)
@@ -392,4 +399,65 @@ func TestTestcontainersGoExample(t *testing.T) {
 		t.Fatalf("go test in %s: %v\n%s", dir, err, out)
 	}
 	t.Logf("%s", out)
+}
+
+// The APIcast configuration of docs/ describes the default world's
+// services: their ids, tokens, authentication modes and referrer filters.
+func TestAPIcastConfig(t *testing.T) {
+	b, err := os.ReadFile("docs/examples/apicast-config.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		Services []struct {
+			ID                        json.Number
+			BackendVersion            string `json:"backend_version"`
+			BackendAuthenticationType string `json:"backend_authentication_type"`
+			BackendAuthentication     string `json:"backend_authentication_value"`
+			ReferrerFiltersRequired   bool   `json:"referrer_filters_required"`
+			Proxy                     struct {
+				Backend     struct{ Endpoint string }
+				AuthUserKey string `json:"auth_user_key"`
+				AuthAppID   string `json:"auth_app_id"`
+				AuthAppKey  string `json:"auth_app_key"`
+				ProxyRules  []struct {
+					Metric string `json:"metric_system_name"`
+				} `json:"proxy_rules"`
+			}
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	world, err := fixtures.Default(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	services := map[string]fixtures.Service{}
+	for _, s := range world.Providers[0].Services {
+		services[s.ID] = s
+	}
+	if len(cfg.Services) != 2 {
+		t.Fatalf("%d services", len(cfg.Services))
+	}
+	for _, c := range cfg.Services {
+		s, ok := services[c.ID.String()]
+		if !ok {
+			t.Errorf("service %s is not in the default world", c.ID)
+			continue
+		}
+		mode := map[string]bool{"1": c.Proxy.AuthUserKey == "user_key", "2": c.Proxy.AuthAppID == "app_id" && c.Proxy.AuthAppKey == "app_key"}
+		if c.BackendVersion != s.BackendVersion || !mode[c.BackendVersion] || c.BackendAuthenticationType != "service_token" ||
+			!slices.Contains(s.ServiceTokens, c.BackendAuthentication) || c.ReferrerFiltersRequired != s.ReferrerFiltersRequired ||
+			c.Proxy.Backend.Endpoint != "http://sandbox:3000" {
+			t.Errorf("service %s: %+v, world %+v", c.ID, c, s)
+		}
+		for _, r := range c.Proxy.ProxyRules {
+			if !slices.ContainsFunc(s.Metrics, func(m fixtures.Metric) bool { return m.Name == r.Metric }) {
+				t.Errorf("service %s: mapping rule on unknown metric %q", c.ID, r.Metric)
+			}
+		}
+	}
 }
