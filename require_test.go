@@ -10,7 +10,7 @@ import (
 // requireEnv lists, comma-separated, the tools whose absence fails a test
 // instead of skipping it. A developer's laptop may lack podman or a
 // registry; CI (.ci/run) installs them and sets
-// SANDBOX_TEST_REQUIRE=podman,go-client,node-client, so nothing it can run
+// SANDBOX_TEST_REQUIRE (podman, go-client, node-client, …), so nothing it can run
 // is skipped there unseen.
 const requireEnv = "SANDBOX_TEST_REQUIRE"
 
