@@ -75,10 +75,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "serve: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
+	started := time.Now()
+	fixturesGiven := isGiven(fs, "fixtures")
 	if err := applyEnv(fs); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	if !fixturesGiven {
+		cfg.fixtures = dropEmptyFolders(cfg.fixtures, log)
+	}
 
 	var clk clock.Clock = clock.System{}
 	frozen := ""
@@ -87,13 +92,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		frozen = cfg.frozenTime.Format(time.RFC3339Nano)
 	}
 
-	st, seeded, err := openStore(ctx, cfg, clk, log)
+	st, seed, err := openStore(ctx, cfg, clk, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 
-	opts := server.Options{Store: st, Clock: clk, Logger: log}
+	build := currentBuild()
+	opts := server.Options{Store: st, Clock: clk, Logger: log, Health: server.Health{
+		Version: build.Version, Commit: build.Commit, Fixtures: seed.sources, DB: cfg.db, Seeded: seed.seeded,
+		Started: started, Wall: clock.System{},
+	}}
 	if cfg.validate {
 		if opts.Validator, err = openapi.Load(); err != nil {
 			return err
@@ -132,7 +141,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	printSummary(stdout, st.Catalog(), summary{
-		url: "http://" + ln.Addr().String(), tls: tlsInfo, db: cfg.db, seeded: seeded, frozen: frozen,
+		url: "http://" + ln.Addr().String(), tls: tlsInfo, db: cfg.db, seeded: seed.summary, frozen: frozen,
 		validate: cfg.validate,
 	})
 
@@ -204,21 +213,28 @@ func listen(addr string) (*connlimit.Listener, error) {
 	return connlimit.Wrap(ln, connlimit.Default()), nil
 }
 
+// seedInfo says where the state of this start came from.
+type seedInfo struct {
+	seeded  bool     // seeded now (false: a --db's stored state was kept)
+	sources []string // the fixture files read, when seeded
+	summary string   // the same, for the startup summary
+}
+
 // openStore opens the database and seeds it from the fixtures when it is
-// new or --reset is given. It reports what it did for the summary.
-func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog.Logger) (*store.Store, string, error) {
+// new or --reset is given.
+func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog.Logger) (*store.Store, seedInfo, error) {
 	if cfg.reset && cfg.db == "" {
-		return nil, "", errors.New("--reset needs --db (the default in-memory database is always fresh)")
+		return nil, seedInfo{}, errors.New("--reset needs --db (the default in-memory database is always fresh)")
 	}
 	st, err := store.Open(ctx, cfg.db, clk, log)
 	if err != nil {
-		return nil, "", err
+		return nil, seedInfo{}, err
 	}
 	if st.Seeded() && !cfg.reset {
 		if len(cfg.fixtures) > 0 {
 			log.Warn("database already holds state; --fixtures ignored (use --reset to reseed)", "db", cfg.db)
 		}
-		return st, "kept the stored state", nil
+		return st, seedInfo{summary: "kept the stored state"}, nil
 	}
 	var world *fixtures.World
 	source := "the embedded default fixture"
@@ -241,9 +257,33 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 	}
 	if err != nil {
 		st.Close()
-		return nil, "", err
+		return nil, seedInfo{}, err
 	}
-	return st, "seeded from " + source, nil
+	return st, seedInfo{seeded: true, sources: world.Sources, summary: "seeded from " + source}, nil
+}
+
+// dropEmptyFolders leaves out the fixture folders, set from the
+// environment, that hold no fixture: the container image sets
+// THREESCALE_SANDBOX_FIXTURES=/fixtures, and a container started without
+// a mount there serves the default world. A folder named on the command
+// line must hold fixtures.
+func dropEmptyFolders(paths []string, log *slog.Logger) []string {
+	var kept []string
+	for _, p := range paths {
+		if fixtures.EmptyFolder(p) {
+			log.Info("fixture folder holds no *.yaml; left out", "folder", p, "from", envName("fixtures"))
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return kept
+}
+
+// isGiven reports whether the command line set the flag.
+func isGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
 // tlsListener listens for HTTPS with the given certificate, or a

@@ -17,7 +17,7 @@ type summary struct {
 // printSummary tells a person what is running and gives them requests to
 // paste: one per auth mode, with real credentials.
 func printSummary(w io.Writer, cat *store.Catalog, s summary) {
-	fmt.Fprintf(w, "threescale-sandbox %s: 3scale Service Management API (apisonator %s) and Account Management API\n", version, backendVersion)
+	fmt.Fprintf(w, "threescale-sandbox %s: 3scale Service Management API (apisonator %s) and Account Management API\n", currentBuild().Version, backendVersion)
 	fmt.Fprintf(w, "  HTTP:     %s\n", s.url)
 	if s.tls != "" {
 		fmt.Fprintf(w, "  HTTPS:    %s\n", s.tls)
@@ -38,6 +38,7 @@ func printSummary(w io.Writer, cat *store.Catalog, s summary) {
 	fmt.Fprintf(w, "  OpenAPI:  %s/openapi.yaml%s\n", s.url, checked)
 	fmt.Fprintf(w, "  Admin:    %s/admin/api/ (Account Management API)\n", s.url)
 	fmt.Fprintf(w, "  Webhooks: %s/_sandbox/webhooks (every event sent, with its attempts)\n", s.url)
+	fmt.Fprintf(w, "  Health:   %s/_sandbox/health (status, version, uptime, fixtures, database, clock)\n", s.url)
 	for _, p := range cat.Providers {
 		fmt.Fprintf(w, "\nProvider %q  provider_key=%s\n", p.Name, p.ProviderKey)
 		for _, t := range p.AccessTokens {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -11,7 +12,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
 	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/mgmt"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -125,4 +128,68 @@ func (h *handlers) providerFilter(c echo.Context) (int64, bool) {
 		return 0, false
 	}
 	return p.ID, true
+}
+
+// Health is what the health route says about the running process.
+type Health struct {
+	Version, Commit string
+	// Fixtures names the fixture files this start seeded the state from;
+	// empty when a --db's stored state was kept.
+	Fixtures []string
+	// DB is the database file, "" in memory; Seeded says whether this
+	// start seeded it (false: the stored state was kept).
+	DB     string
+	Seeded bool
+	// Started is when the process started, on Wall: uptime is the
+	// process's, not the sandbox clock's, which may be frozen.
+	Started time.Time
+	Wall    clock.Clock
+}
+
+type healthReply struct {
+	Status   string      `json:"status"`
+	Version  string      `json:"version"`
+	Commit   string      `json:"commit"`
+	Backend  string      `json:"apisonator"`
+	Uptime   float64     `json:"uptime_s"`
+	Fixtures []string    `json:"fixtures"`
+	DB       healthDB    `json:"db"`
+	Clock    healthClock `json:"clock"`
+}
+
+type healthDB struct {
+	Path   *string `json:"path"`
+	Seeded bool    `json:"seeded"`
+}
+
+type healthClock struct {
+	Now    string `json:"now"`
+	Frozen bool   `json:"frozen"`
+}
+
+// health is GET /_sandbox/health: answered once the sandbox serves, so
+// a 200 with status "ready" is what a container health check or a CI job
+// waits for. No CORS headers: it is for tools, not pages.
+func (h *handlers) health(c echo.Context) error {
+	a := h.about
+	r := healthReply{Status: "ready", Version: a.Version, Commit: a.Commit, Fixtures: a.Fixtures,
+		DB: healthDB{Seeded: a.Seeded}, Backend: mgmt.Version}
+	if r.Fixtures == nil {
+		r.Fixtures = []string{}
+	}
+	if a.DB != "" {
+		r.DB.Path = &a.DB
+	}
+	if !a.Started.IsZero() {
+		r.Uptime = math.Round(a.Wall.Now().Sub(a.Started).Seconds()*1000) / 1000
+	}
+	// A Fake clock only moves when told to: that is --frozen-time.
+	_, frozen := h.clock.(*clock.Fake)
+	r.Clock = healthClock{Now: stamp(h.clock.Now()), Frozen: frozen}
+	var body bytes.Buffer
+	if err := json.NewEncoder(&body).Encode(r); err != nil {
+		return fmt.Errorf("encode health: %w", err)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Blob(http.StatusOK, "application/json; charset=utf-8", body.Bytes())
 }

@@ -38,6 +38,8 @@ type Options struct {
 	// Validator, when set, logs every request that violates the OpenAPI
 	// description (serve --validate).
 	Validator *openapi.Description
+	// Health is what GET /_sandbox/health reports about this process.
+	Health Health
 }
 
 // NewServer returns the handler of the whole sandbox.
@@ -45,7 +47,11 @@ func NewServer(o Options) http.Handler {
 	if o.Random == nil {
 		o.Random = rand.Reader
 	}
-	h := &handlers{backend: mgmt.New(o.Store, o.Clock, o.Logger), store: o.Store, log: o.Logger}
+	if o.Health.Wall == nil {
+		o.Health.Wall = clock.System{}
+	}
+	h := &handlers{backend: mgmt.New(o.Store, o.Clock, o.Logger), store: o.Store, log: o.Logger,
+		clock: o.Clock, about: o.Health}
 	p := api.New(porta.New(o.Store, o.Random), o.Logger)
 	e := echo.New()
 	e.HideBanner = true
@@ -157,7 +163,9 @@ func NewServer(o Options) http.Handler {
 	route("GET", "/webhooks/failures", p.ListFailures)
 	route("DELETE", "/webhooks/failures", p.DeleteFailures)
 
-	// The sandbox's own: every webhook event with its deliveries.
+	// The sandbox's own: its health (for container health checks and CI
+	// waits), every webhook event with its deliveries.
+	e.Match(getHead, "/_sandbox/health", h.health)
 	e.GET("/_sandbox/webhooks", h.outbox)
 	e.DELETE("/_sandbox/webhooks", h.clearOutbox)
 
@@ -187,6 +195,8 @@ type handlers struct {
 	backend *mgmt.Backend
 	store   *store.Store
 	log     *slog.Logger
+	clock   clock.Clock
+	about   Health
 }
 
 const contentTypeXML = "application/vnd.3scale-v2.0+xml"
