@@ -24,7 +24,7 @@ func (d *Domain) SendMessage(ctx context.Context, a Actor, accountID int64, in M
 			m.State = "unsent"
 			return nil, &TransitionError{From: "unsent", Event: "deliver", Object: m, Reason: "Subject can't be blank"}
 		}
-		if err := t.AddMessage(m); err != nil {
+		if _, err := t.AddMessage(m); err != nil {
 			return nil, err
 		}
 		return m, nil
