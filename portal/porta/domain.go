@@ -32,7 +32,6 @@ func New(st *store.Store, rnd io.Reader, opts ...Option) *Domain {
 	return d
 }
 
-
 // Catalog is the committed model, which the reads take.
 func (d *Domain) Catalog() *store.Catalog { return d.store.Catalog() }
 
