@@ -1,0 +1,63 @@
+package developer_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/threescale-sandbox/threescale-sandbox/portal/portaltest"
+)
+
+func TestMain(m *testing.M) { portaltest.Main(m) }
+
+// A developer in a browser: the dashboard sends them to the login page; a
+// wrong password and an account waiting for approval get porta's texts;
+// the login brings them back to the dashboard with their credentials and
+// messages; logout ends it.
+func TestDeveloperLoginInTheBrowser(t *testing.T) {
+	s := portaltest.Start(t, portaltest.Options{})
+	b := s.Tab(t)
+
+	if status := b.Open(s.Developer + "/admin"); status != 200 || b.Location() != s.Developer+"/login" {
+		t.Fatalf("the dashboard led to %s (%d)", b.Location(), status)
+	}
+	b.Screenshot("developer-login")
+	b.Fill("#username", "pat")
+	b.Fill("#password", "pat")
+	b.Submit("main form")
+	if got := strings.Join(b.Flash(), "|"); got != "error: Your account isn't active or hasn't been approved yet." {
+		t.Errorf("pending account: %q", got)
+	}
+	b.Fill("#username", "john")
+	b.Fill("#password", "wrong")
+	b.Submit("main form")
+	if got := strings.Join(b.Flash(), "|"); got != "error: Incorrect email or password. Please try again." {
+		t.Errorf("wrong password: %q", got)
+	}
+	b.Fill("#username", "john@developer.example.com")
+	b.Fill("#password", "john")
+	if status := b.Submit("main form"); status != 200 || b.Location() != s.Developer+"/admin" {
+		t.Fatalf("after the login: %s (%d), want /admin", b.Location(), status)
+	}
+	if got := strings.Join(b.Flash(), "|"); got != "notice: Signed in successfully" {
+		t.Errorf("login flash: %q", got)
+	}
+	// The credentials panel: the first application, app_id mode.
+	if got := b.Text("#app-id"); got != "echo-app-id" {
+		t.Errorf("App ID %q", got)
+	}
+	if got := b.Text("#app-key"); got != "echo-app-key" {
+		t.Errorf("Key %q", got)
+	}
+	if got := b.Text("#latest-messages + p"); got != "Your inbox is empty." {
+		t.Errorf("messages: %q", got)
+	}
+	b.Screenshot("developer-dashboard")
+
+	b.ClickLink("Sign out")
+	if b.Location() != s.Developer+"/" || strings.Join(b.Flash(), "|") != "notice: You have been logged out." {
+		t.Errorf("logout: %s %v", b.Location(), b.Flash())
+	}
+	if b.Open(s.Developer+"/admin"); b.Location() != s.Developer+"/login" {
+		t.Errorf("signed out, the dashboard shows at %s", b.Location())
+	}
+}
