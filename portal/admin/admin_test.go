@@ -51,7 +51,7 @@ func TestAdminLoginInTheBrowser(t *testing.T) {
 	if b.Location() != s.Admin+"/p/sessions/new" || strings.Join(b.Flash(), "|") != "notice: You have been logged out" {
 		t.Errorf("logout: %s %v", b.Location(), b.Flash())
 	}
-	if b.Open(s.Admin+"/p/admin/dashboard"); b.Location() != s.Admin+"/p/login" {
+	if b.Open(s.Admin + "/p/admin/dashboard"); b.Location() != s.Admin+"/p/login" {
 		t.Errorf("signed out, the dashboard shows at %s", b.Location())
 	}
 }

@@ -57,7 +57,7 @@ func TestDeveloperLoginInTheBrowser(t *testing.T) {
 	if b.Location() != s.Developer+"/" || strings.Join(b.Flash(), "|") != "notice: You have been logged out." {
 		t.Errorf("logout: %s %v", b.Location(), b.Flash())
 	}
-	if b.Open(s.Developer+"/admin"); b.Location() != s.Developer+"/login" {
+	if b.Open(s.Developer + "/admin"); b.Location() != s.Developer+"/login" {
 		t.Errorf("signed out, the dashboard shows at %s", b.Location())
 	}
 }

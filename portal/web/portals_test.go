@@ -50,11 +50,11 @@ func TestLogins(t *testing.T) {
 		{1, "jane@developer.example.com", "jane", "notice: Signed in successfully"},
 		{1, "john", "wrong", wrong},
 		{1, "nobody", "john", wrong},
-		{1, "admin", "admin", wrong},  // the admin is no developer
-		{1, "pat", "pat", inactive},   // an account waiting for approval
-		{1, "sam", "sam", inactive},   // a suspended account
-		{1, "pat", "wrong", wrong},    // no hint that pat exists
-		{1, "", "", wrong},            // nothing sent
+		{1, "admin", "admin", wrong},   // the admin is no developer
+		{1, "pat", "pat", inactive},    // an account waiting for approval
+		{1, "sam", "sam", inactive},    // a suspended account
+		{1, "pat", "wrong", wrong},     // no hint that pat exists
+		{1, "", "", wrong},             // nothing sent
 		{1, "john\x00", "john", wrong}, // a NUL is no username
 	} {
 		p := portals[tt.portal]
