@@ -4,7 +4,7 @@ BIN     := bin/threescale-sandbox
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: build run test lint bench load fuzz contract clean
+.PHONY: build run test lint bench load fuzz contract screenshots clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
@@ -41,6 +41,12 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./contracts/example
 	$(GO) test -run '^$$' -fuzz FuzzParseInstant -fuzztime 30s .
 	$(GO) test -run '^$$' -fuzz FuzzAMAPI -fuzztime 30s ./server
+	$(GO) test -run '^$$' -fuzz FuzzStateCookie -fuzztime 30s ./portal/web
+
+# The README's screenshots of the portals, taken by their browser tests in
+# headless Chromium.
+screenshots:
+	THREESCALE_SANDBOX_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'InTheBrowser' ./portal/admin ./portal/developer
 
 clean:
 	rm -rf bin

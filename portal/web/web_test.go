@@ -38,6 +38,14 @@ var testViews = fstest.MapFS{
 // admin portal will have them.
 func testFace(t *testing.T) (*portaltest.Sandbox, string) {
 	t.Helper()
+	s, h := testHandler(t)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return s, srv.URL
+}
+
+func testHandler(t *testing.T) (*portaltest.Sandbox, http.Handler) {
+	t.Helper()
 	s := portaltest.Start(t, portaltest.Options{})
 	d := porta.New(s.Store, nil)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -76,9 +84,7 @@ func testFace(t *testing.T) (*portaltest.Sandbox, string) {
 	}
 	p.Public("GET /accounts/{id}", show)
 	p.Public("PUT /accounts/{id}", update)
-	srv := httptest.NewServer(p.Handler())
-	t.Cleanup(srv.Close)
-	return s, srv.URL
+	return s, p.Handler()
 }
 
 func TestPageActions(t *testing.T) {
@@ -184,5 +190,30 @@ func TestTamperedStateCookie(t *testing.T) {
 	}
 	if got := s.Store.Catalog().Account(acc.ID).OrgName; got != "Developer Co" {
 		t.Errorf("the forged request renamed the account to %q", got)
+	}
+}
+
+// Over TLS the cookies are Secure; over plain HTTP they cannot be. Both
+// are HttpOnly and SameSite=Lax.
+func TestCookieAttributes(t *testing.T) {
+	s, h := testHandler(t)
+	acc := s.Store.Catalog().Providers[0].Accounts[0]
+	for _, tls := range []bool{false, true} {
+		srv := httptest.NewUnstartedServer(h)
+		if tls {
+			srv.StartTLS()
+		} else {
+			srv.Start()
+		}
+		resp, err := srv.Client().Get(srv.URL + fmt.Sprintf("/accounts/%d", acc.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		set := resp.Header.Get("Set-Cookie")
+		if !strings.Contains(set, "HttpOnly") || !strings.Contains(set, "SameSite=Lax") || strings.Contains(set, "Secure") != tls {
+			t.Errorf("TLS %v: Set-Cookie %q", tls, set)
+		}
+		srv.Close()
 	}
 }
