@@ -1,6 +1,7 @@
 package admin_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -53,5 +54,42 @@ func TestAdminLoginInTheBrowser(t *testing.T) {
 	}
 	if b.Open(s.Admin + "/p/admin/dashboard"); b.Location() != s.Admin+"/p/login" {
 		t.Errorf("signed out, the dashboard shows at %s", b.Location())
+	}
+}
+
+// The Emails page lists the outbox, newest first, with the links of each
+// email, filtered by to and subject.
+func TestEmailsPage(t *testing.T) {
+	s := portaltest.Start(t, portaltest.Options{})
+	api := s.Client(t, s.API)
+	for _, call := range []string{"/admin/api/accounts/1/applications/1/suspend.xml", "/admin/api/accounts/1/applications/1/resume.xml"} {
+		if r := api.Do("PUT", call, url.Values{"access_token": {"acme-access-token"}}); r.Status != 200 {
+			t.Fatalf("%s: %d", call, r.Status)
+		}
+	}
+	if r := api.Do("POST", "/admin/api/accounts/1/messages.xml", url.Values{"access_token": {"acme-access-token"},
+		"subject": {"Welcome"}, "body": {"Hello."}}); r.Status != 201 {
+		t.Fatalf("message: %d", r.Status)
+	}
+	c := s.AdminClient(t)
+	c.Login("admin", "admin")
+	r := c.Get("/p/admin/emails")
+	text := r.Text()
+	first, second := strings.Index(text, "[msg] Welcome"), strings.Index(text, "API System: Application has been suspended")
+	if r.Status != 200 || first < 0 || second < first {
+		t.Fatalf("emails page: %d %s", r.Status, text)
+	}
+	if !strings.Contains(r.Body, `<a href="`+s.Developer+`/admin/messages/received/`) {
+		t.Errorf("the message's link to the developer portal is not on the page")
+	}
+	if r := c.Get("/p/admin/emails?subject=suspended&to=john%40developer.example.com"); strings.Contains(r.Text(), "[msg]") ||
+		!strings.Contains(r.Text(), "suspended") {
+		t.Errorf("filtered: %s", r.Text())
+	}
+	if r := c.Get("/p/admin/emails?to=nobody%40example.com"); !strings.Contains(r.Text(), "No emails.") {
+		t.Errorf("empty: %s", r.Text())
+	}
+	if r := c.Get("/p/admin/dashboard"); !strings.Contains(r.Text(), "2 emails in the outbox") {
+		t.Errorf("dashboard: %s", r.Text())
 	}
 }

@@ -1,6 +1,7 @@
 package developer_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -59,5 +60,44 @@ func TestDeveloperLoginInTheBrowser(t *testing.T) {
 	}
 	if b.Open(s.Developer + "/admin"); b.Location() != s.Developer+"/login" {
 		t.Errorf("signed out, the dashboard shows at %s", b.Location())
+	}
+}
+
+// The dashboard shows the latest messages, unread ones marked, and the
+// unread count beside Messages; an account without applications gets
+// the button to create one.
+func TestDashboardMessages(t *testing.T) {
+	s := portaltest.Start(t, portaltest.Options{})
+	api := s.Client(t, s.API)
+	for _, subject := range []string{"First", "Second"} {
+		if r := api.Do("POST", "/admin/api/accounts/1/messages.xml", url.Values{"access_token": {"acme-access-token"},
+			"subject": {subject}, "body": {"Hello."}}); r.Status != 201 {
+			t.Fatalf("message: %d", r.Status)
+		}
+	}
+	c := s.DeveloperClient(t)
+	c.Login("jane", "jane") // a member sees the account's messages too
+	r := c.Get("/admin")
+	if !strings.Contains(r.Text(), "Latest Messages Second") || !strings.Contains(r.Body, `<li class="unread"><a href="/admin/messages/received/`) {
+		t.Errorf("latest messages: %s", r.Text())
+	}
+	if !strings.Contains(r.Body, `Messages <span class="badge" title="unread">2</span>`) {
+		t.Errorf("no unread count of 2")
+	}
+
+	s2 := portaltest.Start(t, portaltest.Options{Fixture: `version: 1
+providers:
+  - name: Acme
+    provider_key: k
+    services: [{id: "1", name: API, application_plans: [{name: Basic}]}]
+    accounts:
+      - org_name: New Co
+        users: [{username: neo, email: neo@new.test, password: neo}]
+`})
+	c2 := s2.DeveloperClient(t)
+	c2.Login("neo", "neo")
+	if r := c2.Get("/admin"); !strings.Contains(r.Text(), "You have no application yet. Create Application") ||
+		!strings.Contains(r.Text(), "Your inbox is empty.") {
+		t.Errorf("empty dashboard: %s", r.Text())
 	}
 }

@@ -213,6 +213,12 @@ func (b *Tab) Text(css string) string {
 	return strings.TrimSpace(step(b, "read "+css, chromedp.Text(chromedp.CSS(css), chromedp.NodeVisible)))
 }
 
+// PageText is the visible text of the page's main content.
+func (b *Tab) PageText() string {
+	b.t.Helper()
+	return b.Text("main")
+}
+
 // Flash returns the page's flash messages as "kind: text" (none: nil).
 func (b *Tab) Flash() []string {
 	b.t.Helper()

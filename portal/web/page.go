@@ -191,6 +191,16 @@ func (p *Page) run(acc access, a Action) {
 		_ = p.Redirect(p.portal.cfg.HomePath)
 		return
 	}
+	defer func() {
+		// A page's bug is a 500 page and a log line, not a dropped
+		// connection.
+		if v := recover(); v != nil {
+			p.portal.cfg.Logger.Error("page action panicked", "path", p.r.URL.Path, "panic", v)
+			if !p.answered {
+				p.errorPage(http.StatusInternalServerError)
+			}
+		}
+	}()
 	err := a(p)
 	if err == nil {
 		if !p.answered {
