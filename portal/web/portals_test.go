@@ -257,3 +257,18 @@ providers:
 		}
 	}
 }
+
+// BenchmarkSignedInPage is one dashboard view of a signed-in developer:
+// the session looked up and touched in the store, the view rendered.
+func BenchmarkSignedInPage(b *testing.B) {
+	s := portaltest.Start(b, portaltest.Options{})
+	c := s.DeveloperClient(b)
+	c.Login("john", "john")
+	b.ResetTimer()
+	for b.Loop() {
+		s.Clock.Advance(time.Second) // every view refreshes the session
+		if r := c.Get("/admin"); r.Status != 200 {
+			b.Fatal(r.Status)
+		}
+	}
+}
