@@ -15,7 +15,7 @@ DATE := $(shell TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%
 endif
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
-.PHONY: build run test lint bench load fuzz contract clean stage image image-prebuilt dist
+.PHONY: build run test lint bench load fuzz contract screenshots clean stage image image-prebuilt dist
 
 # The first build compiles SQLite (pure Go, about 2 minutes on 2 cores);
 # -v names each package as it compiles, so it is seen to progress.
@@ -55,6 +55,12 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./contracts/example
 	$(GO) test -run '^$$' -fuzz FuzzParseInstant -fuzztime 30s .
 	$(GO) test -run '^$$' -fuzz FuzzAMAPI -fuzztime 30s ./server
+	$(GO) test -run '^$$' -fuzz FuzzStateCookie -fuzztime 30s ./portal/web
+
+# The README's screenshots of the portals, taken by their browser tests in
+# headless Chromium.
+screenshots:
+	THREESCALE_SANDBOX_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'InTheBrowser' ./portal/admin ./portal/developer
 
 # The files of the container image, for the Dockerfile's build stage and
 # for image-prebuilt: STAGE/root (the static binary, CA certificates, the

@@ -193,3 +193,61 @@ func (h *handlers) health(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Blob(http.StatusOK, "application/json; charset=utf-8", body.Bytes())
 }
+
+// outboxEmail is one email as GET /_sandbox/emails lists it.
+type outboxEmail struct {
+	ID         int64    `json:"id"`
+	ProviderID int64    `json:"provider_id"`
+	To         string   `json:"to"`
+	From       string   `json:"from"`
+	Subject    string   `json:"subject"`
+	Body       string   `json:"body"`
+	Links      []string `json:"links"`
+	Kind       string   `json:"kind"`
+	AccountID  *int64   `json:"account_id"`
+	CreatedAt  string   `json:"created_at"`
+}
+
+// emails is GET /_sandbox/emails: every email the sandbox would have
+// sent, newest last; to (an address, any case) and subject (a part of it,
+// any case) filter them, provider_key narrows them to one provider.
+func (h *handlers) emails(c echo.Context) error {
+	pid, ok := h.providerFilter(c)
+	if !ok {
+		return c.JSON(http.StatusNotFound, map[string]string{"error": "unknown provider_key"})
+	}
+	es, err := h.store.Emails(c.Request().Context(), store.EmailFilter{ProviderID: pid, To: c.QueryParam("to"),
+		Subject: c.QueryParam("subject")})
+	if err != nil {
+		return err
+	}
+	out := []outboxEmail{}
+	for _, e := range es {
+		oe := outboxEmail{ID: e.ID, ProviderID: e.ProviderID, To: e.To, From: e.From, Subject: e.Subject, Body: e.Body,
+			Links: e.Links, Kind: e.Kind, CreatedAt: stamp(e.CreatedAt)}
+		if e.AccountID != 0 {
+			oe.AccountID = &e.AccountID
+		}
+		out = append(out, oe)
+	}
+	var body bytes.Buffer
+	enc := json.NewEncoder(&body)
+	enc.SetEscapeHTML(false) // links keep their & and <
+	if err := enc.Encode(map[string]any{"emails": out}); err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "application/json; charset=utf-8", body.Bytes())
+}
+
+// clearEmails is DELETE /_sandbox/emails: forget every email (of one
+// provider with provider_key).
+func (h *handlers) clearEmails(c echo.Context) error {
+	pid, ok := h.providerFilter(c)
+	if !ok {
+		return c.JSON(http.StatusNotFound, map[string]string{"error": "unknown provider_key"})
+	}
+	if err := h.store.ClearEmails(c.Request().Context(), pid); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
