@@ -30,6 +30,7 @@ const backendVersion = mgmt.Version
 
 type serveConfig struct {
 	addr, tlsAddr, tlsCert, tlsKey string
+	adminAddr, portalAddr          string
 	fixtures                       listFlag
 	db                             string
 	reset                          bool
@@ -49,6 +50,10 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.SetOutput(stderr)
 	addrFlag(fs, &cfg.addr, "addr", "127.0.0.1:3000", "`address` of the HTTP listener (HOST:PORT; port 0: a free one)")
 	addrFlag(fs, &cfg.tlsAddr, "tls-addr", "", "`address` of an HTTPS listener beside the HTTP one (off when empty)")
+	addrFlag(fs, &cfg.adminAddr, "admin-addr", "127.0.0.1:3001",
+		"`address` of the admin portal (off when empty; default: --addr's host, port 3001, or a free port when --addr's is 0)")
+	addrFlag(fs, &cfg.portalAddr, "portal-addr", "127.0.0.1:3002",
+		"`address` of the developer portal (off when empty; default: --addr's host, port 3002, or a free port when --addr's is 0)")
 	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "PEM certificate `file` for --tls-addr (default: a self-signed one made at start)")
 	fs.StringVar(&cfg.tlsKey, "tls-key", "", "PEM private key `file` for --tls-cert")
 	fs.Var(&cfg.fixtures, "fixtures", "fixture file, or folder of *.yaml; repeatable (default: the embedded world)")
@@ -80,10 +85,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "serve: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
+	started := time.Now()
+	fixturesGiven := isGiven(fs, "fixtures")
 	if err := applyEnv(fs); err != nil {
 		return err
 	}
+	portalDefaults(fs, cfg)
 	log := newLogger(stderr, cfg.logFormat, cfg.logLevel)
+	if !fixturesGiven {
+		cfg.fixtures = dropEmptyFolders(cfg.fixtures, log)
+	}
 
 	// The one clock of the sandbox: every component reads it, and the
 	// control API moves it.
@@ -94,13 +105,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		frozen = cfg.frozenTime.Format(time.RFC3339Nano)
 	}
 
-	st, seeded, baseline, err := openStore(ctx, cfg, clk, log)
+	st, seed, err := openStore(ctx, cfg, clk, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 
-	opts := server.Options{Store: st, Clock: clk, Logger: log, Journal: journal.New(cfg.journalSize), Baseline: baseline}
+	build := currentBuild()
+	opts := server.Options{Store: st, Clock: clk, Logger: log, Health: server.Health{
+		Version: build.Version, Commit: build.Commit, Fixtures: seed.sources, DB: cfg.db, Seeded: seed.seeded,
+		Started: started, Wall: clock.System{},
+	}, Journal: journal.New(cfg.journalSize), Baseline: seed.baseline}
 	if cfg.db != "" {
 		opts.SnapshotDir = cfg.db + ".snapshots"
 	}
@@ -109,7 +124,50 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	handler := server.NewServer(opts)
+	// The listeners open first: the portals' URLs (port 0: a free one)
+	// are the links of the emails.
+	ln, err := listen(cfg.addr)
+	if err != nil {
+		return err
+	}
+	listeners := []net.Listener{ln}
+	closeAll := func() {
+		for _, l := range listeners {
+			l.Close()
+		}
+	}
+	portal := func(addr, name, flagName string) (string, error) {
+		if addr == "" {
+			return "", nil
+		}
+		l, err := listen(addr)
+		if err != nil {
+			return "", fmt.Errorf("%w (the %s; choose another address with --%s, or turn it off with --%s '')", err, name, flagName, flagName)
+		}
+		listeners = append(listeners, l)
+		return "http://" + l.Addr().String(), nil
+	}
+	if opts.Links.Admin, err = portal(cfg.adminAddr, "admin portal", "admin-addr"); err != nil {
+		closeAll()
+		return err
+	}
+	if opts.Links.Developer, err = portal(cfg.portalAddr, "developer portal", "portal-addr"); err != nil {
+		closeAll()
+		return err
+	}
+	faces, err := server.NewFaces(ctx, opts)
+	if err != nil {
+		closeAll()
+		return err
+	}
+	handler := faces.API
+	servers := []*http.Server{newHTTPServer(handler, log)}
+	if opts.Links.Admin != "" {
+		servers = append(servers, newHTTPServer(faces.Admin, log))
+	}
+	if opts.Links.Developer != "" {
+		servers = append(servers, newHTTPServer(faces.Developer, log))
+	}
 	// Webhook deliveries run beside the listeners and stop before the store
 	// closes; a pending one is resumed at the next start.
 	hooksCtx, stopHooks := context.WithCancel(context.Background())
@@ -123,17 +181,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		stopHooks()
 		<-hooksDone
 	}()
-	ln, err := listen(cfg.addr)
-	if err != nil {
-		return err
-	}
-	servers := []*http.Server{newHTTPServer(handler, log)}
-	listeners := []net.Listener{ln}
 	var tlsInfo string
 	if cfg.tlsAddr != "" {
 		tln, info, err := tlsListener(cfg)
 		if err != nil {
-			ln.Close()
+			closeAll()
 			return err
 		}
 		servers = append(servers, newHTTPServer(handler, log))
@@ -142,15 +194,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	printSummary(stdout, st.Catalog(), summary{
-		url: "http://" + ln.Addr().String(), tls: tlsInfo, db: cfg.db, seeded: seeded, frozen: frozen,
-		validate: cfg.validate,
+		url: "http://" + ln.Addr().String(), tls: tlsInfo, db: cfg.db, seeded: seed.summary, frozen: frozen,
+		validate: cfg.validate, admin: opts.Links.Admin, portal: opts.Links.Developer, world: seed.world,
 	})
 
 	if cfg.readyFile != "" {
 		if err := os.WriteFile(cfg.readyFile, []byte("http://"+ln.Addr().String()+"\n"), 0o644); err != nil {
-			for _, l := range listeners {
-				l.Close()
-			}
+			closeAll()
 			return fmt.Errorf("--ready-file: %w", err)
 		}
 	}
@@ -223,12 +273,23 @@ func listen(addr string) (*connlimit.Listener, error) {
 	return connlimit.Wrap(ln, connlimit.Default()), nil
 }
 
+// seedInfo says where the state of this start came from.
+type seedInfo struct {
+	seeded  bool            // seeded now (false: a --db's stored state was kept)
+	sources []string        // the fixture files read, when seeded
+	world   *fixtures.World // the world seeded, nil when the stored state was kept
+	summary string          // the same, for the startup summary
+	// baseline is the fixtures' state, which POST /_sandbox/reset puts
+	// back: also when the stored state was kept.
+	baseline *store.State
+}
+
 // openStore opens the database and seeds it from the fixtures when it is
-// new or --reset is given. It reports what it did for the summary, and
-// returns the fixtures' state, which POST /_sandbox/reset puts back.
-func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog.Logger) (*store.Store, string, *store.State, error) {
+// new or --reset is given. It reports what it did for the summary and the
+// health route, and the world it seeded (nil when it kept the stored state).
+func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog.Logger) (*store.Store, seedInfo, error) {
 	if cfg.reset && cfg.db == "" {
-		return nil, "", nil, errors.New("--reset needs --db (the default in-memory database is always fresh)")
+		return nil, seedInfo{}, errors.New("--reset needs --db (the default in-memory database is always fresh)")
 	}
 	var world *fixtures.World
 	var err error
@@ -240,18 +301,15 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 		world, err = fixtures.Default(rand.Reader)
 	}
 	if err != nil {
-		return nil, "", nil, err
-	}
-	for _, w := range world.Warnings {
-		log.Warn(w.Error())
+		return nil, seedInfo{}, err
 	}
 	st, err := store.Open(ctx, cfg.db, clk, log)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, seedInfo{}, err
 	}
-	fail := func(err error) (*store.Store, string, *store.State, error) {
+	fail := func(err error) (*store.Store, seedInfo, error) {
 		st.Close()
-		return nil, "", nil, err
+		return nil, seedInfo{}, err
 	}
 	baseline, err := st.Baseline(ctx, world)
 	if err != nil {
@@ -259,9 +317,12 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 	}
 	if st.Seeded() && !cfg.reset {
 		if len(cfg.fixtures) > 0 {
-			log.Warn("database already holds state; --fixtures not seeded (use --reset to reseed), but POST /_sandbox/reset puts them back", "db", cfg.db)
+			log.Warn("database already holds state; --fixtures ignored (use --reset to reseed; POST /_sandbox/reset puts them back)", "db", cfg.db)
 		}
-		return st, "kept the stored state", baseline, nil
+		return st, seedInfo{summary: "kept the stored state", baseline: baseline}, nil
+	}
+	for _, w := range world.Warnings {
+		log.Warn(w.Error())
 	}
 	if cfg.reset {
 		if err := st.Reset(ctx); err != nil {
@@ -271,7 +332,57 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 	if err := st.Seed(ctx, world); err != nil {
 		return fail(err)
 	}
-	return st, "seeded from " + source, baseline, nil
+	return st, seedInfo{seeded: true, sources: world.Sources, world: world, summary: "seeded from " + source,
+		baseline: baseline}, nil
+}
+
+// dropEmptyFolders leaves out the fixture folders, set from the
+// environment, that hold no fixture: the container image sets
+// THREESCALE_SANDBOX_FIXTURES=/fixtures, and a container started without
+// a mount there serves the default world. A folder named on the command
+// line must hold fixtures.
+func dropEmptyFolders(paths []string, log *slog.Logger) []string {
+	var kept []string
+	for _, p := range paths {
+		if fixtures.EmptyFolder(p) {
+			log.Info("fixture folder holds no *.yaml; left out", "folder", p, "from", envName("fixtures"))
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return kept
+}
+
+// isGiven reports whether the command line set the flag.
+func isGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
+// portalDefaults derives the portals' addresses not given (by flag or
+// environment) from --addr: its host, and the ports 3001 and 3002 — or
+// free ports when --addr asks for one, so that sandboxes started side by
+// side (tests) do not fight over 3001.
+func portalDefaults(fs *flag.FlagSet, cfg *serveConfig) {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	host, port, err := net.SplitHostPort(cfg.addr)
+	if err != nil {
+		return
+	}
+	for _, p := range []struct {
+		name, port string
+		to         *string
+	}{{"admin-addr", "3001", &cfg.adminAddr}, {"portal-addr", "3002", &cfg.portalAddr}} {
+		if given[p.name] || os.Getenv(envName(p.name)) != "" {
+			continue
+		}
+		if port == "0" {
+			p.port = "0"
+		}
+		*p.to = net.JoinHostPort(host, p.port)
+	}
 }
 
 // tlsListener listens for HTTPS with the given certificate, or a

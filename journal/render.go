@@ -16,7 +16,7 @@ import (
 var credentials = map[string]bool{
 	"provider_key": true, "service_token": true, "app_key": true, "user_key": true, "access_token": true,
 	"password": true, "password_confirmation": true, "current_password": true, "client_secret": true,
-	"token": true, "secret": true,
+	"token": true, "secret": true, "authenticity_token": true,
 }
 
 // Mask hides a credential: a long one keeps its first four characters,
