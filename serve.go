@@ -38,6 +38,7 @@ type serveConfig struct {
 	logLevel                       slog.Level
 	logFormat                      string
 	journalSize                    int
+	controlToken                   string
 	webhookRetries                 int
 	webhookRetryDelay              time.Duration
 	validate                       bool
@@ -62,6 +63,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	timeFlag(fs, &cfg.frozenTime, "frozen-time", "", "stop the clock at this `time`: RFC 3339, or a date (midnight UTC), or a date and time without a zone (UTC)")
 	levelFlag(fs, &cfg.logLevel, "log-level", slog.LevelInfo, "`level` of the logs on stderr: debug, info, warn or error (info: a line per request; debug: with its decision trail)")
 	choiceFlag(fs, &cfg.logFormat, "log-format", "text", []string{"text", "json"}, "`format` of the logs: text or json (a JSON object per line)")
+	fs.StringVar(&cfg.controlToken, "control-token", "", "require Authorization: Bearer `TOKEN` on every /_sandbox route (default: open, as a local tool's)")
 	intFlag(fs, &cfg.journalSize, "journal-size", server.DefaultJournalSize, 0, "how many requests the journal keeps for GET /_sandbox/requests, oldest dropped first (0: none)")
 	intFlag(fs, &cfg.webhookRetries, "webhook-retries", 5, 0, "retries of a webhook delivery after the first attempt (porta: 5)")
 	durationFlag(fs, &cfg.webhookRetryDelay, "webhook-retry-delay", time.Minute, 0,
@@ -115,7 +117,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	opts := server.Options{Store: st, Clock: clk, Logger: log, Health: server.Health{
 		Version: build.Version, Commit: build.Commit, Fixtures: seed.sources, DB: cfg.db, Seeded: seed.seeded,
 		Started: started, Wall: clock.System{},
-	}, Journal: journal.New(cfg.journalSize), Baseline: seed.baseline}
+	}, Journal: journal.New(cfg.journalSize), Baseline: seed.baseline, ControlToken: cfg.controlToken}
 	if cfg.db != "" {
 		opts.SnapshotDir = cfg.db + ".snapshots"
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +18,29 @@ import (
 // The sandbox's control API, under /_sandbox: JSON in and out, described
 // in its own OpenAPI document (/_sandbox/openapi.yaml). Every refusal is a
 // 4xx whose JSON names what was wrong: {"error": "...", "field": "..."}.
+
+// controlToken requires "Authorization: Bearer TOKEN" on every /_sandbox
+// route; the other routes are the APIs', with credentials of their own.
+func controlToken(token string) echo.MiddlewareFunc {
+	want := []byte("Bearer " + token)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if !under(c.Request().URL.Path, "/_sandbox") {
+				return next(c)
+			}
+			got := c.Request().Header.Get("Authorization")
+			if subtle.ConstantTimeCompare([]byte(got), want) == 1 {
+				return next(c)
+			}
+			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="threescale-sandbox control API"`)
+			msg := "this sandbox's control API requires Authorization: Bearer TOKEN, with the token of --control-token"
+			if got != "" {
+				msg = "wrong control token in Authorization: want Bearer and the token of --control-token"
+			}
+			return replyJSON(c, http.StatusUnauthorized, &refusal{Message: msg, Field: "Authorization"})
+		}
+	}
+}
 
 // maxControlBody bounds a control request's JSON body.
 const maxControlBody = 1 << 20

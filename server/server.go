@@ -59,6 +59,9 @@ type Options struct {
 	// SnapshotDir keeps the snapshots as files (with --db: beside the
 	// database); "" keeps them in memory.
 	SnapshotDir string
+	// ControlToken, when set, is required as "Authorization: Bearer
+	// TOKEN" on every /_sandbox route (serve --control-token).
+	ControlToken string
 }
 
 // DefaultJournalSize is how many requests the journal keeps by default.
@@ -134,6 +137,9 @@ func apiHandler(o Options, d *porta.Domain) http.Handler {
 	e.HTTPErrorHandler = h.httpError
 	// CORS pre-flight for any path, before routing (apisonator: options '*').
 	e.Pre(h.preflight)
+	if o.ControlToken != "" {
+		e.Pre(controlToken(o.ControlToken))
+	}
 	if o.Validator != nil {
 		e.Pre(validate(o.Validator, o.Logger))
 	}
