@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 
@@ -258,6 +259,10 @@ func apiHandler(o Options, d *porta.Domain) http.Handler {
 	e.POST("/_sandbox/snapshots", control(h.createSnapshot))
 	e.POST("/_sandbox/snapshots/:name/restore", control(h.restoreSnapshot))
 	e.DELETE("/_sandbox/snapshots/:name", control(h.deleteSnapshot))
+	// Faults.
+	e.GET("/_sandbox/faults", control(h.listFaults))
+	e.PUT("/_sandbox/faults", control(h.setFaults))
+	e.DELETE("/_sandbox/faults", control(h.clearFaults))
 	// The clock.
 	e.GET("/_sandbox/clock", control(h.getClock))
 	e.PUT("/_sandbox/clock", control(h.setClock))
@@ -270,7 +275,7 @@ func apiHandler(o Options, d *porta.Domain) http.Handler {
 	e.RouteNotFound("/*", h.notFound)
 	h.routes = knownRoutes(e)
 	mw := journal.Middleware(journal.Options{Journal: o.Journal, Clock: o.Clock, Logger: o.Logger, Face: face})
-	return &Server{handler: mw(e), router: e}
+	return &Server{handler: mw(h.withFaults(e)), router: e}
 }
 
 // Server is the handler of the APIs' listener: the router inside the
@@ -331,6 +336,7 @@ type handlers struct {
 
 	baseline  *store.State
 	snapshots *snapshots
+	faults    atomic.Pointer[faultSet] // nil: none
 }
 
 const contentTypeXML = "application/vnd.3scale-v2.0+xml"
