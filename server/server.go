@@ -130,7 +130,7 @@ func domain(o Options) *porta.Domain {
 // apiHandler routes the APIs.
 func apiHandler(o Options, d *porta.Domain) http.Handler {
 	h := &handlers{backend: mgmt.New(o.Store, o.Clock, o.Logger), store: o.Store, log: o.Logger,
-		clock: o.Clock, about: o.Health, journal: o.Journal, baseline: o.Baseline, snapshots: newSnapshots(o.SnapshotDir)}
+		clock: o.Clock, about: o.Health, rnd: o.Random, journal: o.Journal, baseline: o.Baseline, snapshots: newSnapshots(o.SnapshotDir)}
 	p := api.New(d, o.Logger)
 	e := echo.New()
 	e.HideBanner = true
@@ -251,6 +251,7 @@ func apiHandler(o Options, d *porta.Domain) http.Handler {
 	e.Match(getHead, "/_sandbox/health", h.health)
 	e.GET("/_sandbox/webhooks", h.outbox)
 	e.DELETE("/_sandbox/webhooks", h.clearOutbox)
+	e.POST("/_sandbox/webhooks/:id/redeliver", control(h.redeliver))
 	e.GET("/_sandbox/emails", h.emails)
 	e.DELETE("/_sandbox/emails", h.clearEmails)
 	// Reset and snapshots.
@@ -331,6 +332,7 @@ type handlers struct {
 	log     *slog.Logger
 	clock   clock.Clock
 	about   Health
+	rnd     io.Reader // generated ids
 	journal *journal.Journal
 	routes  []route // every route, for a 404's suggestions
 

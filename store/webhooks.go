@@ -75,6 +75,44 @@ func (t *Tx) Enqueue(e *OutboxEvent) error {
 	return nil
 }
 
+// ErrNoEvent is Redeliver's error for an id the outbox does not hold.
+var ErrNoEvent = errors.New("store: no such webhook event")
+
+// Redeliver queues a recorded event again, due at once, as a new event
+// with id newUUID: its document as it was, sent to the provider's webhook
+// URL as it is now (the event's own when the provider has none), with
+// every attempt ahead of it. The sandbox's outbox offers it; porta has no
+// such call.
+func (s *Store) Redeliver(ctx context.Context, uuid, newUUID string) (*OutboxEvent, error) {
+	var e *OutboxEvent
+	err := s.Change(ctx, func(t *Tx) error {
+		found, err := scanEvents(t.ctx, t.tx, `WHERE uuid = ?`, uuid)
+		if err != nil {
+			return err
+		}
+		if len(found) == 0 {
+			return ErrNoEvent
+		}
+		old := found[0]
+		e = &OutboxEvent{UUID: newUUID, ProviderID: old.ProviderID, Type: old.Type, Action: old.Action, URL: old.URL,
+			Body: old.Body}
+		cat, err := t.Catalog()
+		if err != nil {
+			return err
+		}
+		for _, p := range cat.Providers {
+			if p.ID == old.ProviderID && p.Webhooks.URL != "" {
+				e.URL = p.Webhooks.URL
+			}
+		}
+		return t.Enqueue(e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
 // DueProviders returns the providers with pending events due at now, and
 // the time the next pending event of any provider falls due after now
 // (zero if none is waiting).
