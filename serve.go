@@ -117,7 +117,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	opts := server.Options{Store: st, Clock: clk, Logger: log, Health: server.Health{
 		Version: build.Version, Commit: build.Commit, Fixtures: seed.sources, DB: cfg.db, Seeded: seed.seeded,
 		Started: started, Wall: clock.System{},
-	}, Journal: journal.New(cfg.journalSize), Baseline: seed.baseline, ControlToken: cfg.controlToken}
+	}, Journal: journal.New(cfg.journalSize), Baseline: seed.baseline, World: seed.fixtures, ControlToken: cfg.controlToken}
 	if cfg.db != "" {
 		opts.SnapshotDir = cfg.db + ".snapshots"
 	}
@@ -281,8 +281,10 @@ type seedInfo struct {
 	sources []string        // the fixture files read, when seeded
 	world   *fixtures.World // the world seeded, nil when the stored state was kept
 	summary string          // the same, for the startup summary
-	// baseline is the fixtures' state, which POST /_sandbox/reset puts
-	// back: also when the stored state was kept.
+	// fixtures and baseline are the fixtures' world and state, which
+	// POST /_sandbox/reset puts back and POST /_sandbox/worlds copies:
+	// also when the stored state was kept.
+	fixtures *fixtures.World
 	baseline *store.State
 }
 
@@ -321,7 +323,7 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 		if len(cfg.fixtures) > 0 {
 			log.Warn("database already holds state; --fixtures ignored (use --reset to reseed; POST /_sandbox/reset puts them back)", "db", cfg.db)
 		}
-		return st, seedInfo{summary: "kept the stored state", baseline: baseline}, nil
+		return st, seedInfo{summary: "kept the stored state", fixtures: world, baseline: baseline}, nil
 	}
 	for _, w := range world.Warnings {
 		log.Warn(w.Error())
@@ -335,7 +337,7 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 		return fail(err)
 	}
 	return st, seedInfo{seeded: true, sources: world.Sources, world: world, summary: "seeded from " + source,
-		baseline: baseline}, nil
+		fixtures: world, baseline: baseline}, nil
 }
 
 // dropEmptyFolders leaves out the fixture folders, set from the

@@ -174,3 +174,26 @@ func BenchmarkControls(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWorld times making an isolated world of the default fixture
+// (issue 12: under 20 ms) and dropping it again.
+func BenchmarkWorld(b *testing.B) {
+	for _, onDisk := range []bool{false, true} {
+		b.Run(map[bool]string{false: "memory", true: "file"}[onDisk], func(b *testing.B) {
+			h := controlHandler(b, onDisk)
+			for b.Loop() {
+				benchControl(b, h, "POST", "/_sandbox/worlds", "", 201)
+			}
+		})
+	}
+	b.Run("with-10-worlds/memory", func(b *testing.B) {
+		h := controlHandler(b, false)
+		for range 10 {
+			benchControl(b, h, "POST", "/_sandbox/worlds", "", 201)
+		}
+		b.ResetTimer()
+		for b.Loop() {
+			benchControl(b, h, "POST", "/_sandbox/worlds", "", 201)
+		}
+	})
+}

@@ -17,12 +17,14 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
 	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 	"github.com/threescale-sandbox/threescale-sandbox/journal"
 	"github.com/threescale-sandbox/threescale-sandbox/mgmt"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/admin"
@@ -60,6 +62,9 @@ type Options struct {
 	// SnapshotDir keeps the snapshots as files (with --db: beside the
 	// database); "" keeps them in memory.
 	SnapshotDir string
+	// World is the fixtures' world: POST /_sandbox/worlds copies its
+	// providers.
+	World *fixtures.World
 	// ControlToken, when set, is required as "Authorization: Bearer
 	// TOKEN" on every /_sandbox route (serve --control-token).
 	ControlToken string
@@ -113,6 +118,9 @@ func defaults(o Options) Options {
 	if o.Random == nil {
 		o.Random = rand.Reader
 	}
+	// Shared by the domain and the control API's handlers, which run
+	// side by side: a test's seeded source is not safe for that alone.
+	o.Random = &lockedReader{r: o.Random}
 	if o.Health.Wall == nil {
 		o.Health.Wall = clock.System{}
 	}
@@ -120,6 +128,18 @@ func defaults(o Options) Options {
 		o.Journal = journal.New(DefaultJournalSize)
 	}
 	return o
+}
+
+// lockedReader serializes the reads of a source of random bytes.
+type lockedReader struct {
+	mu sync.Mutex
+	r  io.Reader
+}
+
+func (l *lockedReader) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Read(p)
 }
 
 // domain is porta's domain the faces share.
@@ -130,7 +150,7 @@ func domain(o Options) *porta.Domain {
 // apiHandler routes the APIs.
 func apiHandler(o Options, d *porta.Domain) http.Handler {
 	h := &handlers{backend: mgmt.New(o.Store, o.Clock, o.Logger), store: o.Store, log: o.Logger,
-		clock: o.Clock, about: o.Health, rnd: o.Random, journal: o.Journal, baseline: o.Baseline, snapshots: newSnapshots(o.SnapshotDir)}
+		clock: o.Clock, about: o.Health, rnd: o.Random, world: o.World, journal: o.Journal, baseline: o.Baseline, snapshots: newSnapshots(o.SnapshotDir)}
 	p := api.New(d, o.Logger)
 	e := echo.New()
 	e.HideBanner = true
@@ -260,6 +280,12 @@ func apiHandler(o Options, d *porta.Domain) http.Handler {
 	e.POST("/_sandbox/snapshots", control(h.createSnapshot))
 	e.POST("/_sandbox/snapshots/:name/restore", control(h.restoreSnapshot))
 	e.DELETE("/_sandbox/snapshots/:name", control(h.deleteSnapshot))
+	// Isolated worlds.
+	e.GET("/_sandbox/worlds", control(h.listWorlds))
+	e.POST("/_sandbox/worlds", control(h.createWorld))
+	e.GET("/_sandbox/worlds/:id", control(h.showWorld))
+	e.DELETE("/_sandbox/worlds/:id", control(h.dropWorld))
+	e.POST("/_sandbox/worlds/:id/reset", control(h.resetWorld))
 	// Faults.
 	e.GET("/_sandbox/faults", control(h.listFaults))
 	e.PUT("/_sandbox/faults", control(h.setFaults))
@@ -333,6 +359,7 @@ type handlers struct {
 	clock   clock.Clock
 	about   Health
 	rnd     io.Reader // generated ids
+	world   *fixtures.World
 	journal *journal.Journal
 	routes  []route // every route, for a 404's suggestions
 

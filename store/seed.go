@@ -20,16 +20,7 @@ func (s *Store) Seed(ctx context.Context, w *fixtures.World) error {
 	if err != nil {
 		return err
 	}
-	if len(counts) == 0 {
-		return nil
-	}
-	cat, now := s.Catalog(), s.clk.Now()
-	return s.UpdateUsage(ctx, func(c *CounterWriter) error {
-		for k, v := range fixtureUsage(cat, counts, now) {
-			c.Set(k, addSat(c.Get(k), v))
-		}
-		return nil
-	})
+	return s.countFixture(ctx, counts)
 }
 
 // FixtureCount is usage a fixture lists: counted, in the metric and its
@@ -48,7 +39,7 @@ func (s *Store) seedModel(ctx context.Context, w *fixtures.World) ([]FixtureCoun
 	err := s.Change(ctx, func(t *Tx) error {
 		counts = counts[:0]
 		for _, p := range w.Providers {
-			c, err := t.seed(p)
+			_, c, err := t.seed(p)
 			if err != nil {
 				return err
 			}
@@ -62,29 +53,14 @@ func (s *Store) seedModel(ctx context.Context, w *fixtures.World) ([]FixtureCoun
 	return counts, nil
 }
 
-// seed writes one fixture provider and returns its applications' usage.
-func (t *Tx) seed(p fixtures.Provider) ([]FixtureCount, error) {
-	apps, err := t.seedProvider(p)
+// seed writes one fixture provider and returns its id and its
+// applications' usage.
+func (t *Tx) seed(p fixtures.Provider) (int64, []FixtureCount, error) {
+	id, counts, err := t.seedProvider(p)
 	if err != nil {
-		return nil, fmt.Errorf("provider %q: %w", p.Name, err)
+		return 0, nil, fmt.Errorf("provider %q: %w", p.Name, err)
 	}
-	cat, err := t.Catalog()
-	if err != nil {
-		return nil, err
-	}
-	var counts []FixtureCount
-	for id, app := range apps {
-		svc := cat.Service(app.Service)
-		for _, u := range app.Usage {
-			per, ok := period.Parse(u.Period)
-			m := svc.Metric(u.Metric)
-			if !ok || m == nil {
-				return nil, fmt.Errorf("application %q: usage of %s/%s: unknown metric or period", app.Name, u.Metric, u.Period)
-			}
-			counts = append(counts, FixtureCount{App: id, Metric: m.ID, Period: per, Value: u.Value})
-		}
-	}
-	return counts, nil
+	return id, counts, nil
 }
 
 // fixtureUsage is the counters fixture usage makes at now, as reported
@@ -103,10 +79,10 @@ func fixtureUsage(cat *Catalog, counts []FixtureCount, now time.Time) map[Counte
 
 // seedProvider writes one provider and everything it owns. It returns the
 // fixture applications by their new ids.
-func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, error) {
-	hash, err := HashPassword(p.Admin.Password)
+func (t *Tx) seedProvider(p fixtures.Provider) (int64, []FixtureCount, error) {
+	hash, err := t.s.fixtureHash(p.Admin.Password)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	prov := &ProviderRecord{
 		Name:              p.Name,
@@ -128,11 +104,11 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 		prov.Webhooks = Webhooks{URL: h.URL, Active: h.Active, ProviderActions: h.ProviderActions, Events: h.Events}
 	}
 	if err := t.SaveProvider(prov); err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	for _, tok := range p.AccessTokens {
 		if err := t.AddAccessToken(prov.ID, tok.Value, tok.Name, tok.Permission, tok.Scopes); err != nil {
-			return nil, err
+			return 0, nil, err
 		}
 	}
 
@@ -143,7 +119,7 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 		rec := &PlanRecord{ProviderID: prov.ID, Type: AccountPlan, Name: ap.Name, SystemName: ap.SystemName,
 			Default: ap.Default, State: ap.State, ApprovalRequired: ap.ApprovalRequired}
 		if err := t.SavePlan(rec); err != nil {
-			return nil, err
+			return 0, nil, err
 		}
 		accountPlans[ap.SystemName] = rec.ID
 	}
@@ -166,11 +142,11 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 			BuyerPlanChangePermission: "request",
 		}
 		if err := t.SaveService(rec); err != nil {
-			return nil, err
+			return 0, nil, err
 		}
 		for _, tok := range svc.ServiceTokens {
 			if err := t.AddServiceToken(svc.ID, tok); err != nil {
-				return nil, err
+				return 0, nil, err
 			}
 		}
 		// Parents may be listed after their children: insert every metric,
@@ -180,7 +156,7 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 			recs[i] = &MetricRecord{ServiceID: svc.ID, Name: m.Name, FriendlyName: m.FriendlyName, Unit: m.Unit,
 				Description: m.Description}
 			if err := t.SaveMetric(recs[i]); err != nil {
-				return nil, err
+				return 0, nil, err
 			}
 			ids.metrics[m.Name] = recs[i].ID
 		}
@@ -190,13 +166,13 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 			}
 			recs[i].ParentID = ids.metrics[m.Parent]
 			if err := t.SaveMetric(recs[i]); err != nil {
-				return nil, err
+				return 0, nil, err
 			}
 		}
 		servicePlan := &PlanRecord{ProviderID: prov.ID, ServiceID: svc.ID, Type: ServicePlan, Name: "Default",
 			SystemName: "default", Default: true, State: "published"}
 		if err := t.SavePlan(servicePlan); err != nil {
-			return nil, err
+			return 0, nil, err
 		}
 		ids.servicePlan = servicePlan.ID
 		for _, plan := range svc.ApplicationPlans {
@@ -204,51 +180,51 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 				SystemName: plan.SystemName, Description: plan.Description, Default: plan.Default, State: plan.State,
 				ApprovalRequired: plan.ApprovalRequired}
 			if err := t.SavePlan(rec); err != nil {
-				return nil, err
+				return 0, nil, err
 			}
 			ids.plans[plan.SystemName] = rec.ID
 			for _, l := range plan.Limits {
 				per, ok := period.Parse(l.Period)
 				if !ok {
-					return nil, fmt.Errorf("plan %q: unknown period %q", plan.Name, l.Period)
+					return 0, nil, fmt.Errorf("plan %q: unknown period %q", plan.Name, l.Period)
 				}
 				lr := &LimitRecord{PlanID: rec.ID, MetricID: ids.metrics[l.Metric], Period: per, Value: l.Value}
 				if err := t.SaveLimit(lr); err != nil {
-					return nil, fmt.Errorf("plan %q limit %s/%s: %w", plan.Name, l.Metric, l.Period, err)
+					return 0, nil, fmt.Errorf("plan %q limit %s/%s: %w", plan.Name, l.Metric, l.Period, err)
 				}
 			}
 		}
 	}
 
-	apps := map[int64]fixtures.Application{}
+	var counts []FixtureCount
 	for _, acc := range p.Accounts {
 		arec := &AccountRecord{ProviderID: prov.ID, PlanID: accountPlans[acc.Plan], OrgName: acc.OrgName, State: acc.State,
 			MonthlyBillingEnabled: true, MonthlyChargingEnabled: true}
 		arec.Fields, arec.ExtraFields = SplitFields(OptionalAccountFields, toFields(acc.Fields))
 		if err := t.SaveAccount(arec); err != nil {
-			return nil, err
+			return 0, nil, err
 		}
 		for _, u := range acc.Users {
-			hash, err := HashPassword(u.Password)
+			hash, err := t.s.fixtureHash(u.Password)
 			if err != nil {
-				return nil, err
+				return 0, nil, err
 			}
 			urec := &UserRecord{AccountID: arec.ID, Username: u.Username, Email: u.Email, PasswordHash: hash,
 				Role: u.Role, State: u.State}
 			urec.Fields, urec.ExtraFields = SplitFields(OptionalUserFields, toFields(u.Fields))
 			if err := t.SaveUser(urec); err != nil {
-				return nil, err
+				return 0, nil, err
 			}
 		}
 		subscribed := map[string]bool{}
 		for _, app := range acc.Applications {
 			ids := svcs[app.Service]
 			if ids == nil {
-				return nil, fmt.Errorf("application %q: unknown service %q", app.Name, app.Service)
+				return 0, nil, fmt.Errorf("application %q: unknown service %q", app.Name, app.Service)
 			}
 			planID, ok := ids.plans[app.Plan]
 			if !ok {
-				return nil, fmt.Errorf("application %q: unknown plan %q", app.Name, app.Plan)
+				return 0, nil, fmt.Errorf("application %q: unknown plan %q", app.Name, app.Plan)
 			}
 			// An account uses a service through its subscription, made
 			// with the application as porta does.
@@ -257,7 +233,7 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 				c := &ServiceContractRecord{AccountID: arec.ID, ServiceID: app.Service, PlanID: ids.servicePlan,
 					State: "live"}
 				if err := t.SaveContract(c); err != nil {
-					return nil, err
+					return 0, nil, err
 				}
 			}
 			rec := &ApplicationRecord{AccountID: arec.ID, ServiceID: app.Service, PlanID: planID, Name: app.Name,
@@ -265,22 +241,44 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 				ProviderVerificationKey: app.ProviderVerificationKey, RedirectURL: app.RedirectURL,
 				ExtraFields: toFields(app.Fields)}
 			if err := t.SaveApplication(rec); err != nil {
-				return nil, err
+				return 0, nil, err
 			}
 			for _, k := range app.AppKeys {
 				if err := t.AddKey(rec.ID, k); err != nil {
-					return nil, fmt.Errorf("application %q: %w", app.Name, err)
+					return 0, nil, fmt.Errorf("application %q: %w", app.Name, err)
 				}
 			}
 			for _, f := range app.ReferrerFilters {
 				if _, err := t.AddReferrerFilter(rec.ID, f); err != nil {
-					return nil, fmt.Errorf("application %q: %w", app.Name, err)
+					return 0, nil, fmt.Errorf("application %q: %w", app.Name, err)
 				}
 			}
-			apps[rec.ID] = app
+			for _, u := range app.Usage {
+				per, ok := period.Parse(u.Period)
+				mid, known := ids.metrics[u.Metric]
+				if !ok || !known {
+					return 0, nil, fmt.Errorf("application %q: usage of %s/%s: unknown metric or period", app.Name, u.Metric, u.Period)
+				}
+				counts = append(counts, FixtureCount{App: rec.ID, Metric: mid, Period: per, Value: u.Value})
+			}
 		}
 	}
-	return apps, nil
+	return prov.ID, counts, nil
+}
+
+// fixtureHash hashes a fixture's password, once per password: a world
+// copies a fixture's users, and bcrypt is slow on purpose. The hashes of
+// copies are then alike, which for a sandbox's passwords is no loss.
+func (s *Store) fixtureHash(pw string) (string, error) {
+	if h, ok := s.hashes.Load(pw); ok {
+		return h.(string), nil
+	}
+	h, err := HashPassword(pw)
+	if err != nil {
+		return "", err
+	}
+	s.hashes.Store(pw, h)
+	return h, nil
 }
 
 func toFields(pairs []fixtures.Pair) Fields {

@@ -50,6 +50,8 @@ type Store struct {
 	// traffic holds the applications whose traffic of a day is being
 	// recorded (trafficKey), so that it is recorded once.
 	traffic sync.Map
+	// hashes memoizes the hashes of fixture passwords (fixtureHash).
+	hashes sync.Map
 
 	usageMu   sync.RWMutex
 	usage     map[CounterKey]int64
