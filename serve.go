@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/threescale-sandbox/threescale-sandbox/bundle"
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
 	"github.com/threescale-sandbox/threescale-sandbox/connlimit"
 	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
@@ -39,6 +40,7 @@ type serveConfig struct {
 	logFormat                      string
 	journalSize                    int
 	controlToken                   string
+	bundle                         string
 	webhookRetries                 int
 	webhookRetryDelay              time.Duration
 	validate                       bool
@@ -63,6 +65,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	timeFlag(fs, &cfg.frozenTime, "frozen-time", "", "stop the clock at this `time`: RFC 3339, or a date (midnight UTC), or a date and time without a zone (UTC)")
 	levelFlag(fs, &cfg.logLevel, "log-level", slog.LevelInfo, "`level` of the logs on stderr: debug, info, warn or error (info: a line per request; debug: with its decision trail)")
 	choiceFlag(fs, &cfg.logFormat, "log-format", "text", []string{"text", "json"}, "`format` of the logs: text or json (a JSON object per line)")
+	fs.StringVar(&cfg.bundle, "bundle", "", "start from a repro bundle `file` (GET /_sandbox/bundle): its state, clock and journal; in memory, without --db or --fixtures")
 	fs.StringVar(&cfg.controlToken, "control-token", "", "require Authorization: Bearer `TOKEN` on every /_sandbox route (default: open, as a local tool's)")
 	intFlag(fs, &cfg.journalSize, "journal-size", server.DefaultJournalSize, 0, "how many requests the journal keeps for GET /_sandbox/requests, oldest dropped first (0: none)")
 	intFlag(fs, &cfg.webhookRetries, "webhook-retries", 5, 0, "retries of a webhook delivery after the first attempt (porta: 5)")
@@ -107,17 +110,31 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		frozen = cfg.frozenTime.Format(time.RFC3339Nano)
 	}
 
-	st, seed, err := openStore(ctx, cfg, clk, log)
+	var st *store.Store
+	var seed seedInfo
+	var err error
+	if cfg.bundle != "" {
+		st, seed, err = openBundle(ctx, fs, cfg, clk, log)
+	} else {
+		st, seed, err = openStore(ctx, cfg, clk, log)
+	}
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if seed.clock != nil {
+		frozen = ""
+		if clk.Frozen() {
+			frozen = clk.Now().Format(time.RFC3339Nano)
+		}
+	}
 
 	build := currentBuild()
 	opts := server.Options{Store: st, Clock: clk, Logger: log, Health: server.Health{
 		Version: build.Version, Commit: build.Commit, Fixtures: seed.sources, DB: cfg.db, Seeded: seed.seeded,
 		Started: started, Wall: clock.System{},
 	}, Journal: journal.New(cfg.journalSize), Baseline: seed.baseline, World: seed.fixtures, ControlToken: cfg.controlToken}
+	opts.Journal.Replace(seed.journal)
 	if cfg.db != "" {
 		opts.SnapshotDir = cfg.db + ".snapshots"
 	}
@@ -286,6 +303,49 @@ type seedInfo struct {
 	// also when the stored state was kept.
 	fixtures *fixtures.World
 	baseline *store.State
+	// From a bundle: its journal, and its clock when it set the one of
+	// the sandbox.
+	journal []*journal.Entry
+	clock   *time.Time
+}
+
+// openBundle starts from a repro bundle: its state in a new in-memory
+// database, at its instant (unless --frozen-time says another), with its
+// fixtures' state and journal.
+func openBundle(ctx context.Context, fs *flag.FlagSet, cfg *serveConfig, clk *clock.Control, log *slog.Logger) (*store.Store, seedInfo, error) {
+	for _, name := range []string{"db", "fixtures", "reset"} {
+		if isGiven(fs, name) {
+			return nil, seedInfo{}, fmt.Errorf("--bundle starts from the bundle's state, in memory: --%s does not go with it", name)
+		}
+	}
+	f, err := os.Open(cfg.bundle)
+	if err != nil {
+		return nil, seedInfo{}, fmt.Errorf("--bundle: %w", err)
+	}
+	b, err := bundle.Read(f)
+	f.Close()
+	if err != nil {
+		return nil, seedInfo{}, fmt.Errorf("--bundle %s: %w", cfg.bundle, err)
+	}
+	info := seedInfo{summary: fmt.Sprintf("opened the bundle %s (taken %s, %d requests in its journal)", cfg.bundle,
+		b.Manifest.CreatedAt.Format(time.RFC3339), len(b.Journal)), fixtures: b.World, baseline: b.Baseline, journal: b.Journal}
+	if cfg.frozenTime.IsZero() {
+		if b.Manifest.Frozen {
+			clk.Freeze(b.Manifest.Clock)
+		} else {
+			clk.Run(b.Manifest.Clock)
+		}
+		info.clock = &b.Manifest.Clock
+	}
+	st, err := store.Open(ctx, "", clk, log)
+	if err != nil {
+		return nil, seedInfo{}, err
+	}
+	if err := st.Import(ctx, b.State); err != nil {
+		st.Close()
+		return nil, seedInfo{}, fmt.Errorf("--bundle %s: %w", cfg.bundle, err)
+	}
+	return st, info, nil
 }
 
 // openStore opens the database and seeds it from the fixtures when it is
