@@ -24,6 +24,16 @@ func (h *handlers) openapi(c echo.Context) error {
 	return err
 }
 
+// sandboxOpenapi serves the description of the control API, without CORS
+// headers as every /_sandbox route.
+func (h *handlers) sandboxOpenapi(c echo.Context) error {
+	c.Response().Header().Set("Content-Type", "application/yaml")
+	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(http.StatusOK)
+	_, err := c.Response().Write(openapi.SandboxYAML())
+	return err
+}
+
 // validate logs, as a warning, every request that violates the OpenAPI
 // description, naming each violation; the request is then served as usual.
 // It helps client-plugin authors see what they send wrong even when the

@@ -280,6 +280,8 @@ func apiHandler(o Options, d *porta.Domain) http.Handler {
 	e.POST("/_sandbox/snapshots", control(h.createSnapshot))
 	e.POST("/_sandbox/snapshots/:name/restore", control(h.restoreSnapshot))
 	e.DELETE("/_sandbox/snapshots/:name", control(h.deleteSnapshot))
+	// The description of the control API.
+	e.GET("/_sandbox/openapi.yaml", h.sandboxOpenapi)
 	// The repro bundle.
 	e.GET("/_sandbox/bundle", control(h.getBundle))
 	// Isolated worlds.
