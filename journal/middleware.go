@@ -67,6 +67,10 @@ func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 	if m.o.Face != nil {
 		face = m.o.Face(r.URL.Path)
 	}
+	if face != "" && !m.o.Journal.On() && !m.o.Logger.Enabled(r.Context(), slog.LevelInfo) {
+		next.ServeHTTP(w, r) // neither recorded nor logged
+		return
+	}
 	if face == "" {
 		start := time.Now()
 		rec := &recorder{w: w}

@@ -2,6 +2,8 @@ package server
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
 	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/journal"
 )
 
 // benchWorld has limits high enough never to deny.
@@ -196,4 +199,36 @@ func BenchmarkWorld(b *testing.B) {
 			benchControl(b, h, "POST", "/_sandbox/worlds", "", 201)
 		}
 	})
+}
+
+// BenchmarkAuthrepJournal is authrep's cost with and without the journal
+// and the request log line, on a file (as BenchmarkAuthrep) and in memory.
+func BenchmarkAuthrepJournal(b *testing.B) {
+	w, err := fixtures.Parse("bench.yaml", []byte(benchWorld), zeroReader{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, where := range []string{"file", "memory"} {
+		for _, c := range []struct {
+			name    string
+			journal int
+			level   slog.Level
+		}{
+			{"journal-off,log-warn", 0, slog.LevelWarn},
+			{"journal-on,log-warn", DefaultJournalSize, slog.LevelWarn},
+			{"journal-on,log-info", DefaultJournalSize, slog.LevelInfo},
+		} {
+			b.Run(where+"/"+c.name, func(b *testing.B) {
+				path := ""
+				if where == "file" {
+					path = filepath.Join(b.TempDir(), "bench.db")
+				}
+				_, h := seededWith(b, path, w, clock.NewFrozenControl(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)), func(o *Options) {
+					o.Journal = journal.New(c.journal)
+					o.Logger = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: c.level}))
+				})
+				benchGet(b, h, "/transactions/authrep.xml"+benchQuery)
+			})
+		}
+	}
 }
