@@ -37,8 +37,7 @@ func (b *Backend) Auth(ctx context.Context, ep Endpoint, r *Request) *Response {
 		return d.refused(err, errorResponse(err, ext.noBody))
 	}
 	if d != nil {
-		ok := resp.Status == 200
-		d.Authorized = &ok
+		d.setAuthorized(resp.Status == 200)
 	}
 	return resp
 }
@@ -132,8 +131,8 @@ func (c *authCall) run(ctx context.Context) (*Response, *Error) {
 		return nil, err
 	}
 	if c.d != nil {
-		c.d.Provider = &DecidedProvider{ID: svc.Provider.ID, Name: svc.Provider.Name}
-		c.d.Service = decidedService(svc)
+		c.d.setProvider(svc.Provider)
+		c.d.setService(svc)
 	}
 	if c.ep.oauth() && c.appID == nil {
 		return nil, errApplicationNotFound("")
@@ -154,8 +153,7 @@ func (c *authCall) run(ctx context.Context) (*Response, *Error) {
 		}
 	}
 	if c.d != nil {
-		a := decidedApp(app)
-		c.d.Application = &a
+		c.d.setApplication(app)
 	}
 
 	var rawUsage *rackquery.Hash
@@ -334,7 +332,7 @@ func (c *authCall) validate(st *status) *Error {
 	for i, step := range steps {
 		e := step()
 		if c.d != nil {
-			c.d.Validators = append(c.d.Validators, Check{Name: names[i], Passed: e == nil})
+			c.d.check(names[i], e == nil)
 		}
 		if e != nil {
 			if c.d != nil {

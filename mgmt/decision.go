@@ -38,6 +38,47 @@ type Decision struct {
 	// Code and Message are the error or rejection reason answered.
 	Code    string `json:"error,omitempty"`
 	Message string `json:"message,omitempty"`
+
+	// Room for what the pointers and the validators point to, so that a
+	// trail costs few allocations.
+	provider    DecidedProvider
+	service     DecidedService
+	application DecidedApp
+	checks      [8]Check
+	outcome     bool
+}
+
+func (d *Decision) setProvider(p *store.Provider) {
+	d.provider = DecidedProvider{ID: p.ID, Name: p.Name}
+	d.Provider = &d.provider
+}
+
+func (d *Decision) setService(s *store.Service) {
+	d.service = DecidedService{ID: s.ID, SystemName: s.SystemName, BackendVersion: s.BackendVersion}
+	d.Service = &d.service
+}
+
+func (d *Decision) setApplication(a *store.Application) {
+	d.application = decidedApp(a)
+	d.Application = &d.application
+}
+
+// check notes a validator's outcome, in order.
+func (d *Decision) check(name string, passed bool) {
+	if d.Validators == nil {
+		d.Validators = d.checks[:0]
+	}
+	d.Validators = append(d.Validators, Check{Name: name, Passed: passed})
+}
+
+func (d *Decision) setAuthorized(ok bool) {
+	d.outcome = ok
+	d.Authorized = &d.outcome
+}
+
+func (d *Decision) setStored(ok bool) {
+	d.outcome = ok
+	d.Stored = &d.outcome
 }
 
 // DecidedProvider names a provider without its key.
@@ -161,10 +202,6 @@ func appliedText(u []Applied) string {
 }
 
 func itoa(n int64) string { return string(appendCount(nil, small(n))) }
-
-func decidedService(s *store.Service) *DecidedService {
-	return &DecidedService{ID: s.ID, SystemName: s.SystemName, BackendVersion: s.BackendVersion}
-}
 
 func decidedApp(a *store.Application) DecidedApp {
 	d := DecidedApp{ID: a.ID, AppID: a.AppID, Name: a.Name, State: a.State, userKey: a.UserKey}

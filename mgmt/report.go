@@ -109,8 +109,8 @@ func (b *Backend) report(ctx context.Context, p *rackquery.Hash, ext extensions,
 		return nil, err
 	}
 	if d != nil {
-		d.Provider = &DecidedProvider{ID: svc.Provider.ID, Name: svc.Provider.Name}
-		d.Service = decidedService(svc)
+		d.setProvider(svc.Provider)
+		d.setService(svc)
 	}
 
 	// Usages of exactly "0" change nothing and are dropped; transactions
@@ -135,7 +135,7 @@ func (b *Backend) report(ctx context.Context, p *rackquery.Hash, ext extensions,
 	}
 	stored := false
 	if d != nil {
-		defer func() { d.Stored = &stored }()
+		defer func() { d.setStored(stored) }()
 	}
 	if len(batch) == 0 {
 		stored = true
