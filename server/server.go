@@ -535,8 +535,18 @@ func (h *handlers) available(c echo.Context) error {
 // X-Cascade: pass). Under porta's and the sandbox's own paths it is porta's
 // empty 404, without the backend's headers.
 func (h *handlers) notFound(c echo.Context) error {
+	r := c.Request()
+	if under(r.URL.Path, "/_sandbox") {
+		// The control API's own: JSON that names the closest routes.
+		msg := fmt.Sprintf("no control route %s %s", r.Method, r.URL.Path)
+		if near := suggest(h.routes, r.Method, r.URL.Path); len(near) > 0 {
+			msg += " (did you mean " + strings.Join(near, " or ") + "?)"
+		}
+		msg += "; GET /_sandbox/openapi.yaml describes them"
+		return replyJSON(c, http.StatusNotFound, &refusal{Message: msg})
+	}
 	if e := journal.For(c.Response()); e != nil {
-		e.Suggestions = suggest(h.routes, c.Request().Method, c.Request().URL.Path)
+		e.Suggestions = suggest(h.routes, r.Method, r.URL.Path)
 	}
 	hd := c.Response().Header()
 	if !backendPath(c.Request().URL.Path) {
