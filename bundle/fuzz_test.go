@@ -13,7 +13,7 @@ import (
 func FuzzRead(f *testing.F) {
 	var good bytes.Buffer
 	b := &Bundle{Manifest: Manifest{Sandbox: "test", CreatedAt: time.Unix(0, 0).UTC(), Clock: time.Unix(1, 0).UTC(), Frozen: true},
-		State: &store.State{DB: []byte("SQLite format 3\x00"), Usage: []store.CounterValue{}},
+		State:   &store.State{DB: []byte("SQLite format 3\x00"), Usage: []store.CounterValue{}},
 		Journal: []*journal.Entry{{ID: 1, Path: "/status"}}}
 	if err := Write(&good, b); err != nil {
 		f.Fatal(err)
