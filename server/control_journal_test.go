@@ -2,14 +2,28 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
 	"github.com/threescale-sandbox/threescale-sandbox/journal"
 )
+
+// clockAt is a frozen sandbox clock.
+func clockAt(t *testing.T, at string) *clock.Control {
+	t.Helper()
+	tm, err := clock.ParseInstant(at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return clock.NewFrozenControl(tm)
+}
 
 // requests reads GET /_sandbox/requests with the query.
 func (s *sandbox) requests(query string) []map[string]any {
@@ -275,4 +289,36 @@ func TestJournalBounded(t *testing.T) {
 	})
 	off.get("/status")
 	expectIn(t, "off", off.get("/_sandbox/requests").body, `{"requests":[],"kept":0,"size":0,"dropped":0}`)
+}
+
+// The portals' requests are journaled and logged as the APIs' are, and
+// their Date header is the sandbox clock's.
+func TestJournalPortals(t *testing.T) {
+	world := mustWorld(t, "testdata/controls.yaml")
+	clk := clockAt(t, "2026-03-31T23:59:50Z")
+	st, _ := seeded(t, "", world, clk)
+	faces, err := NewFaces(context.Background(), Options{Store: st, Clock: clk, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, admin, dev := httptest.NewServer(faces.API), httptest.NewServer(faces.Admin), httptest.NewServer(faces.Developer)
+	defer api.Close()
+	defer admin.Close()
+	defer dev.Close()
+	for _, u := range []string{admin.URL + "/p/login", dev.URL + "/login"} {
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Date") != "Tue, 31 Mar 2026 23:59:50 GMT" {
+			t.Errorf("%s: %d, Date %q", u, resp.StatusCode, resp.Header.Get("Date"))
+		}
+	}
+	s := &sandbox{t: t, url: api.URL}
+	got := s.requests("")
+	if len(got) != 2 || got[0]["face"] != "developer_portal" || got[0]["path"] != "/login" ||
+		got[1]["face"] != "admin_portal" || got[1]["path"] != "/p/login" {
+		t.Errorf("journal: %s", jsonOf(t, got))
+	}
 }
