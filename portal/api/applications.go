@@ -49,7 +49,7 @@ func applicationFilter(c *Call) porta.ApplicationFilter {
 // ListApplications is GET /admin/api/applications.xml, paginated.
 func (p *API) ListApplications(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		return ok(page(c, "applications", porta.Applications(cat, a, applicationFilter(c)), xmlrep.Application))
+		return page(c, "applications", porta.Applications(cat, a, applicationFilter(c)), xmlrep.Application)
 	})
 }
 

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"math"
+	"math/big"
 	"strconv"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
@@ -39,34 +41,57 @@ func nonBlankID(c *Call, name string) *int64 {
 // maxPerPage is porta's pagination limit.
 const maxPerPage = 500
 
-// pageOf reads porta's pagination parameters: page from 1, per_page from 1
-// to 500; anything else falls back to page 1 and 500 per page.
-func pageOf(c *Call) porta.Page {
-	pg := porta.Page{Number: params.ToI(c.Params.Get("page")), Size: params.ToI(c.Params.Get("per_page"))}
-	if pg.Number < 1 {
-		pg.Number = 1
+// bigint is will_paginate's limit on an offset: what SQL's BIGINT holds.
+var bigint = big.NewInt(math.MaxInt64)
+
+// pagination is a list's page as porta's Pagination filter reads it: page
+// (String#to_i, of any size) from 1, else 1; per_page from 1 to 500, else
+// 500. current is the page as porta prints it.
+type pagination struct {
+	porta.Page
+	current string
+}
+
+// pageOf reads the call's page. A page whose offset will_paginate cannot
+// hold in SQL's BIGINT is its InvalidPage, which porta answers 404.
+func pageOf(c *Call) (pagination, bool) {
+	number := params.Integer(c.Params.Get("page"))
+	if number.Sign() < 1 {
+		number.SetInt64(1)
 	}
-	if pg.Size < 1 || pg.Size > maxPerPage {
-		pg.Size = maxPerPage
+	size := params.ToI(c.Params.Get("per_page"))
+	if size < 1 || size > maxPerPage {
+		size = maxPerPage
 	}
-	return pg
+	offset := new(big.Int).Sub(number, big.NewInt(1))
+	if offset.Mul(offset, big.NewInt(size)).Cmp(bigint) > 0 {
+		return pagination{}, false
+	}
+	pg := pagination{Page: porta.Page{Number: math.MaxInt64, Size: size}, current: number.String()}
+	if number.IsInt64() { // past MaxInt64 the page is empty anyway
+		pg.Number = number.Int64()
+	}
+	return pg, true
 }
 
 // page writes the call's page of items as a paginated collection: the
 // root's attributes say how many pages there are, when there is more than
-// one page's worth.
-func page[T any](c *Call, root string, items []T, write func(*builderxml.Doc, T)) *builderxml.Doc {
-	pg := pageOf(c)
+// one page's worth; or porta's 404 for a page it cannot find.
+func page[T any](c *Call, root string, items []T, write func(*builderxml.Doc, T)) *Reply {
+	pg, found := pageOf(c)
+	if !found {
+		return notFound(c)
+	}
 	var attrs []string
 	if total := len(items); pg.Size < int64(total) {
 		attrs = []string{"per_page", strconv.FormatInt(pg.Size, 10), "total_entries", strconv.Itoa(total), "total_pages",
-			strconv.FormatInt(pg.Pages(total), 10), "current_page", strconv.FormatInt(pg.Number, 10)}
+			strconv.FormatInt(pg.Pages(total), 10), "current_page", pg.current}
 	}
 	d := builderxml.New().Open(root, attrs...)
-	for _, it := range porta.Paginate(items, pg) {
+	for _, it := range porta.Paginate(items, pg.Page) {
 		write(d, it)
 	}
-	return d.Close(root)
+	return ok(d.Close(root))
 }
 
 // list writes items as a collection. Lists, like porta's Api::Collection,

@@ -16,7 +16,7 @@ import (
 // ListServices is GET /admin/api/services.xml, paginated.
 func (p *API) ListServices(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		return ok(page(c, "services", porta.Provider(cat, a).Services, xmlrep.Service))
+		return page(c, "services", porta.Provider(cat, a).Services, xmlrep.Service)
 	})
 }
 
@@ -269,7 +269,7 @@ func (p *API) ListPlanLimits(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return ok(page(c, "limits", porta.PlanLimits(pl), xmlrep.Limit))
+		return page(c, "limits", porta.PlanLimits(pl), xmlrep.Limit)
 	})
 }
 
