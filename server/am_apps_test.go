@@ -1,7 +1,9 @@
 package server
 
 import (
+	"encoding/xml"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -408,4 +410,42 @@ func TestAMFirstTraffic(t *testing.T) {
 	list := "/admin/api/applications.xml?" + rw
 	expectIn(t, "active since", s.get(list+"&active_since=2026-11-23").body, "<applications><application><id>1</id>")
 	expect(t, "inactive since", s.get(list+"&inactive_since=2026-11-23T11:00:00Z"), 200, xmlDecl+`<applications></applications>`)
+}
+
+// Keys and application ids take porta's format (/\A[\x21-\x7E]+\Z/),
+// without < & and ", which list_app_keys would write raw into its XML
+// (issue 10 item 5); every key the API takes keeps that answer XML.
+func TestAMKeyCharacters(t *testing.T) {
+	s := amSandbox(t)
+	keys := apps + "/1/keys.xml"
+	invalid := xmlDecl + `<errors><error>Value is invalid</error></errors>`
+	for _, k := range []string{"a<bcde", "ab&cde", `ab"cde`, "ab cde", "clé-secrète"} {
+		expect(t, "key "+k, s.am("POST", keys, rw+"&key="+url.QueryEscape(k)), 422, invalid)
+		expect(t, "app key "+k, s.am("POST", apps+".xml", rw+"&plan_id=3&application_id=new-app&application_key="+url.QueryEscape(k)), 422,
+			xmlDecl+`<errors><error>Application keys is invalid</error></errors>`)
+	}
+	for _, id := range []string{"a<bc", "a&bc", `a"bc`} {
+		expect(t, "app id "+id, s.am("POST", apps+".xml", rw+"&plan_id=3&application_id="+url.QueryEscape(id)), 422,
+			xmlDecl+`<errors><error>Application is invalid</error></errors>`)
+	}
+	// What porta takes gets in: the rest of printable ASCII, and one final
+	// newline (Ruby's \Z).
+	for _, k := range []string{"a>b'c{}[]~!", "newline\n"} {
+		if r := s.am("POST", keys, rw+"&key="+url.QueryEscape(k)); r.status != 201 {
+			t.Errorf("key %q: %d %s", k, r.status, r.body)
+		}
+	}
+	r := s.get(echoAuth)
+	if r.status != 200 {
+		t.Fatalf("authorize: %d %s", r.status, r.body)
+	}
+	r = s.get(echoAuth, "3scale-options: list_app_keys=1")
+	var doc struct {
+		Keys []struct {
+			ID string `xml:"id,attr"`
+		} `xml:"app_keys>key"`
+	}
+	if err := xml.Unmarshal([]byte(r.body), &doc); err != nil || len(doc.Keys) != 3 {
+		t.Errorf("list_app_keys: %v, %d keys in %s", err, len(doc.Keys), r.body)
+	}
 }
