@@ -19,7 +19,7 @@ func TestAMEveryRoute(t *testing.T) {
 	param := regexp.MustCompile(`:[a-z_]+`)
 	seen := 0
 	for _, r := range h.(*echo.Echo).Routes() {
-		if !strings.HasPrefix(r.Path, "/admin/api/") || strings.HasSuffix(r.Path, ".json") || r.Method == http.MethodPatch {
+		if !strings.HasPrefix(r.Path, "/admin/api/") || strings.HasSuffix(r.Path, ".:format") || r.Method == http.MethodPatch {
 			continue
 		}
 		seen++
@@ -31,7 +31,11 @@ func TestAMEveryRoute(t *testing.T) {
 		if strings.HasPrefix(r.Path, "/admin/api/settings") || r.Path == "/admin/api/webhooks" || r.Path == "/admin/api/webhooks.xml" {
 			format = "json" // JSON-only endpoints refuse XML once the caller is known
 		}
-		expect(t, r.Method+" "+path+" without credentials", s.call(r.Method, path, ""), 403, accessNo)
+		denied := accessNo
+		if r.Method == http.MethodHead {
+			denied = "" // Rack::Head keeps the status, not the body
+		}
+		expect(t, r.Method+" "+path+" without credentials", s.call(r.Method, path, ""), 403, denied)
 		if !param.MatchString(r.Path) {
 			continue
 		}

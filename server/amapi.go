@@ -16,32 +16,18 @@ import (
 	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
 )
 
-// am adapts an Account Management API endpoint to echo: the format comes
-// from the path's extension (XML without one, as porta's routes default),
-// and the parameters are the query and the body (a form, or JSON) merged,
-// the body winning, as Rails merges them.
+// am adapts an Account Management API endpoint to echo: the route's ids
+// and format are read as Rails' router reads them (railsPath), and the
+// parameters are the query and the body (a form, or JSON) merged, the body
+// winning, as Rails merges them. As in porta, the Accept header plays no
+// part: porta's API routes default their format to XML, and Rails reads
+// the format parameter before any Accept header.
 func am(h api.Handler) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		call := &api.Call{Method: r.Method, Format: "xml", Path: map[string]string{}}
-		last := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
-		ext := ""
-		for _, e := range []string{".json", ".xml"} {
-			if strings.HasSuffix(last, e) {
-				call.Format, ext = e[1:], e
-			}
-		}
-		names, values := c.ParamNames(), c.ParamValues()
-		for i, n := range names {
-			v := values[i]
-			if u, err := url.PathUnescape(v); err == nil {
-				v = u
-			}
-			// The extension belongs to the route's last segment only.
-			if strings.HasSuffix(c.Path(), ":"+n) {
-				v = strings.TrimSuffix(v, ext)
-			}
-			call.Path[n] = v
+		if !railsPath(c, call) {
+			return c.NoContent(http.StatusNotFound) // porta has no such route
 		}
 		call.BasicUser, call.BasicPass, _ = r.BasicAuth()
 		ps, err := amParams(r)
@@ -52,6 +38,94 @@ func am(h api.Handler) echo.HandlerFunc {
 		call.Params = params.Of(ps)
 		return writeReply(c, h(r.Context(), call))
 	}
+}
+
+// railsPath reads the route's ids and format into call as porta's routes
+// match them, on the path as sent (still percent-encoded, so an encoded
+// dot is part of an id): an id is [^/.?]+, and the last segment may end in
+// .FORMAT, itself [^/.?]+; an application key is the shortest text that a
+// .json, a .xml or the end follows (porta's keys route constraint), so
+// keys/foo.json.xml is the key foo.json. It reports false for a path no
+// route of porta matches.
+func railsPath(c echo.Context, call *api.Call) bool {
+	names, values := c.ParamNames(), c.ParamValues()
+	for i, n := range names {
+		v := values[i]
+		last := i == len(names)-1 && strings.HasSuffix(c.Path(), ":"+n)
+		switch {
+		case n == "format":
+			if !formatSegment(v) {
+				return false
+			}
+			call.Format = unescape(v)
+			continue
+		case last && n == "key":
+			key, format := splitKey(v)
+			if format != "" {
+				call.Format = unescape(format)
+			}
+			v = key
+		case last:
+			id, format, dotted := strings.Cut(v, ".")
+			if dotted {
+				if !formatSegment(format) {
+					return false
+				}
+				call.Format = unescape(format)
+			}
+			v = id
+		}
+		if v == "" || (n != "key" && strings.Contains(v, ".")) {
+			return false
+		}
+		call.Path[n] = unescape(v)
+	}
+	return true
+}
+
+// formatSegment reports whether s can be the format of a Rails route.
+func formatSegment(s string) bool { return s != "" && !strings.ContainsAny(s, "./?") }
+
+// splitKey splits the last segment of a key route as porta's constraint
+// id: /([^\/]+?)(?=\.json|\.xml|$|\/)/ and the optional .FORMAT split it:
+// the shortest key after which the rest is a .json… or .xml… format, or
+// nothing.
+func splitKey(s string) (key, format string) {
+	for i := 1; i < len(s); i++ {
+		rest := s[i:]
+		if (strings.HasPrefix(rest, ".json") || strings.HasPrefix(rest, ".xml")) && formatSegment(rest[1:]) {
+			return s[:i], rest[1:]
+		}
+	}
+	return s, ""
+}
+
+// normalizeAMPath is Journey's normalize_path for porta's API: repeated
+// slashes are one, and a trailing slash is dropped.
+func normalizeAMPath(next echo.HandlerFunc) echo.HandlerFunc {
+	clean := func(p string) string {
+		for strings.Contains(p, "//") {
+			p = strings.ReplaceAll(p, "//", "/")
+		}
+		if len(p) > 1 {
+			p = strings.TrimSuffix(p, "/")
+		}
+		return p
+	}
+	return func(c echo.Context) error {
+		u := c.Request().URL
+		if strings.HasPrefix(clean(u.Path), "/admin/api/") {
+			u.Path, u.RawPath = clean(u.Path), clean(u.RawPath)
+		}
+		return next(c)
+	}
+}
+
+func unescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
 }
 
 func amParams(r *http.Request) (*rackquery.Hash, error) {

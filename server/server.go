@@ -53,6 +53,7 @@ func NewServer(o Options) http.Handler {
 	e.HTTPErrorHandler = h.httpError
 	// CORS pre-flight for any path, before routing (apisonator: options '*').
 	e.Pre(h.preflight)
+	e.Pre(normalizeAMPath)
 	if o.Validator != nil {
 		e.Pre(validate(o.Validator, o.Logger))
 	}
@@ -165,18 +166,22 @@ func NewServer(o Options) http.Handler {
 	return e
 }
 
-// amRoute registers an Account Management API route. porta's routes take an
-// optional format, so a path that ends in a fixed segment also answers
-// with .xml and .json (one ending in an id carries its extension in the
-// id, which the adapter strips); PUT routes answer PATCH too, as Rails'.
+// amRoute registers an Account Management API route. porta's routes end
+// in an optional format: a path whose last segment is fixed also answers
+// with .FORMAT (one ending in an id carries the format in the id, which
+// the adapter splits as Rails does). GET routes answer HEAD, PUT routes
+// PATCH, as Rails' do.
 func amRoute(e *echo.Echo, method, path string, h api.Handler) {
 	methods := []string{method}
-	if method == http.MethodPut {
+	switch method {
+	case http.MethodGet:
+		methods = append(methods, http.MethodHead)
+	case http.MethodPut:
 		methods = append(methods, http.MethodPatch)
 	}
 	paths := []string{path}
 	if last := path[strings.LastIndexByte(path, '/')+1:]; !strings.HasPrefix(last, ":") {
-		paths = append(paths, path+".xml", path+".json")
+		paths = append(paths, path+".:format")
 	}
 	for _, p := range paths {
 		e.Match(methods, p, am(h))

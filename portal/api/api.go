@@ -79,7 +79,22 @@ func (p *API) endpoint(c *Call, format func(*Call) *Reply, fn func(a porta.Actor
 	if rep := format(c); rep != nil {
 		return rep
 	}
-	return fn(a, cat)
+	return head(c, fn(a, cat))
+}
+
+// head is the answer to a HEAD, which Rails routes to the GET route but
+// leaves a HEAD: porta's responder (ThreeScale::Api::Responder) displays
+// an object only for a GET, and answers anything else it does not know
+// with head :no_content. An error keeps its status; Rack::Head drops
+// every body.
+func head(c *Call, rep *Reply) *Reply {
+	if c.Method != http.MethodHead {
+		return rep
+	}
+	if rep.Status == http.StatusOK {
+		return &Reply{Status: http.StatusNoContent}
+	}
+	return &Reply{Status: rep.Status, ContentType: rep.ContentType}
 }
 
 // read answers a GET of XML from the committed model.
@@ -188,12 +203,16 @@ func notFound(c *Call) *Reply {
 	return &Reply{Status: 404, ContentType: headContentType(c)}
 }
 
-// errorReply is porta's render_error: <error>text</error>.
+// errorReply is porta's render_error: <error>text</error>, {"error":
+// text}, or the text alone in any other format.
 func errorReply(c *Call, status int, text string) *Reply {
-	if c.Format == "json" {
+	switch c.Format {
+	case "json":
 		return &Reply{Status: status, ContentType: contentJSON, Body: jsonObject("error", text)}
+	case "xml":
+		return xmlReply(status, builderxml.New().Text("error", text).Bytes())
 	}
-	return xmlReply(status, builderxml.New().Text("error", text).Bytes())
+	return &Reply{Status: status, ContentType: "text/plain", Body: []byte(text)}
 }
 
 // replyError turns an operation's error into porta's reply.

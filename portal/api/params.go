@@ -10,14 +10,28 @@ import (
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 )
 
-// id returns a route id as porta reads it with find: a number, 0 (which
-// names nothing) when it is none.
+// id returns a route id as porta reads it with find: ActiveRecord casts
+// it with String#to_i ("+1", "01" and "1abc" name 1); 0, which names
+// nothing, when that is no id.
 func (c *Call) id(name string) int64 {
-	n, err := strconv.ParseInt(c.Path[name], 10, 64)
-	if err != nil || n < 1 {
-		return 0
+	if n := params.ToI(c.Path[name]); n > 0 {
+		return n
 	}
-	return n
+	return 0
+}
+
+// serviceID returns a route's service id. The sandbox's services keep
+// the ids their fixtures give (not always numbers); one that names no
+// service is read as porta's find reads an id, with String#to_i.
+func (p *API) serviceID(c *Call, name string) string {
+	v := c.Path[name]
+	if p.domain.Catalog().Service(v) != nil {
+		return v
+	}
+	if n := params.ToI(v); n > 0 {
+		return strconv.FormatInt(n, 10)
+	}
+	return v
 }
 
 // accountID is the route's account_id, which the objects it names must

@@ -22,7 +22,7 @@ func (p *API) ListServices(ctx context.Context, c *Call) *Reply {
 
 // ShowService is GET /admin/api/services/{id}.xml.
 func (p *API) ShowService(ctx context.Context, c *Call) *Reply {
-	return show(p, c, porta.Service, c.Path["id"], xmlrep.Service)
+	return show(p, c, porta.Service, p.serviceID(c, "id"), xmlrep.Service)
 }
 
 // wrappedInput reads a parameter given wrapped (wrapper[name]) or flat.
@@ -55,12 +55,12 @@ func (p *API) UpdateService(ctx context.Context, c *Call) *Reply {
 		BuyerCanSelectPlan: flag("buyer_can_select_plan"), BuyersManageKeys: flag("buyers_manage_keys"),
 		BuyerKeyRegenerateEnabled: flag("buyer_key_regenerate_enabled"), MandatoryAppKey: flag("mandatory_app_key"),
 		CustomKeysEnabled: flag("custom_keys_enabled")}
-	return runWith(ctx, p, c, 200, p.domain.UpdateService, c.Path["id"], in, xmlrep.Service)
+	return runWith(ctx, p, c, 200, p.domain.UpdateService, p.serviceID(c, "id"), in, xmlrep.Service)
 }
 
 // planRef names the application plan of the route, within its service.
-func planRef(c *Call) porta.PlanRef {
-	s := c.Path["service_id"]
+func (p *API) planRef(c *Call) porta.PlanRef {
+	s := p.serviceID(c, "service_id")
 	return porta.PlanRef{ID: c.id("id"), Service: &s}
 }
 
@@ -68,7 +68,7 @@ func planRef(c *Call) porta.PlanRef {
 // customized plans included.
 func (p *API) ListServicePlans(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		s, err := porta.Service(cat, a, c.Path["service_id"])
+		s, err := porta.Service(cat, a, p.serviceID(c, "service_id"))
 		if err != nil {
 			return p.replyError(c, err)
 		}
@@ -86,7 +86,7 @@ func (p *API) ListAllPlans(ctx context.Context, c *Call) *Reply {
 
 // ShowPlan is GET /admin/api/services/{service_id}/application_plans/{id}.xml.
 func (p *API) ShowPlan(ctx context.Context, c *Call) *Reply {
-	return show(p, c, porta.Plan, planRef(c), xmlrep.Plan)
+	return show(p, c, porta.Plan, p.planRef(c), xmlrep.Plan)
 }
 
 // planInput reads an application plan's parameters (application_plan[...]
@@ -115,7 +115,7 @@ func missingParameter(name string) *Reply {
 // is required (400), and so in the other endpoints that require one.
 func (p *API) CreatePlan(ctx context.Context, c *Call) *Reply {
 	return p.endpoint(c, xmlOnly, func(a porta.Actor, cat *store.Catalog) *Reply {
-		serviceID := c.Path["service_id"]
+		serviceID := p.serviceID(c, "service_id")
 		if _, err := porta.Service(cat, a, serviceID); err != nil {
 			return p.replyError(c, err)
 		}
@@ -131,32 +131,32 @@ func (p *API) CreatePlan(ctx context.Context, c *Call) *Reply {
 // UpdatePlan is PUT …/application_plans/{id}.xml.
 func (p *API) UpdatePlan(ctx context.Context, c *Call) *Reply {
 	return p.endpoint(c, xmlOnly, func(a porta.Actor, cat *store.Catalog) *Reply {
-		if _, err := porta.Plan(cat, a, planRef(c)); err != nil {
+		if _, err := porta.Plan(cat, a, p.planRef(c)); err != nil {
 			return p.replyError(c, err)
 		}
 		in, given := planInput(c)
 		if !given {
 			return missingParameter("application_plan")
 		}
-		pl, err := p.domain.UpdatePlan(ctx, a, planRef(c), in)
+		pl, err := p.domain.UpdatePlan(ctx, a, p.planRef(c), in)
 		return answer(p, c, 200, pl, err, xmlrep.Plan)
 	})
 }
 
 // DeletePlan is DELETE …/application_plans/{id}.xml.
 func (p *API) DeletePlan(ctx context.Context, c *Call) *Reply {
-	return runDelete(ctx, p, c, p.domain.DeletePlan, planRef(c))
+	return runDelete(ctx, p, c, p.domain.DeletePlan, p.planRef(c))
 }
 
 // DefaultPlan is PUT …/application_plans/{id}/default.xml.
 func (p *API) DefaultPlan(ctx context.Context, c *Call) *Reply {
-	return run(ctx, p, c, 200, p.domain.SetDefaultPlan, planRef(c), xmlrep.Plan)
+	return run(ctx, p, c, 200, p.domain.SetDefaultPlan, p.planRef(c), xmlrep.Plan)
 }
 
 // metricRef names the metric of the route by the named id; method is
 // true on the methods' routes, under the route's metric_id.
-func metricRef(c *Call, name string, method bool) porta.MetricRef {
-	ref := porta.MetricRef{Service: c.Path["service_id"], ID: c.id(name)}
+func (p *API) metricRef(c *Call, name string, method bool) porta.MetricRef {
+	ref := porta.MetricRef{Service: p.serviceID(c, "service_id"), ID: c.id(name)}
 	if method {
 		parent := c.id("metric_id")
 		ref.Parent = &parent
@@ -168,7 +168,7 @@ func metricRef(c *Call, name string, method bool) porta.MetricRef {
 // service's metrics and methods, in id order.
 func (p *API) ListMetrics(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		s, err := porta.Service(cat, a, c.Path["service_id"])
+		s, err := porta.Service(cat, a, p.serviceID(c, "service_id"))
 		if err != nil {
 			return p.replyError(c, err)
 		}
@@ -179,7 +179,7 @@ func (p *API) ListMetrics(ctx context.Context, c *Call) *Reply {
 // ListMethods is GET …/metrics/{metric_id}/methods.xml.
 func (p *API) ListMethods(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		parent, err := porta.Metric(cat, a, metricRef(c, "metric_id", false))
+		parent, err := porta.Metric(cat, a, p.metricRef(c, "metric_id", false))
 		if err != nil {
 			return p.replyError(c, err)
 		}
@@ -191,7 +191,7 @@ func (p *API) ListMethods(ctx context.Context, c *Call) *Reply {
 // …/metrics/{metric_id}/methods/{id}.xml.
 func (p *API) ShowMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return show(p, c, porta.Metric, metricRef(c, "id", method), xmlrep.Metric)
+		return show(p, c, porta.Metric, p.metricRef(c, "id", method), xmlrep.Metric)
 	}
 }
 
@@ -215,11 +215,11 @@ func metricInput(c *Call) (in porta.MetricInput, given bool) {
 func (p *API) CreateMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
 		return p.endpoint(c, xmlOnly, func(a porta.Actor, cat *store.Catalog) *Reply {
-			serviceID := c.Path["service_id"]
+			serviceID := p.serviceID(c, "service_id")
 			if _, err := porta.Service(cat, a, serviceID); err != nil {
 				return p.replyError(c, err)
 			}
-			parent := metricRef(c, "metric_id", false)
+			parent := p.metricRef(c, "metric_id", false)
 			if method {
 				if _, err := porta.Metric(cat, a, parent); err != nil {
 					return p.replyError(c, err)
@@ -245,14 +245,14 @@ func (p *API) CreateMetric(method bool) Handler {
 func (p *API) UpdateMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
 		in, _ := metricInput(c)
-		return runWith(ctx, p, c, 200, p.domain.UpdateMetric, metricRef(c, "id", method), in, xmlrep.Metric)
+		return runWith(ctx, p, c, 200, p.domain.UpdateMetric, p.metricRef(c, "id", method), in, xmlrep.Metric)
 	}
 }
 
 // DeleteMetric is DELETE …/metrics/{id}.xml or …/methods/{id}.xml.
 func (p *API) DeleteMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return runDelete(ctx, p, c, p.domain.DeleteMetric, metricRef(c, "id", method))
+		return runDelete(ctx, p, c, p.domain.DeleteMetric, p.metricRef(c, "id", method))
 	}
 }
 
