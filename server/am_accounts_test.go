@@ -319,7 +319,7 @@ func TestAMMessagesAndSettings(t *testing.T) {
 		`{"errors":{"enforce_sso":["Password-based authentication could not be disabled. No published authentication providers."]}}`)
 	want := strings.NewReplacer(`"signups_enabled":true`, `"signups_enabled":false`, `"account_approval_required":false`,
 		`"account_approval_required":true`, `"useraccountarea_enabled":true`, `"useraccountarea_enabled":true,"hide_service":true`).Replace(settings)
-	expect(t, "update settings", s.am("PUT", "/admin/api/settings.json", rw+"&settings[signups_enabled]=0&account_approval_required=1&hide_service=true"), 200, want)
+	expect(t, "update settings", s.am("PUT", "/admin/api/settings.json", rw+"&settings[signups_enabled]=0&settings[account_approval_required]=1&settings[hide_service]=true"), 200, want)
 	expect(t, "settings stored", s.get("/admin/api/settings.json?"+rw), 200, want)
 	// Account approval is the default account plan's.
 	expectIn(t, "account plan", s.get("/admin/api/accounts/2.xml?"+rw).body,

@@ -30,12 +30,13 @@ func am(h api.Handler) echo.HandlerFunc {
 			return c.NoContent(http.StatusNotFound) // porta has no such route
 		}
 		call.BasicUser, call.BasicPass, _ = r.BasicAuth()
-		ps, err := amParams(r)
+		ps, body, err := amParams(r)
 		if err != nil {
 			return writeReply(c, &api.Reply{Status: http.StatusBadRequest, ContentType: "text/plain; charset=utf-8",
 				Body: []byte("Invalid request parameters: " + err.Error())})
 		}
-		call.Params = params.Of(ps)
+		call.Params, call.Body = params.Of(ps), params.Of(body)
+		call.ContentType = rackquery.MediaType(r.Header.Get("Content-Type"))
 		return writeReply(c, h(r.Context(), call))
 	}
 }
@@ -128,39 +129,40 @@ func unescape(s string) string {
 	return s
 }
 
-func amParams(r *http.Request) (*rackquery.Hash, error) {
+// amParams reads the query and the body's parameters, and returns them
+// merged (the body wins) and the body's alone.
+func amParams(r *http.Request) (merged, body *rackquery.Hash, err error) {
 	q, err := rackquery.Parse(r.URL.RawQuery)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
+		return nil, nil, fmt.Errorf("read body: %w", err)
 	}
-	if len(body) > maxBody {
-		return nil, fmt.Errorf("body over %d bytes", maxBody)
+	if len(raw) > maxBody {
+		return nil, nil, fmt.Errorf("body over %d bytes", maxBody)
 	}
-	var form *rackquery.Hash
+	form := rackquery.NewHash()
 	switch mt := rackquery.MediaType(r.Header.Get("Content-Type")); {
 	case mt == "application/json":
-		if len(bytes.TrimSpace(body)) > 0 {
-			if form, err = jsonParams(body); err != nil {
-				return nil, err
+		if len(bytes.TrimSpace(raw)) > 0 {
+			if form, err = jsonParams(raw); err != nil {
+				return nil, nil, err
 			}
 		}
-	case mt == rackquery.FormURLEncoded || mt == rackquery.FormMultipart || (mt == "" && len(body) > 0):
-		if form, err = rackquery.ParseForm(body, r.Header.Get("Content-Type")); err != nil {
-			return nil, err
+	case mt == rackquery.FormURLEncoded || mt == rackquery.FormMultipart || (mt == "" && len(raw) > 0):
+		if form, err = rackquery.ParseForm(raw, r.Header.Get("Content-Type")); err != nil {
+			return nil, nil, err
 		}
 	}
-	if form != nil {
-		rackquery.Merge(q, form)
-	}
-	return q, nil
+	rackquery.Merge(q, form)
+	return q, form, nil
 }
 
-// jsonParams reads a JSON object body as Rails' params: scalars become
-// their text, objects hashes, arrays arrays.
+// jsonParams reads a JSON body as Rails' params: scalars become their
+// text, objects hashes, arrays arrays; a body that is not an object is
+// params[:_json], as Rails puts it.
 func jsonParams(body []byte) (*rackquery.Hash, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -168,11 +170,15 @@ func jsonParams(body []byte) (*rackquery.Hash, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, fmt.Errorf("invalid JSON: %w", err)
 	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("invalid JSON: the body must be an object")
+	if dec.More() {
+		return nil, fmt.Errorf("invalid JSON: more than one value")
 	}
-	return jsonValue(obj).(*rackquery.Hash), nil
+	if obj, ok := v.(map[string]any); ok {
+		return jsonValue(obj).(*rackquery.Hash), nil
+	}
+	h := rackquery.NewHash()
+	h.Set("_json", jsonValue(v))
+	return h, nil
 }
 
 func jsonValue(v any) rackquery.Value {

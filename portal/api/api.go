@@ -45,6 +45,11 @@ type Call struct {
 	// Params are the query and body parameters, merged as Rails does (the
 	// body wins).
 	Params params.Params
+	// Body are the body's parameters alone (Rails' request_parameters),
+	// and ContentType the body's media type: what porta's wrapped
+	// parameters are made of (wrapped.go).
+	Body        params.Params
+	ContentType string
 	// Path holds the route's ids by name, extensions removed.
 	Path map[string]string
 	// Basic holds HTTP Basic credentials, when sent.

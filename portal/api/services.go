@@ -25,37 +25,32 @@ func (p *API) ShowService(ctx context.Context, c *Call) *Reply {
 	return show(p, c, porta.Service, p.serviceID(c, "id"), xmlrep.Service)
 }
 
-// wrappedInput reads a parameter given wrapped (wrapper[name]) or flat.
-func wrappedInput(c *Call, wrapper, name string) *string {
-	if v, given := c.Params.Wrapped(wrapper, name); given {
-		return &v
-	}
-	return nil
+// serviceInput reads a service's parameters (params.require(:service)).
+func serviceInput(ps params.Params) porta.ServiceInput {
+	flag := func(name string) *bool { return boolParam(ps, name) }
+	return porta.ServiceInput{Name: ps.Ptr("name"), Description: ps.Ptr("description"),
+		SupportEmail: ps.Ptr("support_email"), BuyerPlanChangePermission: ps.Ptr("buyer_plan_change_permission"),
+		BackendVersion: ps.Ptr("backend_version"), DeploymentOption: ps.Ptr("deployment_option"),
+		IntentionsRequired: flag("intentions_required"), BuyersManageApps: flag("buyers_manage_apps"),
+		ReferrerFiltersRequired: flag("referrer_filters_required"), BuyerCanSelectPlan: flag("buyer_can_select_plan"),
+		BuyersManageKeys: flag("buyers_manage_keys"), BuyerKeyRegenerateEnabled: flag("buyer_key_regenerate_enabled"),
+		MandatoryAppKey: flag("mandatory_app_key"), CustomKeysEnabled: flag("custom_keys_enabled")}
 }
 
-// wrappedBool reads a boolean column's parameter, wrapped or flat, cast as
-// ActiveRecord casts it.
-func wrappedBool(c *Call, wrapper, name string) *bool {
-	if v := wrappedInput(c, wrapper, name); v != nil {
-		b := params.Cast(*v)
-		return &b
-	}
-	return nil
-}
-
-// UpdateService is PUT /admin/api/services/{id}.xml (service[...] or
-// flat).
+// UpdateService is PUT /admin/api/services/{id}.xml.
 func (p *API) UpdateService(ctx context.Context, c *Call) *Reply {
-	get := func(name string) *string { return wrappedInput(c, "service", name) }
-	flag := func(name string) *bool { return wrappedBool(c, "service", name) }
-	in := porta.ServiceInput{Name: get("name"), Description: get("description"), SupportEmail: get("support_email"),
-		BuyerPlanChangePermission: get("buyer_plan_change_permission"), BackendVersion: get("backend_version"),
-		DeploymentOption: get("deployment_option"), IntentionsRequired: flag("intentions_required"),
-		BuyersManageApps: flag("buyers_manage_apps"), ReferrerFiltersRequired: flag("referrer_filters_required"),
-		BuyerCanSelectPlan: flag("buyer_can_select_plan"), BuyersManageKeys: flag("buyers_manage_keys"),
-		BuyerKeyRegenerateEnabled: flag("buyer_key_regenerate_enabled"), MandatoryAppKey: flag("mandatory_app_key"),
-		CustomKeysEnabled: flag("custom_keys_enabled")}
-	return runWith(ctx, p, c, 200, p.domain.UpdateService, p.serviceID(c, "id"), in, xmlrep.Service)
+	return p.write(c, func(a porta.Actor) *Reply {
+		id := p.serviceID(c, "id")
+		if _, err := porta.Service(p.domain.Catalog(), a, id); err != nil {
+			return p.replyError(c, err)
+		}
+		ps, rep := serviceParams.of(c)
+		if rep != nil {
+			return rep
+		}
+		s, err := p.domain.UpdateService(ctx, a, id, serviceInput(ps))
+		return answer(p, c, 200, s, err, xmlrep.Service)
+	})
 }
 
 // planRef names the application plan of the route, within its service.
@@ -89,20 +84,11 @@ func (p *API) ShowPlan(ctx context.Context, c *Call) *Reply {
 	return show(p, c, porta.Plan, p.planRef(c), xmlrep.Plan)
 }
 
-// planInput reads an application plan's parameters (application_plan[...]
-// or flat); given is false when there is none, which porta refuses as a
-// missing application_plan.
-func planInput(c *Call) (in porta.PlanInput, given bool) {
-	get := func(name string) *string {
-		v := wrappedInput(c, "application_plan", name)
-		given = given || v != nil
-		return v
-	}
-	in = porta.PlanInput{Name: get("name"), StateEvent: get("state_event"), Description: get("description"),
-		ApprovalRequired: wrappedBool(c, "application_plan", "approval_required"),
-		TrialPeriodDays:  get("trial_period_days"), CostPerMonth: get("cost_per_month"), SetupFee: get("setup_fee"),
-		SystemName: get("system_name")}
-	return in, given || in.ApprovalRequired != nil
+// planInput reads an application plan's parameters.
+func planInput(ps params.Params) porta.PlanInput {
+	return porta.PlanInput{Name: ps.Ptr("name"), StateEvent: ps.Ptr("state_event"), Description: ps.Ptr("description"),
+		ApprovalRequired: boolParam(ps, "approval_required"), TrialPeriodDays: ps.Ptr("trial_period_days"),
+		CostPerMonth: ps.Ptr("cost_per_month"), SetupFee: ps.Ptr("setup_fee"), SystemName: ps.Ptr("system_name")}
 }
 
 // missingParameter is Rails' ParameterMissing answer: plain text, 400.
@@ -119,11 +105,11 @@ func (p *API) CreatePlan(ctx context.Context, c *Call) *Reply {
 		if _, err := porta.Service(cat, a, serviceID); err != nil {
 			return p.replyError(c, err)
 		}
-		in, given := planInput(c)
-		if !given {
-			return missingParameter("application_plan")
+		ps, rep := applicationPlanParams.of(c)
+		if rep != nil {
+			return rep
 		}
-		pl, err := p.domain.CreatePlan(ctx, a, serviceID, in)
+		pl, err := p.domain.CreatePlan(ctx, a, serviceID, planInput(ps))
 		return answer(p, c, 201, pl, err, xmlrep.Plan)
 	})
 }
@@ -134,11 +120,11 @@ func (p *API) UpdatePlan(ctx context.Context, c *Call) *Reply {
 		if _, err := porta.Plan(cat, a, p.planRef(c)); err != nil {
 			return p.replyError(c, err)
 		}
-		in, given := planInput(c)
-		if !given {
-			return missingParameter("application_plan")
+		ps, rep := applicationPlanParams.of(c)
+		if rep != nil {
+			return rep
 		}
-		pl, err := p.domain.UpdatePlan(ctx, a, p.planRef(c), in)
+		pl, err := p.domain.UpdatePlan(ctx, a, p.planRef(c), planInput(ps))
 		return answer(p, c, 200, pl, err, xmlrep.Plan)
 	})
 }
@@ -195,19 +181,11 @@ func (p *API) ShowMetric(method bool) Handler {
 	}
 }
 
-// metricInput reads a metric's or method's parameters (metric[...] or
-// flat); given is false when there is none, which porta refuses as a
-// missing metric.
-func metricInput(c *Call) (in porta.MetricInput, given bool) {
-	get := func(name string) *string {
-		v := wrappedInput(c, "metric", name)
-		given = given || v != nil
-		return v
-	}
-	in = porta.MetricInput{FriendlyName: get("friendly_name"), Unit: get("unit"), Description: get("description"),
-		SystemName: get("system_name")}
-	_ = get("name") // given, but not written
-	return in, given
+// metricInput reads a metric's or method's parameters (MetricParams:
+// params.fetch(:metric)); system_name is taken on create only.
+func metricInput(ps params.Params) porta.MetricInput {
+	return porta.MetricInput{FriendlyName: ps.Ptr("friendly_name"), Unit: ps.Ptr("unit"),
+		Description: ps.Ptr("description"), SystemName: ps.Ptr("system_name")}
 }
 
 // CreateMetric is POST …/metrics.xml, and with method POST
@@ -225,10 +203,11 @@ func (p *API) CreateMetric(method bool) Handler {
 					return p.replyError(c, err)
 				}
 			}
-			in, given := metricInput(c)
-			if !given {
-				return missingParameter("metric")
+			ps, rep := metricParams.of(c)
+			if rep != nil {
+				return rep
 			}
+			in := metricInput(ps)
 			var m *store.Metric
 			var err error
 			if method {
@@ -244,8 +223,20 @@ func (p *API) CreateMetric(method bool) Handler {
 // UpdateMetric is PUT …/metrics/{id}.xml or …/methods/{id}.xml.
 func (p *API) UpdateMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		in, _ := metricInput(c)
-		return runWith(ctx, p, c, 200, p.domain.UpdateMetric, p.metricRef(c, "id", method), in, xmlrep.Metric)
+		return p.write(c, func(a porta.Actor) *Reply {
+			ref := p.metricRef(c, "id", method)
+			if _, err := porta.Metric(p.domain.Catalog(), a, ref); err != nil {
+				return p.replyError(c, err)
+			}
+			ps, rep := metricParams.of(c)
+			if rep != nil {
+				return rep
+			}
+			in := metricInput(ps)
+			in.SystemName = nil
+			m, err := p.domain.UpdateMetric(ctx, a, ref, in)
+			return answer(p, c, 200, m, err, xmlrep.Metric)
+		})
 	}
 }
 
@@ -289,10 +280,11 @@ func (p *API) ShowLimit(ctx context.Context, c *Call) *Reply {
 	return show(p, c, porta.Limit, limitRef(c), xmlrep.Limit)
 }
 
-// limitInput reads a limit's period and value (usage_limit[...] or flat).
-func limitInput(c *Call) porta.LimitInput {
-	in := porta.LimitInput{Period: wrappedInput(c, "usage_limit", "period")}
-	if v := wrappedInput(c, "usage_limit", "value"); v != nil {
+// limitInput reads a limit's period and value
+// (params.fetch(:usage_limit)).
+func limitInput(ps params.Params) porta.LimitInput {
+	in := porta.LimitInput{Period: ps.Ptr("period")}
+	if v := ps.Ptr("value"); v != nil {
 		n := params.ToI(*v)
 		in.Value = &n
 	}
@@ -302,14 +294,31 @@ func limitInput(c *Call) porta.LimitInput {
 // CreateLimit is POST …/application_plans/{plan_id}/metrics/{metric_id}/limits.xml.
 func (p *API) CreateLimit(ctx context.Context, c *Call) *Reply {
 	return p.write(c, func(a porta.Actor) *Reply {
-		l, err := p.domain.CreateLimit(ctx, a, c.id("plan_id"), c.id("metric_id"), limitInput(c))
+		if _, _, _, err := porta.MetricLimits(p.domain.Catalog(), a, c.id("plan_id"), c.id("metric_id")); err != nil {
+			return p.replyError(c, err)
+		}
+		ps, rep := usageLimitParams.of(c)
+		if rep != nil {
+			return rep
+		}
+		l, err := p.domain.CreateLimit(ctx, a, c.id("plan_id"), c.id("metric_id"), limitInput(ps))
 		return answer(p, c, 201, l, err, xmlrep.Limit)
 	})
 }
 
 // UpdateLimit is PUT …/metrics/{metric_id}/limits/{id}.xml.
 func (p *API) UpdateLimit(ctx context.Context, c *Call) *Reply {
-	return runWith(ctx, p, c, 200, p.domain.UpdateLimit, limitRef(c), limitInput(c), xmlrep.Limit)
+	return p.write(c, func(a porta.Actor) *Reply {
+		if _, err := porta.Limit(p.domain.Catalog(), a, limitRef(c)); err != nil {
+			return p.replyError(c, err)
+		}
+		ps, rep := usageLimitParams.of(c)
+		if rep != nil {
+			return rep
+		}
+		l, err := p.domain.UpdateLimit(ctx, a, limitRef(c), limitInput(ps))
+		return answer(p, c, 200, l, err, xmlrep.Limit)
+	})
 }
 
 // DeleteLimit is DELETE …/metrics/{metric_id}/limits/{id}.xml.

@@ -73,38 +73,29 @@ func (p *API) ShowSettings(ctx context.Context, c *Call) *Reply {
 	})
 }
 
-// UpdateSettings is PUT /admin/api/settings.json (settings[...] or flat).
-// A switch given blank is left as it is.
+// UpdateSettings is PUT /admin/api/settings.json
+// (params.require(:settings)). A switch given blank is left as it is.
 func (p *API) UpdateSettings(ctx context.Context, c *Call) *Reply {
 	return p.jsonEndpoint(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		given := false
+		ps, rep := settingsParams.of(c)
+		if rep != nil {
+			return rep
+		}
 		flag := func(name string) *bool {
-			v := wrappedInput(c, "settings", name)
-			if v == nil {
-				return nil
-			}
-			given = true
-			if strings.TrimSpace(*v) == "" {
+			v := ps.Ptr(name)
+			if v == nil || strings.TrimSpace(*v) == "" {
 				return nil
 			}
 			b := params.Cast(*v)
 			return &b
 		}
-		text := func(name string) *string {
-			v := wrappedInput(c, "settings", name)
-			given = given || v != nil
-			return v
-		}
 		in := porta.SettingsInput{UserAccountAreaEnabled: flag("useraccountarea_enabled"),
 			HideService: flag("hide_service"), SignupsEnabled: flag("signups_enabled"),
 			PublicSearch: flag("public_search"), AccountPlansUIVisible: flag("account_plans_ui_visible"),
 			ServicePlansUIVisible: flag("service_plans_ui_visible"), EnforceSSO: flag("enforce_sso"),
-			ChangeAccountPlanPermission: text("change_account_plan_permission"),
-			ChangeServicePlanPermission: text("change_service_plan_permission"),
+			ChangeAccountPlanPermission: ps.Ptr("change_account_plan_permission"),
+			ChangeServicePlanPermission: ps.Ptr("change_service_plan_permission"),
 			AccountApprovalRequired:     flag("account_approval_required")}
-		if !given {
-			return missingParameter("settings")
-		}
 		prov, err := p.domain.UpdateSettings(ctx, a, in)
 		return jsonAnswer(p, c, prov, err, settingsJSON)
 	})
@@ -137,16 +128,16 @@ func (p *API) ShowWebhooks(ctx context.Context, c *Call) *Reply {
 // url, active, provider_actions and the *_on switches.
 func (p *API) UpdateWebhooks(ctx context.Context, c *Call) *Reply {
 	return p.jsonEndpoint(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		in := porta.WebhooksInput{URL: wrappedInput(c, "web_hook", "url"),
-			Active: wrappedBool(c, "web_hook", "active"), ProviderActions: wrappedBool(c, "web_hook", "provider_actions"),
-			Events: map[string]bool{}}
+		ps, rep := webHookParams.of(c)
+		if rep != nil {
+			return rep
+		}
+		in := porta.WebhooksInput{URL: ps.Ptr("url"), Active: boolParam(ps, "active"),
+			ProviderActions: boolParam(ps, "provider_actions"), Events: map[string]bool{}}
 		for _, e := range porta.WebhookEvents {
-			if on := wrappedBool(c, "web_hook", e+"_on"); on != nil {
+			if on := boolParam(ps, e+"_on"); on != nil {
 				in.Events[e] = *on
 			}
-		}
-		if in.URL == nil && in.Active == nil && in.ProviderActions == nil && len(in.Events) == 0 {
-			return missingParameter("web_hook")
 		}
 		prov, err := p.domain.UpdateWebhooks(ctx, a, in)
 		return jsonAnswer(p, c, prov, err, webhookJSON)

@@ -11,6 +11,7 @@ package params
 
 import (
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,6 +65,27 @@ func (p Params) Hash(key string) (Params, bool) {
 	v, _ := p.Value(key)
 	h, ok := v.(*rackquery.Hash)
 	return Params{h}, ok
+}
+
+// Slice returns the parameters named in keys, as Rails' ParamsWrapper
+// takes a request's body parameters into the wrapper.
+func (p Params) Slice(keys []string) Params {
+	out := rackquery.NewHash()
+	for _, k := range p.Keys() {
+		if slices.Contains(keys, k) {
+			v, _ := p.h.Get(k)
+			out.Set(k, v)
+		}
+	}
+	return Params{out}
+}
+
+// Len is how many parameters there are.
+func (p Params) Len() int {
+	if p.h == nil {
+		return 0
+	}
+	return p.h.Len()
 }
 
 // Keys are the parameters' names in the order given.
