@@ -50,15 +50,15 @@ func (s *status) checkLimits(flat bool) *Error {
 		}
 	}
 	for i, l := range s.limits() {
-		v := s.current[i]
+		v := small(s.current[i])
 		if s.rawUsage != nil {
 			if uv := u.get(l.Metric); uv != nil {
 				v = getFrom(uv, v)
 			} else {
-				v = 0
+				v = count{}
 			}
 		}
-		if v > l.Value {
+		if v.exceeds(l.Value) {
 			return reasonLimitsExceeded()
 		}
 	}
@@ -83,8 +83,8 @@ func (s *status) rawValue(name string) *usageValue {
 
 // shown is the current_value of a usage report: the stored value, plus the
 // usage of the metric and its descendants when an authrep is authorized.
-func (s *status) shown(i int) int64 {
-	cur := s.current[i]
+func (s *status) shown(i int) count {
+	cur := small(s.current[i])
 	if s.reason != nil || !s.ep.reports() || s.rawUsage == nil {
 		return cur
 	}
@@ -97,8 +97,8 @@ func (s *status) shown(i int) int64 {
 }
 
 // usageOf is the usage of a metric and its descendants in this request.
-func (s *status) usageOf(m *store.Metric) int64 {
-	u := getFrom(s.rawValue(m.Name), 0)
+func (s *status) usageOf(m *store.Metric) count {
+	u := getFrom(s.rawValue(m.Name), count{})
 	for _, d := range m.Descendants() {
 		u = getFrom(s.rawValue(d.Name), u)
 	}
@@ -150,12 +150,16 @@ func (s *status) limitHeaders() [][2]string {
 		}
 	}
 	sameCalls := func(i int) int64 {
-		remaining := ls[i].Value - s.shown(i)
-		if remaining <= 0 {
+		shown := s.shown(i)
+		if shown.exceeds(ls[i].Value - 1) { // remaining <= 0
 			return 0
 		}
-		if u := s.usageOf(ls[i].Metric); u > 0 {
-			return remaining / u
+		remaining := ls[i].Value - shown.n
+		switch u := s.usageOf(ls[i].Metric); {
+		case u.huge():
+			return 0 // remaining / u
+		case u.n > 0:
+			return remaining / u.n
 		}
 		return -1
 	}
@@ -248,7 +252,7 @@ func (s *status) document() []byte {
 			b = append(b, "<max_value>"...)
 			b = appendInt(b, l.Value)
 			b = append(b, "</max_value><current_value>"...)
-			b = appendInt(b, s.shown(i))
+			b = appendCount(b, s.shown(i))
 			b = append(b, "</current_value></usage_report>"...)
 		}
 		b = append(b, "</usage_reports>"...)
