@@ -246,15 +246,17 @@ func (t *Tx) AddServiceToken(serviceID, token string) error {
 
 // SaveMetric inserts (ID 0) or updates a metric or method.
 func (t *Tx) SaveMetric(m *MetricRecord) error {
-	args := []any{m.ServiceID, m.Name, m.FriendlyName, m.Unit, m.Description, nullID(m.ParentID)}
+	t.stamp(&m.CreatedAt, &m.UpdatedAt)
+	args := []any{m.ServiceID, m.Name, m.FriendlyName, m.Unit, m.Description, nullID(m.ParentID), m.CreatedAt.Unix(),
+		m.UpdatedAt.Unix()}
 	if m.ID == 0 {
 		id, err := t.insertID("insert metric "+m.Name, `INSERT INTO metrics (service_id, name, friendly_name, unit,
-			description, parent_id) VALUES (?,?,?,?,?,?)`, args...)
+			description, parent_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)`, args...)
 		m.ID = id
 		return err
 	}
 	_, err := t.exec("update metric "+m.Name, `UPDATE metrics SET service_id=?, name=?, friendly_name=?, unit=?,
-		description=?, parent_id=? WHERE id=?`, append(args, m.ID)...)
+		description=?, parent_id=?, created_at=?, updated_at=? WHERE id=?`, append(args, m.ID)...)
 	return err
 }
 
@@ -299,15 +301,16 @@ func (t *Tx) DeletePlan(id int64) error {
 
 // SaveLimit inserts (ID 0) or updates a usage limit.
 func (t *Tx) SaveLimit(l *LimitRecord) error {
-	args := []any{l.PlanID, l.MetricID, uint8(l.Period), l.Value}
+	t.stamp(&l.CreatedAt, &l.UpdatedAt)
+	args := []any{l.PlanID, l.MetricID, uint8(l.Period), l.Value, l.CreatedAt.Unix(), l.UpdatedAt.Unix()}
 	if l.ID == 0 {
-		id, err := t.insertID("insert limit", `INSERT INTO limits (plan_id, metric_id, period, value)
-			VALUES (?,?,?,?)`, args...)
+		id, err := t.insertID("insert limit", `INSERT INTO limits (plan_id, metric_id, period, value, created_at,
+			updated_at) VALUES (?,?,?,?,?,?)`, args...)
 		l.ID = id
 		return err
 	}
-	_, err := t.exec("update limit", `UPDATE limits SET plan_id=?, metric_id=?, period=?, value=? WHERE id=?`,
-		append(args, l.ID)...)
+	_, err := t.exec("update limit", `UPDATE limits SET plan_id=?, metric_id=?, period=?, value=?, created_at=?,
+		updated_at=? WHERE id=?`, append(args, l.ID)...)
 	return err
 }
 

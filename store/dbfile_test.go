@@ -85,8 +85,10 @@ func TestForeignDatabaseUntouched(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, "%s is not a threescale-sandbox database (it is not an SQLite database); choose another --db", nil},
-		{"newer sandbox", func(p string) { sqliteFile(t, p, "PRAGMA application_id = 861094488", "PRAGMA user_version = 3") },
-			"%s was written by a newer threescale-sandbox (schema version 3; this binary reads 2): use that version, or choose another --db", nil},
+		{"newer sandbox", func(p string) {
+			sqliteFile(t, p, "PRAGMA application_id = 861094488", fmt.Sprintf("PRAGMA user_version = %d", schemaVersion+1))
+		}, fmt.Sprintf("%%s was written by a newer threescale-sandbox (schema version %d; this binary reads %d): use that version, or choose another --db",
+			schemaVersion+1, schemaVersion), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -199,12 +199,15 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 		return nil, err
 	}
 
-	err = scanAll(ctx, q, `SELECT id, service_id, name, friendly_name, unit, description, COALESCE(parent_id, 0)
-		FROM metrics ORDER BY id`, func(r *sql.Rows) error {
+	err = scanAll(ctx, q, `SELECT id, service_id, name, friendly_name, unit, description, COALESCE(parent_id, 0),
+		created_at, updated_at FROM metrics ORDER BY id`, func(r *sql.Rows) error {
 		m := &Metric{}
-		if err := r.Scan(&m.ID, &m.ServiceID, &m.Name, &m.FriendlyName, &m.Unit, &m.Description, &m.ParentID); err != nil {
+		var created, updated int64
+		if err := r.Scan(&m.ID, &m.ServiceID, &m.Name, &m.FriendlyName, &m.Unit, &m.Description, &m.ParentID,
+			&created, &updated); err != nil {
 			return err
 		}
+		m.CreatedAt, m.UpdatedAt = unix(created), unix(updated)
 		s := services[m.ServiceID]
 		m.Service = s
 		s.Metrics = append(s.Metrics, m)
@@ -260,20 +263,22 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 		p.Original = c.plans[p.OriginalID]
 	}
 
-	err = scanAll(ctx, q, `SELECT id, plan_id, metric_id, period, value FROM limits`, func(r *sql.Rows) error {
-		var pid, mid int64
-		var per uint8
-		var l Limit
-		if err := r.Scan(&l.ID, &pid, &mid, &per, &l.Value); err != nil {
-			return err
-		}
-		l.Plan = c.plans[pid]
-		l.Metric = c.metrics[mid]
-		l.Period = period.Period(per)
-		l.Plan.Limits = append(l.Plan.Limits, l)
-		c.limits[l.ID] = l
-		return nil
-	})
+	err = scanAll(ctx, q, `SELECT id, plan_id, metric_id, period, value, created_at, updated_at FROM limits`,
+		func(r *sql.Rows) error {
+			var pid, mid, created, updated int64
+			var per uint8
+			var l Limit
+			if err := r.Scan(&l.ID, &pid, &mid, &per, &l.Value, &created, &updated); err != nil {
+				return err
+			}
+			l.CreatedAt, l.UpdatedAt = unix(created), unix(updated)
+			l.Plan = c.plans[pid]
+			l.Metric = c.metrics[mid]
+			l.Period = period.Period(per)
+			l.Plan.Limits = append(l.Plan.Limits, l)
+			c.limits[l.ID] = l
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,7 @@ package store
 
 // schemaVersion is stored in PRAGMA user_version; a database written by a
 // different version is refused rather than misread.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // applicationID is stored in PRAGMA application_id, the field of the SQLite
 // header that names the program a database belongs to: "3SBX" in ASCII.
@@ -88,6 +88,8 @@ CREATE TABLE IF NOT EXISTS metrics (
 	unit TEXT NOT NULL,
 	description TEXT NOT NULL,
 	parent_id INTEGER REFERENCES metrics(id) ON DELETE CASCADE,
+	created_at INTEGER NOT NULL DEFAULT 0,
+	updated_at INTEGER NOT NULL DEFAULT 0,
 	UNIQUE (service_id, name)
 );
 CREATE TABLE IF NOT EXISTS plans (
@@ -115,6 +117,8 @@ CREATE TABLE IF NOT EXISTS limits (
 	metric_id INTEGER NOT NULL REFERENCES metrics(id) ON DELETE CASCADE,
 	period INTEGER NOT NULL,
 	value INTEGER NOT NULL,
+	created_at INTEGER NOT NULL DEFAULT 0,
+	updated_at INTEGER NOT NULL DEFAULT 0,
 	UNIQUE (plan_id, metric_id, period)
 );
 CREATE TABLE IF NOT EXISTS accounts (

@@ -331,7 +331,8 @@ func (d *Domain) UpdateLimit(ctx context.Context, a Actor, ref LimitRef, in Limi
 		if err != nil {
 			return store.Limit{}, err
 		}
-		rec := store.LimitRecord{ID: l.ID, PlanID: l.Plan.ID, MetricID: l.Metric.ID, Period: l.Period, Value: l.Value}
+		rec := store.LimitRecord{ID: l.ID, PlanID: l.Plan.ID, MetricID: l.Metric.ID, Period: l.Period, Value: l.Value,
+			CreatedAt: l.CreatedAt}
 		if err := applyLimit(in, cat, &rec); err != nil {
 			return store.Limit{}, err
 		}

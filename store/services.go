@@ -1,0 +1,51 @@
+package store
+
+import (
+	"strconv"
+)
+
+// NextServiceID returns an id for a new service: one more than the
+// largest numeric service id of any provider, as porta's ids grow.
+func (t *Tx) NextServiceID() (string, error) {
+	cat, err := t.Catalog()
+	if err != nil {
+		return "", err
+	}
+	var max int64
+	for _, p := range cat.Providers {
+		for _, s := range p.Services {
+			if n, err := strconv.ParseInt(s.ID, 10, 64); err == nil && n > max {
+				max = n
+			}
+		}
+	}
+	return strconv.FormatInt(max+1, 10), nil
+}
+
+// DeleteService deletes a service with its applications (their keys,
+// filters and counters), metrics, plans, limits, subscriptions, tokens
+// and stored errors.
+func (t *Tx) DeleteService(id string) error {
+	cat, err := t.Catalog()
+	if err != nil {
+		return err
+	}
+	if s := cat.Service(id); s != nil {
+		for _, app := range s.Applications {
+			if err := t.DeleteApplication(app.ID); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := t.exec("delete service errors", `DELETE FROM errors WHERE service_id=?`, id); err != nil {
+		return err
+	}
+	_, err = t.exec("delete service", `DELETE FROM services WHERE id=?`, id)
+	return err
+}
+
+// DeleteContract deletes a service subscription.
+func (t *Tx) DeleteContract(id int64) error {
+	_, err := t.exec("delete service subscription", `DELETE FROM service_contracts WHERE id=?`, id)
+	return err
+}
