@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -22,23 +23,71 @@ import (
 // winning, as Rails merges them. As in porta, the Accept header plays no
 // part: porta's API routes default their format to XML, and Rails reads
 // the format parameter before any Accept header.
-func am(h api.Handler) echo.HandlerFunc {
+// A route constrained to JSON (format "json") routes no other format.
+func am(h api.Handler, format string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		call := &api.Call{Method: r.Method, Format: "xml", Path: map[string]string{}}
-		if !railsPath(c, call) {
+		call := &api.Call{Method: r.Method, Format: format, Path: map[string]string{}}
+		if !railsPath(c, call) || (format == "json" && call.Format != "json") {
 			return c.NoContent(http.StatusNotFound) // porta has no such route
 		}
 		call.BasicUser, call.BasicPass, _ = r.BasicAuth()
+		call.BaseURL = "http://" + r.Host
+		if r.TLS != nil {
+			call.BaseURL = "https://" + r.Host
+		}
 		ps, body, err := amParams(r)
 		if err != nil {
-			return writeReply(c, &api.Reply{Status: http.StatusBadRequest, ContentType: "text/plain; charset=utf-8",
-				Body: []byte("Invalid request parameters: " + err.Error())})
+			return writeReply(c, unparsable(r))
 		}
 		call.Params, call.Body = params.Of(ps), params.Of(body)
 		call.ContentType = rackquery.MediaType(r.Header.Get("Content-Type"))
 		return writeReply(c, h(r.Context(), call))
 	}
+}
+
+// unparsable is Rails' answer to parameters it cannot parse (a malformed
+// JSON body, a broken %-encoding): ActionDispatch's PublicExceptions
+// renders the 400 in the request's format, which, the parameters being
+// unreadable, comes from the Accept header (unless a browser's), else the
+// path's extension; in HTML there is no public/400.html in porta, so the
+// body is empty.
+func unparsable(r *http.Request) *api.Reply {
+	format := ""
+	if accept := r.Header.Get("Accept"); strings.TrimSpace(accept) != "" && !browserLike.MatchString(accept) {
+		mt, _, _ := strings.Cut(accept, ",")
+		format = mimeFormat(rackquery.MediaType(mt))
+	} else if m := pathExtension.FindStringSubmatch(r.URL.Path); m != nil {
+		format = m[1]
+	}
+	switch format {
+	case "json":
+		return &api.Reply{Status: http.StatusBadRequest, ContentType: "application/json; charset=utf-8",
+			Body: []byte(`{"status":400,"error":"Bad Request"}`)}
+	case "xml":
+		return &api.Reply{Status: http.StatusBadRequest, ContentType: "application/xml; charset=utf-8",
+			Body: []byte("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hash>\n  <status type=\"integer\">400</status>\n" +
+				"  <error>Bad Request</error>\n</hash>\n")}
+	}
+	return &api.Reply{Status: http.StatusBadRequest, ContentType: "text/html; charset=utf-8"}
+}
+
+var (
+	// browserLike is Rails' BROWSER_LIKE_ACCEPTS: such an Accept header
+	// is not trusted to choose a format.
+	browserLike   = regexp.MustCompile(`,\s*\*/\*|\*/\*\s*,`)
+	pathExtension = regexp.MustCompile(`\.(\w+)$`)
+)
+
+// mimeFormat is the format Rails registers for a media type.
+func mimeFormat(mt string) string {
+	switch mt {
+	case "application/json", "text/x-json", "application/jsonrequest":
+		return "json"
+	case "application/xml", "text/xml", "application/x-xml":
+		return "xml"
+	}
+	return ""
 }
 
 // railsPath reads the route's ids and format into call as porta's routes

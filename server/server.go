@@ -78,7 +78,10 @@ func NewServer(o Options) http.Handler {
 	e.DELETE("/internal/services/:sid/errors/", h.deleteErrors)
 
 	// The Account Management API (porta's /admin/api).
-	route := func(method, path string, hd api.Handler) { amRoute(e, method, "/admin/api"+path, hd) }
+	route := func(method, path string, hd api.Handler) { amRoute(e, method, "/admin/api"+path, hd, "xml") }
+	// Routes porta constrains to JSON (format: :json), which is their
+	// default too.
+	jsonRoute := func(method, path string, hd api.Handler) { amRoute(e, method, "/admin/api"+path, hd, "json") }
 	route("POST", "/signup", p.Signup)
 	route("GET", "/accounts", p.ListAccounts)
 	route("GET", "/accounts/find", p.FindAccount)
@@ -90,6 +93,19 @@ func NewServer(o Options) http.Handler {
 	route("PUT", "/accounts/:id/make_pending", p.MakePendingAccount)
 	route("PUT", "/accounts/:id/change_plan", p.ChangeAccountPlan)
 	route("POST", "/accounts/:account_id/messages", p.SendMessage)
+	jsonRoute("GET", "/accounts/:account_id/service_subscriptions", p.ListSubscriptions)
+	jsonRoute("POST", "/accounts/:account_id/service_subscriptions", p.CreateSubscription)
+	jsonRoute("GET", "/accounts/:account_id/service_subscriptions/:id", p.ShowSubscription)
+	jsonRoute("DELETE", "/accounts/:account_id/service_subscriptions/:id", p.DeleteSubscription)
+	jsonRoute("PUT", "/accounts/:account_id/service_subscriptions/:id/change_plan", p.ChangeSubscriptionPlan)
+	jsonRoute("PUT", "/accounts/:account_id/service_subscriptions/:id/approve", p.ApproveSubscription)
+
+	route("GET", "/account_plans", p.ListAccountPlans)
+	route("POST", "/account_plans", p.CreateAccountPlan)
+	route("GET", "/account_plans/:id", p.ShowAccountPlan)
+	route("PUT", "/account_plans/:id", p.UpdateAccountPlan)
+	route("DELETE", "/account_plans/:id", p.DeleteAccountPlan)
+	route("PUT", "/account_plans/:id/default", p.DefaultAccountPlan)
 
 	route("GET", "/accounts/:account_id/users", p.ListUsers)
 	route("POST", "/accounts/:account_id/users", p.CreateUser)
@@ -125,8 +141,17 @@ func NewServer(o Options) http.Handler {
 	route("DELETE", "/accounts/:account_id/applications/:application_id/referrer_filters/:id", p.DeleteReferrerFilter)
 
 	route("GET", "/services", p.ListServices)
+	route("POST", "/services", p.CreateService)
 	route("GET", "/services/:id", p.ShowService)
 	route("PUT", "/services/:id", p.UpdateService)
+	route("DELETE", "/services/:id", p.DeleteService)
+	route("GET", "/service_plans", p.ListAllServicePlans)
+	route("GET", "/services/:service_id/service_plans", p.ListServiceServicePlans)
+	route("POST", "/services/:service_id/service_plans", p.CreateServicePlan)
+	route("GET", "/services/:service_id/service_plans/:id", p.ShowServicePlan)
+	route("PUT", "/services/:service_id/service_plans/:id", p.UpdateServicePlan)
+	route("DELETE", "/services/:service_id/service_plans/:id", p.DeleteServicePlan)
+	route("PUT", "/services/:service_id/service_plans/:id/default", p.DefaultServicePlan)
 	route("GET", "/application_plans", p.ListAllPlans)
 	route("GET", "/services/:service_id/application_plans", p.ListServicePlans)
 	route("POST", "/services/:service_id/application_plans", p.CreatePlan)
@@ -171,7 +196,7 @@ func NewServer(o Options) http.Handler {
 // with .FORMAT (one ending in an id carries the format in the id, which
 // the adapter splits as Rails does). GET routes answer HEAD, PUT routes
 // PATCH, as Rails' do.
-func amRoute(e *echo.Echo, method, path string, h api.Handler) {
+func amRoute(e *echo.Echo, method, path string, h api.Handler, format string) {
 	methods := []string{method}
 	switch method {
 	case http.MethodGet:
@@ -184,7 +209,7 @@ func amRoute(e *echo.Echo, method, path string, h api.Handler) {
 		paths = append(paths, path+".:format")
 	}
 	for _, p := range paths {
-		e.Match(methods, p, am(h))
+		e.Match(methods, p, am(h, format))
 	}
 }
 

@@ -311,10 +311,11 @@ func TestWebhookRetriesAndFailures(t *testing.T) {
 }
 
 // mustMarshal writes JSON as Ruby does, without escaping < and >.
+// mustMarshal writes v as ActiveSupport's JSON encoder does: <, > and &
+// escaped (as Go's json escapes them).
 func mustMarshal(t *testing.T, v any) []byte {
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		t.Fatal(err)
 	}

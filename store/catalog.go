@@ -207,8 +207,10 @@ type ServiceRecord struct {
 	BuyerCanSelectPlan        bool
 	BuyerPlanChangePermission string
 	SupportEmail              string
-	CreatedAt                 time.Time
-	UpdatedAt                 time.Time
+	// DeploymentOption is where the gateway runs: hosted, self_managed…
+	DeploymentOption string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // Metric is a counter of a service; methods are metrics with a parent.

@@ -216,11 +216,14 @@ func (t *Tx) AddAccessToken(providerID int64, value, name, permission string, sc
 // SaveService inserts or updates a service (its id is given, not made).
 func (t *Tx) SaveService(s *ServiceRecord) error {
 	t.stamp(&s.CreatedAt, &s.UpdatedAt)
+	if s.DeploymentOption == "" {
+		s.DeploymentOption = "hosted"
+	}
 	_, err := t.exec("save service "+s.ID, `INSERT INTO services (id, provider_id, name, system_name, description,
 		is_default, state, backend_version, referrer_filters_required, intentions_required, buyers_manage_apps,
 		buyers_manage_keys, custom_keys_enabled, buyer_key_regenerate_enabled, mandatory_app_key,
-		buyer_can_select_plan, buyer_plan_change_permission, support_email, created_at, updated_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+		buyer_can_select_plan, buyer_plan_change_permission, support_email, deployment_option, created_at, updated_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT (id) DO UPDATE SET name=excluded.name, system_name=excluded.system_name,
 		description=excluded.description, is_default=excluded.is_default, state=excluded.state,
 		backend_version=excluded.backend_version, referrer_filters_required=excluded.referrer_filters_required,
@@ -229,11 +232,12 @@ func (t *Tx) SaveService(s *ServiceRecord) error {
 		buyer_key_regenerate_enabled=excluded.buyer_key_regenerate_enabled,
 		mandatory_app_key=excluded.mandatory_app_key, buyer_can_select_plan=excluded.buyer_can_select_plan,
 		buyer_plan_change_permission=excluded.buyer_plan_change_permission, support_email=excluded.support_email,
+		deployment_option=excluded.deployment_option,
 		updated_at=excluded.updated_at`,
 		s.ID, s.ProviderID, s.Name, s.SystemName, s.Description, s.Default, s.State, s.BackendVersion,
 		s.ReferrerFiltersRequired, s.IntentionsRequired, s.BuyersManageApps, s.BuyersManageKeys,
 		s.CustomKeysEnabled, s.BuyerKeyRegenerateEnabled, s.MandatoryAppKey, s.BuyerCanSelectPlan,
-		s.BuyerPlanChangePermission, s.SupportEmail, s.CreatedAt.Unix(), s.UpdatedAt.Unix())
+		s.BuyerPlanChangePermission, s.SupportEmail, s.DeploymentOption, s.CreatedAt.Unix(), s.UpdatedAt.Unix())
 	return err
 }
 

@@ -162,14 +162,15 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 	err = scanAll(ctx, q, `SELECT id, provider_id, name, system_name, description, is_default, state,
 		backend_version, referrer_filters_required, intentions_required, buyers_manage_apps, buyers_manage_keys,
 		custom_keys_enabled, buyer_key_regenerate_enabled, mandatory_app_key, buyer_can_select_plan,
-		buyer_plan_change_permission, support_email, created_at, updated_at FROM services ORDER BY rowid`,
+		buyer_plan_change_permission, support_email, deployment_option, created_at, updated_at FROM services ORDER BY rowid`,
 		func(r *sql.Rows) error {
 			s := &Service{}
 			var created, updated int64
 			if err := r.Scan(&s.ID, &s.ProviderID, &s.Name, &s.SystemName, &s.Description, &s.Default, &s.State,
 				&s.BackendVersion, &s.ReferrerFiltersRequired, &s.IntentionsRequired, &s.BuyersManageApps,
 				&s.BuyersManageKeys, &s.CustomKeysEnabled, &s.BuyerKeyRegenerateEnabled, &s.MandatoryAppKey,
-				&s.BuyerCanSelectPlan, &s.BuyerPlanChangePermission, &s.SupportEmail, &created, &updated); err != nil {
+				&s.BuyerCanSelectPlan, &s.BuyerPlanChangePermission, &s.SupportEmail, &s.DeploymentOption, &created,
+				&updated); err != nil {
 				return err
 			}
 			s.CreatedAt, s.UpdatedAt = unix(created), unix(updated)

@@ -72,6 +72,7 @@ CREATE TABLE IF NOT EXISTS services (
 	buyer_can_select_plan INTEGER NOT NULL DEFAULT 0,
 	buyer_plan_change_permission TEXT NOT NULL DEFAULT 'request',
 	support_email TEXT NOT NULL DEFAULT '',
+	deployment_option TEXT NOT NULL DEFAULT 'hosted',
 	created_at INTEGER NOT NULL,
 	updated_at INTEGER NOT NULL
 );

@@ -49,3 +49,22 @@ func (t *Tx) DeleteContract(id int64) error {
 	_, err := t.exec("delete service subscription", `DELETE FROM service_contracts WHERE id=?`, id)
 	return err
 }
+
+// PortaState is the service's state as porta names it. The sandbox's
+// services are active or suspended in the backend; in porta they stay in
+// the state a new service has, incomplete, unless suspended.
+func (s *Service) PortaState() string {
+	if s.Active() {
+		return "incomplete"
+	}
+	return "suspended"
+}
+
+// ContactEmail is porta's Service#support_email: the service's, else the
+// provider admin's.
+func (s *Service) ContactEmail() string {
+	if s.SupportEmail != "" {
+		return s.SupportEmail
+	}
+	return s.Provider.AdminEmail
+}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/jsonrep"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 )
@@ -88,32 +89,39 @@ func pageOf(c *Call) (pagination, bool) {
 	return pg, true
 }
 
-// page writes the call's page of items as a paginated collection: the
-// root's attributes say how many pages there are, when there is more than
-// one page's worth; or porta's 404 for a page it cannot find.
-func page[T any](c *Call, root string, items []T, write func(*builderxml.Doc, T)) *Reply {
+// page answers the call's page of items as a paginated collection: the
+// root's attributes (the metadata in JSON) say how many pages there are,
+// when there is more than one page's worth; or porta's 404 for a page it
+// cannot find.
+func page[T any](c *Call, root string, items []T, r rep[T]) *Reply {
 	pg, found := pageOf(c)
 	if !found {
 		return notFound(c)
 	}
+	var meta *jsonrep.Metadata
 	var attrs []string
 	if total := len(items); pg.Size < int64(total) {
+		meta = &jsonrep.Metadata{PerPage: pg.Size, TotalEntries: int64(total), TotalPages: pg.Pages(total),
+			CurrentPage: pg.current}
 		attrs = []string{"per_page", strconv.FormatInt(pg.Size, 10), "total_entries", strconv.Itoa(total), "total_pages",
 			strconv.FormatInt(pg.Pages(total), 10), "current_page", pg.current}
 	}
-	d := builderxml.New().Open(root, attrs...)
-	for _, it := range porta.Paginate(items, pg.Page) {
-		write(d, it)
-	}
-	return ok(d.Close(root))
+	return collection(c, root, attrs, meta, porta.Paginate(items, pg.Page), r)
 }
 
-// list writes items as a collection. Lists, like porta's Api::Collection,
+// list answers items as a collection. Lists, like porta's Api::Collection,
 // are <root></root> when empty.
-func list[T any](root string, items []T, write func(*builderxml.Doc, T)) *builderxml.Doc {
-	d := builderxml.New().Open(root)
-	for _, it := range items {
-		write(d, it)
+func list[T any](c *Call, root string, items []T, r rep[T]) *Reply {
+	return collection(c, root, nil, nil, items, r)
+}
+
+func collection[T any](c *Call, root string, attrs []string, meta *jsonrep.Metadata, items []T, r rep[T]) *Reply {
+	if c.Format == "json" {
+		return jsonReply(200, jsonrep.List(root, jsonrep.Items(c.links(), items, r.json), meta).Bytes())
 	}
-	return d.Close(root)
+	d := builderxml.New().Open(root, attrs...)
+	for _, it := range items {
+		r.xml(d, it)
+	}
+	return ok(d.Close(root))
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
-	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -16,13 +15,13 @@ import (
 // ListServices is GET /admin/api/services.xml, paginated.
 func (p *API) ListServices(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		return page(c, "services", porta.Provider(cat, a).Services, xmlrep.Service)
+		return page(c, "services", porta.Provider(cat, a).Services, serviceRep)
 	})
 }
 
 // ShowService is GET /admin/api/services/{id}.xml.
 func (p *API) ShowService(ctx context.Context, c *Call) *Reply {
-	return show(p, c, porta.Service, p.serviceID(c, "id"), xmlrep.Service)
+	return show(p, c, porta.Service, p.serviceID(c, "id"), serviceRep)
 }
 
 // serviceInput reads a service's parameters (params.require(:service)).
@@ -37,6 +36,26 @@ func serviceInput(ps params.Params) porta.ServiceInput {
 		MandatoryAppKey: flag("mandatory_app_key"), CustomKeysEnabled: flag("custom_keys_enabled")}
 }
 
+// CreateService is POST /admin/api/services.xml: the service with its
+// hits metric and default service plan.
+func (p *API) CreateService(ctx context.Context, c *Call) *Reply {
+	return p.write(c, func(a porta.Actor) *Reply {
+		ps, rep := serviceParams.of(c)
+		if rep != nil {
+			return rep
+		}
+		in := serviceInput(ps)
+		in.SystemName = ps.Ptr("system_name")
+		s, err := p.domain.CreateService(ctx, a, in)
+		return answer(p, c, 201, s, err, serviceRep)
+	})
+}
+
+// DeleteService is DELETE /admin/api/services/{id}.xml.
+func (p *API) DeleteService(ctx context.Context, c *Call) *Reply {
+	return runDelete(ctx, p, c, p.domain.DeleteService, p.serviceID(c, "id"))
+}
+
 // UpdateService is PUT /admin/api/services/{id}.xml.
 func (p *API) UpdateService(ctx context.Context, c *Call) *Reply {
 	return p.write(c, func(a porta.Actor) *Reply {
@@ -49,7 +68,7 @@ func (p *API) UpdateService(ctx context.Context, c *Call) *Reply {
 			return rep
 		}
 		s, err := p.domain.UpdateService(ctx, a, id, serviceInput(ps))
-		return answer(p, c, 200, s, err, xmlrep.Service)
+		return answer(p, c, 200, s, err, serviceRep)
 	})
 }
 
@@ -67,7 +86,7 @@ func (p *API) ListServicePlans(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return ok(list("plans", s.Plans, xmlrep.Plan))
+		return list(c, "plans", s.Plans, planRep)
 	})
 }
 
@@ -75,13 +94,13 @@ func (p *API) ListServicePlans(ctx context.Context, c *Call) *Reply {
 // plan of the provider, in id order.
 func (p *API) ListAllPlans(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		return ok(list("plans", porta.ApplicationPlans(cat, a), xmlrep.Plan))
+		return list(c, "plans", porta.ApplicationPlans(cat, a), planRep)
 	})
 }
 
 // ShowPlan is GET /admin/api/services/{service_id}/application_plans/{id}.xml.
 func (p *API) ShowPlan(ctx context.Context, c *Call) *Reply {
-	return show(p, c, porta.Plan, p.planRef(c), xmlrep.Plan)
+	return show(p, c, porta.Plan, p.planRef(c), planRep)
 }
 
 // planInput reads an application plan's parameters.
@@ -100,7 +119,7 @@ func missingParameter(name string) *Reply {
 // As in porta, the route's objects are found (404) before the parameter
 // is required (400), and so in the other endpoints that require one.
 func (p *API) CreatePlan(ctx context.Context, c *Call) *Reply {
-	return p.endpoint(c, xmlOnly, func(a porta.Actor, cat *store.Catalog) *Reply {
+	return p.endpoint(c, xmlOrJSON, func(a porta.Actor, cat *store.Catalog) *Reply {
 		serviceID := p.serviceID(c, "service_id")
 		if _, err := porta.Service(cat, a, serviceID); err != nil {
 			return p.replyError(c, err)
@@ -110,13 +129,13 @@ func (p *API) CreatePlan(ctx context.Context, c *Call) *Reply {
 			return rep
 		}
 		pl, err := p.domain.CreatePlan(ctx, a, serviceID, planInput(ps))
-		return answer(p, c, 201, pl, err, xmlrep.Plan)
+		return answer(p, c, 201, pl, err, planRep)
 	})
 }
 
 // UpdatePlan is PUT …/application_plans/{id}.xml.
 func (p *API) UpdatePlan(ctx context.Context, c *Call) *Reply {
-	return p.endpoint(c, xmlOnly, func(a porta.Actor, cat *store.Catalog) *Reply {
+	return p.endpoint(c, xmlOrJSON, func(a porta.Actor, cat *store.Catalog) *Reply {
 		if _, err := porta.Plan(cat, a, p.planRef(c)); err != nil {
 			return p.replyError(c, err)
 		}
@@ -125,7 +144,7 @@ func (p *API) UpdatePlan(ctx context.Context, c *Call) *Reply {
 			return rep
 		}
 		pl, err := p.domain.UpdatePlan(ctx, a, p.planRef(c), planInput(ps))
-		return answer(p, c, 200, pl, err, xmlrep.Plan)
+		return answer(p, c, 200, pl, err, planRep)
 	})
 }
 
@@ -136,7 +155,7 @@ func (p *API) DeletePlan(ctx context.Context, c *Call) *Reply {
 
 // DefaultPlan is PUT …/application_plans/{id}/default.xml.
 func (p *API) DefaultPlan(ctx context.Context, c *Call) *Reply {
-	return run(ctx, p, c, 200, p.domain.SetDefaultPlan, p.planRef(c), xmlrep.Plan)
+	return run(ctx, p, c, 200, p.domain.SetDefaultPlan, p.planRef(c), planRep)
 }
 
 // metricRef names the metric of the route by the named id; method is
@@ -158,7 +177,7 @@ func (p *API) ListMetrics(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return ok(list("metrics", s.Metrics, xmlrep.Metric))
+		return list(c, "metrics", s.Metrics, metricRep)
 	})
 }
 
@@ -169,15 +188,24 @@ func (p *API) ListMethods(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return ok(list("methods", parent.Children, xmlrep.Metric))
+		return list(c, "methods", parent.Children, methodRep)
 	})
+}
+
+// metricOrMethod is MetricRepresenter on the metrics' routes and
+// MethodRepresenter on the methods'.
+func metricOrMethod(method bool) rep[*store.Metric] {
+	if method {
+		return methodRep
+	}
+	return metricRep
 }
 
 // ShowMetric is GET …/metrics/{id}.xml, and with method GET
 // …/metrics/{metric_id}/methods/{id}.xml.
 func (p *API) ShowMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return show(p, c, porta.Metric, p.metricRef(c, "id", method), xmlrep.Metric)
+		return show(p, c, porta.Metric, p.metricRef(c, "id", method), metricOrMethod(method))
 	}
 }
 
@@ -192,7 +220,7 @@ func metricInput(ps params.Params) porta.MetricInput {
 // …/metrics/{metric_id}/methods.xml.
 func (p *API) CreateMetric(method bool) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return p.endpoint(c, xmlOnly, func(a porta.Actor, cat *store.Catalog) *Reply {
+		return p.endpoint(c, xmlOrJSON, func(a porta.Actor, cat *store.Catalog) *Reply {
 			serviceID := p.serviceID(c, "service_id")
 			if _, err := porta.Service(cat, a, serviceID); err != nil {
 				return p.replyError(c, err)
@@ -215,7 +243,7 @@ func (p *API) CreateMetric(method bool) Handler {
 			} else {
 				m, err = p.domain.CreateMetric(ctx, a, serviceID, in)
 			}
-			return answer(p, c, 201, m, err, xmlrep.Metric)
+			return answer(p, c, 201, m, err, metricOrMethod(method))
 		})
 	}
 }
@@ -235,7 +263,7 @@ func (p *API) UpdateMetric(method bool) Handler {
 			in := metricInput(ps)
 			in.SystemName = nil
 			m, err := p.domain.UpdateMetric(ctx, a, ref, in)
-			return answer(p, c, 200, m, err, xmlrep.Metric)
+			return answer(p, c, 200, m, err, metricOrMethod(method))
 		})
 	}
 }
@@ -260,7 +288,7 @@ func (p *API) ListPlanLimits(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return page(c, "limits", porta.PlanLimits(pl), xmlrep.Limit)
+		return page(c, "limits", porta.PlanLimits(pl), limitRep)
 	})
 }
 
@@ -271,13 +299,13 @@ func (p *API) ListMetricLimits(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return ok(list("limits", ls, xmlrep.Limit))
+		return list(c, "limits", ls, limitRep)
 	})
 }
 
 // ShowLimit is GET …/metrics/{metric_id}/limits/{id}.xml.
 func (p *API) ShowLimit(ctx context.Context, c *Call) *Reply {
-	return show(p, c, porta.Limit, limitRef(c), xmlrep.Limit)
+	return show(p, c, porta.Limit, limitRef(c), limitRep)
 }
 
 // limitInput reads a limit's period and value
@@ -302,7 +330,7 @@ func (p *API) CreateLimit(ctx context.Context, c *Call) *Reply {
 			return rep
 		}
 		l, err := p.domain.CreateLimit(ctx, a, c.id("plan_id"), c.id("metric_id"), limitInput(ps))
-		return answer(p, c, 201, l, err, xmlrep.Limit)
+		return answer(p, c, 201, l, err, limitRep)
 	})
 }
 
@@ -317,7 +345,7 @@ func (p *API) UpdateLimit(ctx context.Context, c *Call) *Reply {
 			return rep
 		}
 		l, err := p.domain.UpdateLimit(ctx, a, limitRef(c), limitInput(ps))
-		return answer(p, c, 200, l, err, xmlrep.Limit)
+		return answer(p, c, 200, l, err, limitRep)
 	})
 }
 
