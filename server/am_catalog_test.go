@@ -13,8 +13,9 @@ import (
 // services, service_plans, account_plans and service_subscriptions
 // controllers and test/integration/user-management-api/
 // service_subscriptions_controller_test.rb.
-func TestAMCatalogThroughAPI(t *testing.T) {
-	s := amSandbox(t)
+func TestAMCatalogThroughAPI(t *testing.T) { catalogThroughAPI(t, amSandbox(t)) }
+
+func catalogThroughAPI(t *testing.T, s *sandbox) {
 	s.am("PUT", "/admin/api/webhooks.json", rw+"&web_hook[url]=http://127.0.0.1:1/h&web_hook[active]=1&web_hook[provider_actions]=1"+
 		"&web_hook[application_deleted_on]=1&web_hook[account_plan_changed_on]=1")
 

@@ -11,8 +11,9 @@ import (
 // order, nil ones left out (but first_traffic_at and the credentials,
 // rendered nil), the links where the first link is declared, the defined
 // fields last; lists of wrapped items.
-func TestAMJSONRepresentations(t *testing.T) {
-	s := amSandbox(t)
+func TestAMJSONRepresentations(t *testing.T) { jsonRepresentations(t, amSandbox(t)) }
+
+func jsonRepresentations(t *testing.T, s *sandbox) {
 	u := s.url
 	for _, tc := range []struct{ path, body string }{
 		{"/admin/api/accounts/1.json", `{"account":{"id":1,"created_at":"2026-11-22T10:15:00Z","updated_at":"2026-11-22T10:15:00Z","credit_card_stored":false,"monthly_billing_enabled":true,"monthly_charging_enabled":true,"state":"approved","annotations":{},"links":[{"rel":"self","href":"` + u + `/admin/api/accounts/1"},{"rel":"users","href":"` + u + `/admin/api/accounts/1/users"}],"org_name":"Dev Co","vat_code":"VAT-1","crm_id":"C-7"}}`},

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -196,7 +195,7 @@ func amParams(r *http.Request) (merged, body *rackquery.Hash, err error) {
 	switch mt := rackquery.MediaType(r.Header.Get("Content-Type")); {
 	case mt == "application/json":
 		if len(bytes.TrimSpace(raw)) > 0 {
-			if form, err = jsonParams(raw); err != nil {
+			if form, err = rackquery.ParseJSON(raw); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -207,50 +206,6 @@ func amParams(r *http.Request) (merged, body *rackquery.Hash, err error) {
 	}
 	rackquery.Merge(q, form)
 	return q, form, nil
-}
-
-// jsonParams reads a JSON body as Rails' params: scalars become their
-// text, objects hashes, arrays arrays; a body that is not an object is
-// params[:_json], as Rails puts it.
-func jsonParams(body []byte) (*rackquery.Hash, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("invalid JSON: %w", err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("invalid JSON: more than one value")
-	}
-	if obj, ok := v.(map[string]any); ok {
-		return jsonValue(obj).(*rackquery.Hash), nil
-	}
-	h := rackquery.NewHash()
-	h.Set("_json", jsonValue(v))
-	return h, nil
-}
-
-func jsonValue(v any) rackquery.Value {
-	switch v := v.(type) {
-	case map[string]any:
-		h := rackquery.NewHash()
-		for k, e := range v {
-			h.Set(k, jsonValue(e))
-		}
-		return h
-	case []any:
-		a := make(rackquery.Array, len(v))
-		for i, e := range v {
-			a[i] = jsonValue(e)
-		}
-		return a
-	case nil:
-		return rackquery.Nil{}
-	case string:
-		return rackquery.String(v)
-	default:
-		return rackquery.String(fmt.Sprint(v))
-	}
 }
 
 func writeReply(c echo.Context, rep *api.Reply) error {

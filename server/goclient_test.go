@@ -354,8 +354,9 @@ func i64(n int64) string { return strconv.FormatInt(n, 10) }
 // Every call of the library for accounts, signup, users, applications,
 // keys, plans, metrics, methods, limits and services, made as it makes
 // them, against the sandbox (issue 13 part 4).
-func TestGoClientCalls(t *testing.T) {
-	s := amSandbox(t)
+func TestGoClientCalls(t *testing.T) { goClientCalls(t, amSandbox(t)) }
+
+func goClientCalls(t *testing.T, s *sandbox) {
 	c := &goClient{t: t, base: s.url, token: "acme-rw"}
 	const (
 		get    = http.MethodGet

@@ -70,6 +70,7 @@ func NewServer(o Options) http.Handler {
 	e.Match(getHead, "/status", h.status)
 	e.HEAD("/available", h.available)
 	e.Match(getHead, "/openapi.yaml", h.openapi)
+	e.Match(getHead, "/openapi/account_management.yaml", h.amOpenAPI)
 
 	// The per-service error log, at apisonator's internal API path.
 	e.GET("/internal/services/:sid/errors", h.listErrors)

@@ -35,9 +35,23 @@ import (
 //go:embed openapi.yaml
 var document []byte
 
+//go:embed account_management.yaml
+var accountManagement []byte
+
 // YAML returns the description as served at GET /openapi.yaml. The slice is
 // shared: callers must not modify it.
 func YAML() []byte { return document }
+
+// AccountManagementYAML returns the description of the Account Management
+// API (porta's /admin/api), served at GET /openapi/account_management.yaml.
+// The slice is shared: callers must not modify it.
+func AccountManagementYAML() []byte { return accountManagement }
+
+// LoadAccountManagement parses and validates the embedded description of
+// the Account Management API.
+func LoadAccountManagement() (*Description, error) {
+	return Parse(accountManagement)
+}
 
 // Description is the loaded document with a router over its operations.
 type Description struct {
@@ -113,7 +127,7 @@ func (d *Description) CheckRequest(r *http.Request, body []byte) error {
 	if r.Method == http.MethodOptions {
 		return nil
 	}
-	route, _, err := d.route(r)
+	route, pathParams, err := d.route(r)
 	if err != nil {
 		return Violations{err.Error()}
 	}
@@ -141,7 +155,7 @@ func (d *Description) CheckRequest(r *http.Request, body []byte) error {
 		}
 		v = append(v, visit("request body", schema, merged)...)
 	}
-	v = append(v, d.checkSecurity(route, merged)...)
+	v = append(v, d.checkSecurity(route, merged, r)...)
 	for _, ref := range op.Parameters {
 		p := ref.Value
 		switch p.In {
@@ -149,6 +163,8 @@ func (d *Description) CheckRequest(r *http.Request, body []byte) error {
 			v = append(v, checkParameter(p, query)...)
 		case openapi3.ParameterInHeader:
 			v = append(v, checkHeader(p, r.Header)...)
+		case openapi3.ParameterInPath:
+			v = append(v, visit(fmt.Sprintf("path parameter %q", p.Name), schemaOf(p.Schema), pathParams[p.Name])...)
 		}
 	}
 	return v.asError()
@@ -180,6 +196,13 @@ func requestBody(r *http.Request, rb *openapi3.RequestBody, body []byte) (*rackq
 		}
 		return nil, schemaOf(media.Schema), nil
 	}
+	if mt == "application/json" {
+		form, err := parseJSON(body)
+		if err != nil {
+			return nil, nil, Violations{"request body: " + err.Error()}
+		}
+		return form, schemaOf(media.Schema), nil
+	}
 	form, err := parseForm(body, mt == "multipart/form-data", boundary)
 	if err != nil {
 		return nil, nil, Violations{"request body: " + err.Error()}
@@ -204,8 +227,9 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // checkSecurity passes when one of the operation's security requirements has
-// all its API keys present and non-empty in the parameters.
-func (d *Description) checkSecurity(route *routers.Route, params map[string]any) Violations {
+// all its API keys present and non-empty in the parameters (HTTP Basic: an
+// Authorization header with Basic credentials).
+func (d *Description) checkSecurity(route *routers.Route, params map[string]any, r *http.Request) Violations {
 	reqs := route.Operation.Security
 	if reqs == nil {
 		reqs = &d.doc.Security
@@ -221,6 +245,13 @@ func (d *Description) checkSecurity(route *routers.Route, params map[string]any)
 			scheme := d.doc.Components.SecuritySchemes[name]
 			if scheme == nil || scheme.Value == nil {
 				return Violations{fmt.Sprintf("security scheme %q is not declared", name)}
+			}
+			if scheme.Value.Type == "http" {
+				keys = append(keys, "HTTP Basic credentials")
+				if u, p, given := r.BasicAuth(); !given || (u == "" && p == "") {
+					ok = false
+				}
+				continue
 			}
 			key := scheme.Value.Name
 			keys = append(keys, key)
