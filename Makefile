@@ -41,6 +41,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./contracts/example
 	$(GO) test -run '^$$' -fuzz FuzzParseInstant -fuzztime 30s .
 	$(GO) test -run '^$$' -fuzz FuzzAMAPI -fuzztime 30s ./server
+	$(GO) test -run '^$$' -fuzz FuzzJSON -fuzztime 30s ./rackquery
 
 clean:
 	rm -rf bin
