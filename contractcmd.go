@@ -27,6 +27,7 @@ import (
 	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 	"github.com/threescale-sandbox/threescale-sandbox/server"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/webhook"
 )
 
 const contractHelp = `Usage: threescale-sandbox contract [flags]
@@ -68,11 +69,13 @@ Flags:
 
 type contractConfig struct {
 	target, dir, run, skip, junit, json, tap string
+	webhookAddr, webhookURL                  string
 	vars, varKV                              listFlag
 	update, updateAll, verbose, list, quiet  bool
 	failFast, noReset                        bool
 	retry, maxFailures                       int
 	retryInterval, timeout, slack            time.Duration
+	webhookWait                              time.Duration
 	frozenTime                               time.Time
 }
 
@@ -105,6 +108,9 @@ func contractFlags(stderr io.Writer) (*flag.FlagSet, *contractConfig) {
 	intFlag(fs, &c.maxFailures, "max-failures", 0, 0, "stop after `N` failures (0: run everything)")
 	boolFlag(fs, &c.noReset, "no-reset", "with --target: do not reset a target that is a sandbox (POST /_sandbox/reset) before the run")
 	boolFlag(fs, &c.list, "list", "list the IDs of the selected examples and exit")
+	fs.StringVar(&c.webhookAddr, "webhook-addr", "127.0.0.1:0", "`HOST:PORT` the webhook receiver listens on (the target posts the webhooks that @receiver examples read there; port 0: a free one)")
+	durationFlag(fs, &c.webhookWait, "webhook-wait", 5*time.Second, time.Millisecond, "how long a @receiver example `waits` for the target's delivery")
+	urlFlag(fs, &c.webhookURL, "webhook-url", "`URL` the target is told to post its webhooks to ({{webhook_url}}; default: the receiver's, http://HOST:PORT/hooks): a tunnel's, for a target that cannot reach this machine")
 	intFlag(fs, &c.retry, "retry", 0, 0, "re-send a read-only request whose answer differs up to `N` more times (the hosted backend applies reports asynchronously)")
 	durationFlag(fs, &c.retryInterval, "retry-interval", 500*time.Millisecond, 0, "`wait` between retries")
 	durationFlag(fs, &c.timeout, "timeout", 10*time.Second, time.Millisecond, "`timeout` of each request")
@@ -159,7 +165,7 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if opts.Vars, err = contractVars(set.Vars, c); err != nil {
 		return err
 	}
-	if opts.OpenAPI, err = openapi.Load(); err != nil {
+	if opts.OpenAPI, err = openapi.LoadAll(); err != nil {
 		return err
 	}
 	if err := checkVariables(set, &opts); err != nil {
@@ -212,6 +218,12 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return err
 		}
 	}
+	receiver, stopReceiver, err := startReceiver(c.webhookAddr, c.webhookWait)
+	if err != nil {
+		return err
+	}
+	defer stopReceiver()
+	target.Receiver, target.WebhookURL = receiver, c.webhookURL
 
 	selected := replay.Count(set.Files, &opts, opts.Vars)
 	if selected == 0 {
@@ -362,7 +374,7 @@ func checkVariables(set *contracts.Set, o *replay.Options) error {
 	for _, f := range set.Files {
 		selected := false
 		for _, e := range f.Examples {
-			id := replay.ID(replay.Endpoint(o.OpenAPI, e.Request.Method, e.Request.Path(&example.Env{Vars: o.Vars})), e)
+			id := replay.ExampleID(o, e, o.Vars)
 			selected = selected || o.Selected(id)
 		}
 		if !selected {
@@ -370,7 +382,7 @@ func checkVariables(set *contracts.Set, o *replay.Options) error {
 		}
 		used, captured := f.Variables()
 		for _, v := range used {
-			if _, ok := o.Vars[v]; !ok && !slices.Contains(captured, v) {
+			if _, ok := o.Vars[v]; !ok && !slices.Contains(captured, v) && !slices.Contains(replay.Builtins, v) {
 				missing[v] = append(missing[v], f.Name)
 			}
 		}
@@ -389,7 +401,7 @@ func listExamples(w io.Writer, set *contracts.Set, o *replay.Options) error {
 	n := 0
 	for _, f := range set.Files {
 		for _, e := range f.Examples {
-			id := replay.ID(replay.Endpoint(o.OpenAPI, e.Request.Method, e.Request.Path(&example.Env{Vars: o.Vars})), e)
+			id := replay.ExampleID(o, e, o.Vars)
 			if o.Selected(id) {
 				fmt.Fprintln(w, id)
 				n++
@@ -423,14 +435,42 @@ func startContractSandbox(ctx context.Context, set *contracts.Set, at time.Time,
 	srv := newHTTPServer(server.NewServer(server.Options{Store: st, Clock: clk, Logger: log}), log)
 	done := make(chan struct{})
 	go func() { _ = srv.Serve(ln); close(done) }()
+	// Webhooks are delivered as serve delivers them: the examples read
+	// them at the receiver.
+	hooksCtx, stopHooks := context.WithCancel(context.Background())
+	hooksDone := make(chan struct{})
+	go func() {
+		defer close(hooksDone)
+		webhook.New(webhook.Options{Store: st, Clock: clk, Logger: log, Retries: 0}).Run(hooksCtx)
+	}()
 	stop := func() {
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(shutdown)
 		<-done
+		stopHooks()
+		<-hooksDone
 		st.Close()
 	}
 	return "http://" + ln.Addr().String(), clk, stop, nil
+}
+
+// startReceiver serves a webhook receiver (replay.Receiver) on addr until
+// stop is called, and returns its base URL.
+func startReceiver(addr string, wait time.Duration) (string, func(), error) {
+	ln, err := listen(addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("--webhook-addr %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: &replay.Receiver{Wait: wait}, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() { _ = srv.Serve(ln); close(done) }()
+	return "http://" + ln.Addr().String(), func() {
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+		<-done
+	}, nil
 }
 
 // reportFile is a report's file, created before the run; nil when the

@@ -53,10 +53,28 @@ func LoadAccountManagement() (*Description, error) {
 	return Parse(accountManagement)
 }
 
-// Description is the loaded document with a router over its operations.
+// Description is the loaded document with a router over its operations;
+// a combined description (LoadAll) routes a request to the first of its
+// documents that has an operation for it.
 type Description struct {
 	doc    *openapi3.T
 	router routers.Router
+	more   []*Description
+}
+
+// LoadAll loads both descriptions: the Service Management API's and the
+// Account Management API's, as one.
+func LoadAll() (*Description, error) {
+	sm, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	am, err := LoadAccountManagement()
+	if err != nil {
+		return nil, err
+	}
+	sm.more = []*Description{am}
+	return sm, nil
 }
 
 // Load parses and validates the embedded description.
@@ -103,6 +121,19 @@ func (v Violations) asError() error {
 // route finds the operation of r. HEAD is answered wherever GET is, so a
 // HEAD without an operation of its own is checked as the GET.
 func (d *Description) route(r *http.Request) (*routers.Route, map[string]string, error) {
+	route, params, err := d.find(r)
+	for _, other := range d.more {
+		if err == nil {
+			break
+		}
+		if rt, ps, oerr := other.route(r); oerr == nil {
+			return rt, ps, nil
+		}
+	}
+	return route, params, err
+}
+
+func (d *Description) find(r *http.Request) (*routers.Route, map[string]string, error) {
 	route, params, err := d.router.FindRoute(r)
 	if err != nil && r.Method == http.MethodHead {
 		get := r.Clone(r.Context())
@@ -232,7 +263,7 @@ func sortedKeys[V any](m map[string]V) []string {
 func (d *Description) checkSecurity(route *routers.Route, params map[string]any, r *http.Request) Violations {
 	reqs := route.Operation.Security
 	if reqs == nil {
-		reqs = &d.doc.Security
+		reqs = &route.Spec.Security
 	}
 	if len(*reqs) == 0 {
 		return nil
@@ -242,7 +273,7 @@ func (d *Description) checkSecurity(route *routers.Route, params map[string]any,
 		ok := true
 		var keys []string
 		for _, name := range sortedKeys(req) {
-			scheme := d.doc.Components.SecuritySchemes[name]
+			scheme := route.Spec.Components.SecuritySchemes[name]
 			if scheme == nil || scheme.Value == nil {
 				return Violations{fmt.Sprintf("security scheme %q is not declared", name)}
 			}
@@ -455,6 +486,22 @@ func prefixPointer(ptr []string, lines []string) []string {
 	for i, l := range lines {
 		out[i] = p + ": " + l
 	}
+	return out
+}
+
+// Operations lists the operationIds of the description, sorted.
+func (d *Description) Operations() []string {
+	var out []string
+	for _, doc := range append([]*Description{d}, d.more...) {
+		for _, item := range doc.doc.Paths.Map() {
+			for _, op := range item.Operations() {
+				if op.OperationID != "" {
+					out = append(out, op.OperationID)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
 	return out
 }
 
