@@ -14,9 +14,6 @@ import (
 	"syscall"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
@@ -43,7 +40,8 @@ Usage:
   threescale-sandbox fixtures check FILE...   validate fixture files or folders (--json: as JSON)
   threescale-sandbox fixtures default         print the embedded default fixture
   threescale-sandbox contract [flags]         replay the documented examples against the sandbox or --target URL
-  threescale-sandbox version                  print the version
+  threescale-sandbox healthcheck [--url URL]  exit 0 when a running sandbox answers ready (for container HEALTHCHECKs)
+  threescale-sandbox version                  print the version, commit and build date
   threescale-sandbox help [COMMAND]           this text, or a command's help
 
 Run 'threescale-sandbox COMMAND --help' for a command's flags.
@@ -63,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runFixtures(args[1:], stdout, stderr)
 	case "contract":
 		return runContract(ctx, args[1:], stdout, stderr)
+	case "healthcheck":
+		return runHealthcheck(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		if len(args) > 1 {
 			if wantsHelp(args[1:2]) {
@@ -72,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "version: unexpected argument %q\n", args[1])
 			return errUsage
 		}
-		fmt.Fprintf(stdout, "threescale-sandbox %s (Service Management API of apisonator %s)\n", version, backendVersion)
+		printVersion(stdout, currentBuild())
 		return nil
 	case "help", "--help", "-help", "-h":
 		if len(args) > 1 && args[0] == "help" && !wantsHelp(args[1:2]) {

@@ -29,6 +29,7 @@ const backendVersion = mgmt.Version
 
 type serveConfig struct {
 	addr, tlsAddr, tlsCert, tlsKey string
+	adminAddr, portalAddr          string
 	fixtures                       listFlag
 	db                             string
 	reset                          bool
@@ -46,6 +47,10 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.SetOutput(stderr)
 	addrFlag(fs, &cfg.addr, "addr", "127.0.0.1:3000", "`address` of the HTTP listener (HOST:PORT; port 0: a free one)")
 	addrFlag(fs, &cfg.tlsAddr, "tls-addr", "", "`address` of an HTTPS listener beside the HTTP one (off when empty)")
+	addrFlag(fs, &cfg.adminAddr, "admin-addr", "127.0.0.1:3001",
+		"`address` of the admin portal (off when empty; default: --addr's host, port 3001, or a free port when --addr's is 0)")
+	addrFlag(fs, &cfg.portalAddr, "portal-addr", "127.0.0.1:3002",
+		"`address` of the developer portal (off when empty; default: --addr's host, port 3002, or a free port when --addr's is 0)")
 	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "PEM certificate `file` for --tls-addr (default: a self-signed one made at start)")
 	fs.StringVar(&cfg.tlsKey, "tls-key", "", "PEM private key `file` for --tls-cert")
 	fs.Var(&cfg.fixtures, "fixtures", "fixture file, or folder of *.yaml; repeatable (default: the embedded world)")
@@ -75,10 +80,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "serve: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
+	started := time.Now()
+	fixturesGiven := isGiven(fs, "fixtures")
 	if err := applyEnv(fs); err != nil {
 		return err
 	}
+	portalDefaults(fs, cfg)
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	if !fixturesGiven {
+		cfg.fixtures = dropEmptyFolders(cfg.fixtures, log)
+	}
 
 	var clk clock.Clock = clock.System{}
 	frozen := ""
@@ -87,19 +98,66 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		frozen = cfg.frozenTime.Format(time.RFC3339Nano)
 	}
 
-	st, seeded, err := openStore(ctx, cfg, clk, log)
+	st, seed, err := openStore(ctx, cfg, clk, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 
-	opts := server.Options{Store: st, Clock: clk, Logger: log}
+	build := currentBuild()
+	opts := server.Options{Store: st, Clock: clk, Logger: log, Health: server.Health{
+		Version: build.Version, Commit: build.Commit, Fixtures: seed.sources, DB: cfg.db, Seeded: seed.seeded,
+		Started: started, Wall: clock.System{},
+	}}
 	if cfg.validate {
 		if opts.Validator, err = openapi.Load(); err != nil {
 			return err
 		}
 	}
-	handler := server.NewServer(opts)
+	// The listeners open first: the portals' URLs (port 0: a free one)
+	// are the links of the emails.
+	ln, err := listen(cfg.addr)
+	if err != nil {
+		return err
+	}
+	listeners := []net.Listener{ln}
+	closeAll := func() {
+		for _, l := range listeners {
+			l.Close()
+		}
+	}
+	portal := func(addr, name, flagName string) (string, error) {
+		if addr == "" {
+			return "", nil
+		}
+		l, err := listen(addr)
+		if err != nil {
+			return "", fmt.Errorf("%w (the %s; choose another address with --%s, or turn it off with --%s '')", err, name, flagName, flagName)
+		}
+		listeners = append(listeners, l)
+		return "http://" + l.Addr().String(), nil
+	}
+	if opts.Links.Admin, err = portal(cfg.adminAddr, "admin portal", "admin-addr"); err != nil {
+		closeAll()
+		return err
+	}
+	if opts.Links.Developer, err = portal(cfg.portalAddr, "developer portal", "portal-addr"); err != nil {
+		closeAll()
+		return err
+	}
+	faces, err := server.NewFaces(ctx, opts)
+	if err != nil {
+		closeAll()
+		return err
+	}
+	handler := faces.API
+	servers := []*http.Server{newHTTPServer(handler, log)}
+	if opts.Links.Admin != "" {
+		servers = append(servers, newHTTPServer(faces.Admin, log))
+	}
+	if opts.Links.Developer != "" {
+		servers = append(servers, newHTTPServer(faces.Developer, log))
+	}
 	// Webhook deliveries run beside the listeners and stop before the store
 	// closes; a pending one is resumed at the next start.
 	hooksCtx, stopHooks := context.WithCancel(context.Background())
@@ -113,17 +171,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		stopHooks()
 		<-hooksDone
 	}()
-	ln, err := listen(cfg.addr)
-	if err != nil {
-		return err
-	}
-	servers := []*http.Server{newHTTPServer(handler, log)}
-	listeners := []net.Listener{ln}
 	var tlsInfo string
 	if cfg.tlsAddr != "" {
 		tln, info, err := tlsListener(cfg)
 		if err != nil {
-			ln.Close()
+			closeAll()
 			return err
 		}
 		servers = append(servers, newHTTPServer(handler, log))
@@ -132,15 +184,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	printSummary(stdout, st.Catalog(), summary{
-		url: "http://" + ln.Addr().String(), tls: tlsInfo, db: cfg.db, seeded: seeded, frozen: frozen,
-		validate: cfg.validate,
+		url: "http://" + ln.Addr().String(), tls: tlsInfo, db: cfg.db, seeded: seed.summary, frozen: frozen,
+		validate: cfg.validate, admin: opts.Links.Admin, portal: opts.Links.Developer, world: seed.world,
 	})
 
 	if cfg.readyFile != "" {
 		if err := os.WriteFile(cfg.readyFile, []byte("http://"+ln.Addr().String()+"\n"), 0o644); err != nil {
-			for _, l := range listeners {
-				l.Close()
-			}
+			closeAll()
 			return fmt.Errorf("--ready-file: %w", err)
 		}
 	}
@@ -204,21 +254,30 @@ func listen(addr string) (*connlimit.Listener, error) {
 	return connlimit.Wrap(ln, connlimit.Default()), nil
 }
 
+// seedInfo says where the state of this start came from.
+type seedInfo struct {
+	seeded  bool            // seeded now (false: a --db's stored state was kept)
+	sources []string        // the fixture files read, when seeded
+	world   *fixtures.World // the world seeded, nil when the stored state was kept
+	summary string          // the same, for the startup summary
+}
+
 // openStore opens the database and seeds it from the fixtures when it is
-// new or --reset is given. It reports what it did for the summary.
-func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog.Logger) (*store.Store, string, error) {
+// new or --reset is given. It reports what it did for the summary and the
+// health route, and the world it seeded (nil when it kept the stored state).
+func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog.Logger) (*store.Store, seedInfo, error) {
 	if cfg.reset && cfg.db == "" {
-		return nil, "", errors.New("--reset needs --db (the default in-memory database is always fresh)")
+		return nil, seedInfo{}, errors.New("--reset needs --db (the default in-memory database is always fresh)")
 	}
 	st, err := store.Open(ctx, cfg.db, clk, log)
 	if err != nil {
-		return nil, "", err
+		return nil, seedInfo{}, err
 	}
 	if st.Seeded() && !cfg.reset {
 		if len(cfg.fixtures) > 0 {
 			log.Warn("database already holds state; --fixtures ignored (use --reset to reseed)", "db", cfg.db)
 		}
-		return st, "kept the stored state", nil
+		return st, seedInfo{summary: "kept the stored state"}, nil
 	}
 	var world *fixtures.World
 	source := "the embedded default fixture"
@@ -241,9 +300,58 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 	}
 	if err != nil {
 		st.Close()
-		return nil, "", err
+		return nil, seedInfo{}, err
 	}
-	return st, "seeded from " + source, nil
+	return st, seedInfo{seeded: true, sources: world.Sources, world: world, summary: "seeded from " + source}, nil
+}
+
+// dropEmptyFolders leaves out the fixture folders, set from the
+// environment, that hold no fixture: the container image sets
+// THREESCALE_SANDBOX_FIXTURES=/fixtures, and a container started without
+// a mount there serves the default world. A folder named on the command
+// line must hold fixtures.
+func dropEmptyFolders(paths []string, log *slog.Logger) []string {
+	var kept []string
+	for _, p := range paths {
+		if fixtures.EmptyFolder(p) {
+			log.Info("fixture folder holds no *.yaml; left out", "folder", p, "from", envName("fixtures"))
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return kept
+}
+
+// isGiven reports whether the command line set the flag.
+func isGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
+// portalDefaults derives the portals' addresses not given (by flag or
+// environment) from --addr: its host, and the ports 3001 and 3002 — or
+// free ports when --addr asks for one, so that sandboxes started side by
+// side (tests) do not fight over 3001.
+func portalDefaults(fs *flag.FlagSet, cfg *serveConfig) {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	host, port, err := net.SplitHostPort(cfg.addr)
+	if err != nil {
+		return
+	}
+	for _, p := range []struct {
+		name, port string
+		to         *string
+	}{{"admin-addr", "3001", &cfg.adminAddr}, {"portal-addr", "3002", &cfg.portalAddr}} {
+		if given[p.name] || os.Getenv(envName(p.name)) != "" {
+			continue
+		}
+		if port == "0" {
+			p.port = "0"
+		}
+		*p.to = net.JoinHostPort(host, p.port)
+	}
 }
 
 // tlsListener listens for HTTPS with the given certificate, or a

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -11,7 +12,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
 	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/mgmt"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -125,4 +128,126 @@ func (h *handlers) providerFilter(c echo.Context) (int64, bool) {
 		return 0, false
 	}
 	return p.ID, true
+}
+
+// Health is what the health route says about the running process.
+type Health struct {
+	Version, Commit string
+	// Fixtures names the fixture files this start seeded the state from;
+	// empty when a --db's stored state was kept.
+	Fixtures []string
+	// DB is the database file, "" in memory; Seeded says whether this
+	// start seeded it (false: the stored state was kept).
+	DB     string
+	Seeded bool
+	// Started is when the process started, on Wall: uptime is the
+	// process's, not the sandbox clock's, which may be frozen.
+	Started time.Time
+	Wall    clock.Clock
+}
+
+type healthReply struct {
+	Status   string      `json:"status"`
+	Version  string      `json:"version"`
+	Commit   string      `json:"commit"`
+	Backend  string      `json:"apisonator"`
+	Uptime   float64     `json:"uptime_s"`
+	Fixtures []string    `json:"fixtures"`
+	DB       healthDB    `json:"db"`
+	Clock    healthClock `json:"clock"`
+}
+
+type healthDB struct {
+	Path   *string `json:"path"`
+	Seeded bool    `json:"seeded"`
+}
+
+type healthClock struct {
+	Now    string `json:"now"`
+	Frozen bool   `json:"frozen"`
+}
+
+// health is GET /_sandbox/health: answered once the sandbox serves, so
+// a 200 with status "ready" is what a container health check or a CI job
+// waits for. No CORS headers: it is for tools, not pages.
+func (h *handlers) health(c echo.Context) error {
+	a := h.about
+	r := healthReply{Status: "ready", Version: a.Version, Commit: a.Commit, Fixtures: a.Fixtures,
+		DB: healthDB{Seeded: a.Seeded}, Backend: mgmt.Version}
+	if r.Fixtures == nil {
+		r.Fixtures = []string{}
+	}
+	if a.DB != "" {
+		r.DB.Path = &a.DB
+	}
+	if !a.Started.IsZero() {
+		r.Uptime = math.Round(a.Wall.Now().Sub(a.Started).Seconds()*1000) / 1000
+	}
+	// A Fake clock only moves when told to: that is --frozen-time.
+	_, frozen := h.clock.(*clock.Fake)
+	r.Clock = healthClock{Now: stamp(h.clock.Now()), Frozen: frozen}
+	var body bytes.Buffer
+	if err := json.NewEncoder(&body).Encode(r); err != nil {
+		return fmt.Errorf("encode health: %w", err)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Blob(http.StatusOK, "application/json; charset=utf-8", body.Bytes())
+}
+
+// outboxEmail is one email as GET /_sandbox/emails lists it.
+type outboxEmail struct {
+	ID         int64    `json:"id"`
+	ProviderID int64    `json:"provider_id"`
+	To         string   `json:"to"`
+	From       string   `json:"from"`
+	Subject    string   `json:"subject"`
+	Body       string   `json:"body"`
+	Links      []string `json:"links"`
+	Kind       string   `json:"kind"`
+	AccountID  *int64   `json:"account_id"`
+	CreatedAt  string   `json:"created_at"`
+}
+
+// emails is GET /_sandbox/emails: every email the sandbox would have
+// sent, newest last; to (an address, any case) and subject (a part of it,
+// any case) filter them, provider_key narrows them to one provider.
+func (h *handlers) emails(c echo.Context) error {
+	pid, ok := h.providerFilter(c)
+	if !ok {
+		return c.JSON(http.StatusNotFound, map[string]string{"error": "unknown provider_key"})
+	}
+	es, err := h.store.Emails(c.Request().Context(), store.EmailFilter{ProviderID: pid, To: c.QueryParam("to"),
+		Subject: c.QueryParam("subject")})
+	if err != nil {
+		return err
+	}
+	out := []outboxEmail{}
+	for _, e := range es {
+		oe := outboxEmail{ID: e.ID, ProviderID: e.ProviderID, To: e.To, From: e.From, Subject: e.Subject, Body: e.Body,
+			Links: e.Links, Kind: e.Kind, CreatedAt: stamp(e.CreatedAt)}
+		if e.AccountID != 0 {
+			oe.AccountID = &e.AccountID
+		}
+		out = append(out, oe)
+	}
+	var body bytes.Buffer
+	enc := json.NewEncoder(&body)
+	enc.SetEscapeHTML(false) // links keep their & and <
+	if err := enc.Encode(map[string]any{"emails": out}); err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "application/json; charset=utf-8", body.Bytes())
+}
+
+// clearEmails is DELETE /_sandbox/emails: forget every email (of one
+// provider with provider_key).
+func (h *handlers) clearEmails(c echo.Context) error {
+	pid, ok := h.providerFilter(c)
+	if !ok {
+		return c.JSON(http.StatusNotFound, map[string]string{"error": "unknown provider_key"})
+	}
+	if err := h.store.ClearEmails(c.Request().Context(), pid); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
 }

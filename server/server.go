@@ -1,12 +1,16 @@
 // Package server wires HTTP to the sandbox's domains: every route of the
 // Service Management API, the Account Management API and the sandbox's own
-// endpoints is in this file.
+// endpoints is in this file. The two portals, each on a listener of its
+// own, list their routes beside their pages: portal/admin/routes.go and
+// portal/developer/routes.go.
 package server
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -19,7 +23,9 @@ import (
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
 	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
 	"github.com/threescale-sandbox/threescale-sandbox/mgmt"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/admin"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/api"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/developer"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
@@ -38,15 +44,68 @@ type Options struct {
 	// Validator, when set, logs every request that violates the OpenAPI
 	// description (serve --validate).
 	Validator *openapi.Description
+	// Health is what GET /_sandbox/health reports about this process.
+	Health Health
+	// Links are the portals' base URLs, for the links in emails and
+	// between the portals ("" when a portal is off: its links are paths).
+	Links porta.Links
 }
 
-// NewServer returns the handler of the whole sandbox.
+// Faces are the sandbox's three faces on one domain, each served on a
+// listener of its own: the APIs (Service Management, Account Management,
+// the sandbox's own), the admin portal and the developer portal.
+type Faces struct {
+	API, Admin, Developer http.Handler
+}
+
+// NewFaces returns the three faces. The portals sign their cookies with a
+// secret kept in the store, so that a restart on the same database keeps
+// the browsers signed in.
+func NewFaces(ctx context.Context, o Options) (*Faces, error) {
+	o = defaults(o)
+	d := domain(o)
+	secret, err := o.Store.Secret(ctx, "portal-cookies", 32)
+	if err != nil {
+		return nil, err
+	}
+	adm, err := admin.New(admin.Config{Domain: d, Secret: secret, Links: o.Links, Logger: o.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("admin portal: %w", err)
+	}
+	dev, err := developer.New(developer.Config{Domain: d, Secret: secret, Links: o.Links, Logger: o.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("developer portal: %w", err)
+	}
+	return &Faces{API: apiHandler(o, d), Admin: adm, Developer: dev}, nil
+}
+
+// NewServer returns the handler of the APIs: the sandbox without its
+// portals.
 func NewServer(o Options) http.Handler {
+	o = defaults(o)
+	return apiHandler(o, domain(o))
+}
+
+func defaults(o Options) Options {
 	if o.Random == nil {
 		o.Random = rand.Reader
 	}
-	h := &handlers{backend: mgmt.New(o.Store, o.Clock, o.Logger), store: o.Store, log: o.Logger}
-	p := api.New(porta.New(o.Store, o.Random), o.Logger)
+	if o.Health.Wall == nil {
+		o.Health.Wall = clock.System{}
+	}
+	return o
+}
+
+// domain is porta's domain the faces share.
+func domain(o Options) *porta.Domain {
+	return porta.New(o.Store, o.Random, porta.WithLinks(o.Links))
+}
+
+// apiHandler routes the APIs.
+func apiHandler(o Options, d *porta.Domain) http.Handler {
+	h := &handlers{backend: mgmt.New(o.Store, o.Clock, o.Logger), store: o.Store, log: o.Logger,
+		clock: o.Clock, about: o.Health}
+	p := api.New(d, o.Logger)
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -184,9 +243,14 @@ func NewServer(o Options) http.Handler {
 	route("GET", "/webhooks/failures", p.ListFailures)
 	route("DELETE", "/webhooks/failures", p.DeleteFailures)
 
-	// The sandbox's own: every webhook event with its deliveries.
+	// The sandbox's own: its health (for container health checks and CI
+	// waits), every webhook event with its deliveries, every email the
+	// sandbox would have sent.
+	e.Match(getHead, "/_sandbox/health", h.health)
 	e.GET("/_sandbox/webhooks", h.outbox)
 	e.DELETE("/_sandbox/webhooks", h.clearOutbox)
+	e.GET("/_sandbox/emails", h.emails)
+	e.DELETE("/_sandbox/emails", h.clearEmails)
 
 	e.RouteNotFound("/*", h.notFound)
 	return e
@@ -218,6 +282,8 @@ type handlers struct {
 	backend *mgmt.Backend
 	store   *store.Store
 	log     *slog.Logger
+	clock   clock.Clock
+	about   Health
 }
 
 const contentTypeXML = "application/vnd.3scale-v2.0+xml"

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/period"
@@ -26,6 +27,8 @@ type Catalog struct {
 	plans          map[int64]*Plan
 	metrics        map[int64]*Metric
 	limits         map[int64]Limit
+	invitations    map[int64]*Invitation
+	invitationKeys map[string]*Invitation // by token
 }
 
 type tokenKey struct{ token, serviceID string }
@@ -305,6 +308,7 @@ type Account struct {
 	Users        []*User
 	Applications []*Application
 	Contracts    []*ServiceContract
+	Invitations  []*Invitation // id order
 }
 
 // AccountRecord is the stored row of an account.
@@ -340,9 +344,22 @@ type UserRecord struct {
 	State        string // pending | active | suspended
 	Fields       Fields // first_name, last_name, title, job_role
 	ExtraFields  Fields
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// SignupType is how the user came in, as porta's signup_type:
+	// SignupNew (the developer portal's form), SignupMinimal (the API's
+	// signup), SignupByProvider (the admin portal), SignupInvitation; ""
+	// for a user of a fixture, who counts as having signed up.
+	SignupType string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
+
+// The signup types of a user.
+const (
+	SignupNew        = "new_signup"
+	SignupMinimal    = "minimal"
+	SignupByProvider = "created_by_provider"
+	SignupInvitation = "invitation"
+)
 
 // ServiceContract is an account's subscription to a service.
 type ServiceContract struct {
@@ -539,12 +556,47 @@ func (a *Account) Admins() []*User {
 	return out
 }
 
+// FullName is porta's full_name: first and last name, "" when neither is
+// given.
+func (u *User) FullName() string {
+	var parts []string
+	for _, f := range []string{"first_name", "last_name"} {
+		if v, _ := u.Fields.Get(f); strings.TrimSpace(v) != "" {
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// DisplayName is porta's display_name: the full name, else the username.
+func (u *User) DisplayName() string {
+	if n := u.FullName(); n != "" {
+		return n
+	}
+	return u.Username
+}
+
+// InformalName is porta's informal_name: the first name, else the last
+// name, else the username.
+func (u *User) InformalName() string {
+	for _, f := range []string{"first_name", "last_name"} {
+		if v, _ := u.Fields.Get(f); strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return u.Username
+}
+
 // index fills the lookup maps once every object is in place.
 func (c *Catalog) index() {
 	c.providersByKey = make(map[string]*Provider, len(c.Providers))
 	c.accessTokens = make(map[string]*AccessToken)
 	c.services = make(map[string]*Service)
 	c.tokens = make(map[tokenKey]struct{})
+	c.invitationKeys = make(map[string]*Invitation, len(c.invitations))
+	for _, inv := range c.invitations {
+		c.invitationKeys[inv.Token] = inv
+	}
 	for _, p := range c.Providers {
 		c.providersByKey[p.ProviderKey] = p
 		for _, t := range p.AccessTokens {

@@ -365,17 +365,17 @@ func (t *Tx) DeleteAccount(id int64) error {
 func (t *Tx) SaveUser(u *UserRecord) error {
 	t.stamp(&u.CreatedAt, &u.UpdatedAt)
 	args := []any{u.AccountID, u.Username, u.Email, u.PasswordHash, u.Role, u.State, fieldsJSON(u.Fields),
-		fieldsJSON(u.ExtraFields), u.CreatedAt.Unix(), u.UpdatedAt.Unix()}
+		fieldsJSON(u.ExtraFields), u.SignupType, u.CreatedAt.Unix(), u.UpdatedAt.Unix()}
 	if u.ID == 0 {
 		id, err := t.insertID("insert user "+u.Username, `INSERT INTO users (account_id, username, email,
-			password_hash, role, state, fields, extra_fields, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
-			args...)
+			password_hash, role, state, fields, extra_fields, signup_type, created_at, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?)`, args...)
 		u.ID = id
 		return err
 	}
 	_, err := t.exec("update user "+u.Username, `UPDATE users SET account_id=?, username=?, email=?,
-		password_hash=?, role=?, state=?, fields=?, extra_fields=?, created_at=?, updated_at=? WHERE id=?`,
-		append(args, u.ID)...)
+		password_hash=?, role=?, state=?, fields=?, extra_fields=?, signup_type=?, created_at=?, updated_at=?
+		WHERE id=?`, append(args, u.ID)...)
 	return err
 }
 

@@ -89,6 +89,11 @@ func TestForeignDatabaseUntouched(t *testing.T) {
 			sqliteFile(t, p, "PRAGMA application_id = 861094488", fmt.Sprintf("PRAGMA user_version = %d", schemaVersion+1))
 		}, fmt.Sprintf("%%s was written by a newer threescale-sandbox (schema version %d; this binary reads %d): use that version, or choose another --db",
 			schemaVersion+1, schemaVersion), nil},
+		{"older sandbox", func(p string) {
+			sqliteFile(t, p, "PRAGMA application_id = 861094488", "PRAGMA user_version = 2",
+				"CREATE TABLE providers (id INTEGER PRIMARY KEY)", "CREATE TABLE usage (x)", "CREATE TABLE errors (x)")
+		}, fmt.Sprintf("%%s was written by an older threescale-sandbox (schema version 2; this binary reads %d): choose another --db",
+			schemaVersion), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

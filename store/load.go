@@ -111,6 +111,8 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 		plans:    map[int64]*Plan{},
 		metrics:  map[int64]*Metric{},
 		limits:   map[int64]Limit{},
+
+		invitations: map[int64]*Invitation{},
 	}
 	providers := map[int64]*Provider{}
 	err := scanAll(ctx, q, `SELECT id, name, provider_key, admin_username, admin_email, admin_password_hash,
@@ -311,11 +313,12 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 	}
 
 	err = scanAll(ctx, q, `SELECT id, account_id, username, email, password_hash, role, state, fields, extra_fields,
-		created_at, updated_at FROM users ORDER BY id`, func(r *sql.Rows) error {
+		signup_type, created_at, updated_at FROM users ORDER BY id`, func(r *sql.Rows) error {
 		u := &User{}
 		var created, updated int64
 		if err := r.Scan(&u.ID, &u.AccountID, &u.Username, &u.Email, &u.PasswordHash, &u.Role, &u.State,
-			jsonColumn[Fields]{&u.Fields}, jsonColumn[Fields]{&u.ExtraFields}, &created, &updated); err != nil {
+			jsonColumn[Fields]{&u.Fields}, jsonColumn[Fields]{&u.ExtraFields}, &u.SignupType, &created,
+			&updated); err != nil {
 			return err
 		}
 		u.CreatedAt, u.UpdatedAt = unix(created), unix(updated)
@@ -397,6 +400,10 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 			return nil
 		})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := loadInvitations(ctx, q, c); err != nil {
 		return nil, err
 	}
 

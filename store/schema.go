@@ -2,7 +2,7 @@ package store
 
 // schemaVersion is stored in PRAGMA user_version; a database written by a
 // different version is refused rather than misread.
-const schemaVersion = 3
+const schemaVersion = 4
 
 // applicationID is stored in PRAGMA application_id, the field of the SQLite
 // header that names the program a database belongs to: "3SBX" in ASCII.
@@ -17,8 +17,11 @@ const applicationID int32 = 0x33534258
 // Listings follow id order (rowid for services), which is also the
 // fixture's order. Times are Unix seconds. Fields, extra fields and
 // annotations are JSON arrays of [name, value] pairs, in their order.
-// Webhook delivery times are Unix milliseconds (*_ms): attempts can be
-// close together.
+// Webhook delivery and email times are Unix milliseconds (*_ms): attempts
+// and emails can be close together, and tests list emails in order.
+// Messages, sessions, user tokens, emails and secrets live beside the
+// catalog (their writes never rebuild it): the portals read them with
+// queries.
 const schema = `
 CREATE TABLE IF NOT EXISTS providers (
 	id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -146,6 +149,7 @@ CREATE TABLE IF NOT EXISTS users (
 	state TEXT NOT NULL,
 	fields TEXT NOT NULL DEFAULT '[]',
 	extra_fields TEXT NOT NULL DEFAULT '[]',
+	signup_type TEXT NOT NULL DEFAULT '',
 	created_at INTEGER NOT NULL,
 	updated_at INTEGER NOT NULL
 );
@@ -194,13 +198,64 @@ CREATE TABLE IF NOT EXISTS referrer_filters (
 CREATE TABLE IF NOT EXISTS messages (
 	id INTEGER PRIMARY KEY AUTOINCREMENT,
 	provider_id INTEGER NOT NULL REFERENCES providers(id) ON DELETE CASCADE,
-	account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+	account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE,
 	from_provider INTEGER NOT NULL,
 	subject TEXT NOT NULL,
 	body TEXT NOT NULL,
 	state TEXT NOT NULL,
-	read INTEGER NOT NULL DEFAULT 0,
+	origin TEXT NOT NULL DEFAULT 'web',
+	sender_hidden_at INTEGER,
 	created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS message_recipients (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+	account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE,
+	read INTEGER NOT NULL DEFAULT 0,
+	hidden_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS message_recipients_by_account ON message_recipients (account_id, id);
+CREATE TABLE IF NOT EXISTS invitations (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+	email TEXT NOT NULL,
+	token TEXT NOT NULL UNIQUE,
+	sent_at INTEGER,
+	accepted_at INTEGER,
+	created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS user_tokens (
+	token TEXT PRIMARY KEY,
+	user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	kind TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	expires_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS user_sessions (
+	key TEXT PRIMARY KEY,
+	provider_id INTEGER NOT NULL REFERENCES providers(id) ON DELETE CASCADE,
+	user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+	portal TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	accessed_at INTEGER NOT NULL,
+	revoked_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS user_sessions_by_user ON user_sessions (user_id);
+CREATE TABLE IF NOT EXISTS emails (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	provider_id INTEGER NOT NULL,
+	to_address TEXT NOT NULL,
+	from_address TEXT NOT NULL,
+	subject TEXT NOT NULL,
+	body TEXT NOT NULL,
+	links TEXT NOT NULL DEFAULT '[]',
+	kind TEXT NOT NULL,
+	account_id INTEGER,
+	created_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS secrets (
+	name TEXT PRIMARY KEY,
+	value BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS usage (
 	application_id INTEGER NOT NULL,
@@ -252,9 +307,11 @@ CREATE TABLE IF NOT EXISTS webhook_failures (
 );
 `
 
-// tables lists every table, children first, for Reset.
+// tables lists every table, children first, for Reset. secrets stay: they
+// sign the portals' cookies, which a reset need not invalidate.
 var tables = []string{
-	"webhook_failures", "webhook_attempts", "webhook_events", "errors", "usage", "messages",
+	"webhook_failures", "webhook_attempts", "webhook_events", "errors", "usage", "emails", "user_sessions",
+	"user_tokens", "invitations", "message_recipients", "messages",
 	"referrer_filters", "application_keys", "applications", "service_contracts", "users",
 	"accounts", "limits", "plans", "metrics", "service_tokens", "services", "access_tokens",
 	"providers",

@@ -117,6 +117,9 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 			os.Remove(path)
 			os.Remove(path + "-wal")
 		}
+		if path != "" { // SQLite's own messages do not name the file
+			err = fmt.Errorf("database %s: %w", path, err)
+		}
 		return nil, err
 	}
 	go s.run()

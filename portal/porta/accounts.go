@@ -144,8 +144,32 @@ func (d *Domain) transitionAccount(ctx context.Context, a Actor, id int64, event
 		if err := t.SaveAccount(&rec); err != nil {
 			return nil, err
 		}
-		return t.accountChanged(rec.ID, "updated")
+		changed, err := t.accountChanged(rec.ID, "updated")
+		if err != nil {
+			return nil, err
+		}
+		return changed, t.accountStateMail(changed)
 	})
+}
+
+// accountStateMail queues the email of an account's new state, as
+// Account's transitions deliver them: the waiting list when it becomes
+// pending; the approval when it is approved on a plan that requires
+// approval, unless the provider created its admin; the rejection.
+func (t *tx) accountStateMail(acc *store.Account) error {
+	switch acc.State {
+	case "pending":
+		return t.queueIf(waitingListMail(acc))
+	case "approved":
+		admin := firstAdmin(acc)
+		if acc.Plan == nil || !acc.Plan.ApprovalRequired || admin == nil || admin.SignupType == store.SignupByProvider {
+			return nil
+		}
+		return t.queueIf(accountApprovedMail(t.d.links, acc))
+	case "rejected":
+		return t.queueIf(accountRejectedMail(acc))
+	}
+	return nil
 }
 
 // ChangeAccountPlan moves an account to planID, an account plan of the

@@ -14,6 +14,9 @@ type Actor struct {
 	// User is the developer user who acts, for a Developer; nil for a
 	// visitor signing up.
 	User *store.User
+	// inPortal is a provider user in the admin portal (ByAdmin), not
+	// through the API.
+	inPortal bool
 }
 
 // ActorKind says on whose side an actor acts and how it signed in.
@@ -37,6 +40,17 @@ func ByProviderKey(p *store.Provider) Actor { return Actor{Provider: p, Kind: Pr
 
 // ByProviderUser is an admin of the provider.
 func ByProviderUser(p *store.Provider) Actor { return Actor{Provider: p, Kind: ProviderUser} }
+
+// ByAdmin is an admin of the provider signed in to the admin portal: its
+// changes fire webhooks as a provider user's do, and, unlike the API's,
+// its key changes are told to the developer.
+func ByAdmin(p *store.Provider) Actor { return Actor{Provider: p, Kind: ProviderUser, inPortal: true} }
+
+// viaAPI reports a call of the Account Management API, around which porta
+// silences the notifications of application keys.
+func (a Actor) viaAPI() bool {
+	return a.Kind == ProviderKey || (a.Kind == ProviderUser && !a.inPortal)
+}
 
 // ByDeveloper is user u of a developer account of p (nil: a visitor
 // signing up).

@@ -230,7 +230,24 @@ func (t *tx) createApplication(acc *store.Account, plan *store.Plan, in NewAppli
 			return nil, err
 		}
 	}
-	return app, nil
+	if err := t.keyMessages(app, len(keys), keyCreatedMessage); err != nil {
+		return nil, err
+	}
+	return app, t.queue(providerAppCreatedMail(t.d.links, app))
+}
+
+// keyMessages tells the developer of n keys created or deleted, as
+// ApplicationKey's callbacks do outside the API (which silences them).
+func (t *tx) keyMessages(app *store.Application, n int, msg func(*store.Application) systemMessage) error {
+	if t.actor.viaAPI() {
+		return nil
+	}
+	for range n {
+		if err := t.tell(app.Account, msg(app)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // application re-reads an application the transaction wrote.
@@ -347,8 +364,27 @@ func (d *Domain) transitionApplication(ctx context.Context, a Actor, ref AppRef,
 		if err := t.SaveApplication(&rec); err != nil {
 			return nil, err
 		}
-		return t.applicationChanged(rec.ID, tr.action)
+		changed, err := t.applicationChanged(rec.ID, tr.action)
+		if err != nil {
+			return nil, err
+		}
+		return changed, t.stateMessage(event, changed)
 	})
+}
+
+// stateMessage tells the developer of an application's new state, as
+// porta's messengers do: accepted (on a plan that requires approval, to
+// an account with admins) and suspended.
+func (t *tx) stateMessage(event string, app *store.Application) error {
+	switch event {
+	case "accept":
+		if app.Plan.ApprovalRequired && len(app.Account.Admins()) > 0 {
+			return t.tell(app.Account, applicationAcceptedMessage(app))
+		}
+	case "suspend":
+		return t.tell(app.Account, applicationSuspendedMessage(app))
+	}
+	return nil
 }
 
 // ChangeApplicationPlan moves an application to planID, a plan of its
@@ -369,7 +405,11 @@ func (d *Domain) ChangeApplicationPlan(ctx context.Context, a Actor, ref AppRef,
 		if err := t.movePlan(app, plan.ID); err != nil {
 			return nil, err
 		}
-		return t.applicationChanged(app.ID, "plan_changed", "updated")
+		changed, err := t.applicationChanged(app.ID, "plan_changed", "updated")
+		if err != nil {
+			return nil, err
+		}
+		return changed, t.tell(changed.Account, planChangedMessage(changed))
 	})
 }
 
@@ -468,7 +508,11 @@ func (d *Domain) CreateKey(ctx context.Context, a Actor, ref AppRef, value *stri
 		if err := t.AddKey(app.ID, key); err != nil {
 			return nil, err
 		}
-		return t.applicationChanged(app.ID, "key_created")
+		changed, err := t.applicationChanged(app.ID, "key_created")
+		if err != nil {
+			return nil, err
+		}
+		return changed, t.keyMessages(changed, 1, keyCreatedMessage)
 	})
 }
 
@@ -481,7 +525,11 @@ func (d *Domain) DeleteKey(ctx context.Context, a Actor, ref AppRef, value strin
 		if err := t.DeleteKey(app.ID, value); err != nil {
 			return nil, err
 		}
-		return t.applicationChanged(app.ID, "key_deleted")
+		changed, err := t.applicationChanged(app.ID, "key_deleted")
+		if err != nil {
+			return nil, err
+		}
+		return changed, t.keyMessages(changed, 1, keyDeletedMessage)
 	})
 }
 

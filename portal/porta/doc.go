@@ -13,8 +13,10 @@
 // does not apply, ErrNotFound, ErrForbidden, ErrCannotSubscribe. Each
 // operation queues the webhook events porta fires for it, in porta's
 // order, in the same transaction, under porta's rule of who fires them
-// (Actor). Emails (portal-spec.md §7) will be queued the same way, beside
-// the webhook events (tx.emit), once the store has an email outbox.
+// (Actor), and the emails porta sends (portal-spec.md §7, composed in
+// emails.go), which go to the store's outbox instead. Signing in to the
+// portals (porta's texts, can_login?, sessions) is here too
+// (sessions.go).
 //
 // Reads are functions over a *store.Catalog (Account, Application,
 // Applications…), scoped to what the actor may see, so that no face

@@ -14,11 +14,22 @@ import (
 type Domain struct {
 	store *store.Store
 	rnd   io.Reader // generated keys, ids and event uuids
+	links Links     // the portals' URLs, in the emails' links
 }
 
+// Option configures a Domain.
+type Option func(*Domain)
+
+// WithLinks gives the portals' base URLs, for the links in emails.
+func WithLinks(l Links) Option { return func(d *Domain) { d.links = l } }
+
 // New returns the domain on st; every generated value comes from rnd.
-func New(st *store.Store, rnd io.Reader) *Domain {
-	return &Domain{store: st, rnd: rnd}
+func New(st *store.Store, rnd io.Reader, opts ...Option) *Domain {
+	d := &Domain{store: st, rnd: rnd}
+	for _, o := range opts {
+		o(d)
+	}
+	return d
 }
 
 // Catalog is the committed model, which the reads take.

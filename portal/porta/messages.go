@@ -24,9 +24,37 @@ func (d *Domain) SendMessage(ctx context.Context, a Actor, accountID int64, in M
 			m.State = "unsent"
 			return nil, &TransitionError{From: "unsent", Event: "deliver", Object: m, Reason: "Subject can't be blank"}
 		}
-		if err := t.AddMessage(m); err != nil {
+		recipients, err := t.AddMessage(m)
+		if err != nil {
 			return nil, err
 		}
-		return m, nil
+		return m, t.messageMail(acc, m, recipients)
 	})
+}
+
+// messageMail queues the emails of a message a person wrote: "[msg]
+// SUBJECT" to the admins of each account it went to (not a suspended
+// one), or "New message from ORG" to the provider's admin.
+func (t *tx) messageMail(from *store.Account, m *store.Message, recipients []store.Recipient) error {
+	cat, err := t.Catalog()
+	if err != nil {
+		return err
+	}
+	prov := Provider(cat, t.actor)
+	for _, r := range recipients {
+		if r.AccountID == 0 {
+			if err := t.queue(providerMessageMail(t.d.links, from, r.ID)); err != nil {
+				return err
+			}
+			continue
+		}
+		acc := cat.Account(r.AccountID)
+		if acc == nil || acc.State == "suspended" {
+			continue
+		}
+		if err := t.queue(messageMail(t.d.links, prov, acc, m, r.ID)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

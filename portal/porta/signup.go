@@ -68,7 +68,7 @@ func (d *Domain) Signup(ctx context.Context, a Actor, in SignupInput) (*store.Ac
 
 		acc := store.AccountRecord{ProviderID: prov.ID, PlanID: accountPlan.ID, State: "created",
 			MonthlyBillingEnabled: true, MonthlyChargingEnabled: true}
-		user := store.UserRecord{Role: RoleAdmin, State: "pending"}
+		user := store.UserRecord{Role: RoleAdmin, State: "pending", SignupType: store.SignupMinimal}
 		if err := signupProblems(applyAccount(in.Account, prov, &acc), applyUser(in.User, prov, &user, false)); err != nil {
 			return nil, err
 		}

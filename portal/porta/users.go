@@ -189,7 +189,11 @@ func (d *Domain) ActivateUser(ctx context.Context, a Actor, ref UserRef) (*store
 			if err := t.SaveAccount(&arec); err != nil {
 				return nil, err
 			}
-			if _, err := t.accountChanged(arec.ID, "updated"); err != nil {
+			changed, err := t.accountChanged(arec.ID, "updated")
+			if err != nil {
+				return nil, err
+			}
+			if err := t.accountStateMail(changed); err != nil {
 				return nil, err
 			}
 		}
@@ -206,6 +210,10 @@ func (d *Domain) SuspendUser(ctx context.Context, a Actor, ref UserRef) (*store.
 	return on(ctx, d, a, User, ref, func(t *tx, u *store.User) (*store.User, error) {
 		if !slices.Contains([]string{"active", "suspended"}, u.State) {
 			return nil, &TransitionError{From: u.State, Event: "suspend", Object: u}
+		}
+		// porta signs a suspended user out everywhere.
+		if err := t.DeleteUserSessions(u.ID); err != nil {
+			return nil, err
 		}
 		return t.saveUserState(u, "suspended")
 	})

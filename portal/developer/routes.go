@@ -1,0 +1,20 @@
+package developer
+
+import "github.com/threescale-sandbox/threescale-sandbox/portal/web"
+
+// routes lists every route of the developer portal, on porta's paths
+// (portal-spec.md §6.1). Public: anyone; Guest: visitors (the signed-in go
+// to /admin); Private: the signed-in (visitors go to the login page and
+// come back after it). A POST form may send PUT, PATCH or DELETE as
+// _method.
+func routes(p *web.Portal, pg *pages) {
+	p.Public("GET /{$}", pg.home)
+
+	// Sessions.
+	p.Guest("GET /login", pg.loginShow)
+	p.Public("POST /session", pg.sessionCreate)
+	p.Public("GET /logout", pg.logout)
+
+	// The dashboard.
+	p.Private("GET /admin", pg.dashboard)
+}

@@ -1,0 +1,80 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// The state cookie: what write signs, read reads back; anything else
+// (tampered, another portal's, garbage) is no state. And the CSRF tokens:
+// every mask of the secret is valid, nothing else is.
+
+func roundTrip(t *testing.T, c stateCodec, st *state) *state {
+	t.Helper()
+	w := httptest.NewRecorder()
+	c.write(w, httptest.NewRequest("GET", "/", nil), st)
+	r := httptest.NewRequest("GET", "/", nil)
+	for _, ck := range w.Result().Cookies() {
+		r.AddCookie(ck)
+	}
+	return c.read(r)
+}
+
+func TestStateCookie(t *testing.T) {
+	c := stateCodec{name: "_system_session", secret: []byte(strings.Repeat("k", 32))}
+	st := &state{CSRF: randomToken(), Flash: []Flash{Notice("Signed in successfully")}, ReturnTo: "/admin?x=1"}
+	got := roundTrip(t, c, st)
+	if got == nil || got.CSRF != st.CSRF || len(got.Flash) != 1 || got.Flash[0] != st.Flash[0] || got.ReturnTo != "/admin?x=1" {
+		t.Fatalf("round trip = %+v", got)
+	}
+	other := stateCodec{name: "_admin_system_session", secret: c.secret}
+	w := httptest.NewRecorder()
+	other.write(w, httptest.NewRequest("GET", "/", nil), st)
+	r := httptest.NewRequest("GET", "/", nil)
+	ck := w.Result().Cookies()[0]
+	r.AddCookie(&http.Cookie{Name: c.name, Value: ck.Value})
+	if c.read(r) != nil {
+		t.Error("another portal's state cookie was read as this one's")
+	}
+	long := &state{CSRF: randomToken(), ReturnTo: "/" + strings.Repeat("a", maxReturnTo)}
+	if got := roundTrip(t, c, long); got == nil || got.ReturnTo != "" {
+		t.Errorf("an over-long return_to was kept: %+v", got)
+	}
+	secret := randomToken()
+	for range 20 {
+		tok := maskToken(secret)
+		if !validToken(secret, tok) {
+			t.Fatalf("a mask of the secret is refused: %s", tok)
+		}
+		if tok == maskToken(secret) {
+			t.Fatal("two masks are equal")
+		}
+	}
+	for _, bad := range []string{"", "abc", secret, maskToken(randomToken()), maskToken(secret) + "A"} {
+		if validToken(secret, bad) {
+			t.Errorf("token %q accepted", bad)
+		}
+	}
+}
+
+// FuzzStateCookie: no cookie value crashes read, and a value it accepts
+// carries a CSRF secret.
+func FuzzStateCookie(f *testing.F) {
+	c := stateCodec{name: "s", secret: []byte(strings.Repeat("k", 32))}
+	w := httptest.NewRecorder()
+	c.write(w, httptest.NewRequest("GET", "/", nil), &state{CSRF: "x", Flash: []Flash{Error("e")}, ReturnTo: "/r"})
+	f.Add(w.Result().Cookies()[0].Value)
+	f.Add("")
+	f.Add(".")
+	f.Add("e30.")
+	f.Fuzz(func(t *testing.T, value string) {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Cookie", "s="+value)
+		if st := c.read(r); st != nil && st.CSRF == "" {
+			t.Errorf("accepted a state without a CSRF secret: %q", value)
+		}
+		_ = validToken("c2VjcmV0", value)
+	})
+}

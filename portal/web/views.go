@@ -1,0 +1,244 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
+)
+
+// The views: html/template files embedded in the binary. Every page is
+// parsed once, at start, with the shared partials (templates/ here) and
+// its portal's layout.html; rendering executes the layout, which calls
+// the page's "title" and "content". html/template escapes everything it
+// writes, by context.
+
+//go:embed templates/*.html
+var sharedTemplates embed.FS
+
+// sharedPages are pages every portal has (the error page), in its layout.
+//
+//go:embed pages/*.html
+var sharedPages embed.FS
+
+//go:embed static/portal.css
+var stylesheet []byte
+
+// View is what a page's template sees as its dot.
+type View struct {
+	// Portal is "admin" or "developer".
+	Portal string
+	// Path is the request's path, for the navigation to mark where it is.
+	Path string
+	// CSRF is this render's masked authenticity_token ("csrf" partial).
+	CSRF string
+	// Flash are the messages of the previous action, and of this one.
+	Flash []Flash
+	// Signed is who is signed in; nil on a page for visitors.
+	Signed *porta.Signed
+	// Nav is what the portal's layout shows beside every page (the unread
+	// count…), from Config.Nav.
+	Nav any
+	// Form is the request's form, with its validation errors.
+	Form *Form
+	// Data is the page's own.
+	Data any
+}
+
+// views holds every page of a portal, parsed.
+type views struct {
+	pages map[string]*template.Template
+}
+
+// funcs are the template functions every view may call.
+var funcs = template.FuncMap{
+	"field":      fieldView,
+	"checkbox":   checkboxView,
+	"button":     buttonView,
+	"time":       formatTime,
+	"date":       formatDate,
+	"plural":     plural,
+	"hasPrefix":  strings.HasPrefix,
+	"stylesheet": func() string { return stylesheetPath },
+}
+
+// parseViews parses every page of face (an FS holding layout.html and the
+// pages, *.html) with the shared partials.
+func parseViews(face fs.FS) (*views, error) {
+	base, err := template.New("").Funcs(funcs).ParseFS(sharedTemplates, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse shared templates: %w", err)
+	}
+	if _, err := base.ParseFS(face, "layout.html"); err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	names, err := fs.Glob(face, "*.html")
+	if err != nil {
+		return nil, err
+	}
+	v := &views{pages: map[string]*template.Template{}}
+	add := func(fsys fs.FS, file string) error {
+		t, err := template.Must(base.Clone()).ParseFS(fsys, file)
+		if err != nil {
+			return fmt.Errorf("parse %s: %w", file, err)
+		}
+		v.pages[strings.TrimSuffix(path.Base(file), ".html")] = t
+		return nil
+	}
+	if err := add(sharedPages, "pages/error.html"); err != nil {
+		return nil, err
+	}
+	for _, file := range names {
+		if file == "layout.html" {
+			continue
+		}
+		if err := add(face, file); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// render writes page with data into a buffer: a template that fails
+// leaves nothing half-written.
+func (v *views) render(page string, data *View) ([]byte, error) {
+	t, ok := v.pages[page]
+	if !ok {
+		return nil, fmt.Errorf("no view %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return nil, fmt.Errorf("render %s: %w", page, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// FieldView is a labelled input with its value and errors, for the
+// "field" partial.
+type FieldView struct {
+	ID, Name, Label, Type, Value string
+	Errors                       []string
+	Required, Autofocus          bool
+	Autocomplete, Hint           string
+}
+
+// fieldView is the template function field FORM NAME LABEL [TYPE]
+// [OPTIONS...]: TYPE is text (default), email, password, textarea…;
+// OPTIONS are "required", "autofocus", "autocomplete=…", "hint=…". A
+// password field never shows the value sent.
+func fieldView(f *Form, name, label string, opts ...string) FieldView {
+	fv := FieldView{ID: fieldID(name), Name: name, Label: label, Type: "text"}
+	if f != nil {
+		fv.Value, fv.Errors = f.Get(name), f.ErrorsOn(name)
+	}
+	for i, o := range opts {
+		k, v, _ := strings.Cut(o, "=")
+		switch {
+		case i == 0 && !strings.Contains(o, "=") && o != "required" && o != "autofocus":
+			fv.Type = o
+		case k == "required":
+			fv.Required = true
+		case k == "autofocus":
+			fv.Autofocus = true
+		case k == "autocomplete":
+			fv.Autocomplete = v
+		case k == "hint":
+			fv.Hint = v
+		case k == "value":
+			if f == nil || !f.Has(name) {
+				fv.Value = v
+			}
+		}
+	}
+	if fv.Type == "password" {
+		fv.Value = ""
+	}
+	return fv
+}
+
+// CheckboxView is a Rails checkbox (a hidden 0, then the box's 1).
+type CheckboxView struct {
+	ID, Name, Label, Hint string
+	Checked               bool
+	Errors                []string
+}
+
+// checkboxView is the template function checkbox FORM NAME LABEL CHECKED:
+// the form's value wins over CHECKED once it was sent.
+func checkboxView(f *Form, name, label string, checked bool, hint ...string) CheckboxView {
+	cv := CheckboxView{ID: fieldID(name), Name: name, Label: label, Checked: checked}
+	if f != nil && f.Has(name) {
+		cv.Checked, cv.Errors = f.Checked(name), f.ErrorsOn(name)
+	}
+	if len(hint) > 0 {
+		cv.Hint = hint[0]
+	}
+	return cv
+}
+
+// ButtonView is a form of one button, porta's action links (Approve,
+// Suspend, Delete…) as a plain form.
+type ButtonView struct {
+	Action, Method, Label, CSRF, Class string
+}
+
+// buttonView is the template function button VIEW PATH METHOD LABEL
+// [CLASS]: METHOD post, put, patch or delete (the last three sent as
+// _method, as Rails does).
+func buttonView(v *View, action, method, label string, class ...string) ButtonView {
+	b := ButtonView{Action: action, Method: strings.ToLower(method), Label: label, CSRF: v.CSRF}
+	if len(class) > 0 {
+		b.Class = class[0]
+	}
+	return b
+}
+
+// fieldID is the element id Rails gives a field: account[user][email] is
+// account_user_email.
+func fieldID(name string) string {
+	r := strings.NewReplacer("][", "_", "[", "_", "]", "")
+	return r.Replace(name)
+}
+
+// formatTime writes a time as porta's pages do, in UTC: 22 Nov 2026 10:15
+// UTC.
+func formatTime(t any) string {
+	switch v := t.(type) {
+	case time.Time:
+		return v.UTC().Format("2 Jan 2006 15:04 UTC")
+	case *time.Time:
+		if v == nil {
+			return ""
+		}
+		return v.UTC().Format("2 Jan 2006 15:04 UTC")
+	}
+	return ""
+}
+
+// formatDate writes a date: 22 Nov 2026.
+func formatDate(t any) string {
+	switch v := t.(type) {
+	case time.Time:
+		return v.UTC().Format("2 Jan 2006")
+	case *time.Time:
+		if v == nil {
+			return ""
+		}
+		return v.UTC().Format("2 Jan 2006")
+	}
+	return ""
+}
+
+// plural is Rails' pluralize: "1 Application", "2 Applications".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
