@@ -35,10 +35,13 @@ const contractHelp = `Usage: threescale-sandbox contract [flags]
 Replays the documented examples of the Service Management API (the request
 and response examples of the client READMEs and of the ActiveDocs, and every
 documented behaviour of the backend: error codes, rejection reasons,
-extensions, authentication modes, report rules) and reports, endpoint by
-endpoint, whether the implementation behaves as documented. Every request
-sent and every response received is also checked against the OpenAPI
-description (GET /openapi.yaml).
+extensions, authentication modes, report rules), of porta's Account
+Management API (every endpoint, its errors and states, in XML and JSON) and
+of porta's webhooks (the envelope of each event, read back from a receiver
+this command runs on loopback: --webhook-addr, --webhook-url), and reports,
+endpoint by endpoint, whether the implementation behaves as documented.
+Every request sent and every response received is also checked against the
+OpenAPI descriptions (GET /openapi.yaml, /openapi/account_management.yaml).
 
 Without --target it starts the sandbox in this process, on a free loopback
 port, seeded with the contracts' world (contracts/world.yaml) and a clock
