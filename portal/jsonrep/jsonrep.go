@@ -81,27 +81,8 @@ func (o Object) Inner() any {
 	return o
 }
 
-// add appends a property; add0 appends it unless it is nil, as
-// representable leaves out nil properties.
+// add appends a property.
 func (o *Object) add(key string, v any) { *o = append(*o, Field{key, v}) }
-
-func (o *Object) add0(key string, v any) {
-	switch x := v.(type) {
-	case nil:
-		return
-	case *time.Time:
-		if x == nil {
-			return
-		}
-		v = Time(*x)
-	case *int64:
-		if x == nil {
-			return
-		}
-		v = *x
-	}
-	o.add(key, v)
-}
 
 // Time is how ActiveSupport writes a time in JSON (time_precision 0).
 func Time(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }

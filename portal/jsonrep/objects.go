@@ -277,11 +277,6 @@ func ServiceSubscription(_ Links, c *store.ServiceContract) Object {
 		{"service_id", serviceID(c.ServiceID)}})
 }
 
-// ServiceSubscriptions is ServiceSubscriptionsRepresenter.
-func ServiceSubscriptions(l Links, cs []*store.ServiceContract) Object {
-	return List("service_subscriptions", Items(l, cs, ServiceSubscription), nil)
-}
-
 // Settings is SettingsRepresenter: hide_service is null, and so left out,
 // until it is set.
 func Settings(_ Links, prov *store.Provider) Object {
