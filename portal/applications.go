@@ -47,7 +47,7 @@ func applicationFilter(c *Call) func(*store.Application) bool {
 		}
 		t, parsed := parseTime(v)
 		tests = append(tests, func(a *store.Application) bool {
-			at := a.FirstDailyTrafficAt
+			at := a.FirstDailyTrafficAt()
 			if !parsed || at == nil {
 				return false
 			}
@@ -233,7 +233,8 @@ var (
 
 // appParams applies an application's writable parameters and validates
 // them as Cinstance does. On create, the application_id may be given.
-func appParams(c *Call, prov *store.Provider, rec *store.ApplicationRecord, create bool) (userKeyChanged bool, err error) {
+// The first-traffic times, which the API lets a caller set too, go to tr.
+func appParams(c *Call, prov *store.Provider, rec *store.ApplicationRecord, tr *store.Traffic, create bool) (userKeyChanged bool, err error) {
 	for _, f := range []struct {
 		name string
 		to   *string
@@ -253,7 +254,7 @@ func appParams(c *Call, prov *store.Provider, rec *store.ApplicationRecord, crea
 	for _, f := range []struct {
 		name string
 		to   **time.Time
-	}{{"first_traffic_at", &rec.FirstTrafficAt}, {"first_daily_traffic_at", &rec.FirstDailyTrafficAt}} {
+	}{{"first_traffic_at", &tr.First}, {"first_daily_traffic_at", &tr.FirstDaily}} {
 		if v, given := c.str(f.name); given {
 			*f.to = nil
 			if t, ok := parseTime(v); ok {
@@ -403,7 +404,8 @@ func (p *Portal) createApplication(t *store.Tx, a actor, c *Call, acc *store.Acc
 	if rec.AppID, err = p.hex(4); err != nil {
 		return 0, err
 	}
-	if _, err := appParams(c, acc.Provider, &rec, true); err != nil {
+	var traffic store.Traffic
+	if _, err := appParams(c, acc.Provider, &rec, &traffic, true); err != nil {
 		return 0, err
 	}
 	keys := c.strings("application_key")
@@ -421,6 +423,11 @@ func (p *Portal) createApplication(t *store.Tx, a actor, c *Call, acc *store.Acc
 	}
 	if err := t.SaveApplication(&rec); err != nil {
 		return 0, err
+	}
+	if traffic != (store.Traffic{}) {
+		if err := t.SetTraffic(rec.ID, traffic); err != nil {
+			return 0, err
+		}
 	}
 	for _, k := range keys {
 		if err := t.AddKey(rec.ID, k); err != nil {
@@ -454,12 +461,19 @@ func (p *Portal) UpdateApplication(ctx context.Context, c *Call) *Reply {
 			return nil, err
 		}
 		rec := app.ApplicationRecord
-		keyChanged, err := appParams(c, app.Account.Provider, &rec, false)
+		before := app.Traffic()
+		traffic := before
+		keyChanged, err := appParams(c, app.Account.Provider, &rec, &traffic, false)
 		if err != nil {
 			return nil, err
 		}
 		if err := t.SaveApplication(&rec); err != nil {
 			return nil, err
+		}
+		if traffic != before {
+			if err := t.SetTraffic(rec.ID, traffic); err != nil {
+				return nil, err
+			}
 		}
 		if keyChanged {
 			return p.appWritten(t, a, rec.ID, "updated", "key_updated")

@@ -150,8 +150,8 @@ func applicationXML(d *builderxml.Doc, a *store.Application, destroyed bool) {
 	d.Open("application")
 	timestamps(d, a.ID, a.CreatedAt, a.UpdatedAt)
 	d.Text("state", a.State).Text("user_account_id", id(a.Account.ID))
-	optTime(d, "first_traffic_at", a.FirstTrafficAt)
-	optTime(d, "first_daily_traffic_at", a.FirstDailyTrafficAt)
+	optTime(d, "first_traffic_at", a.FirstTrafficAt())
+	optTime(d, "first_daily_traffic_at", a.FirstDailyTrafficAt())
 	d.Text("service_id", a.Service.ID)
 	if a.Service.BackendVersion == "1" {
 		d.Text("user_key", a.UserKey).Text("provider_verification_key", a.ProviderVerificationKey)

@@ -364,6 +364,8 @@ type Application struct {
 	Plan            *Plan
 	Keys            []AppKey // first one is the OAuth <application><key>
 	ReferrerFilters []ReferrerFilter
+
+	traffic *traffic // shared by every version of the application
 }
 
 // ApplicationRecord is the stored row of an application.
@@ -380,8 +382,6 @@ type ApplicationRecord struct {
 	ProviderVerificationKey string
 	RedirectURL             string
 	ExtraFields             Fields
-	FirstTrafficAt          *time.Time
-	FirstDailyTrafficAt     *time.Time
 	CreatedAt               time.Time
 	UpdatedAt               time.Time
 }

@@ -103,7 +103,7 @@ func splitList(s string) []string {
 }
 
 // loadCatalog reads the whole model into a new Catalog.
-func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
+func loadCatalog(ctx context.Context, q querier, cells *trafficCells) (*Catalog, error) {
 	c := &Catalog{
 		accounts: map[int64]*Account{},
 		users:    map[int64]*User{},
@@ -351,7 +351,7 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 			&firstDaily, &created, &updated); err != nil {
 			return err
 		}
-		a.FirstTrafficAt, a.FirstDailyTrafficAt = optTime(first), optTime(firstDaily)
+		a.traffic = cells.cell(a.ID, optTime(first), optTime(firstDaily))
 		a.CreatedAt, a.UpdatedAt = unix(created), unix(updated)
 		a.Account = c.accounts[a.AccountID]
 		a.Service = services[a.ServiceID]

@@ -67,10 +67,7 @@ func (s *Store) Seed(ctx context.Context, w *fixtures.World) error {
 // seedProvider writes one provider and everything it owns. It returns the
 // fixture applications by their new ids.
 func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, error) {
-	hash, err := HashPassword(p.Admin.Password)
-	if err != nil {
-		return nil, err
-	}
+	hash := hashFixturePassword(p.Admin.Password)
 	prov := &ProviderRecord{
 		Name:              p.Name,
 		ProviderKey:       p.ProviderKey,
@@ -192,11 +189,7 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 			return nil, err
 		}
 		for _, u := range acc.Users {
-			hash, err := HashPassword(u.Password)
-			if err != nil {
-				return nil, err
-			}
-			urec := &UserRecord{AccountID: arec.ID, Username: u.Username, Email: u.Email, PasswordHash: hash,
+			urec := &UserRecord{AccountID: arec.ID, Username: u.Username, Email: u.Email, PasswordHash: hashFixturePassword(u.Password),
 				Role: u.Role, State: u.State}
 			urec.Fields, urec.ExtraFields = SplitFields(OptionalUserFields, toFields(u.Fields))
 			if err := t.SaveUser(urec); err != nil {

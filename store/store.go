@@ -45,9 +45,11 @@ type Store struct {
 	pending *Catalog
 	// outbox is signalled after a commit that queued webhook events.
 	outbox chan struct{}
-	// traffic holds the applications whose traffic of a day is being
-	// recorded (trafficKey), so that it is recorded once.
-	traffic sync.Map
+	// onDisk is set with a database file: only then must live state
+	// (counters, first-traffic times) be stored before it is shown.
+	onDisk bool
+	// traffic holds every application's first-traffic times.
+	traffic trafficCells
 
 	usageMu   sync.RWMutex
 	usage     map[CounterKey]int64
@@ -59,6 +61,9 @@ type Store struct {
 	done   chan struct{}
 
 	upsertUsage *sql.Stmt
+	// txStmts are the writes of changes prepared in the transaction being
+	// built, once each. Only the writer goroutine uses them.
+	txStmts map[string]*sql.Stmt
 }
 
 // op is one unit of work run by the writer goroutine inside a transaction.
@@ -95,13 +100,15 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 	db.SetConnMaxIdleTime(0)
 
 	s := &Store{
-		db:     db,
-		clk:    clk,
-		log:    log,
-		usage:  make(map[CounterKey]int64),
-		ops:    make(chan *op, 4096),
-		done:   make(chan struct{}),
-		outbox: make(chan struct{}, 1),
+		onDisk:  path != "",
+		db:      db,
+		clk:     clk,
+		log:     log,
+		usage:   make(map[CounterKey]int64),
+		ops:     make(chan *op, 4096),
+		done:    make(chan struct{}),
+		outbox:  make(chan struct{}, 1),
+		txStmts: make(map[string]*sql.Stmt),
 	}
 	if err := s.init(ctx, path != ""); err != nil {
 		db.Close()
@@ -148,7 +155,7 @@ func (s *Store) init(ctx context.Context, onDisk bool) error {
 	}
 	s.upsertUsage = stmt
 
-	cat, err := loadCatalog(ctx, s.db)
+	cat, err := loadCatalog(ctx, s.db, &s.traffic)
 	if err != nil {
 		return err
 	}
@@ -259,9 +266,27 @@ func finish(o *op, err error) {
 	}
 }
 
+// stmt returns query prepared in tx, preparing it on first use in tx (the
+// one connection is busy with tx: nothing can be prepared outside it).
+// Only the writer goroutine calls it.
+func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	if st, ok := s.txStmts[query]; ok {
+		return st, nil
+	}
+	st, err := tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	s.txStmts[query] = st
+	return st, nil
+}
+
 func (s *Store) runTx(ctx context.Context, batch []*op) error {
 	s.pending = nil
-	defer func() { s.pending = nil }()
+	defer func() {
+		s.pending = nil
+		clear(s.txStmts) // closed with their transaction
+	}()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -322,6 +347,7 @@ func (s *Store) Reset(ctx context.Context) error {
 	s.usageMu.Lock()
 	s.usage = make(map[CounterKey]int64)
 	s.usageMu.Unlock()
+	s.traffic.forget(nil)
 	return nil
 }
 
@@ -338,6 +364,7 @@ func (s *Store) forgetUsage(apps []int64) {
 		}
 	}
 	s.usageMu.Unlock()
+	s.traffic.forget(apps)
 }
 
 // signalOutbox wakes the webhook dispatcher, if it sleeps.
