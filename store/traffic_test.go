@@ -122,4 +122,3 @@ func waitTraffic(t *testing.T, st *Store, svc *Service, want Traffic, skipFirst 
 		}
 	}
 }
-
