@@ -71,6 +71,9 @@ func (c jsonColumn[T]) Scan(src any) error {
 	}
 	var zero T
 	*c.dst = zero
+	if len(raw) == 2 && raw[0] == '[' && raw[1] == ']' {
+		return nil // most rows: nothing to decode
+	}
 	if err := json.Unmarshal(raw, c.dst); err != nil {
 		return fmt.Errorf("json column: %w", err)
 	}
