@@ -57,9 +57,11 @@ func (s *Store) ReadUsage(fn func(Counters)) {
 	fn(readCounters(s.usage))
 }
 
-// UpdateUsage calls fn with exclusive access to the counters, then commits
-// every counter fn set and returns once that commit is durable. If fn returns
-// an error its writes are still applied: fn must decide before it writes.
+// UpdateUsage calls fn with exclusive access to the counters, then, with a
+// database file, commits every counter fn set and returns once that commit
+// is durable. Without one nothing needs to last: the counters change in
+// memory and UpdateUsage returns at once. If fn returns an error its writes
+// are still applied: fn must decide before it writes.
 //
 // The new values are visible to the next caller at once, before the commit,
 // so that concurrent callers cannot both take the last unit of a limit.
@@ -73,7 +75,7 @@ func (s *Store) UpdateUsage(ctx context.Context, fn func(*CounterWriter) error) 
 	err := fn(w)
 	s.maybePrune()
 	var o *op
-	if len(w.delta) > 0 {
+	if len(w.delta) > 0 && s.onDisk {
 		o = &op{done: make(chan error, 1), usage: w.delta, failed: func() { s.undoUsage(w.delta) }}
 		// Queue while still holding the lock so that the order of commits
 		// is the order of the updates.
