@@ -365,7 +365,7 @@ type Application struct {
 	Keys            []AppKey // first one is the OAuth <application><key>
 	ReferrerFilters []ReferrerFilter
 
-	traffic *traffic // shared by every version of the application
+	live *live // shared by every version of the application
 }
 
 // ApplicationRecord is the stored row of an application.

@@ -77,7 +77,7 @@ func (s *Store) changeOp(fn func(*Tx) error, then func()) *op {
 			s.forgetUsage(t.forget)
 		}
 		for _, st := range t.traffic {
-			tr := s.traffic.cell(st.app, nil, nil)
+			tr := &s.cells.cell(st.app, nil, nil).traffic
 			if st.times == (Traffic{}) {
 				tr.times.Store(nil)
 			} else {
@@ -115,7 +115,7 @@ func (s *Store) txCatalog() *Catalog {
 // written since.
 func (t *Tx) Catalog() (*Catalog, error) {
 	if t.stale {
-		cat, err := loadCatalog(t.ctx, t.tx, &t.s.traffic)
+		cat, err := loadCatalog(t.ctx, t.tx, &t.s.cells)
 		if err != nil {
 			return nil, err
 		}

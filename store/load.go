@@ -106,7 +106,7 @@ func splitList(s string) []string {
 }
 
 // loadCatalog reads the whole model into a new Catalog.
-func loadCatalog(ctx context.Context, q querier, cells *trafficCells) (*Catalog, error) {
+func loadCatalog(ctx context.Context, q querier, cells *liveCells) (*Catalog, error) {
 	c := &Catalog{
 		accounts: map[int64]*Account{},
 		users:    map[int64]*User{},
@@ -354,7 +354,7 @@ func loadCatalog(ctx context.Context, q querier, cells *trafficCells) (*Catalog,
 			&firstDaily, &created, &updated); err != nil {
 			return err
 		}
-		a.traffic = cells.cell(a.ID, optTime(first), optTime(firstDaily))
+		a.live = cells.cell(a.ID, optTime(first), optTime(firstDaily))
 		a.CreatedAt, a.UpdatedAt = unix(created), unix(updated)
 		a.Account = c.accounts[a.AccountID]
 		a.Service = services[a.ServiceID]

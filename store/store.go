@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"runtime"
 	"strings"
 	"sync"
@@ -48,19 +47,20 @@ type Store struct {
 	// onDisk is set with a database file: only then must live state
 	// (counters, first-traffic times) be stored before it is shown.
 	onDisk bool
-	// traffic holds every application's first-traffic times.
-	traffic trafficCells
+	// cells hold every application's live state: usage counters and
+	// first-traffic times.
+	cells liveCells
 
-	usageMu   sync.RWMutex
-	usage     map[CounterKey]int64
+	usageMu   sync.RWMutex // guards every application's counters
 	lastPrune time.Time
+	undo      failedUsage
 
 	opsMu  sync.RWMutex // guards closed against sends on a closed ops channel
 	closed bool
 	ops    chan *op
 	done   chan struct{}
 
-	upsertUsage *sql.Stmt
+	upsertUsage map[int]*sql.Stmt // by rows per statement
 	// txStmts are the writes of changes prepared in the transaction being
 	// built, once each. Only the writer goroutine uses them.
 	txStmts map[string]*sql.Stmt
@@ -72,7 +72,10 @@ type op struct {
 	// usage, when set instead of fn, holds increments of counters to add.
 	// The usage of all ops in a batch is summed first, so a hot counter is
 	// written once per commit however many requests moved it.
-	usage map[CounterKey]int64
+	usage []counterDelta
+	// needsUsage makes the usage summed so far in the batch be stored
+	// before fn runs, so that fn reads it.
+	needsUsage bool
 	// after runs once the op's transaction committed; failed, if set,
 	// when it did not.
 	after  func()
@@ -104,7 +107,6 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 		db:      db,
 		clk:     clk,
 		log:     log,
-		usage:   make(map[CounterKey]int64),
 		ops:     make(chan *op, 4096),
 		done:    make(chan struct{}),
 		outbox:  make(chan struct{}, 1),
@@ -148,14 +150,16 @@ func (s *Store) init(ctx context.Context, onDisk bool) error {
 	if _, err := s.db.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
 		return fmt.Errorf("write schema version: %w", err)
 	}
-	stmt, err := s.db.PrepareContext(ctx, `INSERT INTO usage (application_id, metric_id, period, start, value)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = min(value + excluded.value, 9223372036854775807)`)
-	if err != nil {
-		return fmt.Errorf("prepare usage upsert: %w", err)
+	s.upsertUsage = make(map[int]*sql.Stmt, len(upsertRows))
+	for _, n := range upsertRows {
+		stmt, err := s.db.PrepareContext(ctx, upsertQuery(n))
+		if err != nil {
+			return fmt.Errorf("prepare usage upsert: %w", err)
+		}
+		s.upsertUsage[n] = stmt
 	}
-	s.upsertUsage = stmt
 
-	cat, err := loadCatalog(ctx, s.db, &s.traffic)
+	cat, err := loadCatalog(ctx, s.db, &s.cells)
 	if err != nil {
 		return err
 	}
@@ -180,7 +184,9 @@ func (s *Store) Close() error {
 	close(s.ops)
 	s.opsMu.Unlock()
 	<-s.done
-	s.upsertUsage.Close()
+	for _, st := range s.upsertUsage {
+		st.Close()
+	}
 	return s.db.Close()
 }
 
@@ -292,36 +298,31 @@ func (s *Store) runTx(ctx context.Context, batch []*op) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	var usage map[CounterKey]int64
-	merged := false
 	for _, o := range batch {
 		if o.usage != nil {
-			switch {
-			case usage == nil:
-				usage = o.usage
-			case !merged:
-				usage = maps.Clone(usage)
-				merged = true
-				fallthrough
-			default:
-				for k, d := range o.usage {
-					usage[k] = addSat(usage[k], d)
-				}
+			if usage == nil {
+				usage = make(map[CounterKey]int64, len(o.usage))
+			}
+			for _, d := range o.usage {
+				usage[d.key] = addSat(usage[d.key], d.d)
 			}
 			continue
+		}
+		if o.needsUsage && len(usage) > 0 {
+			if err := s.storeUsage(ctx, tx, usage); err != nil {
+				tx.Rollback()
+				return err
+			}
+			usage = nil
 		}
 		if err := o.fn(ctx, tx); err != nil {
 			tx.Rollback()
 			return err
 		}
 	}
-	if len(usage) > 0 {
-		stmt := tx.StmtContext(ctx, s.upsertUsage)
-		for k, v := range usage {
-			if _, err := stmt.ExecContext(ctx, k.App, k.Metric, uint8(k.Period), k.Start, v); err != nil {
-				tx.Rollback()
-				return fmt.Errorf("store usage: %w", err)
-			}
-		}
+	if err := s.storeUsage(ctx, tx, usage); err != nil {
+		tx.Rollback()
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
@@ -345,27 +346,15 @@ func (s *Store) Reset(ctx context.Context) error {
 		return err
 	}
 	s.usageMu.Lock()
-	s.usage = make(map[CounterKey]int64)
+	s.cells.forget(nil)
 	s.usageMu.Unlock()
-	s.traffic.forget(nil)
 	return nil
 }
 
-// forgetUsage drops the in-memory counters of deleted applications.
-func (s *Store) forgetUsage(apps []int64) {
-	gone := make(map[int64]bool, len(apps))
-	for _, a := range apps {
-		gone[a] = true
-	}
-	s.usageMu.Lock()
-	for k := range s.usage {
-		if gone[k.App] {
-			delete(s.usage, k)
-		}
-	}
-	s.usageMu.Unlock()
-	s.traffic.forget(apps)
-}
+// forgetUsage drops the live state of deleted applications. It runs on the
+// writer, which never waits for usageMu: the cells go from the map, and the
+// old catalogs that still hold them never show them again.
+func (s *Store) forgetUsage(apps []int64) { s.cells.forget(apps) }
 
 // signalOutbox wakes the webhook dispatcher, if it sleeps.
 func (s *Store) signalOutbox() {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -36,10 +35,10 @@ func (tr *traffic) load() Traffic {
 
 // Traffic returns when the application reported traffic.
 func (a *Application) Traffic() Traffic {
-	if a.traffic == nil {
+	if a.live == nil {
 		return Traffic{}
 	}
-	return a.traffic.load()
+	return a.live.traffic.load()
 }
 
 // FirstTrafficAt is porta's first_traffic_at; nil before any traffic.
@@ -48,45 +47,6 @@ func (a *Application) FirstTrafficAt() *time.Time { return a.Traffic().First }
 // FirstDailyTrafficAt is porta's first_daily_traffic_at; nil before any
 // traffic.
 func (a *Application) FirstDailyTrafficAt() *time.Time { return a.Traffic().FirstDaily }
-
-// trafficCells hands every version of an application the same live cell.
-type trafficCells struct {
-	mu    sync.Mutex
-	cells map[int64]*traffic
-}
-
-// cell returns the application's cell, made with the stored times if the
-// application has none yet (a new application, or the start of the
-// process). The stored times only matter then: afterwards the cell leads.
-func (c *trafficCells) cell(app int64, first, daily *time.Time) *traffic {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if tr, ok := c.cells[app]; ok {
-		return tr
-	}
-	if c.cells == nil {
-		c.cells = make(map[int64]*traffic)
-	}
-	tr := &traffic{}
-	if first != nil || daily != nil {
-		tr.times.Store(&Traffic{First: first, FirstDaily: daily})
-	}
-	c.cells[app] = tr
-	return tr
-}
-
-// forget drops the cells of deleted applications (nil: of every one).
-func (c *trafficCells) forget(apps []int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if apps == nil {
-		c.cells = nil
-		return
-	}
-	for _, a := range apps {
-		delete(c.cells, a)
-	}
-}
 
 // next is what a report at at makes of times: first_traffic_at if there
 // was none, first_daily_traffic_at if at is on a later day. It reports
@@ -109,10 +69,10 @@ func next(times Traffic, at time.Time) (Traffic, bool) {
 // slows the report down. Without a database file the times live only in
 // memory; with one they are stored, and shown once stored.
 func (s *Store) NoteTraffic(app *Application, at time.Time) {
-	tr := app.traffic
-	if tr == nil {
+	if app.live == nil {
 		return
 	}
+	tr := &app.live.traffic
 	cur := tr.times.Load()
 	var times Traffic
 	if cur != nil {
