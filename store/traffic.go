@@ -64,6 +64,19 @@ func next(times Traffic, at time.Time) (Traffic, bool) {
 	return out, out != times
 }
 
+// sameDayOrLater reports whether the day (UTC) of t is that of at or later.
+func sameDayOrLater(t, at time.Time) bool {
+	ty, tm, td := t.UTC().Date()
+	ay, am, ad := at.UTC().Date()
+	if ty != ay {
+		return ty > ay
+	}
+	if tm != am {
+		return tm > am
+	}
+	return td >= ad
+}
+
 // NoteTraffic records that an application reported traffic at a time.
 // Only the first report of a day writes, and nobody waits for it: it never
 // slows the report down. Without a database file the times live only in
@@ -74,6 +87,9 @@ func (s *Store) NoteTraffic(app *Application, at time.Time) {
 	}
 	tr := &app.live.traffic
 	cur := tr.times.Load()
+	if cur != nil && cur.First != nil && cur.FirstDaily != nil && sameDayOrLater(*cur.FirstDaily, at) {
+		return // every report after the first of the day
+	}
 	var times Traffic
 	if cur != nil {
 		times = *cur

@@ -28,6 +28,11 @@ func Key(app *Application, m *Metric, p period.Period, t time.Time) CounterKey {
 	return CounterKey{App: app.ID, Metric: m.ID, Period: p, Start: p.Start(t).Unix(), live: app.live}
 }
 
+// KeyAt is Key for the period instance that starts at start (Unix seconds).
+func KeyAt(app *Application, m *Metric, p period.Period, start int64) CounterKey {
+	return CounterKey{App: app.ID, Metric: m.ID, Period: p, Start: start, live: app.live}
+}
+
 // bare is the key without its cell: what identifies the counter.
 func (k CounterKey) bare() CounterKey { k.live = nil; return k }
 
