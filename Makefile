@@ -41,6 +41,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzErrorDocument -fuzztime 30s ./mgmt
 	$(GO) test -run '^$$' -fuzz FuzzRequest -fuzztime 30s ./mgmt
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./contracts/example
+	$(GO) test -run '^$$' -fuzz FuzzParseInstant -fuzztime 30s .
 	$(GO) test -run '^$$' -fuzz FuzzAMAPI -fuzztime 30s ./server
 
 clean:

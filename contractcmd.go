@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"maps"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -68,11 +67,13 @@ Flags:
 `
 
 type contractConfig struct {
-	target, dir, run, skip, junit, json, frozenTime string
-	vars, varKV                                     listFlag
-	update, updateAll, verbose, list                bool
-	retry                                           int
-	retryInterval, timeout, slack                   time.Duration
+	target, dir, run, skip, junit, json, tap string
+	vars, varKV                              listFlag
+	update, updateAll, verbose, list, quiet  bool
+	failFast, noReset                        bool
+	retry, maxFailures                       int
+	retryInterval, timeout, slack            time.Duration
+	frozenTime                               time.Time
 }
 
 // contractVarEnv prefixes the environment variables that set example
@@ -87,23 +88,28 @@ func contractFlags(stderr io.Writer) (*flag.FlagSet, *contractConfig) {
 	c := &contractConfig{}
 	fs := flag.NewFlagSet("contract", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.target, "target", "", "base URL of the implementation to check (default: the sandbox, in process)")
+	urlFlag(fs, &c.target, "target", "base `URL` of the implementation to check (default: the sandbox, in process)")
 	fs.StringVar(&c.dir, "dir", "", "contract set to use: a folder with examples/, world.yaml and vars.env (default: the set built in, that of contracts/)")
 	fs.Var(&c.vars, "vars", "file of NAME=value lines setting example variables; repeatable, later files win")
 	fs.Var(&c.varKV, "var", "NAME=VALUE: set one example variable; repeatable, wins over --vars and the environment")
 	fs.StringVar(&c.run, "run", "", "run only the examples whose ID (ENDPOINT/FILE/NAME) matches this regular expression")
 	fs.StringVar(&c.skip, "skip", "", "leave out the examples whose ID matches this regular expression (e.g. ^list_errors|^delete_errors for a target without apisonator's internal API)")
-	fs.BoolVar(&c.update, "update", false, "re-record the expected responses from the target into --dir, keeping the placeholders that still match")
-	fs.BoolVar(&c.updateAll, "update-all", false, "like --update, but re-record every example, also those that match (to write values as new variables, say)")
+	boolFlag(fs, &c.update, "update", "re-record the expected responses from the target into --dir, keeping the placeholders that still match")
+	boolFlag(fs, &c.updateAll, "update-all", "like --update, but re-record every example, also those that match (to write values as new variables, say)")
 	fs.StringVar(&c.junit, "junit", "", "write a JUnit XML report to this file (a testsuite per endpoint)")
 	fs.StringVar(&c.json, "json", "", "write a JSON report to this file")
-	fs.BoolVar(&c.verbose, "v", false, "print every example, not only failures")
-	fs.BoolVar(&c.list, "list", false, "list the IDs of the selected examples and exit")
-	fs.IntVar(&c.retry, "retry", 0, "re-send a read-only request whose answer differs up to N more times (the hosted backend applies reports asynchronously)")
-	fs.DurationVar(&c.retryInterval, "retry-interval", 500*time.Millisecond, "wait between retries")
-	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "timeout of each request")
-	fs.DurationVar(&c.slack, "clock-slack", 2*time.Second, "with --target: how far the target's clock may be from this one for the period placeholders")
-	fs.StringVar(&c.frozenTime, "frozen-time", defaultContractTime, "the RFC 3339 time the in-process sandbox's clock is stopped at; with --target, given explicitly: the time the target's clock is stopped at (serve --frozen-time)")
+	fs.StringVar(&c.tap, "tap", "", "write a TAP (version 13) report to this file")
+	boolFlag(fs, &c.verbose, "v", "print every example, not only failures")
+	boolFlag(fs, &c.quiet, "quiet", "print only the failures and the closing line")
+	boolFlag(fs, &c.failFast, "fail-fast", "stop at the first failure (--max-failures 1)")
+	intFlag(fs, &c.maxFailures, "max-failures", 0, 0, "stop after `N` failures (0: run everything)")
+	boolFlag(fs, &c.noReset, "no-reset", "with --target: do not reset a target that is a sandbox (POST /_sandbox/reset) before the run")
+	boolFlag(fs, &c.list, "list", "list the IDs of the selected examples and exit")
+	intFlag(fs, &c.retry, "retry", 0, 0, "re-send a read-only request whose answer differs up to `N` more times (the hosted backend applies reports asynchronously)")
+	durationFlag(fs, &c.retryInterval, "retry-interval", 500*time.Millisecond, 0, "`wait` between retries")
+	durationFlag(fs, &c.timeout, "timeout", 10*time.Second, time.Millisecond, "`timeout` of each request")
+	durationFlag(fs, &c.slack, "clock-slack", 2*time.Second, 0, "with --target: how far the target's clock may be from this one for the period placeholders")
+	timeFlag(fs, &c.frozenTime, "frozen-time", defaultContractTime, "the `time` the in-process sandbox's clock is stopped at (RFC 3339, or a date: midnight UTC); with --target, given explicitly: the time the target's clock is stopped at (serve --frozen-time)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), contractHelp)
 		fs.PrintDefaults()
@@ -113,14 +119,8 @@ func contractFlags(stderr io.Writer) (*flag.FlagSet, *contractConfig) {
 
 func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags, c := contractFlags(stderr)
-	if wantsHelp(args) {
-		flags.SetOutput(stdout)
-	}
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage
+	if help, err := parseFlags(flags, args, stdout, stderr); help || err != nil {
+		return err
 	}
 	if flags.NArg() > 0 {
 		fmt.Fprintf(stderr, "contract: unexpected argument %q\n", flags.Arg(0))
@@ -136,13 +136,20 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var fsys fs.FS = contracts.Embedded()
 	label := "contracts/"
 	if c.dir != "" {
+		if fi, err := os.Stat(c.dir); err != nil || !fi.IsDir() {
+			return fmt.Errorf("--dir %s: want a folder holding examples/, world.yaml and vars.env (%s)", c.dir, notAFolder(err))
+		}
 		fsys, label = os.DirFS(c.dir), filepath.ToSlash(filepath.Clean(c.dir))+"/"
 	}
 	set, err := contracts.Load(fsys, label)
 	if err != nil {
 		return err
 	}
-	opts := replay.Options{Update: c.update, UpdateAll: c.updateAll, Retry: c.retry, RetryInterval: c.retryInterval}
+	opts := replay.Options{Update: c.update, UpdateAll: c.updateAll, Retry: c.retry, RetryInterval: c.retryInterval,
+		MaxFailures: c.maxFailures}
+	if c.failFast {
+		opts.MaxFailures = 1
+	}
 	if opts.Run, err = compilePattern("--run", c.run); err != nil {
 		return err
 	}
@@ -162,21 +169,34 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return listExamples(stdout, set, &opts)
 	}
 
+	// The report files are created before the run: a path that cannot be
+	// written is told now, not after every example ran.
+	junit, err := createReport("--junit", c.junit)
+	if err != nil {
+		return err
+	}
+	jsonReport, err := createReport("--json", c.json)
+	if err != nil {
+		junit.Close()
+		return err
+	}
+	defer junit.Close()
+	defer jsonReport.Close()
+	tap, err := createReport("--tap", c.tap)
+	if err != nil {
+		return err
+	}
+	defer tap.Close()
+
 	client := &http.Client{
 		Timeout: c.timeout,
 		// A redirect is an answer to check, not to follow.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	target := replay.Target{URL: strings.TrimRight(c.target, "/"), Client: client, Clock: clock.System{}, Slack: c.slack}
-	_, frozenGiven := os.LookupEnv(envName("frozen-time"))
-	flags.Visit(func(f *flag.Flag) { frozenGiven = frozenGiven || f.Name == "frozen-time" })
-	if c.target != "" && frozenGiven {
+	if c.target != "" && flagGiven(flags, "frozen-time") {
 		// The target's clock is stopped there (serve --frozen-time).
-		at, err := time.Parse(time.RFC3339, c.frozenTime)
-		if err != nil {
-			return fmt.Errorf("--frozen-time: %w", err)
-		}
-		target.Clock = clock.NewFake(at)
+		target.Clock = clock.NewFake(c.frozenTime)
 	}
 	if c.target == "" {
 		url, clk, stop, err := startContractSandbox(ctx, set, c.frozenTime, stderr)
@@ -187,22 +207,44 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		target.URL, target.Clock, target.Slack = url, clk, 0
 	}
 
-	fmt.Fprintf(stdout, "threescale-sandbox contract: %d examples in %d files against %s\n", set.Examples(), len(set.Files), target.URL)
-	progress := &report.Progress{W: stdout, Verbose: c.verbose}
+	if c.target != "" {
+		if err := prepareTarget(ctx, client, target.URL, !c.noReset, stdout); err != nil {
+			return err
+		}
+	}
+
+	selected := replay.Count(set.Files, &opts, opts.Vars)
+	if selected == 0 {
+		return errors.New("no example matches --run/--skip (see --list)")
+	}
+	if !c.quiet {
+		files := 0
+		for _, f := range set.Files {
+			if replay.Count([]*example.File{f}, &opts, opts.Vars) > 0 {
+				files++
+			}
+		}
+		fmt.Fprintf(stdout, "threescale-sandbox contract: %d examples in %d files against %s\n", selected, files, target.URL)
+	}
+	progress := &report.Progress{W: stdout, Verbose: c.verbose && !c.quiet, Quiet: c.quiet}
 	opts.OnResult = progress.Result
 	sum, err := replay.Run(ctx, set.Files, target, opts)
 	progress.Done()
 	if err != nil {
 		return err
 	}
-	if len(sum.Results) == 0 {
-		return errors.New("no example matches --run/--skip (see --list)")
+	if c.quiet {
+		report.Closing(stdout, sum)
+	} else {
+		report.Table(stdout, sum)
 	}
-	report.Table(stdout, sum)
-	if err := writeReport(c.junit, func(w io.Writer) error { return report.JUnit(w, sum) }); err != nil {
+	if err := junit.write(func(w io.Writer) error { return report.JUnit(w, sum) }); err != nil {
 		return err
 	}
-	if err := writeReport(c.json, func(w io.Writer) error { return report.JSON(w, sum) }); err != nil {
+	if err := jsonReport.write(func(w io.Writer) error { return report.JSON(w, sum) }); err != nil {
+		return err
+	}
+	if err := tap.write(func(w io.Writer) error { return report.TAP(w, sum) }); err != nil {
 		return err
 	}
 	if c.update {
@@ -219,6 +261,49 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if sum.Failed > 0 {
 		return errSilent
+	}
+	return nil
+}
+
+// prepareTarget checks that the target answers before anything is sent,
+// saying how to start a sandbox there when it does not; and when it is a
+// sandbox (it answers GET /_sandbox/health), it resets it to its fixtures
+// so that counters left by an earlier run do not fail this one.
+func prepareTarget(ctx context.Context, client *http.Client, base string, reset bool, stdout io.Writer) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/_sandbox/health", nil)
+	if err != nil {
+		return fmt.Errorf("--target %s: %w", base, err)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		hostPort := strings.TrimPrefix(strings.TrimPrefix(base, "http://"), "https://")
+		return fmt.Errorf("--target %s does not answer (%s).\nTo check the sandbox there, start one with the contracts' world first:\n"+
+			"  threescale-sandbox serve --addr %s --fixtures contracts/world.yaml --frozen-time %s\n"+
+			"and run contract --target with the same --frozen-time; or leave out --target to run against a sandbox in this process",
+			base, cause(err), hostPort, defaultContractTime)
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !reset {
+		return nil // not a sandbox, or not to be reset
+	}
+	req, err = http.NewRequestWithContext(ctx, http.MethodPost, base+"/_sandbox/reset", nil)
+	if err != nil {
+		return err
+	}
+	resp, err = client.Do(req)
+	if err != nil {
+		return fmt.Errorf("--target %s: reset the sandbox: %s", base, cause(err))
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+	resp.Body.Close()
+	switch {
+	case resp.StatusCode/100 == 2:
+		fmt.Fprintf(stdout, "reset the sandbox at %s to its fixtures (--no-reset to keep its state)\n", base)
+	case resp.StatusCode == http.StatusNotFound:
+		fmt.Fprintf(stdout, "the sandbox at %s has no /_sandbox/reset: its state is kept\n", base)
+	default:
+		return fmt.Errorf("--target %s: reset the sandbox: %d %s", base, resp.StatusCode, strings.TrimSpace(string(body)))
 	}
 	return nil
 }
@@ -319,11 +404,7 @@ func listExamples(w io.Writer, set *contracts.Set, o *replay.Options) error {
 
 // startContractSandbox serves the set's world on a free loopback port with
 // a frozen clock, until stop is called.
-func startContractSandbox(ctx context.Context, set *contracts.Set, frozen string, stderr io.Writer) (string, *clock.Fake, func(), error) {
-	at, err := time.Parse(time.RFC3339, frozen)
-	if err != nil {
-		return "", nil, nil, fmt.Errorf("--frozen-time: %w", err)
-	}
+func startContractSandbox(ctx context.Context, set *contracts.Set, at time.Time, stderr io.Writer) (string, *clock.Fake, func(), error) {
 	world, err := fixtures.Parse(contracts.WorldFile, set.World, rand.Reader)
 	if err != nil {
 		return "", nil, nil, err
@@ -334,10 +415,10 @@ func startContractSandbox(ctx context.Context, set *contracts.Set, frozen string
 	if err != nil {
 		return "", nil, nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := listen("127.0.0.1:0")
 	if err != nil {
 		st.Close()
-		return "", nil, nil, fmt.Errorf("listen: %w", err)
+		return "", nil, nil, err
 	}
 	srv := newHTTPServer(server.NewServer(server.Options{Store: st, Clock: clk, Logger: log}), log)
 	done := make(chan struct{})
@@ -352,17 +433,59 @@ func startContractSandbox(ctx context.Context, set *contracts.Set, frozen string
 	return "http://" + ln.Addr().String(), clk, stop, nil
 }
 
-func writeReport(path string, write func(io.Writer) error) error {
+// reportFile is a report's file, created before the run; nil when the
+// report is not wanted.
+type reportFile struct {
+	flag string
+	f    *os.File
+}
+
+func createReport(flagName, path string) (*reportFile, error) {
 	if path == "" {
-		return nil
+		return nil, nil
 	}
 	f, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("%s %s: %s", flagName, path, cause(err))
 	}
-	if err := write(f); err != nil {
-		f.Close()
-		return err
+	return &reportFile{flagName, f}, nil
+}
+
+func (r *reportFile) write(write func(io.Writer) error) error {
+	if r == nil {
+		return nil
 	}
-	return f.Close()
+	if err := write(r.f); err != nil {
+		return fmt.Errorf("%s %s: %w", r.flag, r.f.Name(), err)
+	}
+	err := r.f.Close()
+	r.f = nil
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.flag, err)
+	}
+	return nil
+}
+
+// Close closes a report that was not written (the run failed).
+func (r *reportFile) Close() {
+	if r != nil && r.f != nil {
+		r.f.Close()
+	}
+}
+
+// notAFolder says why a path that should be a folder is not one.
+func notAFolder(err error) string {
+	if err != nil {
+		return cause(err)
+	}
+	return "it is a file"
+}
+
+// cause is the system's reason without the path, which the caller names.
+func cause(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }

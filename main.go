@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 )
 
@@ -39,11 +40,11 @@ const usageText = `threescale-sandbox: a local stand-in for 3scale's Service Man
 
 Usage:
   threescale-sandbox serve [flags]            run the sandbox (no flags: the embedded default world)
-  threescale-sandbox fixtures check FILE...   validate fixture files or folders
+  threescale-sandbox fixtures check FILE...   validate fixture files or folders (--json: as JSON)
   threescale-sandbox fixtures default         print the embedded default fixture
   threescale-sandbox contract [flags]         replay the documented examples against the sandbox or --target URL
   threescale-sandbox version                  print the version
-  threescale-sandbox help                     this text
+  threescale-sandbox help [COMMAND]           this text, or a command's help
 
 Run 'threescale-sandbox COMMAND --help' for a command's flags.
 `
@@ -63,13 +64,39 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "contract":
 		return runContract(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
+		if len(args) > 1 {
+			if wantsHelp(args[1:2]) {
+				fmt.Fprint(stdout, "Usage: threescale-sandbox version\n\nPrints the version, and that of apisonator whose Service Management API it serves.\n")
+				return nil
+			}
+			fmt.Fprintf(stderr, "version: unexpected argument %q\n", args[1])
+			return errUsage
+		}
 		fmt.Fprintf(stdout, "threescale-sandbox %s (Service Management API of apisonator %s)\n", version, backendVersion)
 		return nil
 	case "help", "--help", "-help", "-h":
+		if len(args) > 1 && args[0] == "help" && !wantsHelp(args[1:2]) {
+			// help COMMAND [SUBCOMMAND] is COMMAND [SUBCOMMAND] --help.
+			return run(ctx, append(slices.Clone(args[1:]), "--help"), stdout, stderr)
+		}
 		fmt.Fprint(stdout, usageText)
 		return nil
 	default:
 		fmt.Fprintf(stderr, "threescale-sandbox: unknown command %q\n\n%s", args[0], usageText)
 		return errUsage
 	}
+}
+
+// wantsHelp reports whether the user asked for help, which then goes to
+// stdout rather than stderr.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help", "help":
+			return true
+		case "--":
+			return false
+		}
+	}
+	return false
 }

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"database/sql"
 	"errors"
 	"io"
 	"net/http"
@@ -240,5 +242,32 @@ func TestServeTLS(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("serve: %v", err)
+	}
+}
+
+// serve --db on another program's SQLite file refuses it, naming it, and
+// leaves its bytes as they were.
+func TestServeRefusesForeignDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "other.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)", "INSERT INTO notes (body) VALUES ('mine')"} {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = runCmd(t, "serve", "--addr", "127.0.0.1:0", "--db", path)
+	if want := path + " is not a threescale-sandbox database (it has tables: notes); choose another --db"; err == nil || err.Error() != want {
+		t.Errorf("serve = %v, want %s", err, want)
+	}
+	if after, err := os.ReadFile(path); err != nil || sha256.Sum256(after) != sha256.Sum256(before) {
+		t.Errorf("the database changed (%d bytes before, %d after, %v)", len(before), len(after), err)
 	}
 }

@@ -12,11 +12,11 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/connlimit"
 	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
 	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 	"github.com/threescale-sandbox/threescale-sandbox/mgmt"
@@ -27,79 +27,36 @@ import (
 
 const backendVersion = mgmt.Version
 
-// listFlag is a repeatable string flag.
-type listFlag []string
-
-func (l *listFlag) String() string { return strings.Join(*l, string(os.PathListSeparator)) }
-
-func (l *listFlag) Set(v string) error {
-	*l = append(*l, v)
-	return nil
-}
-
 type serveConfig struct {
 	addr, tlsAddr, tlsCert, tlsKey string
 	fixtures                       listFlag
 	db                             string
 	reset                          bool
-	frozenTime                     string
-	logLevel                       string
+	frozenTime                     time.Time
+	logLevel                       slog.Level
 	webhookRetries                 int
 	webhookRetryDelay              time.Duration
 	validate                       bool
 	readyFile                      string
 }
 
-// envPrefix names the environment variables that set flags:
-// THREESCALE_SANDBOX_ADDR sets --addr, and so on.
-const envPrefix = "THREESCALE_SANDBOX_"
-
-func envName(flagName string) string {
-	return envPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
-}
-
-// applyEnv sets every flag not given on the command line from its
-// environment variable. A list flag takes a path-list-separated value.
-func applyEnv(fs *flag.FlagSet) error {
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	var err error
-	fs.VisitAll(func(f *flag.Flag) {
-		v, ok := os.LookupEnv(envName(f.Name))
-		if !ok || given[f.Name] || err != nil {
-			return
-		}
-		parts := []string{v}
-		if _, isList := f.Value.(*listFlag); isList {
-			parts = filepath.SplitList(v)
-		}
-		for _, p := range parts {
-			if serr := f.Value.Set(p); serr != nil {
-				err = fmt.Errorf("%s=%q: %w", envName(f.Name), v, serr)
-				return
-			}
-		}
-	})
-	return err
-}
-
 func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	cfg := &serveConfig{}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:3000", "address of the HTTP listener")
-	fs.StringVar(&cfg.tlsAddr, "tls-addr", "", "address of an HTTPS listener beside the HTTP one (off when empty)")
-	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "PEM certificate for --tls-addr (default: a self-signed one made at start)")
-	fs.StringVar(&cfg.tlsKey, "tls-key", "", "PEM private key for --tls-cert")
+	addrFlag(fs, &cfg.addr, "addr", "127.0.0.1:3000", "`address` of the HTTP listener (HOST:PORT; port 0: a free one)")
+	addrFlag(fs, &cfg.tlsAddr, "tls-addr", "", "`address` of an HTTPS listener beside the HTTP one (off when empty)")
+	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "PEM certificate `file` for --tls-addr (default: a self-signed one made at start)")
+	fs.StringVar(&cfg.tlsKey, "tls-key", "", "PEM private key `file` for --tls-cert")
 	fs.Var(&cfg.fixtures, "fixtures", "fixture file, or folder of *.yaml; repeatable (default: the embedded world)")
-	fs.StringVar(&cfg.db, "db", "", "SQLite database file; state survives restarts (default: a fresh in-memory database)")
-	fs.BoolVar(&cfg.reset, "reset", false, "with --db: forget the stored state and seed from the fixtures again")
-	fs.StringVar(&cfg.frozenTime, "frozen-time", "", "stop the clock at this RFC 3339 time (deterministic periods for tests)")
-	fs.StringVar(&cfg.logLevel, "log-level", "info", "debug, info, warn or error")
-	fs.IntVar(&cfg.webhookRetries, "webhook-retries", 5, "retries of a webhook delivery after the first attempt (porta: 5)")
-	fs.DurationVar(&cfg.webhookRetryDelay, "webhook-retry-delay", time.Minute,
-		"delay between webhook delivery attempts, on the sandbox clock (porta: 1m)")
-	fs.BoolVar(&cfg.validate, "validate", false, "log (warn) every request that violates the OpenAPI description, naming the violation")
+	fs.StringVar(&cfg.db, "db", "", "SQLite database `file`; state survives restarts (default: a fresh in-memory database)")
+	boolFlag(fs, &cfg.reset, "reset", "with --db: forget the stored state and seed from the fixtures again")
+	timeFlag(fs, &cfg.frozenTime, "frozen-time", "", "stop the clock at this `time`: RFC 3339, or a date (midnight UTC), or a date and time without a zone (UTC)")
+	levelFlag(fs, &cfg.logLevel, "log-level", slog.LevelInfo, "`level` of the logs on stderr: debug, info, warn or error")
+	intFlag(fs, &cfg.webhookRetries, "webhook-retries", 5, 0, "retries of a webhook delivery after the first attempt (porta: 5)")
+	durationFlag(fs, &cfg.webhookRetryDelay, "webhook-retry-delay", time.Minute, 0,
+		"`delay` between webhook delivery attempts, on the sandbox clock (porta: 1m)")
+	boolFlag(fs, &cfg.validate, "validate", "log (warn) every request that violates the OpenAPI description, naming the violation")
 	fs.StringVar(&cfg.readyFile, "ready-file", "", "once listening, write the HTTP base URL to this file (for scripts: learn the port of --addr 127.0.0.1:0)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: threescale-sandbox serve [flags]\n\nEvery flag can also be set with %sNAME (for example %s).\n\nFlags:\n",
@@ -111,14 +68,8 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cfg := serveFlags(stderr)
-	if wantsHelp(args) {
-		fs.SetOutput(stdout)
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage
+	if help, err := parseFlags(fs, args, stdout, stderr); help || err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "serve: unexpected argument %q\n", fs.Arg(0))
@@ -127,19 +78,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := applyEnv(fs); err != nil {
 		return err
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
-		return fmt.Errorf("--log-level: %w", err)
-	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
 
 	var clk clock.Clock = clock.System{}
-	if cfg.frozenTime != "" {
-		t, err := time.Parse(time.RFC3339, cfg.frozenTime)
-		if err != nil {
-			return fmt.Errorf("--frozen-time: %w", err)
-		}
-		clk = clock.NewFake(t)
+	frozen := ""
+	if !cfg.frozenTime.IsZero() {
+		clk = clock.NewFake(cfg.frozenTime)
+		frozen = cfg.frozenTime.Format(time.RFC3339Nano)
 	}
 
 	st, seeded, err := openStore(ctx, cfg, clk, log)
@@ -148,9 +93,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer st.Close()
 
-	if cfg.webhookRetries < 0 || cfg.webhookRetryDelay < 0 {
-		return errors.New("--webhook-retries and --webhook-retry-delay cannot be negative")
-	}
 	opts := server.Options{Store: st, Clock: clk, Logger: log}
 	if cfg.validate {
 		if opts.Validator, err = openapi.Load(); err != nil {
@@ -171,9 +113,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		stopHooks()
 		<-hooksDone
 	}()
-	ln, err := net.Listen("tcp", cfg.addr)
+	ln, err := listen(cfg.addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+		return err
 	}
 	servers := []*http.Server{newHTTPServer(handler, log)}
 	listeners := []net.Listener{ln}
@@ -190,7 +132,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	printSummary(stdout, st.Catalog(), summary{
-		url: "http://" + ln.Addr().String(), tls: tlsInfo, db: cfg.db, seeded: seeded, frozen: cfg.frozenTime,
+		url: "http://" + ln.Addr().String(), tls: tlsInfo, db: cfg.db, seeded: seeded, frozen: frozen,
 		validate: cfg.validate,
 	})
 
@@ -224,14 +166,42 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
+// The limits of every listener (README, "Limits"). Real clients never come
+// near them; a client that stalls or floods is cut off by them.
+const (
+	// maxHeaderBytes bounds the request line and headers together. The real
+	// backend's Puma takes 12 KiB of URI and 112 KiB of headers.
+	maxHeaderBytes    = 256 << 10
+	readHeaderTimeout = 10 * time.Second
+	// readTimeout bounds the whole request, a 4 MiB body included.
+	readTimeout  = 30 * time.Second
+	writeTimeout = 60 * time.Second
+	idleTimeout  = 120 * time.Second
+)
+
 func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
-	return &http.Server{
+	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		// Rack accepts query strings up to 4 MiB; so must the request line.
-		MaxHeaderBytes: 5 << 20,
-		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	connlimit.Serve(srv)
+	return srv
+}
+
+// listen opens a TCP listener whose open connections are capped below the
+// file limit: when many clients stall, the ones that have waited longest
+// without sending a request are closed to make room for the others.
+func listen(addr string) (*connlimit.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	return connlimit.Wrap(ln, connlimit.Default()), nil
 }
 
 // openStore opens the database and seeds it from the fixtures when it is
@@ -258,6 +228,11 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 	} else {
 		world, err = fixtures.Default(rand.Reader)
 	}
+	if err == nil {
+		for _, w := range world.Warnings {
+			log.Warn(w.Error())
+		}
+	}
 	if err == nil && cfg.reset {
 		err = st.Reset(ctx)
 	}
@@ -283,7 +258,7 @@ func tlsListener(cfg *serveConfig) (net.Listener, string, error) {
 		}
 		cert, err = tls.LoadX509KeyPair(cfg.tlsCert, cfg.tlsKey)
 		if err != nil {
-			return nil, "", fmt.Errorf("load TLS certificate: %w", err)
+			return nil, "", fmt.Errorf("--tls-cert %s, --tls-key %s: %w", cfg.tlsCert, cfg.tlsKey, err)
 		}
 		info = "certificate " + cfg.tlsCert
 	} else {
@@ -294,9 +269,10 @@ func tlsListener(cfg *serveConfig) (net.Listener, string, error) {
 		}
 		info = "self-signed certificate " + path + " (for Node.js: NODE_EXTRA_CA_CERTS=" + path + ")"
 	}
-	ln, err := tls.Listen("tcp", cfg.tlsAddr, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	tcp, err := listen(cfg.tlsAddr)
 	if err != nil {
-		return nil, "", fmt.Errorf("listen on %s: %w", cfg.tlsAddr, err)
+		return nil, "", err
 	}
+	ln := tls.NewListener(tcp, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 	return ln, "https://" + ln.Addr().String() + ", " + info, nil
 }

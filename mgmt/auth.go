@@ -529,7 +529,9 @@ func aggregate(w *store.CounterWriter, app *store.Application, u usage, t time.T
 func aggregateAt(w *store.CounterWriter, app *store.Application, u usage, starts *[len(period.All)]int64) {
 	for _, mu := range u {
 		set := mu.value.isSet()
-		n := getFrom(&mu.value, 0)
+		// Beyond int64 the real backend's Redis refuses the INCRBY (and its
+		// worker fails); the sandbox's counters saturate instead.
+		n := getFrom(&mu.value, count{}).saturated()
 		for _, p := range period.All {
 			k := store.KeyAt(app, mu.metric, p, starts[p])
 			if set {

@@ -58,6 +58,8 @@ func FuzzRequest(f *testing.F) {
 	f.Add(uint8(3), "provider_key=pk&service_id=2&user_key=uk&usage[hits]=1&redirect_url=x", "no_body=1", "")
 	f.Add(uint8(4), "", "", "provider_key=pk&transactions[0][app_id]=app&transactions[0][usage][a]=2&transactions[0][timestamp]=2026-11-22")
 	f.Add(uint8(4), "provider_key=pk", "flat_usage=1", "transactions[0][user_key]=uk&transactions[1]&transactions[2][usage]=1")
+	f.Add(uint8(1), "provider_key=pk&app_id=app&app_key=key&usage[b]=99999999999999999999&usage[a]=%239223372036854775808", "limit_headers=1&flat_usage=1", "")
+	f.Add(uint8(4), "provider_key=pk", "", "transactions[0][app_id]=app&transactions[0][usage][a]=99999999999999999999&transactions[0][timestamp]=Sun Nov 22 07:00:00 2026 CET&transactions[1][app_id]=app&transactions[1][usage][hits]=%2399999999999999999999&transactions[1][timestamp][]=2026-11-22")
 	f.Fuzz(func(t *testing.T, which uint8, query, options, body string) {
 		r := &Request{Method: "GET", RawQuery: query, Options: options, HasOptions: options != ""}
 		var resp *Response

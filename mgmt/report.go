@@ -174,8 +174,11 @@ func (b *Backend) processBatch(ctx context.Context, svc *store.Service, batch []
 			if err != nil {
 				return err, nil
 			}
+			// parse_to_utc reads the value's to_s: a hash or an array
+			// (timestamp[]=…) is read as Ruby writes it.
 			at := now
-			if ts, ok := str(batch[i], "timestamp"); ok {
+			if v, ok := batch[i].Get("timestamp"); ok {
+				ts, _ := rubyValue(v)
 				if t, ok := timestamp.Parse(ts); ok {
 					at = t
 				}

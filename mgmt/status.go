@@ -56,15 +56,15 @@ func (s *status) checkLimits() *Error {
 		return s.limitErr
 	}
 	for i, l := range s.limits() {
-		v := s.current[i]
+		v := small(s.current[i])
 		if s.rawUsage != nil {
 			if uv := u.get(l.Metric); uv != nil {
 				v = getFrom(uv, v)
 			} else {
-				v = 0
+				v = count{}
 			}
 		}
-		if v > l.Value {
+		if v.exceeds(l.Value) {
 			return reasonLimitsExceeded()
 		}
 	}
@@ -80,7 +80,7 @@ func (s *status) parseUsage(flat bool) {
 
 // withRaw applies the usage sent for a metric name, exactly as named, to
 // cur (getFrom); without one cur stays.
-func (s *status) withRaw(name string, cur int64) int64 {
+func (s *status) withRaw(name string, cur count) count {
 	if s.rawUsage == nil {
 		return cur
 	}
@@ -97,12 +97,12 @@ func (s *status) withRaw(name string, cur int64) int64 {
 
 // withTree applies the usage of m and then of its descendants, in the order
 // Metric.Descendants gives them, to cur.
-func (s *status) withTree(m *store.Metric, cur int64) int64 {
+func (s *status) withTree(m *store.Metric, cur count) count {
 	cur = s.withRaw(m.Name, cur)
 	return s.withDescendants(m, cur)
 }
 
-func (s *status) withDescendants(m *store.Metric, cur int64) int64 {
+func (s *status) withDescendants(m *store.Metric, cur count) count {
 	for _, c := range m.Children {
 		cur = s.withRaw(c.Name, cur)
 	}
@@ -114,8 +114,8 @@ func (s *status) withDescendants(m *store.Metric, cur int64) int64 {
 
 // shown is the current_value of a usage report: the stored value, plus the
 // usage of the metric and its descendants when an authrep is authorized.
-func (s *status) shown(i int) int64 {
-	cur := s.current[i]
+func (s *status) shown(i int) count {
+	cur := small(s.current[i])
 	if s.reason != nil || !s.ep.reports() || s.rawUsage == nil {
 		return cur
 	}
@@ -123,7 +123,7 @@ func (s *status) shown(i int) int64 {
 }
 
 // usageOf is the usage of a metric and its descendants in this request.
-func (s *status) usageOf(m *store.Metric) int64 { return s.withTree(m, 0) }
+func (s *status) usageOf(m *store.Metric) count { return s.withTree(m, count{}) }
 
 // response writes the status document and the extension headers.
 func (s *status) response() *Response {
@@ -172,12 +172,16 @@ func (s *status) limitHeaders() [][2]string {
 		}
 	}
 	sameCalls := func(i int) int64 {
-		remaining := ls[i].Value - s.shown(i)
-		if remaining <= 0 {
+		shown := s.shown(i)
+		if shown.exceeds(ls[i].Value - 1) { // remaining <= 0
 			return 0
 		}
-		if u := s.usageOf(ls[i].Metric); u > 0 {
-			return remaining / u
+		remaining := ls[i].Value - shown.n
+		switch u := s.usageOf(ls[i].Metric); {
+		case u.huge():
+			return 0 // remaining / u
+		case u.n > 0:
+			return remaining / u.n
 		}
 		return -1
 	}
@@ -269,7 +273,7 @@ func (s *status) document(b []byte) []byte {
 			b = append(b, "<max_value>"...)
 			b = appendInt(b, l.Value)
 			b = append(b, "</max_value><current_value>"...)
-			b = appendInt(b, s.shown(i))
+			b = appendCount(b, s.shown(i))
 			b = append(b, "</current_value></usage_report>"...)
 		}
 		b = append(b, "</usage_reports>"...)

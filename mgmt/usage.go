@@ -2,6 +2,7 @@ package mgmt
 
 import (
 	"math"
+	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
@@ -9,19 +10,19 @@ import (
 
 // usageValue is one metric's usage as apisonator carries it: the raw string
 // a caller sent ("5", "#3", " 2 "), or, for a parent that summed its
-// children's increments, an integer. The difference matters: Ruby reads
-// "#3" as "set to 3" but " #3" as "add 0".
+// children's increments, an integer (n, with no raw string: no value sent
+// is empty, and "" would read as 0 anyway). The difference matters: Ruby
+// reads "#3" as "set to 3" but " #3" as "add 0".
 type usageValue struct {
-	raw   string
-	n     int64
-	isInt bool
+	raw string
+	n   count
 }
 
 // isSet is Usage.is_set?: a raw value whose first character is '#'.
-func (v usageValue) isSet() bool { return !v.isInt && len(v.raw) > 0 && v.raw[0] == '#' }
+func (v usageValue) isSet() bool { return len(v.raw) > 0 && v.raw[0] == '#' }
 
-func (v usageValue) toI() int64 {
-	if v.isInt {
+func (v usageValue) toI() count {
+	if v.raw == "" {
 		return v.n
 	}
 	return rubyToI(v.raw)
@@ -29,14 +30,14 @@ func (v usageValue) toI() int64 {
 
 // getFrom is Usage.get_from: a set replaces the current value, anything
 // else is added to it. A nil value leaves cur alone.
-func getFrom(v *usageValue, cur int64) int64 {
+func getFrom(v *usageValue, cur count) count {
 	if v == nil {
 		return cur
 	}
 	if v.isSet() {
 		return rubyToI(v.raw[1:])
 	}
-	return addSat(cur, v.toI())
+	return cur.plus(v.toI())
 }
 
 // metricUsage pairs a metric with its usage.
@@ -101,11 +102,11 @@ func withParents(u usage, flat bool) usage {
 				memo.put(p, mu.value)
 				continue
 			}
-			var cur int64
+			var cur count
 			if v := memo.get(p); v != nil {
 				cur = v.toI()
 			}
-			memo.put(p, usageValue{isInt: true, n: addSat(cur, mu.value.toI())})
+			memo.put(p, usageValue{n: cur.plus(mu.value.toI())})
 		}
 	}
 	return memo
@@ -120,8 +121,8 @@ func processUsage(svc *store.Service, raw *rackquery.Hash, flat bool) (usage, *E
 	return withParents(u, flat), nil
 }
 
-// saneValue is apisonator's /\A\s*#?\d+\s*\Z/, plus a bound: values that do
-// not fit in 63 bits are refused (Ruby would take any size).
+// saneValue is apisonator's /\A\s*#?\d+\s*\Z/: digits, as many as sent
+// (Ruby's integers have no bound).
 func saneValue(s string) bool {
 	i := 0
 	for i < len(s) && isRubySpace(s[i]) {
@@ -131,12 +132,7 @@ func saneValue(s string) bool {
 		i++
 	}
 	start := i
-	var n uint64
 	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		n = n*10 + uint64(s[i]-'0')
-		if n > math.MaxInt64 {
-			return false
-		}
 		i++
 	}
 	if i == start {
@@ -150,8 +146,9 @@ func saneValue(s string) bool {
 
 // rubyToI is Ruby's String#to_i: leading whitespace, an optional sign, then
 // digits (single underscores allowed between them) up to the first other
-// character; 0 if there are none. It saturates instead of growing.
-func rubyToI(s string) int64 {
+// character; 0 if there are none. A value beyond int64 keeps its digits;
+// a negative one saturates (usage values have no sign, so none reaches it).
+func rubyToI(s string) count {
 	i := 0
 	for i < len(s) && isRubySpace(s[i]) {
 		i++
@@ -161,6 +158,7 @@ func rubyToI(s string) int64 {
 		neg = s[i] == '-'
 		i++
 	}
+	start := i
 	var n int64
 	prevDigit := false
 	for ; i < len(s); i++ {
@@ -174,15 +172,39 @@ func rubyToI(s string) int64 {
 		}
 		prevDigit = true
 		if n > (math.MaxInt64-int64(c-'0'))/10 {
-			n = math.MaxInt64
-			continue
+			if neg {
+				return small(math.MinInt64)
+			}
+			return hugeToI(s[start:])
 		}
 		n = n*10 + int64(c-'0')
 	}
 	if neg {
-		return -n
+		return small(-n)
 	}
-	return n
+	return small(n)
+}
+
+// hugeToI is rubyToI's digits for a number known to exceed int64.
+func hugeToI(s string) count {
+	var b strings.Builder
+	prevDigit := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '_' && prevDigit && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
+			prevDigit = false
+			continue
+		}
+		if c < '0' || c > '9' {
+			break
+		}
+		prevDigit = true
+		if c == '0' && b.Len() == 0 {
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return bigCount(b.String())
 }
 
 func addSat(a, b int64) int64 {

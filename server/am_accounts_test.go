@@ -325,3 +325,14 @@ func TestAMMessagesAndSettings(t *testing.T) {
 	expectIn(t, "account plan", s.get("/admin/api/accounts/2.xml?"+rw).body,
 		strings.Replace(accountPlan1, "<approval_required>false", "<approval_required>true", 1))
 }
+
+// A page whose offset is past what an int64 holds is an empty page, not a
+// crash.
+func TestAMPageFarPastTheEnd(t *testing.T) {
+	s := amSandbox(t)
+	for _, path := range []string{"/admin/api/accounts.xml", "/admin/api/applications.xml", "/admin/api/services.xml"} {
+		root := strings.TrimSuffix(strings.TrimPrefix(path, "/admin/api/"), ".xml")
+		expect(t, path, s.get(path+"?per_page=2&page=4611686018427387905&"+rw), 200,
+			xmlDecl+`<`+root+`></`+root+`>`)
+	}
+}

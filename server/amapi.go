@@ -11,7 +11,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/threescale-sandbox/threescale-sandbox/portal"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/api"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
 	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
 )
 
@@ -19,10 +20,10 @@ import (
 // from the path's extension (XML without one, as porta's routes default),
 // and the parameters are the query and the body (a form, or JSON) merged,
 // the body winning, as Rails merges them.
-func am(h portal.Handler) echo.HandlerFunc {
+func am(h api.Handler) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		call := &portal.Call{Method: r.Method, Format: "xml", Path: map[string]string{}}
+		call := &api.Call{Method: r.Method, Format: "xml", Path: map[string]string{}}
 		last := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
 		ext := ""
 		for _, e := range []string{".json", ".xml"} {
@@ -43,12 +44,12 @@ func am(h portal.Handler) echo.HandlerFunc {
 			call.Path[n] = v
 		}
 		call.BasicUser, call.BasicPass, _ = r.BasicAuth()
-		params, err := amParams(r)
+		ps, err := amParams(r)
 		if err != nil {
-			return writeReply(c, &portal.Reply{Status: http.StatusBadRequest, ContentType: "text/plain; charset=utf-8",
+			return writeReply(c, &api.Reply{Status: http.StatusBadRequest, ContentType: "text/plain; charset=utf-8",
 				Body: []byte("Invalid request parameters: " + err.Error())})
 		}
-		call.Params = params
+		call.Params = params.Of(ps)
 		return writeReply(c, h(r.Context(), call))
 	}
 }
@@ -123,7 +124,7 @@ func jsonValue(v any) rackquery.Value {
 	}
 }
 
-func writeReply(c echo.Context, rep *portal.Reply) error {
+func writeReply(c echo.Context, rep *api.Reply) error {
 	w := c.Response()
 	if rep.ContentType != "" {
 		w.Header().Set("Content-Type", rep.ContentType)

@@ -3,11 +3,15 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -40,17 +44,24 @@ func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z
 // outbox is GET /_sandbox/webhooks: every webhook event, delivered or
 // not, with its attempts; provider_key narrows it to one provider, and
 // state (pending, delivered, failed) and event (e.g.
-// application_suspended) filter it.
+// application_suspended) filter it. An unknown state or event is a 400
+// naming the accepted values.
 func (h *handlers) outbox(c echo.Context) error {
 	pid, ok := h.providerFilter(c)
 	if !ok {
 		return c.JSON(http.StatusNotFound, map[string]string{"error": "unknown provider_key"})
 	}
+	state, name := c.QueryParam("state"), c.QueryParam("event")
+	if state != "" && !slices.Contains(outboxStates, state) {
+		return badFilter(c, "state", state, outboxStates)
+	}
+	if name != "" && !slices.Contains(fixtures.Events, name) {
+		return badFilter(c, "event", name, fixtures.Events)
+	}
 	events, err := h.store.Outbox(c.Request().Context(), pid)
 	if err != nil {
 		return err
 	}
-	state, name := c.QueryParam("state"), c.QueryParam("event")
 	out := []outboxEvent{}
 	for _, e := range events {
 		ev := outboxEvent{ID: e.UUID, ProviderID: e.ProviderID, Event: e.Type + "_" + e.Action, Type: e.Type,
@@ -75,6 +86,19 @@ func (h *handlers) outbox(c echo.Context) error {
 		return err
 	}
 	return c.Blob(http.StatusOK, "application/json; charset=utf-8", body.Bytes())
+}
+
+// outboxStates are the states of a webhook event, for the state filter.
+var outboxStates = []string{store.EventPending, store.EventDelivered, store.EventFailed}
+
+// badFilter answers a filter value that matches no event ever: a typo
+// would otherwise look like an empty outbox.
+func badFilter(c echo.Context, param, value string, accepted []string) error {
+	return c.JSON(http.StatusBadRequest, struct {
+		Error    string   `json:"error"`
+		Param    string   `json:"param"`
+		Accepted []string `json:"accepted"`
+	}{fmt.Sprintf("unknown %s %q: want one of %s", param, value, strings.Join(accepted, ", ")), param, accepted})
 }
 
 // clearOutbox is DELETE /_sandbox/webhooks: forget every event (of one

@@ -19,7 +19,8 @@ import (
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
 	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
 	"github.com/threescale-sandbox/threescale-sandbox/mgmt"
-	"github.com/threescale-sandbox/threescale-sandbox/portal"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/api"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -45,7 +46,7 @@ func NewServer(o Options) http.Handler {
 		o.Random = rand.Reader
 	}
 	h := &handlers{backend: mgmt.New(o.Store, o.Clock, o.Logger), store: o.Store, log: o.Logger}
-	p := portal.New(o.Store, o.Clock, o.Logger, o.Random)
+	p := api.New(porta.New(o.Store, o.Random), o.Logger)
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -76,86 +77,85 @@ func NewServer(o Options) http.Handler {
 	e.DELETE("/internal/services/:sid/errors/", h.deleteErrors)
 
 	// The Account Management API (porta's /admin/api).
-	api := func(method, path string, hd portal.Handler) { amRoute(e, method, "/admin/api"+path, hd) }
-	api("POST", "/signup", p.Signup)
-	api("GET", "/accounts", p.ListAccounts)
-	api("GET", "/accounts/find", p.FindAccount)
-	api("GET", "/accounts/:id", p.ShowAccount)
-	api("PUT", "/accounts/:id", p.UpdateAccount)
-	api("DELETE", "/accounts/:id", p.DeleteAccount)
-	for _, ev := range []string{"approve", "reject", "make_pending"} {
-		api("PUT", "/accounts/:id/"+ev, p.TransitionAccount(ev))
-	}
-	api("PUT", "/accounts/:id/change_plan", p.ChangeAccountPlan)
-	api("POST", "/accounts/:account_id/messages", p.SendMessage)
+	route := func(method, path string, hd api.Handler) { amRoute(e, method, "/admin/api"+path, hd) }
+	route("POST", "/signup", p.Signup)
+	route("GET", "/accounts", p.ListAccounts)
+	route("GET", "/accounts/find", p.FindAccount)
+	route("GET", "/accounts/:id", p.ShowAccount)
+	route("PUT", "/accounts/:id", p.UpdateAccount)
+	route("DELETE", "/accounts/:id", p.DeleteAccount)
+	route("PUT", "/accounts/:id/approve", p.ApproveAccount)
+	route("PUT", "/accounts/:id/reject", p.RejectAccount)
+	route("PUT", "/accounts/:id/make_pending", p.MakePendingAccount)
+	route("PUT", "/accounts/:id/change_plan", p.ChangeAccountPlan)
+	route("POST", "/accounts/:account_id/messages", p.SendMessage)
 
-	api("GET", "/accounts/:account_id/users", p.ListUsers)
-	api("POST", "/accounts/:account_id/users", p.CreateUser)
-	api("GET", "/accounts/:account_id/users/:id", p.ShowUser)
-	api("PUT", "/accounts/:account_id/users/:id", p.UpdateUser)
-	api("DELETE", "/accounts/:account_id/users/:id", p.DeleteUser)
-	for _, ev := range []string{"activate", "suspend", "unsuspend"} {
-		api("PUT", "/accounts/:account_id/users/:id/"+ev, p.TransitionUser(ev))
-	}
-	for _, role := range []string{"admin", "member"} {
-		api("PUT", "/accounts/:account_id/users/:id/"+role, p.SetUserRole(role))
-	}
+	route("GET", "/accounts/:account_id/users", p.ListUsers)
+	route("POST", "/accounts/:account_id/users", p.CreateUser)
+	route("GET", "/accounts/:account_id/users/:id", p.ShowUser)
+	route("PUT", "/accounts/:account_id/users/:id", p.UpdateUser)
+	route("DELETE", "/accounts/:account_id/users/:id", p.DeleteUser)
+	route("PUT", "/accounts/:account_id/users/:id/activate", p.ActivateUser)
+	route("PUT", "/accounts/:account_id/users/:id/suspend", p.SuspendUser)
+	route("PUT", "/accounts/:account_id/users/:id/unsuspend", p.UnsuspendUser)
+	route("PUT", "/accounts/:account_id/users/:id/admin", p.SetUserRole(porta.RoleAdmin))
+	route("PUT", "/accounts/:account_id/users/:id/member", p.SetUserRole(porta.RoleMember))
 
-	api("GET", "/applications", p.ListApplications)
-	api("GET", "/applications/find", p.FindApplication)
-	api("GET", "/accounts/:account_id/applications", p.ListAccountApplications)
-	api("POST", "/accounts/:account_id/applications", p.CreateApplication)
-	api("GET", "/accounts/:account_id/applications/find", p.FindAccountApplication)
-	api("GET", "/accounts/:account_id/applications/:id", p.ShowApplication)
-	api("PUT", "/accounts/:account_id/applications/:id", p.UpdateApplication)
-	api("DELETE", "/accounts/:account_id/applications/:id", p.DeleteApplication)
-	for _, ev := range []string{"accept", "suspend", "resume"} {
-		api("PUT", "/accounts/:account_id/applications/:id/"+ev, p.TransitionApplication(ev))
-	}
-	api("PUT", "/accounts/:account_id/applications/:id/change_plan", p.ChangeApplicationPlan)
-	api("PUT", "/accounts/:account_id/applications/:id/change_user_key", p.ChangeUserKey) // sandbox addition
-	api("PUT", "/accounts/:account_id/applications/:id/customize_plan", p.CustomizePlan)
-	api("PUT", "/accounts/:account_id/applications/:id/decustomize_plan", p.DecustomizePlan)
-	api("GET", "/accounts/:account_id/applications/:application_id/keys", p.ListKeys)
-	api("POST", "/accounts/:account_id/applications/:application_id/keys", p.CreateKey)
-	api("DELETE", "/accounts/:account_id/applications/:application_id/keys/:key", p.DeleteKey)
-	api("GET", "/accounts/:account_id/applications/:application_id/referrer_filters", p.ListReferrerFilters)
-	api("POST", "/accounts/:account_id/applications/:application_id/referrer_filters", p.CreateReferrerFilter)
-	api("DELETE", "/accounts/:account_id/applications/:application_id/referrer_filters/:id", p.DeleteReferrerFilter)
+	route("GET", "/applications", p.ListApplications)
+	route("GET", "/applications/find", p.FindApplication)
+	route("GET", "/accounts/:account_id/applications", p.ListAccountApplications)
+	route("POST", "/accounts/:account_id/applications", p.CreateApplication)
+	route("GET", "/accounts/:account_id/applications/find", p.FindAccountApplication)
+	route("GET", "/accounts/:account_id/applications/:id", p.ShowApplication)
+	route("PUT", "/accounts/:account_id/applications/:id", p.UpdateApplication)
+	route("DELETE", "/accounts/:account_id/applications/:id", p.DeleteApplication)
+	route("PUT", "/accounts/:account_id/applications/:id/accept", p.AcceptApplication)
+	route("PUT", "/accounts/:account_id/applications/:id/suspend", p.SuspendApplication)
+	route("PUT", "/accounts/:account_id/applications/:id/resume", p.ResumeApplication)
+	route("PUT", "/accounts/:account_id/applications/:id/change_plan", p.ChangeApplicationPlan)
+	route("PUT", "/accounts/:account_id/applications/:id/change_user_key", p.ChangeUserKey) // sandbox addition
+	route("PUT", "/accounts/:account_id/applications/:id/customize_plan", p.CustomizePlan)
+	route("PUT", "/accounts/:account_id/applications/:id/decustomize_plan", p.DecustomizePlan)
+	route("GET", "/accounts/:account_id/applications/:application_id/keys", p.ListKeys)
+	route("POST", "/accounts/:account_id/applications/:application_id/keys", p.CreateKey)
+	route("DELETE", "/accounts/:account_id/applications/:application_id/keys/:key", p.DeleteKey)
+	route("GET", "/accounts/:account_id/applications/:application_id/referrer_filters", p.ListReferrerFilters)
+	route("POST", "/accounts/:account_id/applications/:application_id/referrer_filters", p.CreateReferrerFilter)
+	route("DELETE", "/accounts/:account_id/applications/:application_id/referrer_filters/:id", p.DeleteReferrerFilter)
 
-	api("GET", "/services", p.ListServices)
-	api("GET", "/services/:id", p.ShowService)
-	api("PUT", "/services/:id", p.UpdateService)
-	api("GET", "/application_plans", p.ListAllPlans)
-	api("GET", "/services/:service_id/application_plans", p.ListServicePlans)
-	api("POST", "/services/:service_id/application_plans", p.CreatePlan)
-	api("GET", "/services/:service_id/application_plans/:id", p.ShowPlan)
-	api("PUT", "/services/:service_id/application_plans/:id", p.UpdatePlan)
-	api("DELETE", "/services/:service_id/application_plans/:id", p.DeletePlan)
-	api("PUT", "/services/:service_id/application_plans/:id/default", p.DefaultPlan)
-	api("GET", "/services/:service_id/metrics", p.ListMetrics)
-	api("POST", "/services/:service_id/metrics", p.CreateMetric(false))
-	api("GET", "/services/:service_id/metrics/:id", p.ShowMetric)
-	api("PUT", "/services/:service_id/metrics/:id", p.UpdateMetric(false))
-	api("DELETE", "/services/:service_id/metrics/:id", p.DeleteMetric(false))
-	api("GET", "/services/:service_id/metrics/:metric_id/methods", p.ListMethods)
-	api("POST", "/services/:service_id/metrics/:metric_id/methods", p.CreateMetric(true))
-	api("GET", "/services/:service_id/metrics/:metric_id/methods/:id", p.ShowMethod)
-	api("PUT", "/services/:service_id/metrics/:metric_id/methods/:id", p.UpdateMetric(true))
-	api("DELETE", "/services/:service_id/metrics/:metric_id/methods/:id", p.DeleteMetric(true))
-	api("GET", "/application_plans/:plan_id/limits", p.ListPlanLimits)
-	api("GET", "/application_plans/:plan_id/metrics/:metric_id/limits", p.ListMetricLimits)
-	api("POST", "/application_plans/:plan_id/metrics/:metric_id/limits", p.CreateLimit)
-	api("GET", "/application_plans/:plan_id/metrics/:metric_id/limits/:id", p.ShowLimit)
-	api("PUT", "/application_plans/:plan_id/metrics/:metric_id/limits/:id", p.UpdateLimit)
-	api("DELETE", "/application_plans/:plan_id/metrics/:metric_id/limits/:id", p.DeleteLimit)
+	route("GET", "/services", p.ListServices)
+	route("GET", "/services/:id", p.ShowService)
+	route("PUT", "/services/:id", p.UpdateService)
+	route("GET", "/application_plans", p.ListAllPlans)
+	route("GET", "/services/:service_id/application_plans", p.ListServicePlans)
+	route("POST", "/services/:service_id/application_plans", p.CreatePlan)
+	route("GET", "/services/:service_id/application_plans/:id", p.ShowPlan)
+	route("PUT", "/services/:service_id/application_plans/:id", p.UpdatePlan)
+	route("DELETE", "/services/:service_id/application_plans/:id", p.DeletePlan)
+	route("PUT", "/services/:service_id/application_plans/:id/default", p.DefaultPlan)
+	route("GET", "/services/:service_id/metrics", p.ListMetrics)
+	route("POST", "/services/:service_id/metrics", p.CreateMetric(false))
+	route("GET", "/services/:service_id/metrics/:id", p.ShowMetric(false))
+	route("PUT", "/services/:service_id/metrics/:id", p.UpdateMetric(false))
+	route("DELETE", "/services/:service_id/metrics/:id", p.DeleteMetric(false))
+	route("GET", "/services/:service_id/metrics/:metric_id/methods", p.ListMethods)
+	route("POST", "/services/:service_id/metrics/:metric_id/methods", p.CreateMetric(true))
+	route("GET", "/services/:service_id/metrics/:metric_id/methods/:id", p.ShowMetric(true))
+	route("PUT", "/services/:service_id/metrics/:metric_id/methods/:id", p.UpdateMetric(true))
+	route("DELETE", "/services/:service_id/metrics/:metric_id/methods/:id", p.DeleteMetric(true))
+	route("GET", "/application_plans/:plan_id/limits", p.ListPlanLimits)
+	route("GET", "/application_plans/:plan_id/metrics/:metric_id/limits", p.ListMetricLimits)
+	route("POST", "/application_plans/:plan_id/metrics/:metric_id/limits", p.CreateLimit)
+	route("GET", "/application_plans/:plan_id/metrics/:metric_id/limits/:id", p.ShowLimit)
+	route("PUT", "/application_plans/:plan_id/metrics/:metric_id/limits/:id", p.UpdateLimit)
+	route("DELETE", "/application_plans/:plan_id/metrics/:metric_id/limits/:id", p.DeleteLimit)
 
-	api("GET", "/settings", p.ShowSettings)
-	api("PUT", "/settings", p.UpdateSettings)
-	api("GET", "/webhooks", p.ShowWebhooks)
-	api("PUT", "/webhooks", p.UpdateWebhooks)
-	api("GET", "/webhooks/failures", p.ListFailures)
-	api("DELETE", "/webhooks/failures", p.DeleteFailures)
+	route("GET", "/settings", p.ShowSettings)
+	route("PUT", "/settings", p.UpdateSettings)
+	route("GET", "/webhooks", p.ShowWebhooks)
+	route("PUT", "/webhooks", p.UpdateWebhooks)
+	route("GET", "/webhooks/failures", p.ListFailures)
+	route("DELETE", "/webhooks/failures", p.DeleteFailures)
 
 	// The sandbox's own: every webhook event with its deliveries.
 	e.GET("/_sandbox/webhooks", h.outbox)
@@ -169,7 +169,7 @@ func NewServer(o Options) http.Handler {
 // optional format, so a path that ends in a fixed segment also answers
 // with .xml and .json (one ending in an id carries its extension in the
 // id, which the adapter strips); PUT routes answer PATCH too, as Rails'.
-func amRoute(e *echo.Echo, method, path string, h portal.Handler) {
+func amRoute(e *echo.Echo, method, path string, h api.Handler) {
 	methods := []string{method}
 	if method == http.MethodPut {
 		methods = append(methods, http.MethodPatch)

@@ -199,6 +199,11 @@ func TestWebhookEvents(t *testing.T) {
 		t.Errorf("outbox filtered by event: %d, want 3", n)
 	}
 	expect(t, "outbox of an unknown provider", s.get("/_sandbox/webhooks?provider_key=nope"), 404, `{"error":"unknown provider_key"}`+"\n")
+	expect(t, "outbox of an unknown state", s.get("/_sandbox/webhooks?state=bogus"), 400,
+		`{"error":"unknown state \"bogus\": want one of pending, delivered, failed","param":"state","accepted":["pending","delivered","failed"]}`+"\n")
+	expect(t, "outbox of an unknown event", s.get("/_sandbox/webhooks?event=app_created"), 400,
+		`{"error":"unknown event \"app_created\": want one of `+strings.Join(fixtures.Events, ", ")+
+			`","param":"event","accepted":["`+strings.Join(fixtures.Events, `","`)+`"]}`+"\n")
 	expect(t, "clear the outbox", s.call("DELETE", "/_sandbox/webhooks", ""), 204, "")
 	if n := len(s.outbox("")); n != 0 {
 		t.Errorf("outbox after clear: %d events", n)

@@ -4,6 +4,13 @@ package store
 // different version is refused rather than misread.
 const schemaVersion = 2
 
+// applicationID is stored in PRAGMA application_id, the field of the SQLite
+// header that names the program a database belongs to: "3SBX" in ASCII.
+// A --db file that carries another, or holds tables without it, is another
+// program's and is refused untouched. Databases written before it was
+// stamped are recognised by their schema version and tables (dbfile.go).
+const applicationID int32 = 0x33534258
+
 // schema is the whole 3scale model, shaped after porta's tables. Ids are
 // AUTOINCREMENT so that a deleted object's id (and the usage counters keyed
 // by it) is never reused; services keep the string ids 3scale gives them.

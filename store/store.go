@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -85,11 +86,17 @@ type op struct {
 
 // Open opens (or creates) the database at path; an empty path means a fresh
 // in-memory database. It loads the stored model and the counters of the
-// periods that can still change.
+// periods that can still change. A file that is not the sandbox's, or that
+// it cannot write, is refused before anything is written to it.
 func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (*Store, error) {
 	dsn := ":memory:"
+	created := false
 	if path != "" {
-		dsn = "file:" + path
+		var err error
+		if created, err = claimFile(ctx, path); err != nil {
+			return nil, err
+		}
+		dsn = fileURI(path, "")
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -114,6 +121,11 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 	}
 	if err := s.init(ctx, path != ""); err != nil {
 		db.Close()
+		if created {
+			// Leave no half-made database behind.
+			os.Remove(path)
+			os.Remove(path + "-wal")
+		}
 		return nil, err
 	}
 	go s.run()
@@ -137,18 +149,10 @@ func (s *Store) init(ctx context.Context, onDisk bool) error {
 			return fmt.Errorf("%s: %w", p, err)
 		}
 	}
-	var version int
-	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	if version != 0 && version != schemaVersion {
-		return fmt.Errorf("database schema version %d, this binary needs %d (start with a new --db or --reset)", version, schemaVersion)
-	}
-	if _, err := s.db.ExecContext(ctx, schema); err != nil {
-		return fmt.Errorf("create schema: %w", err)
-	}
-	if _, err := s.db.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
-		return fmt.Errorf("write schema version: %w", err)
+	// claimFile checked the version. The schema and the stamps are one
+	// transaction: a database is never left with tables and no stamp.
+	if err := s.createSchema(ctx); err != nil {
+		return err
 	}
 	s.upsertUsage = make(map[int]*sql.Stmt, len(upsertRows))
 	for _, n := range upsertRows {
@@ -165,6 +169,25 @@ func (s *Store) init(ctx context.Context, onDisk bool) error {
 	}
 	s.catalog.Store(cat)
 	return s.loadUsage(ctx)
+}
+
+func (s *Store) createSchema(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("create schema: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, schema); err != nil {
+		return fmt.Errorf("create schema: %w", err)
+	}
+	stamps := fmt.Sprintf("PRAGMA user_version = %d; PRAGMA application_id = %d", schemaVersion, applicationID)
+	if _, err := tx.ExecContext(ctx, stamps); err != nil {
+		return fmt.Errorf("write schema version: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("create schema: %w", err)
+	}
+	return nil
 }
 
 // Catalog returns the current snapshot of the model.

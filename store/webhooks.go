@@ -70,17 +70,28 @@ func (t *Tx) Enqueue(e *OutboxEvent) error {
 	return nil
 }
 
-// DueEvents returns the pending events due at now, oldest due first, and
-// the time the next pending event falls due (zero if none is waiting).
-func (s *Store) DueEvents(ctx context.Context, now time.Time) ([]*OutboxEvent, time.Time, error) {
-	var due []*OutboxEvent
+// DueProviders returns the providers with pending events due at now, and
+// the time the next pending event of any provider falls due after now
+// (zero if none is waiting).
+func (s *Store) DueProviders(ctx context.Context, now time.Time) ([]int64, time.Time, error) {
+	var due []int64
 	var next time.Time
 	err := s.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		var err error
-		due, err = scanEvents(ctx, tx, `WHERE state = 'pending' AND next_attempt_ms <= ?
-			ORDER BY next_attempt_ms, id LIMIT 100`, ms(now))
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT provider_id FROM webhook_events
+			WHERE state = 'pending' AND next_attempt_ms <= ? ORDER BY provider_id`, ms(now))
 		if err != nil {
-			return err
+			return fmt.Errorf("due webhook providers: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return fmt.Errorf("due webhook providers: %w", err)
+			}
+			due = append(due, id)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("due webhook providers: %w", err)
 		}
 		var n sql.NullInt64
 		if err := tx.QueryRowContext(ctx, `SELECT MIN(next_attempt_ms) FROM webhook_events
@@ -96,6 +107,22 @@ func (s *Store) DueEvents(ctx context.Context, now time.Time) ([]*OutboxEvent, t
 		return nil, time.Time{}, err // the writer may still be filling them
 	}
 	return due, next, nil
+}
+
+// DueEvents returns up to 100 pending events of a provider due at now,
+// oldest due first.
+func (s *Store) DueEvents(ctx context.Context, now time.Time, providerID int64) ([]*OutboxEvent, error) {
+	var due []*OutboxEvent
+	err := s.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		due, err = scanEvents(ctx, tx, `WHERE provider_id = ? AND state = 'pending' AND next_attempt_ms <= ?
+			ORDER BY next_attempt_ms, id LIMIT 100`, providerID, ms(now))
+		return err
+	})
+	if err != nil {
+		return nil, err // the writer may still be filling them
+	}
+	return due, nil
 }
 
 // RecordAttempt stores the outcome of one delivery of e. A failed attempt
@@ -193,8 +220,12 @@ func scanEvents(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*
 	if len(out) == 0 {
 		return nil, nil
 	}
+	lo, hi := out[0].ID, out[0].ID
+	for _, e := range out {
+		lo, hi = min(lo, e.ID), max(hi, e.ID)
+	}
 	arows, err := tx.QueryContext(ctx, `SELECT event_id, at_ms, status, error FROM webhook_attempts
-		WHERE event_id BETWEEN ? AND ? ORDER BY event_id, n`, out[0].ID, out[len(out)-1].ID)
+		WHERE event_id BETWEEN ? AND ? ORDER BY event_id, n`, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("read webhook attempts: %w", err)
 	}

@@ -1,23 +1,59 @@
 // Package timestamp reads the `timestamp` of a reported transaction as
 // apisonator's Time.parse_to_utc does: first as a Ruby Integer() of UNIX
-// seconds, then as a calendar date with an optional time and zone.
+// seconds, then with Ruby's Date._parse, keeping what has a year, a month
+// and a day, made a Time with Time.utc and moved by the zone's offset.
 package timestamp
 
 import (
 	"math"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 )
 
-// Parse returns the instant s names and whether it could be read. A caller
-// that gets false uses the processing time, as apisonator does.
+// Parse returns the instant s names, to the second, and whether it could
+// be read. A caller that gets false uses the processing time, as
+// apisonator does (it rescues whatever Ruby raises and falls back to now).
 func Parse(s string) (time.Time, bool) {
 	if secs, ok := rubyInteger(s); ok {
 		return time.Unix(secs, 0).UTC(), true
 	}
-	return parseDate(s)
+	h, ok := dateParse(s)
+	if !ok {
+		return time.Time{}, false
+	}
+	return h.instant()
+}
+
+// maxYear bounds the years given to time.Date: Ruby's have no bound, and a
+// year this far out is outside the accepted window either way.
+const maxYear = 1_000_000_000
+
+// instant is Time.utc(year, mon, mday, hour, min, sec, sec_fraction) minus
+// the offset: nil for anything without a year, a month and a day, and for
+// what Time.utc refuses (month 1..12, day 1..31, hour 0..24, minute 0..59,
+// second 0..60, and at hour 24 nothing but 24:00:00). A day past the end
+// of its month, second 60 and hour 24 roll over, as in Ruby. The fraction,
+// which Ruby passes as microseconds, never reaches a whole second.
+func (h *frags) instant() (time.Time, bool) {
+	if !h.year.ok || !h.mon.ok || !h.mday.ok {
+		return time.Time{}, false
+	}
+	hour, minute, sec := h.hour.v, h.min.v, h.sec.v // zero when absent
+	maxMin, maxSec := int64(59), int64(60)
+	if hour == 24 {
+		maxMin, maxSec = 0, 0
+	}
+	if h.mon.v < 1 || h.mon.v > 12 || h.mday.v < 1 || h.mday.v > 31 || hour < 0 || hour > 24 ||
+		minute < 0 || minute > maxMin || sec < 0 || sec > maxSec {
+		return time.Time{}, false
+	}
+	year := max(min(h.year.v, maxYear), -maxYear)
+	t := time.Date(int(year), time.Month(h.mon.v), int(h.mday.v), int(hour), int(minute), int(sec), 0, time.UTC)
+	if h.hasOffset && h.offset.known {
+		// den is a power of ten up to 10^5, so this is exact.
+		t = t.Add(-time.Duration(h.offset.num) * (time.Second / time.Duration(h.offset.den)))
+	}
+	return t.Truncate(time.Second), true
 }
 
 // rubyInteger is Kernel#Integer on a string: surrounding whitespace, one
@@ -94,98 +130,4 @@ func digit(c byte) int {
 		return int(c-'A') + 10
 	}
 	return 99
-}
-
-const (
-	timePart = `(?:(?:[ T]+|\s*,\s*)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?`
-	zonePart = `(?:\s*(z|utc|gmt|ut|[ecmp][sd]t|(?:utc|gmt)?[-+]\d{1,2}(?::?\d{2})?))?`
-)
-
-var (
-	// ISO 8601 and its common variants: 2026-11-22, 2026/11/22, with an
-	// optional time (T or spaces) and zone.
-	isoDate = regexp.MustCompile(`(?i)^\s*([-+]?\d{4,})[-/](\d{1,2})[-/](\d{1,2})` + timePart + zonePart + `\s*$`)
-	// RFC 2822 and HTTP dates: [Sun, ]22 Nov 2026 [07:26:30] [+0000].
-	rfcDate = regexp.MustCompile(`(?i)^\s*(?:[a-z]{3,9},?\s+)?(\d{1,2})[-\s]+([a-z]{3,9})\.?[-\s]+(\d{4})` + timePart + zonePart + `\s*$`)
-)
-
-var months = map[string]time.Month{
-	"jan": time.January, "feb": time.February, "mar": time.March, "apr": time.April,
-	"may": time.May, "jun": time.June, "jul": time.July, "aug": time.August,
-	"sep": time.September, "oct": time.October, "nov": time.November, "dec": time.December,
-}
-
-var namedZones = map[string]int{
-	"z": 0, "utc": 0, "gmt": 0, "ut": 0,
-	"est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
-}
-
-func parseDate(s string) (time.Time, bool) {
-	var year, mon, day, clock, zone []string
-	if m := isoDate.FindStringSubmatch(s); m != nil {
-		year, mon, day, clock, zone = m[1:2], m[2:3], m[3:4], m[4:7], m[7:8]
-	} else if m := rfcDate.FindStringSubmatch(s); m != nil {
-		mname := strings.ToLower(m[2])
-		if len(mname) < 3 {
-			return time.Time{}, false
-		}
-		mo, ok := months[mname[:3]]
-		if !ok {
-			return time.Time{}, false
-		}
-		year, mon, day, clock, zone = m[3:4], []string{strconv.Itoa(int(mo))}, m[1:2], m[4:7], m[7:8]
-	} else {
-		return time.Time{}, false
-	}
-	y, err := strconv.Atoi(year[0])
-	if err != nil || y < -99999 || y > 99999 {
-		return time.Time{}, false
-	}
-	mo, _ := strconv.Atoi(mon[0])
-	d, _ := strconv.Atoi(day[0])
-	h, _ := strconv.Atoi(clock[0])
-	mi, _ := strconv.Atoi(clock[1])
-	sec, _ := strconv.Atoi(clock[2])
-	// Ruby's Time.utc rejects these; apisonator then falls back to now.
-	if mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60 ||
-		(h == 24 && (mi != 0 || sec != 0)) {
-		return time.Time{}, false
-	}
-	off, ok := offset(strings.ToLower(zone[0]))
-	if !ok {
-		return time.Time{}, false
-	}
-	// Time.utc rolls "Nov 31" over to "Dec 1", as time.Date does.
-	t := time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.UTC)
-	return t.Add(-time.Duration(off) * time.Second), true
-}
-
-// offset reads a zone as seconds east of UTC.
-func offset(z string) (int, bool) {
-	if z == "" {
-		return 0, true
-	}
-	if h, ok := namedZones[z]; ok {
-		return h * 3600, true
-	}
-	z = strings.TrimPrefix(strings.TrimPrefix(z, "utc"), "gmt")
-	sign := 1
-	if z[0] == '-' {
-		sign = -1
-	}
-	digits := strings.ReplaceAll(z[1:], ":", "")
-	var h, m int
-	switch len(digits) {
-	case 1, 2:
-		h, _ = strconv.Atoi(digits)
-	case 3, 4:
-		h, _ = strconv.Atoi(digits[:len(digits)-2])
-		m, _ = strconv.Atoi(digits[len(digits)-2:])
-	default:
-		return 0, false
-	}
-	if m > 59 {
-		return 0, false
-	}
-	return sign * (h*3600 + m*60), true
 }

@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
@@ -40,8 +41,8 @@ type Options struct {
 	Client *http.Client
 }
 
-// Dispatcher delivers pending events, one at a time, in the order they fall
-// due.
+// Dispatcher delivers pending events: each provider's one at a time, in the
+// order they fall due, beside the other providers'.
 type Dispatcher struct {
 	o Options
 }
@@ -68,14 +69,38 @@ const (
 	maxBackoff = 30 * time.Second
 )
 
-// Run delivers until ctx is done: whatever is due, then it sleeps until the
-// next retry falls due or a change queues a new event. When the store fails
-// it backs off, logging once per wait, and carries on once it recovers.
+// Run delivers until ctx is done. Each provider's events are delivered by
+// a worker of its own, one at a time in the order they fall due, so that a
+// slow or hanging receiver delays only its own provider's events. Between
+// deliveries Run sleeps until the next retry falls due, a change queues an
+// event, or a worker ends. When the store fails it backs off, logging once
+// per wait, and carries on once it recovers.
 func (d *Dispatcher) Run(ctx context.Context) {
-	wake := d.o.Store.OutboxSignal()
+	// kick wakes the loop: a change queued events, or a worker ended.
+	kick := make(chan struct{}, 1)
+	poke := func() {
+		select {
+		case kick <- struct{}{}:
+		default:
+		}
+	}
+	go func() {
+		for {
+			select {
+			case <-d.o.Store.OutboxSignal():
+				poke()
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var mu sync.Mutex
+	busy := map[int64]bool{}
+	var workers sync.WaitGroup
+	defer workers.Wait()
 	b := backoff{log: d.o.Logger}
 	for ctx.Err() == nil {
-		due, next, err := d.o.Store.DueEvents(ctx, d.o.Clock.Now())
+		due, next, err := d.o.Store.DueProviders(ctx, d.o.Clock.Now())
 		if err != nil {
 			if ctx.Err() != nil || errors.Is(err, store.ErrClosed) {
 				return
@@ -84,23 +109,56 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			continue
 		}
 		b.reset()
+		mu.Lock()
+		for _, p := range due {
+			if busy[p] {
+				continue
+			}
+			busy[p] = true
+			workers.Add(1)
+			go func() {
+				defer workers.Done()
+				d.drain(ctx, p)
+				mu.Lock()
+				delete(busy, p)
+				mu.Unlock()
+				poke()
+			}()
+		}
+		mu.Unlock()
+		if next.IsZero() {
+			select {
+			case <-kick:
+			case <-ctx.Done():
+			}
+			continue
+		}
+		clock.Wait(ctx, d.o.Clock, next, kick)
+	}
+}
+
+// drain delivers a provider's due events until none is left.
+func (d *Dispatcher) drain(ctx context.Context, providerID int64) {
+	b := backoff{log: d.o.Logger}
+	for ctx.Err() == nil {
+		due, err := d.o.Store.DueEvents(ctx, d.o.Clock.Now(), providerID)
+		if err != nil {
+			if errors.Is(err, store.ErrClosed) {
+				return
+			}
+			b.wait(ctx, "read the webhook outbox", err)
+			continue
+		}
+		b.reset()
+		if len(due) == 0 {
+			return
+		}
 		for _, e := range due {
 			if ctx.Err() != nil {
 				return
 			}
 			d.deliver(ctx, e, &b)
 		}
-		if len(due) > 0 {
-			continue
-		}
-		if next.IsZero() {
-			select {
-			case <-wake:
-			case <-ctx.Done():
-			}
-			continue
-		}
-		clock.Wait(ctx, d.o.Clock, next, wake)
 	}
 }
 

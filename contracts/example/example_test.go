@@ -138,7 +138,7 @@ func TestParseErrors(t *testing.T) {
 		{"=== a\nGET /\nHTTP 200\nx-a: {{int 5}}\n", `f.txt:4: response header x-a: {{int 5}}: {{int}} takes no argument`},
 		{"=== a\nGET /\nHTTP 200\nx-a: {{a b}}\n", `f.txt:4: response header x-a: {{a b}}: unknown placeholder (known: any, int, regex, either, timestamp, period_start, period_end, reset, capture, absent, time, repeat, or a variable name)`},
 		{"=== a\nGET /?t={{time 1d sql}}\nHTTP 200\n", `f.txt:2: request line: {{time 1d sql}}: offset: time: unknown unit "d" in duration "1d"`},
-		{"=== a\nGET /?t={{time 1h epoch}}\nHTTP 200\n", `f.txt:2: request line: {{time 1h epoch}}: format "epoch" is not one of unix, iso8601, sql, zoned, rfc2822, date`},
+		{"=== a\nGET /?t={{time 1h epoch}}\nHTTP 200\n", `f.txt:2: request line: {{time 1h epoch}}: format "epoch" is not one of unix, iso8601, sql, zoned, rfc2822, date, asctime, compact`},
 		{"=== a\nGET /?t={{\"x}}\nHTTP 200\n", `f.txt:2: request line: {{"x}}: a quoted literal must be a Go string: invalid syntax`},
 		{"=== a\nGET /\nHTTP 200\n=== a\nGET /\nHTTP 200\n", `f.txt:4: example "a" is already defined at line 1`},
 		{"=== a\nGET /?{{repeat 99999999 abc}}\nHTTP 200\n", `f.txt:2: request line: {{repeat 99999999 abc}}: {{repeat COUNT TEXT}} with at most 16777216 bytes in all, e.g. {{repeat 4097 &x=1}}`},
@@ -429,7 +429,7 @@ func TestBuild(t *testing.T) {
 		"=== m\nPOST /t\n[Multipart]\na: 1\nb: {{pk}}\nHTTP 202\n"+
 		"=== q\nGET /internal/services/{{path}}/errors/?x={{pk}}\n[Query]\nusage[hits]: #3\nHTTP 200\n"+
 		"=== r\nGET /?a=1{{repeat 3 &x=1}}\nHTTP 200\n"+
-		"=== t\nGET /?unix={{time -1h unix}}&iso={{time 30m iso8601}}&zoned={{time 0s zoned +0200}}&rfc={{time 0s rfc2822}}&date={{time 0s date}}\nHTTP 200\n")
+		"=== t\nGET /?unix={{time -1h unix}}&iso={{time 30m iso8601}}&zoned={{time 0s zoned +0200}}&rfc={{time 0s rfc2822}}&date={{time 0s date}}&asc={{time -23h asctime}}&compact={{time 0s compact}}\nHTTP 200\n")
 	e := env("sid", "1 2", "pk", "p&k", "path", "a/b")
 	req, body, err := f.Examples[0].Request.Build("http://127.0.0.1:1", e, sunday)
 	if err != nil {
@@ -465,7 +465,7 @@ func TestBuild(t *testing.T) {
 		t.Errorf("repeat: %s", q)
 	}
 	req, _, _ = f.Examples[4].Request.Build("http://h", e, sunday)
-	if q := req.URL.RawQuery; q != "unix=1795338900&iso=2026-11-22T10%3A45%3A00Z&zoned=2026-11-22+12%3A15%3A00+%2B0200&rfc=Sun%2C+22+Nov+2026+10%3A15%3A00+%2B0000&date=2026%2F11%2F22" {
+	if q := req.URL.RawQuery; q != "unix=1795338900&iso=2026-11-22T10%3A45%3A00Z&zoned=2026-11-22+12%3A15%3A00+%2B0200&rfc=Sun%2C+22+Nov+2026+10%3A15%3A00+%2B0000&date=2026%2F11%2F22&asc=Sat+Nov+21+11%3A15%3A00+2026&compact=20261122T101500" {
 		t.Errorf("times: %s", q)
 	}
 	if _, _, err := f.Examples[0].Request.Build("http://h", env(), sunday); err == nil || err.Error() != "request line: undefined variable {{sid}}" {

@@ -209,6 +209,8 @@ var timeFormats = map[string]string{
 	"zoned":   "2006-01-02 15:04:05 -0700",
 	"rfc2822": "Mon, 02 Jan 2006 15:04:05 -0700",
 	"date":    "2006/01/02",
+	"asctime": "Mon Jan _2 15:04:05 2006",
+	"compact": "20060102T150405",
 }
 
 func (seg *segment) parseTime(arg string) error {
@@ -221,7 +223,7 @@ func (seg *segment) parseTime(arg string) error {
 		return fmt.Errorf("%s: offset: %v", seg.text, err)
 	}
 	if _, ok := timeFormats[f[1]]; !ok {
-		return fmt.Errorf("%s: format %q is not one of unix, iso8601, sql, zoned, rfc2822, date", seg.text, f[1])
+		return fmt.Errorf("%s: format %q is not one of unix, iso8601, sql, zoned, rfc2822, date, asctime, compact", seg.text, f[1])
 	}
 	seg.offset, seg.format, seg.zone = d, f[1], time.UTC
 	if len(f) == 3 {

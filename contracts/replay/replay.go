@@ -56,6 +56,8 @@ type Options struct {
 	// UpdateAll re-records every example, deriving literal values anew (to
 	// write values as newly added variables, say).
 	Update, UpdateAll bool
+	// MaxFailures stops the run once that many examples failed (0: never).
+	MaxFailures int
 	// Stopwatch measures how long examples take; the wall clock by default.
 	Stopwatch clock.Clock
 	// OnResult is called after each reported example, for progress.
@@ -102,6 +104,8 @@ type Summary struct {
 	Failed    int               `json:"failed"`
 	Updated   int               `json:"updated"`
 	Duration  time.Duration     `json:"duration_ns"`
+	// Stopped says the run ended early, after MaxFailures failures.
+	Stopped bool `json:"stopped,omitempty"`
 }
 
 // EndpointSummary counts the results of one endpoint.
@@ -153,15 +157,50 @@ func Run(ctx context.Context, files []*example.File, t Target, o Options) (*Summ
 	}
 	start := o.Stopwatch.Now()
 	sum := &Summary{Target: t.URL}
+	// Enough failures stop the run: the files still to come, and the rest
+	// of the file at hand.
+	failures := 0
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	report := o.OnResult
+	o.OnResult = func(r *Result) {
+		if r.Status == Failed {
+			failures++
+			if o.MaxFailures > 0 && failures >= o.MaxFailures {
+				sum.Stopped = true
+				stop()
+			}
+		}
+		if report != nil {
+			report(r)
+		}
+	}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
-		sum.Results = append(sum.Results, runFile(ctx, f, t, &o)...)
+		if sum.Stopped {
+			break
+		}
+		sum.Results = append(sum.Results, runFile(runCtx, f, t, &o)...)
 	}
 	sum.Duration = o.Stopwatch.Now().Sub(start)
 	sum.tally()
 	return sum, nil
+}
+
+// Count is the number of examples of files that the options select.
+func Count(files []*example.File, o *Options, vars map[string]string) int {
+	n := 0
+	env := &example.Env{Vars: vars}
+	for _, f := range files {
+		for _, e := range f.Examples {
+			if o.Selected(ID(Endpoint(o.OpenAPI, e.Request.Method, e.Request.Path(env)), e)) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 type runner struct {

@@ -15,10 +15,12 @@ import (
 )
 
 // Progress prints results as they arrive: a line per file, a line per
-// example when verbose, and every failure in full at once.
+// example when verbose, and every failure in full at once. Quiet prints
+// the failures only.
 type Progress struct {
 	W       io.Writer
 	Verbose bool
+	Quiet   bool
 
 	file           string
 	n, failed, upd int
@@ -55,6 +57,10 @@ func (p *Progress) Result(r *replay.Result) {
 // Done ends the current file's line.
 func (p *Progress) Done() {
 	if p.file == "" {
+		return
+	}
+	if p.Quiet {
+		p.file, p.n, p.failed, p.upd, p.elapsed = "", 0, 0, 0, 0
 		return
 	}
 	word := "ok  "
@@ -126,6 +132,38 @@ func Closing(w io.Writer, s *replay.Summary) {
 		fmt.Fprintf(w, ", %d re-recorded", s.Updated)
 	}
 	fmt.Fprintf(w, " (%s, against %s)\n", s.Duration.Round(time.Millisecond), s.Target)
+	if s.Stopped {
+		fmt.Fprintf(w, "stopped after %d failures (--max-failures); the examples after them did not run\n", s.Failed)
+	}
+}
+
+// TAP writes the results in the Test Anything Protocol (version 13): a
+// test point per example, with its differences as YAML.
+func TAP(w io.Writer, s *replay.Summary) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "TAP version 13\n1..%d\n", len(s.Results))
+	for i, r := range s.Results {
+		// '#' starts a TAP directive: a description must not hold one.
+		desc := strings.ReplaceAll(r.ID, "#", "\\#")
+		if r.Status == replay.Failed {
+			fmt.Fprintf(&b, "not ok %d - %s\n  ---\n  file: %q\n  line: %d\n", i+1, desc, r.File+".txt", r.Line)
+			if r.Source != "" {
+				fmt.Fprintf(&b, "  source: %q\n", r.Source)
+			}
+			b.WriteString("  problems:\n")
+			for _, p := range r.Problems {
+				fmt.Fprintf(&b, "    - %q\n", p)
+			}
+			b.WriteString("  ...\n")
+			continue
+		}
+		fmt.Fprintf(&b, "ok %d - %s\n", i+1, desc)
+	}
+	if s.Stopped {
+		fmt.Fprintf(&b, "# stopped after %d failures\n", s.Failed)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // JUnit XML: a testsuite per endpoint, a testcase per example.
