@@ -146,6 +146,7 @@ func (c *authCall) run(ctx context.Context) (*Response, *Error) {
 	st := &status{
 		ep:            c.ep,
 		app:           app,
+		plan:          c.cat.Plan(app.PlanID),
 		svc:           svc,
 		now:           c.b.clock.Now(),
 		rawUsage:      rawUsage,

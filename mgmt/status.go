@@ -12,10 +12,11 @@ import (
 // status is apisonator's Transactor::Status: the outcome of an
 // authorization and what the response shows.
 type status struct {
-	ep  Endpoint
-	app *store.Application
-	svc *store.Service
-	now time.Time
+	ep   Endpoint
+	app  *store.Application
+	plan *store.Plan // the application's
+	svc  *store.Service
+	now  time.Time
 	// starts are the starts of the periods at now, in Unix seconds.
 	starts [len(period.All)]int64
 	// reason is the rejection; nil means authorized.
@@ -31,7 +32,7 @@ type status struct {
 	ext           extensions
 }
 
-func (s *status) limits() []store.Limit { return s.app.Plan.Limits }
+func (s *status) limits() []store.Limit { return s.plan.Limits }
 
 // readCurrent loads the stored counter of every limit at s.now.
 func (s *status) readCurrent(c store.Counters) {
@@ -248,7 +249,7 @@ func (s *status) document(b []byte) []byte {
 		b = append(b, "></application>"...)
 	}
 	b = append(b, "<plan>"...)
-	b = appendEscaped(b, s.app.Plan.Name)
+	b = appendEscaped(b, s.plan.Name)
 	b = append(b, "</plan>"...)
 	ls := s.limits()
 	if len(ls) > 0 {

@@ -22,6 +22,7 @@ func (s *Store) Seed(ctx context.Context, w *fixtures.World) error {
 	}
 	var counters []seeded
 	err := s.Change(ctx, func(t *Tx) error {
+		t.changedAll() // the catalog is read once, at the end
 		counters = counters[:0]
 		for _, p := range w.Providers {
 			apps, err := t.seedProvider(p)

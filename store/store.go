@@ -62,9 +62,12 @@ type Store struct {
 	done   chan struct{}
 
 	upsertUsage map[int]*sql.Stmt // by rows per statement
-	// txStmts are the writes of changes prepared in the transaction being
-	// built, once each. Only the writer goroutine uses them.
-	txStmts map[string]*sql.Stmt
+	// stmts are the queries of changes, prepared once for the connection;
+	// txStmts their forms in the transaction being built; unprepared the
+	// queries met since the last transaction. Only the writer uses them.
+	stmts      map[string]*sql.Stmt
+	txStmts    map[string]*sql.Stmt
+	unprepared []string
 }
 
 // op is one unit of work run by the writer goroutine inside a transaction.
@@ -118,6 +121,7 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 		done:    make(chan struct{}),
 		outbox:  make(chan struct{}, 1),
 		txStmts: make(map[string]*sql.Stmt),
+		stmts:   make(map[string]*sql.Stmt),
 	}
 	if err := s.init(ctx, path != ""); err != nil {
 		db.Close()
@@ -210,6 +214,9 @@ func (s *Store) Close() error {
 	for _, st := range s.upsertUsage {
 		st.Close()
 	}
+	for _, st := range s.stmts {
+		st.Close()
+	}
 	return s.db.Close()
 }
 
@@ -263,6 +270,7 @@ func (s *Store) run() {
 			}
 		}
 		s.commit(batch)
+		s.prepare()
 	}
 }
 
@@ -295,19 +303,42 @@ func finish(o *op, err error) {
 	}
 }
 
-// stmt returns query prepared in tx, preparing it on first use in tx (the
-// one connection is busy with tx: nothing can be prepared outside it).
-// Only the writer goroutine calls it.
+// stmt returns query prepared for tx. A query is prepared once for the
+// connection, between two transactions (while one runs the one connection
+// is busy with it); until then, in each transaction that runs it. Only the
+// writer goroutine calls it, with constant queries.
 func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
 	if st, ok := s.txStmts[query]; ok {
 		return st, nil
 	}
-	st, err := tx.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
+	var st *sql.Stmt
+	if prepared, ok := s.stmts[query]; ok {
+		st = tx.StmtContext(ctx, prepared)
+	} else {
+		var err error
+		if st, err = tx.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+		s.unprepared = append(s.unprepared, query)
 	}
 	s.txStmts[query] = st
 	return st, nil
+}
+
+// prepare prepares the queries transactions met for the first time;
+// called by the writer between transactions.
+func (s *Store) prepare() {
+	for _, q := range s.unprepared {
+		if _, ok := s.stmts[q]; ok {
+			continue
+		}
+		st, err := s.db.Prepare(q)
+		if err != nil {
+			continue // prepared in each transaction, then
+		}
+		s.stmts[q] = st
+	}
+	s.unprepared = s.unprepared[:0]
 }
 
 func (s *Store) runTx(ctx context.Context, batch []*op) error {
@@ -357,6 +388,7 @@ func (s *Store) runTx(ctx context.Context, batch []*op) error {
 // start again from 1.
 func (s *Store) Reset(ctx context.Context) error {
 	err := s.Change(ctx, func(t *Tx) error {
+		t.changedAll()
 		for _, table := range tables {
 			if _, err := t.exec("reset "+table, "DELETE FROM "+table); err != nil {
 				return err

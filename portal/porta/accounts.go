@@ -66,8 +66,12 @@ func (t *tx) accountChanged(id int64, action string) (*store.Account, error) {
 // annotations and billing switches.
 func (d *Domain) UpdateAccount(ctx context.Context, a Actor, id int64, in AccountUpdate) (*store.Account, error) {
 	return on(ctx, d, a, Account, id, func(t *tx, acc *store.Account) (*store.Account, error) {
+		prov, err := t.provider()
+		if err != nil {
+			return nil, err
+		}
 		rec := acc.AccountRecord
-		if err := applyAccount(in.AccountInput, acc.Provider, &rec); err != nil {
+		if err := applyAccount(in.AccountInput, prov, &rec); err != nil {
 			return nil, err
 		}
 		set(&rec.MonthlyBillingEnabled, in.MonthlyBillingEnabled)

@@ -115,8 +115,9 @@ func keysLimit(s *store.Service) int {
 	return 5
 }
 
-// keyProblems validates a new application key.
-func keyProblems(app *store.Application, value string, pending []string) error {
+// keyProblems validates a new application key (of app, on svc, when app
+// is not nil).
+func keyProblems(app *store.Application, svc *store.Service, value string, pending []string) error {
 	var errs problems
 	if !printable.MatchString(value) {
 		errs.add("value", "is invalid", "Value is invalid")
@@ -141,7 +142,7 @@ func keyProblems(app *store.Application, value string, pending []string) error {
 	}
 	limit := 5
 	if app != nil {
-		limit = keysLimit(app.Service)
+		limit = keysLimit(svc)
 	}
 	if len(existing) >= limit {
 		errs.add("base", "Limit reached", "Limit reached")
@@ -200,7 +201,7 @@ func (t *tx) createApplication(acc *store.Account, plan *store.Plan, in NewAppli
 		return nil, err
 	}
 	var traffic store.Traffic
-	if _, err := applyApplication(in.ApplicationInput, in.ApplicationID, acc.Provider, &rec, &traffic); err != nil {
+	if _, err := applyApplication(in.ApplicationInput, in.ApplicationID, plan.Service.Provider, &rec, &traffic); err != nil {
 		return nil, err
 	}
 	keys := in.Keys
@@ -212,7 +213,7 @@ func (t *tx) createApplication(acc *store.Account, plan *store.Plan, in NewAppli
 		keys = []string{k}
 	}
 	for i, k := range keys {
-		if keyProblems(nil, k, keys[:i]) != nil || i >= keysLimit(svc) {
+		if keyProblems(nil, nil, k, keys[:i]) != nil || i >= keysLimit(svc) {
 			return nil, fail("application_keys", "is invalid", "Application keys is invalid")
 		}
 	}
@@ -275,7 +276,11 @@ func (d *Domain) UpdateApplication(ctx context.Context, a Actor, ref AppRef, in 
 		rec := app.ApplicationRecord
 		before := app.Traffic()
 		traffic := before
-		keyChanged, err := applyApplication(in, nil, app.Account.Provider, &rec, &traffic)
+		prov, err := t.provider()
+		if err != nil {
+			return nil, err
+		}
+		keyChanged, err := applyApplication(in, nil, prov, &rec, &traffic)
 		if err != nil {
 			return nil, err
 		}
@@ -315,10 +320,15 @@ func (d *Domain) ChangeUserKey(ctx context.Context, a Actor, ref AppRef) (*store
 // application as it was.
 func (d *Domain) DeleteApplication(ctx context.Context, a Actor, ref AppRef) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
+		plan := cat.Plan(app.PlanID)
 		if err := t.DeleteApplication(app.ID); err != nil {
 			return nil, err
 		}
-		if app.Plan.Custom() {
+		if plan.Custom() {
 			if err := t.DeletePlan(app.PlanID); err != nil {
 				return nil, err
 			}
@@ -394,13 +404,18 @@ func (d *Domain) ChangeApplicationPlan(ctx context.Context, a Actor, ref AppRef,
 // movePlan puts an application on another plan; a customized plan it
 // leaves is deleted, as porta does.
 func (t *tx) movePlan(app *store.Application, planID int64) error {
+	cat, err := t.Catalog()
+	if err != nil {
+		return err
+	}
+	old := cat.Plan(app.PlanID)
 	rec := app.ApplicationRecord
 	rec.PlanID = planID
 	if err := t.SaveApplication(&rec); err != nil {
 		return err
 	}
-	if app.Plan.Custom() {
-		return t.DeletePlan(app.PlanID)
+	if old.Custom() {
+		return t.DeletePlan(old.ID)
 	}
 	return nil
 }
@@ -413,10 +428,14 @@ func (d *Domain) CustomizePlan(ctx context.Context, a Actor, ref AppRef) (*store
 		return nil, err
 	}
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		if app.Plan.Custom() {
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
+		stock := cat.Plan(app.PlanID)
+		if stock.Custom() {
 			return app, nil
 		}
-		stock := app.Plan
 		copyRec := stock.PlanRecord
 		copyRec.ID, copyRec.CreatedAt = 0, t.Now
 		copyRec.Name = stock.Name + " (custom)"
@@ -457,10 +476,15 @@ func (d *Domain) DecustomizePlan(ctx context.Context, a Actor, ref AppRef) (*sto
 		return nil, err
 	}
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		if !app.Plan.Custom() || app.Plan.Original == nil {
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
+		plan := cat.Plan(app.PlanID)
+		if !plan.Custom() || plan.Original == nil {
 			return app, nil
 		}
-		if err := t.movePlan(app, app.Plan.OriginalID); err != nil {
+		if err := t.movePlan(app, plan.OriginalID); err != nil {
 			return nil, err
 		}
 		return t.applicationChanged(app.ID, "updated")
@@ -480,7 +504,11 @@ func (d *Domain) CreateKey(ctx context.Context, a Actor, ref AppRef, value *stri
 				return nil, err
 			}
 		}
-		if err := keyProblems(app, key, nil); err != nil {
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
+		if err := keyProblems(app, cat.Service(app.ServiceID), key, nil); err != nil {
 			return nil, err
 		}
 		if err := t.AddKey(app.ID, key); err != nil {

@@ -109,7 +109,11 @@ func emit[T xmlrep.EventObject](t *tx, action string, obj T) error {
 	if !t.actor.firesWebhooks(prov) {
 		return nil
 	}
-	typ, body := xmlrep.Event(action, obj)
+	cat, err := t.Catalog()
+	if err != nil {
+		return err
+	}
+	typ, body := xmlrep.Event(cat, action, obj)
 	if !prov.Webhooks.Enabled(typ + "_" + action) {
 		return nil
 	}
