@@ -62,7 +62,7 @@ providers:
 	cmd, url := start("--fixtures", fixture)
 	// Five times: load, kill -9, restart, check.
 	for round := range 5 {
-		load(t, client, url, apps, &acked, &sent, 16, 400*time.Millisecond)
+		load(t, client, url, apps, &acked, &sent, 16, 600*time.Millisecond)
 		if err := cmd.Process.Kill(); err != nil { // SIGKILL under load
 			t.Fatal(err)
 		}
@@ -128,7 +128,7 @@ func checkStored(t *testing.T, round int, url string, apps int, acked, sent *[41
 		}
 		total += acked[app].Load()
 	}
-	if total < 100*int64(round+1) {
+	if total < 20*int64(round+1) {
 		t.Errorf("only %d authreps acknowledged before the kill: the test wants load", total)
 	}
 }
