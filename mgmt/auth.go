@@ -538,7 +538,7 @@ func aggregateAt(w *store.CounterWriter, app *store.Application, u usage, starts
 			if set {
 				w.Set(k, n)
 			} else {
-				w.Set(k, addSat(w.Get(k), n))
+				w.Add(k, n)
 			}
 		}
 	}

@@ -180,20 +180,37 @@ func (w *CounterWriter) Get(k CounterKey) int64 { return w.s.get(k) }
 
 // Set gives a counter a new value, persisted when UpdateUsage returns.
 func (w *CounterWriter) Set(k CounterKey, v int64) {
+	c, i := w.cell(k)
+	w.move(c, i, k, v)
+}
+
+// Add adds n to a counter (saturating), as Set(k, Get(k)+n) does.
+func (w *CounterWriter) Add(k CounterKey, n int64) {
+	c, i := w.cell(k)
+	w.move(c, i, k, addSat(c.cells[i].value, n))
+}
+
+// cell finds or makes k's cell.
+func (w *CounterWriter) cell(k CounterKey) (*counters, int) {
 	c := w.s.countersOf(k, true)
 	ck := cellKey{k.Metric, k.Start, k.Period}
-	if !w.s.onDisk {
-		c.set(ck, v)
-		return
+	if i := c.find(ck); i >= 0 {
+		return c, i
 	}
-	old := c.get(ck)
-	i := c.set(ck, v)
+	return c, c.set(ck, 0)
+}
+
+// move gives cell i of c the value v, and keeps what it added.
+func (w *CounterWriter) move(c *counters, i int, k CounterKey, v int64) {
 	cl := &c.cells[i]
-	cl.pend = addSat(cl.pend, addSat(v, -old))
-	if !cl.touched {
-		cl.touched = true
-		w.touched = append(w.touched, touch{c, i, k.bare()})
+	if w.s.onDisk {
+		cl.pend = addSat(cl.pend, addSat(v, -cl.value))
+		if !cl.touched {
+			cl.touched = true
+			w.touched = append(w.touched, touch{c, i, k.bare()})
+		}
 	}
+	cl.value = v
 }
 
 // deltas collects the increments of the touched cells and clears their
