@@ -33,6 +33,30 @@ func newKeyMap[V any]() *cowMap[string, V] {
 	return &cowMap[string, V]{shards: new([cowShards]map[string]V), hash: hashKey}
 }
 
+// buildCowMap makes a map of the n entries at gives, each shard made at
+// its size.
+func buildCowMap[K comparable, V any](hash func(K) uint64, n int, at func(i int) (K, V)) *cowMap[K, V] {
+	m := &cowMap[K, V]{shards: new([cowShards]map[K]V), n: n, hash: hash}
+	var sizes [cowShards]int
+	for i := range n {
+		k, _ := at(i)
+		sizes[hash(k)%cowShards]++
+	}
+	for i := range n {
+		k, v := at(i)
+		sh := &m.shards[hash(k)%cowShards]
+		if *sh == nil {
+			*sh = make(map[K]V, sizes[hash(k)%cowShards])
+		}
+		(*sh)[k] = v
+	}
+	m.n = 0
+	for _, sh := range m.shards {
+		m.n += len(sh)
+	}
+	return m
+}
+
 func (m *cowMap[K, V]) get(k K) (V, bool) {
 	v, ok := m.shards[m.hash(k)%cowShards][k]
 	return v, ok

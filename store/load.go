@@ -541,7 +541,13 @@ func loadCatalog(ctx context.Context, q querier, cells *liveCells) (*Catalog, er
 	}
 	c := &Catalog{}
 	c.setConfig(providers)
-	accounts, users, apps := newIDMap[*Account]().edit(), newIDMap[*User]().edit(), newIDMap[*Application]().edit()
+	// Linked through plain maps, then indexed once, each shard of the
+	// persistent maps made at its size.
+	var accounts []*Account
+	var users []*User
+	var apps []*Application
+	accByID := map[int64]*Account{}
+	appByID := map[int64]*Application{}
 
 	err = scanAll(ctx, q, `SELECT `+accountColumns+` FROM accounts ORDER BY id`, func(r *sql.Rows) error {
 		a, err := scanAccount(r)
@@ -550,7 +556,8 @@ func loadCatalog(ctx context.Context, q querier, cells *liveCells) (*Catalog, er
 		}
 		p := c.providers[a.ProviderID]
 		p.Accounts = append(p.Accounts, a)
-		accounts.set(a.ID, a)
+		accounts = append(accounts, a)
+		accByID[a.ID] = a
 		return nil
 	})
 	if err != nil {
@@ -561,9 +568,9 @@ func loadCatalog(ctx context.Context, q querier, cells *liveCells) (*Catalog, er
 		if err != nil {
 			return err
 		}
-		a, _ := accounts.get(u.AccountID)
+		a := accByID[u.AccountID]
 		a.Users = append(a.Users, u)
-		users.set(u.ID, u)
+		users = append(users, u)
 		return nil
 	})
 	if err != nil {
@@ -574,39 +581,28 @@ func loadCatalog(ctx context.Context, q querier, cells *liveCells) (*Catalog, er
 		if err != nil {
 			return err
 		}
-		a, _ := accounts.get(sc.AccountID)
+		a := accByID[sc.AccountID]
 		a.Contracts = append(a.Contracts, sc)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	byAppID := map[string]*cowEdit[string, *Application]{}
-	byUserKey := map[string]*cowEdit[string, *Application]{}
-	for id, s := range c.services {
-		byAppID[id], byUserKey[id] = s.apps.edit(), s.appsByUserKey.edit()
-	}
 	err = scanAll(ctx, q, `SELECT `+applicationColumns+` FROM applications ORDER BY id`, func(r *sql.Rows) error {
 		a, err := scanApplication(r, cells)
 		if err != nil {
 			return err
 		}
-		acc, _ := accounts.get(a.AccountID)
+		acc := accByID[a.AccountID]
 		acc.Applications = append(acc.Applications, a)
 		s := c.services[a.ServiceID]
 		s.Applications = append(s.Applications, a)
-		byAppID[s.ID].set(a.AppID, a)
-		if a.UserKey != "" {
-			byUserKey[s.ID].set(a.UserKey, a)
-		}
-		apps.set(a.ID, a)
+		apps = append(apps, a)
+		appByID[a.ID] = a
 		return nil
 	})
 	if err != nil {
 		return nil, err
-	}
-	for id, s := range c.services {
-		s.apps, s.appsByUserKey = byAppID[id].done(), byUserKey[id].done()
 	}
 	// Keys and filters are appended in place: every application is still
 	// this load's own.
@@ -615,7 +611,7 @@ func loadCatalog(ctx context.Context, q querier, cells *liveCells) (*Catalog, er
 		if err != nil {
 			return err
 		}
-		a, _ := apps.get(id)
+		a := appByID[id]
 		a.Keys = append(a.Keys, k)
 		return nil
 	})
@@ -627,14 +623,27 @@ func loadCatalog(ctx context.Context, q querier, cells *liveCells) (*Catalog, er
 		if err != nil {
 			return err
 		}
-		a, _ := apps.get(id)
+		a := appByID[id]
 		a.ReferrerFilters = append(a.ReferrerFilters, f)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	c.accounts, c.users, c.apps = accounts.done(), users.done(), apps.done()
+	c.accounts = buildCowMap(hashID, len(accounts), func(i int) (int64, *Account) { return accounts[i].ID, accounts[i] })
+	c.users = buildCowMap(hashID, len(users), func(i int) (int64, *User) { return users[i].ID, users[i] })
+	c.apps = buildCowMap(hashID, len(apps), func(i int) (int64, *Application) { return apps[i].ID, apps[i] })
+	for _, s := range c.services {
+		list := s.Applications
+		s.apps = buildCowMap(hashKey, len(list), func(i int) (string, *Application) { return list[i].AppID, list[i] })
+		var keyed []*Application
+		for _, a := range list {
+			if a.UserKey != "" {
+				keyed = append(keyed, a)
+			}
+		}
+		s.appsByUserKey = buildCowMap(hashKey, len(keyed), func(i int) (string, *Application) { return keyed[i].UserKey, keyed[i] })
+	}
 	return c, nil
 }
 
