@@ -19,7 +19,7 @@ type changed struct {
 	apps     map[int64]struct{}
 }
 
-func (c *changed) any() bool {
+func (c *changed) pending() bool {
 	return c.all || c.config || len(c.accounts) > 0 || len(c.users) > 0 || len(c.apps) > 0
 }
 

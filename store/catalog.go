@@ -435,8 +435,8 @@ func (c *Catalog) User(id int64) *User { u, _ := c.users.get(id); return u }
 // Application finds an application by its porta id.
 func (c *Catalog) Application(id int64) *Application { a, _ := c.apps.get(id); return a }
 
-// Applications is the number of applications.
-func (c *Catalog) Applications() int { return c.apps.len() }
+// ApplicationCount is the number of applications.
+func (c *Catalog) ApplicationCount() int { return c.apps.len() }
 
 // Plan finds a plan of any type by id.
 func (c *Catalog) Plan(id int64) *Plan { return c.plans[id] }

@@ -116,7 +116,7 @@ func (s *Store) txCatalog() *Catalog {
 // Catalog returns the model as the transaction sees it, with every write
 // made so far.
 func (t *Tx) Catalog() (*Catalog, error) {
-	if t.ch.any() {
+	if t.ch.pending() {
 		prep := func(q string) (*sql.Stmt, error) { return t.s.stmt(t.ctx, t.tx, q) }
 		cat, err := apply(t.ctx, t.tx, prep, t.cat, &t.ch, &t.s.cells)
 		if err != nil {

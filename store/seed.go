@@ -42,7 +42,7 @@ func (s *Store) Seed(ctx context.Context, w *fixtures.World) error {
 	if err != nil {
 		return fmt.Errorf("seed fixtures: %w", err)
 	}
-	if s.Catalog().Applications() >= 10000 {
+	if s.Catalog().ApplicationCount() >= 10000 {
 		// Seeding a big world leaves hundreds of megabytes of garbage (rows
 		// read, statements): hand them back now, not at the first GCs under
 		// traffic, so that an idle sandbox stays small.

@@ -164,7 +164,7 @@ func TestSnapshot(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != 42+5 || tr.First == nil || !tr.First.Equal(now) || apps != st.Catalog().Applications() {
+			if got != 42+5 || tr.First == nil || !tr.First.Equal(now) || apps != st.Catalog().ApplicationCount() {
 				t.Errorf("snapshot: hits today %d (want 47), traffic %v, %d applications", got, tr.First, apps)
 			}
 		})
