@@ -328,12 +328,17 @@ func (d *Domain) DeleteApplication(ctx context.Context, a Actor, ref AppRef) (*s
 		if err := t.DeleteApplication(app.ID); err != nil {
 			return nil, err
 		}
+		// The event shows the plan the application was on: written before
+		// a customized one goes with it.
+		if err := emit(t, "deleted", app); err != nil {
+			return nil, err
+		}
 		if plan.Custom() {
 			if err := t.DeletePlan(app.PlanID); err != nil {
 				return nil, err
 			}
 		}
-		return app, emit(t, "deleted", app)
+		return app, nil
 	})
 }
 
