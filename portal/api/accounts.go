@@ -17,7 +17,7 @@ import (
 // ListAccounts is GET /admin/api/accounts.xml: state filter, paginated.
 func (p *API) ListAccounts(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		return ok(page(c, "accounts", porta.Accounts(cat, a, porta.AccountFilter{State: c.Params.Get("state")}), xmlrep.Account))
+		return ok(page(c, "accounts", cat, porta.Accounts(cat, a, porta.AccountFilter{State: c.Params.Get("state")}), xmlrep.Account))
 	})
 }
 
@@ -31,7 +31,7 @@ func (p *API) FindAccount(ctx context.Context, c *Call) *Reply {
 			q.Username = &name
 		}
 		acc, err := porta.FindAccount(cat, a, q)
-		return answer(p, c, 200, acc, err, xmlrep.Account)
+		return answerFrom(p, c, 200, cat, acc, err, xmlrep.Account)
 	})
 }
 
@@ -101,7 +101,9 @@ func (p *API) MakePendingAccount(ctx context.Context, c *Call) *Reply {
 // plan_id, an account plan of the provider; it answers with that plan.
 func (p *API) ChangeAccountPlan(ctx context.Context, c *Call) *Reply {
 	return runWith(ctx, p, c, 200, p.domain.ChangeAccountPlan, c.id("id"), params.ToI(c.Params.Get("plan_id")),
-		func(d *builderxml.Doc, acc *store.Account) { xmlrep.Plan(d, acc.Plan) })
+		func(d *builderxml.Doc, cat *store.Catalog, acc *store.Account) {
+			xmlrep.Plan(d, cat, cat.Plan(acc.PlanID))
+		})
 }
 
 // Signup is POST /admin/api/signup.xml: the account's parameters, the

@@ -108,26 +108,36 @@ func xmlOnly(c *Call) *Reply {
 
 // answer is an operation's reply: v written as a document with status, or
 // the error's reply.
-func answer[T any](p *API, c *Call, status int, v T, err error, write func(*builderxml.Doc, T)) *Reply {
+// An operation's v is written from the committed catalog, which holds the
+// operation's writes.
+func answer[T any](p *API, c *Call, status int, v T, err error, write xmlrep.Writer[T]) *Reply {
 	if err != nil {
 		return p.replyError(c, err)
 	}
-	return xmlReply(status, xmlrep.Doc(write, v).Bytes())
+	return xmlReply(status, xmlrep.Doc(write, p.domain.Catalog(), v).Bytes())
+}
+
+// answerFrom is answer for v read from cat.
+func answerFrom[T any](p *API, c *Call, status int, cat *store.Catalog, v T, err error, write xmlrep.Writer[T]) *Reply {
+	if err != nil {
+		return p.replyError(c, err)
+	}
+	return xmlReply(status, xmlrep.Doc(write, cat, v).Bytes())
 }
 
 // show answers a read of the object find finds by key.
 func show[K, R any](p *API, c *Call, find func(*store.Catalog, porta.Actor, K) (R, error), key K,
-	write func(*builderxml.Doc, R)) *Reply {
+	write xmlrep.Writer[R]) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		v, err := find(cat, a, key)
-		return answer(p, c, 200, v, err, write)
+		return answerFrom(p, c, 200, cat, v, err, write)
 	})
 }
 
 // run answers an operation on the object named by key with status and
 // what the operation returns.
 func run[K, R any](ctx context.Context, p *API, c *Call, status int, op func(context.Context, porta.Actor, K) (R, error),
-	key K, write func(*builderxml.Doc, R)) *Reply {
+	key K, write xmlrep.Writer[R]) *Reply {
 	return p.write(c, func(a porta.Actor) *Reply {
 		v, err := op(ctx, a, key)
 		return answer(p, c, status, v, err, write)
@@ -136,7 +146,7 @@ func run[K, R any](ctx context.Context, p *API, c *Call, status int, op func(con
 
 // runWith is run for an operation that takes an input.
 func runWith[K, I, R any](ctx context.Context, p *API, c *Call, status int,
-	op func(context.Context, porta.Actor, K, I) (R, error), key K, in I, write func(*builderxml.Doc, R)) *Reply {
+	op func(context.Context, porta.Actor, K, I) (R, error), key K, in I, write xmlrep.Writer[R]) *Reply {
 	return run(ctx, p, c, status, func(ctx context.Context, a porta.Actor, key K) (R, error) {
 		return op(ctx, a, key, in)
 	}, key, write)
@@ -239,9 +249,9 @@ func transitionReply(p *API, c *Call, e *porta.TransitionError) *Reply {
 	var object []byte
 	switch o := e.Object.(type) {
 	case *store.User:
-		object = xmlrep.Fragment(xmlrep.User, o)
+		object = xmlrep.Fragment(xmlrep.User, p.domain.Catalog(), o)
 	case *store.Message:
-		object = xmlrep.Fragment(xmlrep.Message, o)
+		object = xmlrep.Fragment(xmlrep.Message, nil, o)
 	}
 	d := builderxml.Fragment().Open("error").Text("from", e.From).Text("event", e.Event).
 		Text("error", e.Message()).Raw(object).Close("error")

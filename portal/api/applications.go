@@ -49,7 +49,7 @@ func applicationFilter(c *Call) porta.ApplicationFilter {
 // ListApplications is GET /admin/api/applications.xml, paginated.
 func (p *API) ListApplications(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		return ok(page(c, "applications", porta.Applications(cat, a, applicationFilter(c)), xmlrep.Application))
+		return ok(page(c, "applications", cat, porta.Applications(cat, a, applicationFilter(c)), xmlrep.Application))
 	})
 }
 
@@ -63,7 +63,7 @@ func (p *API) FindApplication(ctx context.Context, c *Call) *Reply {
 		}
 		app, err := porta.FindApplication(cat, a, porta.ApplicationQuery{ServiceID: c.Params.Ptr("service_id"),
 			UserKey: c.Params.Ptr("user_key"), AppID: c.Params.Ptr("app_id"), ID: params.ToI(v)})
-		return answer(p, c, 200, app, err, xmlrep.Application)
+		return answerFrom(p, c, 200, cat, app, err, xmlrep.Application)
 	})
 }
 
@@ -76,7 +76,7 @@ func (p *API) ListAccountApplications(ctx context.Context, c *Call) *Reply {
 			return p.replyError(c, err)
 		}
 		apps := porta.Applications(cat, a, porta.ApplicationFilter{AccountID: &acc.ID, State: c.Params.Get("state")})
-		return ok(list("applications", apps, xmlrep.Application))
+		return ok(list("applications", cat, apps, xmlrep.Application))
 	})
 }
 
@@ -89,8 +89,8 @@ func (p *API) FindAccountApplication(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		app, err := porta.FindAccountApplication(acc, c.Params.Ptr("user_key"), c.Params.Ptr("app_id"))
-		return answer(p, c, 200, app, err, xmlrep.Application)
+		app, err := porta.FindAccountApplication(cat, acc, c.Params.Ptr("user_key"), c.Params.Ptr("app_id"))
+		return answerFrom(p, c, 200, cat, app, err, xmlrep.Application)
 	})
 }
 
@@ -131,7 +131,9 @@ func (p *API) DeleteApplication(ctx context.Context, c *Call) *Reply {
 
 // applicationPlan writes an application's plan, which porta's plan
 // changes answer with.
-func applicationPlan(d *builderxml.Doc, app *store.Application) { xmlrep.Plan(d, app.Plan) }
+func applicationPlan(d *builderxml.Doc, cat *store.Catalog, app *store.Application) {
+	xmlrep.Plan(d, cat, cat.Plan(app.PlanID))
+}
 
 // AcceptApplication is PUT …/applications/{id}/accept.xml.
 func (p *API) AcceptApplication(ctx context.Context, c *Call) *Reply {

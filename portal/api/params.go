@@ -6,6 +6,8 @@ import (
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // id returns a route id as porta reads it with find: a number, 0 (which
@@ -55,7 +57,7 @@ func pageOf(c *Call) porta.Page {
 // page writes the call's page of items as a paginated collection: the
 // root's attributes say how many pages there are, when there is more than
 // one page's worth.
-func page[T any](c *Call, root string, items []T, write func(*builderxml.Doc, T)) *builderxml.Doc {
+func page[T any](c *Call, root string, cat *store.Catalog, items []T, write xmlrep.Writer[T]) *builderxml.Doc {
 	pg := pageOf(c)
 	var attrs []string
 	if total := len(items); pg.Size < int64(total) {
@@ -64,17 +66,17 @@ func page[T any](c *Call, root string, items []T, write func(*builderxml.Doc, T)
 	}
 	d := builderxml.New().Open(root, attrs...)
 	for _, it := range porta.Paginate(items, pg) {
-		write(d, it)
+		write(d, cat, it)
 	}
 	return d.Close(root)
 }
 
 // list writes items as a collection. Lists, like porta's Api::Collection,
 // are <root></root> when empty.
-func list[T any](root string, items []T, write func(*builderxml.Doc, T)) *builderxml.Doc {
+func list[T any](root string, cat *store.Catalog, items []T, write xmlrep.Writer[T]) *builderxml.Doc {
 	d := builderxml.New().Open(root)
 	for _, it := range items {
-		write(d, it)
+		write(d, cat, it)
 	}
 	return d.Close(root)
 }

@@ -16,7 +16,7 @@ import (
 // ListServices is GET /admin/api/services.xml, paginated.
 func (p *API) ListServices(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		return ok(page(c, "services", porta.Provider(cat, a).Services, xmlrep.Service))
+		return ok(page(c, "services", cat, porta.Provider(cat, a).Services, xmlrep.Service))
 	})
 }
 
@@ -72,7 +72,7 @@ func (p *API) ListServicePlans(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return ok(list("plans", s.Plans, xmlrep.Plan))
+		return ok(list("plans", cat, s.Plans, xmlrep.Plan))
 	})
 }
 
@@ -80,7 +80,7 @@ func (p *API) ListServicePlans(ctx context.Context, c *Call) *Reply {
 // plan of the provider, in id order.
 func (p *API) ListAllPlans(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		return ok(list("plans", porta.ApplicationPlans(cat, a), xmlrep.Plan))
+		return ok(list("plans", cat, porta.ApplicationPlans(cat, a), xmlrep.Plan))
 	})
 }
 
@@ -172,7 +172,7 @@ func (p *API) ListMetrics(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return ok(list("metrics", s.Metrics, xmlrep.Metric))
+		return ok(list("metrics", cat, s.Metrics, xmlrep.Metric))
 	})
 }
 
@@ -183,7 +183,7 @@ func (p *API) ListMethods(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return ok(list("methods", parent.Children, xmlrep.Metric))
+		return ok(list("methods", cat, parent.Children, xmlrep.Metric))
 	})
 }
 
@@ -269,7 +269,7 @@ func (p *API) ListPlanLimits(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return ok(page(c, "limits", porta.PlanLimits(pl), xmlrep.Limit))
+		return ok(page(c, "limits", cat, porta.PlanLimits(pl), xmlrep.Limit))
 	})
 }
 
@@ -280,7 +280,7 @@ func (p *API) ListMetricLimits(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return ok(list("limits", ls, xmlrep.Limit))
+		return ok(list("limits", cat, ls, xmlrep.Limit))
 	})
 }
 

@@ -32,7 +32,7 @@ func (p *API) ListUsers(ctx context.Context, c *Call) *Reply {
 			return p.replyError(c, err)
 		}
 		f := porta.UserFilter{State: c.Params.Ptr("state"), Role: c.Params.Ptr("role")}
-		return ok(list("users", porta.Users(acc, f), xmlrep.User))
+		return ok(list("users", cat, porta.Users(acc, f), xmlrep.User))
 	})
 }
 
