@@ -288,17 +288,30 @@ type handlers struct {
 
 const contentTypeXML = "application/vnd.3scale-v2.0+xml"
 
+// The values of the headers every answer carries, made once: net/http
+// only reads them.
+var (
+	xmlContentType = []string{contentTypeXML}
+	allowOrigin    = []string{"*"}
+	exposeHeaders  = []string{"ETag, Link, 3scale-rejection-reason"}
+	selfOnly       = []string{"default-src 'self'"}
+)
+
 // commonHeaders are what apisonator's before filter sets on every response.
 func commonHeaders(h http.Header, contentType string, csp bool) {
-	if contentType != "" {
+	switch contentType {
+	case "":
+	case contentTypeXML:
 		// Canonical, unlike the rest: net/http looks for this spelling and
 		// would add a sniffed second Content-Type otherwise.
+		h["Content-Type"] = xmlContentType
+	default:
 		h.Set("Content-Type", contentType)
 	}
-	set(h, "access-control-allow-origin", "*")
-	set(h, "access-control-expose-headers", "ETag, Link, 3scale-rejection-reason")
+	h["access-control-allow-origin"] = allowOrigin
+	h["access-control-expose-headers"] = exposeHeaders
 	if csp {
-		set(h, "content-security-policy", "default-src 'self'")
+		h["content-security-policy"] = selfOnly
 	}
 }
 
@@ -341,7 +354,11 @@ func (h *handlers) preflight(next echo.HandlerFunc) echo.HandlerFunc {
 // A body over Rack's limit gets Rack's error.
 func request(c echo.Context) (*mgmt.Request, *mgmt.Response) {
 	r := c.Request()
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	var body []byte
+	var err error
+	if r.Body != nil && r.Body != http.NoBody {
+		body, err = io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	}
 	if err != nil {
 		return nil, &mgmt.Response{Status: http.StatusBadRequest, ErrorDocument: true,
 			Body: mgmt.ErrorDocument("bad_request", "request body could not be read")}
@@ -371,6 +388,7 @@ func request(c echo.Context) (*mgmt.Request, *mgmt.Response) {
 }
 
 func write(c echo.Context, resp *mgmt.Response) error {
+	defer resp.Release()
 	w := c.Response()
 	if resp.Bare {
 		// No header at all: a nil Content-Type stops net/http sniffing one.

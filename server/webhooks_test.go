@@ -141,6 +141,7 @@ func TestWebhookEvents(t *testing.T) {
 		{"POST", base + "/applications/1/keys.xml", hk + "&key=hook-key-2", []string{"application key_created"}},
 		{"DELETE", base + "/applications/1/keys/hook-key-1.xml?" + hk, "", []string{"application key_deleted"}},
 		{"DELETE", base + "/applications/3.xml?" + hk, "", []string{"application deleted"}},
+		{"DELETE", base + "/applications/1.xml?" + hk, "", []string{"application deleted"}}, // on its custom plan
 		{"DELETE", "/admin/api/accounts/2.xml?" + hk, "", []string{"application deleted", "user deleted", "account deleted"}},
 	}
 	var want []string
@@ -166,6 +167,11 @@ func TestWebhookEvents(t *testing.T) {
 			!strings.HasSuffix(d.body, "</"+typ+"></object></event>") {
 			t.Errorf("delivery %d: %s %s %s, want %s", i, d.method, d.contentType, d.body, want[i])
 		}
+	}
+	// A deleted application's event shows the customized plan it was on,
+	// deleted with it.
+	if body := got[firstEvent[len(calls)-2]].body; !strings.Contains(body, `<plan custom="true" default="false">`) {
+		t.Errorf("deleted application on a custom plan: %s", body)
 	}
 	// The envelopes hold the object as the API answered it.
 	for _, c := range []struct {

@@ -36,7 +36,16 @@ func (t *Tx) DeleteService(id string) error {
 				return err
 			}
 		}
+		// The subscriptions go with the service: their accounts change.
+		if p := cat.Provider(s.ProviderID); p != nil {
+			for _, acc := range p.Accounts {
+				if acc.Contract(id) != nil {
+					t.changedAccount(acc.ID)
+				}
+			}
+		}
 	}
+	t.changedConfig()
 	if _, err := t.exec("delete service errors", `DELETE FROM errors WHERE service_id=?`, id); err != nil {
 		return err
 	}
@@ -44,8 +53,9 @@ func (t *Tx) DeleteService(id string) error {
 	return err
 }
 
-// DeleteContract deletes a service subscription.
-func (t *Tx) DeleteContract(id int64) error {
+// DeleteContract deletes a service subscription of an account.
+func (t *Tx) DeleteContract(accountID, id int64) error {
+	t.changedAccount(accountID)
 	_, err := t.exec("delete service subscription", `DELETE FROM service_contracts WHERE id=?`, id)
 	return err
 }

@@ -15,7 +15,7 @@ import (
 // ListAccounts is GET /admin/api/accounts.xml: state filter, paginated.
 func (p *API) ListAccounts(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		return page(c, "accounts", porta.Accounts(cat, a, porta.AccountFilter{State: c.Params.Get("state")}), accountRep)
+		return page(c, "accounts", cat, porta.Accounts(cat, a, porta.AccountFilter{State: c.Params.Get("state")}), accountRep)
 	})
 }
 

@@ -133,18 +133,25 @@ func unknownFormat(c *Call) *Reply {
 
 // answer is an operation's reply: v written as a document with status, or
 // the error's reply.
+// An operation's v is written from the committed catalog, which holds the
+// operation's writes.
 func answer[T any](p *API, c *Call, status int, v T, err error, r rep[T]) *Reply {
+	return answerFrom(p, c, status, p.domain.Catalog(), v, err, r)
+}
+
+// answerFrom is answer for v read from cat.
+func answerFrom[T any](p *API, c *Call, status int, cat *store.Catalog, v T, err error, r rep[T]) *Reply {
 	if err != nil {
 		return p.replyError(c, err)
 	}
-	return represent(c, status, v, r)
+	return represent(c, status, cat, v, r)
 }
 
 // show answers a read of the object find finds by key.
 func show[K, R any](p *API, c *Call, find func(*store.Catalog, porta.Actor, K) (R, error), key K, write rep[R]) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		v, err := find(cat, a, key)
-		return answer(p, c, 200, v, err, write)
+		return answerFrom(p, c, 200, cat, v, err, write)
 	})
 }
 
@@ -266,15 +273,16 @@ func validationReply(c *Call, status int, e *porta.ValidationError) *Reply {
 func transitionReply(p *API, c *Call, e *porta.TransitionError) *Reply {
 	var object []byte
 	var objectJSON jsonrep.Object
+	cat := p.domain.Catalog()
 	switch o := e.Object.(type) {
 	case *store.User:
-		object, objectJSON = xmlrep.Fragment(xmlrep.User, o), jsonrep.User(c.links(), o)
+		object, objectJSON = xmlrep.Fragment(xmlrep.User, cat, o), jsonrep.User(c.links(), cat, o)
 	case *store.Message:
-		object, objectJSON = xmlrep.Fragment(xmlrep.Message, o), jsonrep.Message(c.links(), o)
+		object, objectJSON = xmlrep.Fragment(xmlrep.Message, cat, o), jsonrep.Message(c.links(), cat, o)
 	case *store.Service:
-		object, objectJSON = xmlrep.Fragment(xmlrep.Service, o), jsonrep.Service(c.links(), o)
+		object, objectJSON = xmlrep.Fragment(xmlrep.Service, cat, o), jsonrep.Service(c.links(), cat, o)
 	case *store.ServiceContract:
-		objectJSON = jsonrep.ServiceSubscription(c.links(), o)
+		objectJSON = jsonrep.ServiceSubscription(c.links(), cat, o)
 	}
 	if c.Format == "json" {
 		// StateMachine::InvalidTransitionRepresenter::JSON: the object

@@ -47,7 +47,7 @@ func applicationFilter(c *Call) porta.ApplicationFilter {
 // ListApplications is GET /admin/api/applications.xml, paginated.
 func (p *API) ListApplications(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		return page(c, "applications", porta.Applications(cat, a, applicationFilter(c)), applicationRep)
+		return page(c, "applications", cat, porta.Applications(cat, a, applicationFilter(c)), applicationRep)
 	})
 }
 
@@ -74,7 +74,7 @@ func (p *API) ListAccountApplications(ctx context.Context, c *Call) *Reply {
 			return p.replyError(c, err)
 		}
 		apps := porta.Applications(cat, a, porta.ApplicationFilter{AccountID: &acc.ID, State: c.Params.Get("state")})
-		return list(c, "applications", apps, applicationRep)
+		return list(c, "applications", cat, apps, applicationRep)
 	})
 }
 
@@ -87,7 +87,7 @@ func (p *API) FindAccountApplication(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		app, err := porta.FindAccountApplication(acc, c.Params.Ptr("user_key"), c.Params.Ptr("app_id"))
+		app, err := porta.FindAccountApplication(cat, acc, c.Params.Ptr("user_key"), c.Params.Ptr("app_id"))
 		return answer(p, c, 200, app, err, applicationRep)
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/threescale-sandbox/threescale-sandbox/portal/jsonrep"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // id returns a route id as porta reads it with find: ActiveRecord casts
@@ -93,7 +94,7 @@ func pageOf(c *Call) (pagination, bool) {
 // root's attributes (the metadata in JSON) say how many pages there are,
 // when there is more than one page's worth; or porta's 404 for a page it
 // cannot find.
-func page[T any](c *Call, root string, items []T, r rep[T]) *Reply {
+func page[T any](c *Call, root string, cat *store.Catalog, items []T, r rep[T]) *Reply {
 	pg, found := pageOf(c)
 	if !found {
 		return notFound(c)
@@ -106,22 +107,23 @@ func page[T any](c *Call, root string, items []T, r rep[T]) *Reply {
 		attrs = []string{"per_page", strconv.FormatInt(pg.Size, 10), "total_entries", strconv.Itoa(total), "total_pages",
 			strconv.FormatInt(pg.Pages(total), 10), "current_page", pg.current}
 	}
-	return collection(c, root, attrs, meta, porta.Paginate(items, pg.Page), r)
+	return collection(c, root, cat, attrs, meta, porta.Paginate(items, pg.Page), r)
 }
 
 // list answers items as a collection. Lists, like porta's Api::Collection,
 // are <root></root> when empty.
-func list[T any](c *Call, root string, items []T, r rep[T]) *Reply {
-	return collection(c, root, nil, nil, items, r)
+func list[T any](c *Call, root string, cat *store.Catalog, items []T, r rep[T]) *Reply {
+	return collection(c, root, cat, nil, nil, items, r)
 }
 
-func collection[T any](c *Call, root string, attrs []string, meta *jsonrep.Metadata, items []T, r rep[T]) *Reply {
+func collection[T any](c *Call, root string, cat *store.Catalog, attrs []string, meta *jsonrep.Metadata, items []T,
+	r rep[T]) *Reply {
 	if c.Format == "json" {
-		return jsonReply(200, jsonrep.List(root, jsonrep.Items(c.links(), items, r.json), meta).Bytes())
+		return jsonReply(200, jsonrep.List(root, jsonrep.Items(c.links(), cat, items, r.json), meta).Bytes())
 	}
 	d := builderxml.New().Open(root, attrs...)
 	for _, it := range items {
-		r.xml(d, it)
+		r.xml(d, cat, it)
 	}
 	return ok(d.Close(root))
 }

@@ -27,7 +27,7 @@ func kindPlanInput(ps params.Params, create bool) porta.PlanInput {
 // ListAccountPlans is GET /admin/api/account_plans.xml.
 func (p *API) ListAccountPlans(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		return list(c, "plans", porta.AccountPlans(cat, a), planRep)
+		return list(c, "plans", cat, porta.AccountPlans(cat, a), planRep)
 	})
 }
 
@@ -86,7 +86,7 @@ func (p *API) ListServiceServicePlans(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return list(c, "plans", s.ServicePlans, planRep)
+		return list(c, "plans", cat, s.ServicePlans, planRep)
 	})
 }
 
@@ -94,7 +94,7 @@ func (p *API) ListServiceServicePlans(ctx context.Context, c *Call) *Reply {
 // plan of the provider.
 func (p *API) ListAllServicePlans(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		return list(c, "plans", porta.ServicePlans(cat, a), planRep)
+		return list(c, "plans", cat, porta.ServicePlans(cat, a), planRep)
 	})
 }
 

@@ -10,8 +10,8 @@ import (
 // rep writes one kind of answer in porta's two formats: the model's
 // to_xml (portal/xmlrep) and its JSON representer (portal/jsonrep).
 type rep[T any] struct {
-	xml  func(*builderxml.Doc, T)
-	json func(jsonrep.Links, T) jsonrep.Object
+	xml  xmlrep.Writer[T]
+	json func(jsonrep.Links, *store.Catalog, T) jsonrep.Object
 }
 
 // The answers of the endpoints.
@@ -31,23 +31,29 @@ var (
 	// applicationPlanRep is an application's plan, which porta's plan
 	// changes answer with.
 	applicationPlanRep = rep[*store.Application]{
-		func(d *builderxml.Doc, a *store.Application) { xmlrep.Plan(d, a.Plan) },
-		func(l jsonrep.Links, a *store.Application) jsonrep.Object { return jsonrep.ApplicationPlan(l, a.Plan) }}
+		func(d *builderxml.Doc, cat *store.Catalog, a *store.Application) {
+			xmlrep.Plan(d, cat, cat.Plan(a.PlanID))
+		},
+		func(l jsonrep.Links, cat *store.Catalog, a *store.Application) jsonrep.Object {
+			return jsonrep.ApplicationPlan(l, cat, cat.Plan(a.PlanID))
+		}}
 	// accountPlanRep is an account's plan (its change_plan's answer).
 	accountPlanRep = rep[*store.Account]{
-		func(d *builderxml.Doc, a *store.Account) { xmlrep.Plan(d, a.Plan) },
-		func(l jsonrep.Links, a *store.Account) jsonrep.Object { return jsonrep.AccountPlan(l, a.Plan) }}
+		func(d *builderxml.Doc, cat *store.Catalog, a *store.Account) { xmlrep.Plan(d, cat, cat.Plan(a.PlanID)) },
+		func(l jsonrep.Links, cat *store.Catalog, a *store.Account) jsonrep.Object {
+			return jsonrep.AccountPlan(l, cat, cat.Plan(a.PlanID))
+		}}
 )
 
 // links are the call's base for porta's JSON links.
 func (c *Call) links() jsonrep.Links { return jsonrep.Links{Base: c.BaseURL} }
 
-// represent answers v with status in the call's format.
-func represent[T any](c *Call, status int, v T, r rep[T]) *Reply {
+// represent answers v, read from cat, with status in the call's format.
+func represent[T any](c *Call, status int, cat *store.Catalog, v T, r rep[T]) *Reply {
 	if c.Format == "json" {
-		return jsonReply(status, r.json(c.links(), v).Bytes())
+		return jsonReply(status, r.json(c.links(), cat, v).Bytes())
 	}
-	return xmlReply(status, xmlrep.Doc(r.xml, v).Bytes())
+	return xmlReply(status, xmlrep.Doc(r.xml, cat, v).Bytes())
 }
 
 // The answers of the service subscriptions endpoints, JSON only in porta
@@ -57,5 +63,7 @@ var (
 	// subscriptionPlanRep is a subscription's plan, its change_plan's
 	// answer (ServicePlanRepresenter).
 	subscriptionPlanRep = rep[*store.ServiceContract]{nil,
-		func(l jsonrep.Links, c *store.ServiceContract) jsonrep.Object { return jsonrep.ServicePlan(l, c.Plan) }}
+		func(l jsonrep.Links, cat *store.Catalog, c *store.ServiceContract) jsonrep.Object {
+			return jsonrep.ServicePlan(l, cat, cat.Plan(c.PlanID))
+		}}
 )

@@ -15,7 +15,7 @@ import (
 // ListServices is GET /admin/api/services.xml, paginated.
 func (p *API) ListServices(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		return page(c, "services", porta.Provider(cat, a).Services, serviceRep)
+		return page(c, "services", cat, porta.Provider(cat, a).Services, serviceRep)
 	})
 }
 
@@ -86,7 +86,7 @@ func (p *API) ListServicePlans(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return list(c, "plans", s.Plans, planRep)
+		return list(c, "plans", cat, s.Plans, planRep)
 	})
 }
 
@@ -94,7 +94,7 @@ func (p *API) ListServicePlans(ctx context.Context, c *Call) *Reply {
 // plan of the provider, in id order.
 func (p *API) ListAllPlans(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		return list(c, "plans", porta.ApplicationPlans(cat, a), planRep)
+		return list(c, "plans", cat, porta.ApplicationPlans(cat, a), planRep)
 	})
 }
 
@@ -177,7 +177,7 @@ func (p *API) ListMetrics(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return list(c, "metrics", s.Metrics, metricRep)
+		return list(c, "metrics", cat, s.Metrics, metricRep)
 	})
 }
 
@@ -188,7 +188,7 @@ func (p *API) ListMethods(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return list(c, "methods", parent.Children, methodRep)
+		return list(c, "methods", cat, parent.Children, methodRep)
 	})
 }
 
@@ -288,7 +288,7 @@ func (p *API) ListPlanLimits(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return page(c, "limits", porta.PlanLimits(pl), limitRep)
+		return page(c, "limits", cat, porta.PlanLimits(pl), limitRep)
 	})
 }
 
@@ -299,7 +299,7 @@ func (p *API) ListMetricLimits(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return list(c, "limits", ls, limitRep)
+		return list(c, "limits", cat, ls, limitRep)
 	})
 }
 

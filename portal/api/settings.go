@@ -43,7 +43,7 @@ func jsonAnswer[T any](p *API, c *Call, v T, err error, write func(T) []byte) *R
 }
 
 func settingsJSON(prov *store.Provider) []byte {
-	return jsonrep.Settings(jsonrep.Links{}, prov).Bytes()
+	return jsonrep.Settings(jsonrep.Links{}, nil, prov).Bytes()
 }
 
 // ShowSettings is GET /admin/api/settings.json.
@@ -82,7 +82,7 @@ func (p *API) UpdateSettings(ctx context.Context, c *Call) *Reply {
 }
 
 func webhookJSON(prov *store.Provider) []byte {
-	return jsonrep.Webhook(jsonrep.Links{}, prov, porta.WebhookEvents).Bytes()
+	return jsonrep.Webhook(jsonrep.Links{}, nil, prov, porta.WebhookEvents).Bytes()
 }
 
 // ShowWebhooks is GET /admin/api/webhooks.json, a sandbox addition: porta
@@ -130,7 +130,7 @@ func (p *API) listFailures(ctx context.Context, c *Call, a porta.Actor) *Reply {
 		for _, f := range fs {
 			list = append(list, jsonrep.Failure{ID: f.UUID, Time: f.Time, Error: f.Error, URL: f.URL, Event: string(f.Event)})
 		}
-		return jsonReply(200, jsonrep.Failures(c.links(), list).Bytes())
+		return jsonReply(200, jsonrep.Failures(c.links(), nil, list).Bytes())
 	}
 	d := builderxml.New().Open("webhooks-failures")
 	for _, f := range fs {

@@ -35,7 +35,7 @@ func (p *API) ListSubscriptions(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		return list(c, "service_subscriptions", cs, subscriptionRep)
+		return list(c, "service_subscriptions", cat, cs, subscriptionRep)
 	})
 }
 

@@ -31,7 +31,7 @@ func (p *API) ListUsers(ctx context.Context, c *Call) *Reply {
 			return p.replyError(c, err)
 		}
 		f := porta.UserFilter{State: c.Params.Ptr("state"), Role: c.Params.Ptr("role")}
-		return list(c, "users", porta.Users(acc, f), userRep)
+		return list(c, "users", cat, porta.Users(acc, f), userRep)
 	})
 }
 

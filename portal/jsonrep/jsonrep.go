@@ -185,10 +185,10 @@ func List(root string, items []Object, meta *Metadata) Object {
 }
 
 // Items writes each of vs with write.
-func Items[T any](l Links, vs []T, write func(Links, T) Object) []Object {
+func Items[T any](l Links, cat *store.Catalog, vs []T, write func(Links, *store.Catalog, T) Object) []Object {
 	out := make([]Object, 0, len(vs))
 	for _, v := range vs {
-		out = append(out, write(l, v))
+		out = append(out, write(l, cat, v))
 	}
 	return out
 }

@@ -8,39 +8,44 @@ import (
 )
 
 // Account is AccountRepresenter of a developer account.
-func Account(l Links, a *store.Account) Object {
+func Account(l Links, cat *store.Catalog, a *store.Account) Object {
 	o := Object{{"id", a.ID}, {"created_at", Time(a.CreatedAt)}, {"updated_at", Time(a.UpdatedAt)},
 		{"credit_card_stored", false}, {"monthly_billing_enabled", a.MonthlyBillingEnabled},
 		{"monthly_charging_enabled", a.MonthlyChargingEnabled}, {"state", a.State},
 		{"annotations", annotations(a.Annotations)},
 		{"links", l.links(link{"self", "/accounts/" + id(a.ID)}, link{"users", "/accounts/" + id(a.ID) + "/users"})}}
 	o.add("org_name", a.OrgName)
-	fields(&o, a.Fields, a.Provider.AccountFields, store.OptionalAccountFields, a.ExtraFields)
+	fields(&o, a.Fields, providerOf(cat, a.ProviderID).AccountFields, store.OptionalAccountFields, a.ExtraFields)
 	return wrap("account", o)
 }
 
 // User is UserRepresenter of a developer account's user.
-func User(l Links, u *store.User) Object {
+func User(l Links, cat *store.Catalog, u *store.User) Object {
 	acc := "/accounts/" + id(u.AccountID)
 	o := Object{{"id", u.ID}, {"state", u.State}, {"role", u.Role}, {"created_at", Time(u.CreatedAt)},
 		{"updated_at", Time(u.UpdatedAt)},
 		{"links", l.links(link{"account", acc}, link{"self", acc + "/users/" + id(u.ID)})}}
 	o.add("username", u.Username)
 	o.add("email", u.Email)
-	fields(&o, u.Fields, u.Account.Provider.UserFields, store.OptionalUserFields, u.ExtraFields)
+	var defined []string
+	if acc := cat.Account(u.AccountID); acc != nil {
+		defined = providerOf(cat, acc.ProviderID).UserFields
+	}
+	fields(&o, u.Fields, defined, store.OptionalUserFields, u.ExtraFields)
 	return wrap("user", o)
 }
 
 // Application is CinstanceRepresenter.
-func Application(l Links, a *store.Application) Object {
+func Application(l Links, cat *store.Catalog, a *store.Application) Object {
+	la := cat.LinkApplication(a)
 	acc := "/accounts/" + id(a.AccountID)
 	self := acc + "/applications/" + id(a.ID)
 	svc := "/services/" + a.ServiceID
 	o := Object{{"id", a.ID}, {"state", a.State}, {"enabled", a.Live()}, {"created_at", Time(a.CreatedAt)},
-		{"updated_at", Time(a.UpdatedAt)}, {"service_id", serviceID(a.ServiceID)}, {"service_name", a.Service.Name},
-		{"plan_id", a.PlanID}, {"plan_name", a.Plan.Name}, {"account_id", a.AccountID}, {"org_name", a.Account.OrgName},
-		{"first_traffic_at", timeOrNil(a.FirstTrafficAt)}, {"first_daily_traffic_at", timeOrNil(a.FirstDailyTrafficAt)}}
-	switch a.Service.BackendVersion {
+		{"updated_at", Time(a.UpdatedAt)}, {"service_id", serviceID(a.ServiceID)}, {"service_name", la.Service.Name},
+		{"plan_id", a.PlanID}, {"plan_name", la.Plan.Name}, {"account_id", a.AccountID}, {"org_name", la.Account.OrgName},
+		{"first_traffic_at", timeOrNil(a.FirstTrafficAt())}, {"first_daily_traffic_at", timeOrNil(a.FirstDailyTrafficAt())}}
+	switch la.Service.BackendVersion {
 	case "1":
 		o.add("user_key", a.UserKey)
 		o.add("provider_verification_key", a.ProviderVerificationKey)
@@ -65,8 +70,17 @@ func Application(l Links, a *store.Application) Object {
 	if a.Description != "" {
 		o.add("description", a.Description)
 	}
-	fields(&o, nil, a.Account.Provider.ApplicationFields, nil, a.ExtraFields)
+	fields(&o, nil, providerOf(cat, la.Account.ProviderID).ApplicationFields, nil, a.ExtraFields)
 	return wrap("application", o)
+}
+
+// providerOf is the provider of an id, or an empty one (a provider
+// defines its fields; an object of none has none).
+func providerOf(cat *store.Catalog, id int64) *store.Provider {
+	if p := cat.Provider(id); p != nil {
+		return p
+	}
+	return &store.Provider{}
 }
 
 // serviceID writes a service id as porta's integer ids are written: a
@@ -93,7 +107,7 @@ func nilIfEmpty(s string) any {
 }
 
 // Keys is ApplicationKeysRepresenter of an application's keys.
-func Keys(l Links, a *store.Application) Object {
+func Keys(l Links, cat *store.Catalog, a *store.Application) Object {
 	app := "/accounts/" + id(a.AccountID) + "/applications/" + id(a.ID)
 	var items []Object
 	for _, k := range a.Keys {
@@ -105,7 +119,7 @@ func Keys(l Links, a *store.Application) Object {
 
 // ReferrerFilters is ReferrerFiltersRepresenter of an application's
 // filters.
-func ReferrerFilters(l Links, a *store.Application) Object {
+func ReferrerFilters(l Links, cat *store.Catalog, a *store.Application) Object {
 	app := "/accounts/" + id(a.AccountID) + "/applications/" + id(a.ID)
 	var items []Object
 	for _, f := range a.ReferrerFilters {
@@ -129,18 +143,18 @@ func plan(p *store.Plan) Object {
 }
 
 // Plan writes a plan of any type with its type's representer.
-func Plan(l Links, p *store.Plan) Object {
+func Plan(l Links, cat *store.Catalog, p *store.Plan) Object {
 	switch p.Type {
 	case store.AccountPlan:
-		return AccountPlan(l, p)
+		return AccountPlan(l, cat, p)
 	case store.ServicePlan:
-		return ServicePlan(l, p)
+		return ServicePlan(l, cat, p)
 	}
-	return ApplicationPlan(l, p)
+	return ApplicationPlan(l, cat, p)
 }
 
 // ApplicationPlan is ApplicationPlanRepresenter.
-func ApplicationPlan(l Links, p *store.Plan) Object {
+func ApplicationPlan(l Links, cat *store.Catalog, p *store.Plan) Object {
 	o := plan(p)
 	svc := "/services/" + p.ServiceID
 	o.add("custom", p.Custom())
@@ -150,10 +164,12 @@ func ApplicationPlan(l Links, p *store.Plan) Object {
 }
 
 // AccountPlan is AccountPlanRepresenter.
-func AccountPlan(_ Links, p *store.Plan) Object { return wrap("account_plan", plan(p)) }
+func AccountPlan(l Links, cat *store.Catalog, p *store.Plan) Object {
+	return wrap("account_plan", plan(p))
+}
 
 // ServicePlan is ServicePlanRepresenter.
-func ServicePlan(l Links, p *store.Plan) Object {
+func ServicePlan(l Links, cat *store.Catalog, p *store.Plan) Object {
 	o := plan(p)
 	svc := "/services/" + p.ServiceID
 	o.add("links", l.links(link{"service", svc}, link{"self", svc + "/service_plans/" + id(p.ID)}))
@@ -161,7 +177,7 @@ func ServicePlan(l Links, p *store.Plan) Object {
 }
 
 // Service is ServiceRepresenter.
-func Service(l Links, s *store.Service) Object {
+func Service(l Links, cat *store.Catalog, s *store.Service) Object {
 	svc := "/services/" + s.ID
 	o := Object{{"id", serviceID(s.ID)}, {"name", s.Name}, {"state", s.PortaState()}, {"system_name", s.SystemName},
 		{"backend_version", s.BackendVersion}, {"deployment_option", s.DeploymentOption},
@@ -193,7 +209,7 @@ func metricTimes(o *Object, m *store.Metric) {
 
 // Metric is MetricRepresenter: a metric, or a method listed among the
 // service's metrics (with its parent_id).
-func Metric(l Links, m *store.Metric) Object {
+func Metric(l Links, cat *store.Catalog, m *store.Metric) Object {
 	svc := "/services/" + m.ServiceID
 	o := Object{{"id", m.ID}, {"name", m.Name}, {"system_name", m.Name}, {"friendly_name", m.FriendlyName}}
 	optText(&o, "description", m.Description)
@@ -207,7 +223,7 @@ func Metric(l Links, m *store.Metric) Object {
 }
 
 // Method is MethodRepresenter.
-func Method(l Links, m *store.Metric) Object {
+func Method(l Links, cat *store.Catalog, m *store.Metric) Object {
 	parent := "/services/" + m.ServiceID + "/metrics/" + id(m.ParentID)
 	o := Object{{"id", m.ID}, {"name", m.Name}, {"system_name", m.Name}, {"friendly_name", m.FriendlyName}}
 	optText(&o, "description", m.Description)
@@ -226,7 +242,7 @@ func metricPath(m *store.Metric) string {
 }
 
 // Limit is UsageLimitRepresenter.
-func Limit(l Links, u store.Limit) Object {
+func Limit(l Links, cat *store.Catalog, u store.Limit) Object {
 	planPath := "/services/" + u.Plan.ServiceID + "/application_plans/" + id(u.Plan.ID)
 	if u.Plan.Type == store.AccountPlan {
 		planPath = "/account_plans/" + id(u.Plan.ID)
@@ -241,7 +257,7 @@ func Limit(l Links, u store.Limit) Object {
 
 // Message is MessageRepresenter. A message that was never stored has a
 // nil id, left out.
-func Message(_ Links, m *store.Message) Object {
+func Message(l Links, cat *store.Catalog, m *store.Message) Object {
 	var o Object
 	if m.ID != 0 {
 		o.add("id", m.ID)
@@ -261,14 +277,15 @@ func Message(_ Links, m *store.Message) Object {
 // creation) and the trial ends trial_period_days after the creation, as
 // porta sets them when nothing was billed; accepted_at, set when a
 // pending subscription is accepted, is not kept by the sandbox.
-func ServiceSubscription(_ Links, c *store.ServiceContract) Object {
+func ServiceSubscription(l Links, cat *store.Catalog, c *store.ServiceContract) Object {
 	trialEnd := c.CreatedAt
-	if c.Plan != nil && c.Plan.TrialPeriodDays != nil {
-		trialEnd = trialEnd.Add(time.Duration(*c.Plan.TrialPeriodDays) * 24 * time.Hour)
+	plan := cat.Plan(c.PlanID)
+	if plan != nil && plan.TrialPeriodDays != nil {
+		trialEnd = trialEnd.Add(time.Duration(*plan.TrialPeriodDays) * 24 * time.Hour)
 	}
 	var provider int64
-	if c.Plan != nil {
-		provider = c.Plan.ProviderID
+	if plan != nil {
+		provider = plan.ProviderID
 	}
 	return wrap("service_subscription", Object{{"id", c.ID}, {"plan_id", c.PlanID}, {"user_account_id", c.AccountID},
 		{"created_at", Time(c.CreatedAt)}, {"updated_at", Time(c.UpdatedAt)}, {"state", c.State},
@@ -279,7 +296,7 @@ func ServiceSubscription(_ Links, c *store.ServiceContract) Object {
 
 // Settings is SettingsRepresenter: hide_service is null, and so left out,
 // until it is set.
-func Settings(_ Links, prov *store.Provider) Object {
+func Settings(l Links, cat *store.Catalog, prov *store.Provider) Object {
 	st := prov.Settings
 	o := Object{{"useraccountarea_enabled", st.UserAccountAreaEnabled}}
 	if st.HideService {
@@ -300,7 +317,7 @@ func Settings(_ Links, prov *store.Provider) Object {
 
 // Webhook is WebHookRepresenter: its switches in the order of the
 // web_hooks table's columns (events, porta's switchable attributes).
-func Webhook(_ Links, prov *store.Provider, events []string) Object {
+func Webhook(l Links, cat *store.Catalog, prov *store.Provider, events []string) Object {
 	w := prov.Webhooks
 	var o Object
 	if w.URL != "" {
@@ -324,7 +341,7 @@ type Failure struct {
 }
 
 // Failures is WebHookFailuresRepresenter.
-func Failures(_ Links, fs []Failure) Object {
+func Failures(l Links, cat *store.Catalog, fs []Failure) Object {
 	var items []Object
 	for _, f := range fs {
 		items = append(items, wrap("webhooks-failure", Object{{"id", f.ID}, {"time", Time(f.Time)}, {"error", f.Error},

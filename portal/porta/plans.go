@@ -214,12 +214,16 @@ func (d *Domain) DeletePlan(ctx context.Context, a Actor, ref PlanRef) (*store.P
 		return nil, err
 	}
 	return on(ctx, d, a, Plan, ref, func(t *tx, pl *store.Plan) (*store.Plan, error) {
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
 		for _, app := range pl.Service.Applications {
 			if app.PlanID == pl.ID {
 				return nil, fail("base", "This application plan cannot be deleted! At least one application depends on it.",
 					"This application plan cannot be deleted! At least one application depends on it.")
 			}
-			if app.Plan.OriginalID == pl.ID {
+			if p := cat.Plan(app.PlanID); p != nil && p.OriginalID == pl.ID {
 				return nil, fail("base", "This application plan cannot be deleted!  At least one customized version of this application plan exists.",
 					"This application plan cannot be deleted!  At least one customized version of this application plan exists.")
 			}

@@ -123,9 +123,17 @@ func (d *Domain) Unsubscribe(ctx context.Context, a Actor, ref SubscriptionRef) 
 		return nil, err
 	}
 	return on(ctx, d, a, Subscription, ref, func(t *tx, c *store.ServiceContract) (*store.ServiceContract, error) {
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
+		acc := cat.Account(c.AccountID)
+		if acc == nil {
+			return nil, ErrNotFound
+		}
 		var apps []*store.Application
 		active := 0
-		for _, app := range c.Account.Applications {
+		for _, app := range acc.Applications {
 			if app.ServiceID == c.ServiceID {
 				apps = append(apps, app)
 				if app.State != "suspended" {
@@ -145,7 +153,7 @@ func (d *Domain) Unsubscribe(ctx context.Context, a Actor, ref SubscriptionRef) 
 			if err := t.DeleteApplication(app.ID); err != nil {
 				return nil, err
 			}
-			if app.Plan.Custom() {
+			if pl := cat.Plan(app.PlanID); pl != nil && pl.Custom() {
 				if err := t.DeletePlan(app.PlanID); err != nil {
 					return nil, err
 				}
@@ -154,6 +162,6 @@ func (d *Domain) Unsubscribe(ctx context.Context, a Actor, ref SubscriptionRef) 
 				return nil, err
 			}
 		}
-		return c, t.DeleteContract(c.ID)
+		return c, t.DeleteContract(c.AccountID, c.ID)
 	})
 }
