@@ -58,8 +58,8 @@ func (d *Decision) setService(s *store.Service) {
 	d.Service = &d.service
 }
 
-func (d *Decision) setApplication(a *store.Application) {
-	d.application = decidedApp(a)
+func (d *Decision) setApplication(a *store.Application, plan *store.Plan) {
+	d.application = decidedApp(a, plan)
 	d.Application = &d.application
 }
 
@@ -203,10 +203,12 @@ func appliedText(u []Applied) string {
 
 func itoa(n int64) string { return string(appendCount(nil, small(n))) }
 
-func decidedApp(a *store.Application) DecidedApp {
+// decidedApp is an application and its plan (nil when the catalog has
+// none) in the trail.
+func decidedApp(a *store.Application, plan *store.Plan) DecidedApp {
 	d := DecidedApp{ID: a.ID, AppID: a.AppID, Name: a.Name, State: a.State, userKey: a.UserKey}
-	if a.Plan != nil {
-		d.Plan = a.Plan.SystemName
+	if plan != nil {
+		d.Plan = plan.SystemName
 	}
 	return d
 }

@@ -141,7 +141,7 @@ func (b *Backend) report(ctx context.Context, p *rackquery.Hash, ext extensions,
 		stored = true
 		return &Response{Status: 202}, nil
 	}
-	jerr, serr := b.processBatch(ctx, svc, batch, ext.flatUsage, d)
+	jerr, serr := b.processBatch(ctx, cat, svc, batch, ext.flatUsage, d)
 	if serr != nil {
 		// Not stored: the caller must not take the 202 for an answer.
 		b.log.Error("report not stored", "service_id", svc.ID, "err", serr)
@@ -168,7 +168,8 @@ type reportTx struct {
 // order), then parse the usage group by group, then check the timestamps;
 // the first error aborts the whole batch, which is then not aggregated. A
 // batch that could not be stored is the second result.
-func (b *Backend) processBatch(ctx context.Context, svc *store.Service, batch []*rackquery.Hash, flat bool, d *Decision) (*Error, error) {
+func (b *Backend) processBatch(ctx context.Context, cat *store.Catalog, svc *store.Service, batch []*rackquery.Hash,
+	flat bool, d *Decision) (*Error, error) {
 	now := b.clock.Now()
 	apps := make([]*store.Application, len(batch))
 	var order []*store.Application // groups, by first appearance
@@ -218,7 +219,7 @@ func (b *Backend) processBatch(ctx context.Context, svc *store.Service, batch []
 	}
 	if d != nil {
 		for _, t := range txs {
-			d.Transactions = append(d.Transactions, DecidedTransaction{Application: decidedApp(t.app),
+			d.Transactions = append(d.Transactions, DecidedTransaction{Application: decidedApp(t.app, cat.Plan(t.app.PlanID)),
 				Timestamp: stampDecision(t.at), Usage: applied(t.usage)})
 		}
 	}

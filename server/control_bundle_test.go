@@ -62,8 +62,8 @@ func TestBundle(t *testing.T) {
 		t.Errorf("the world's answer:\n got %s\nwant %s", got, want)
 	}
 	e := again.requests("?path=/transactions/authrep")
-	if len(e) != 1 || e[0]["id"] != 3.0 || jsonOf(t, e[0]["did_you_mean"]) != `["/transactions/authrep.xml"]` {
-		t.Errorf("journal: %s", jsonOf(t, e))
+	if len(e) != 1 || e[0]["id"] != 3.0 || compactJSON(t, e[0]["did_you_mean"]) != `["/transactions/authrep.xml"]` {
+		t.Errorf("journal: %s", compactJSON(t, e))
 	}
 	// The world is still a world: it can be reset, and a reset drops it.
 	if r := again.call("POST", "/_sandbox/worlds/"+w.ID+"/reset", ""); r.status != 200 {

@@ -42,7 +42,7 @@ func TestFaultDelay(t *testing.T) {
 	expectIn(t, "fired", s.get("/_sandbox/faults").body, `"delay_ms":400,"fired":2}`)
 	e := s.requests("?path=/transactions/authrep.xml")
 	if len(e) == 0 || e[0]["fault"] != "rules[0]: delay_ms=400" || e[0]["status"] != 200.0 {
-		t.Errorf("journal: %s", jsonOf(t, e))
+		t.Errorf("journal: %s", compactJSON(t, e))
 	}
 	expect(t, "clear", s.call("DELETE", "/_sandbox/faults", ""), 204, "")
 	expect(t, "none", s.get("/_sandbox/faults"), 200, `{"rules":[]}`+"\n")
@@ -96,7 +96,7 @@ func TestFaultDropAndTrickle(t *testing.T) {
 	}
 	e := s.requests("?path=/transactions/authrep.xml")[0]
 	if e["status"] != 0.0 || e["fault"] != "rules[0]: drop" {
-		t.Errorf("journal of the drop: %s", jsonOf(t, e))
+		t.Errorf("journal of the drop: %s", compactJSON(t, e))
 	}
 }
 

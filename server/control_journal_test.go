@@ -41,8 +41,8 @@ func (s *sandbox) requests(query string) []map[string]any {
 	return out.Requests
 }
 
-// jsonOf is v as compact JSON, for comparing parts of an entry.
-func jsonOf(t *testing.T, v any) string {
+// compactJSON is v as compact JSON, for comparing parts of an entry.
+func compactJSON(t *testing.T, v any) string {
 	t.Helper()
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -60,7 +60,7 @@ func sameJSON(t *testing.T, name string, got any, want string) {
 	if err := json.Unmarshal([]byte(want), &w); err != nil {
 		t.Fatalf("%s: the wanted JSON: %v", name, err)
 	}
-	if g, ws := jsonOf(t, got), jsonOf(t, w); g != ws {
+	if g, ws := compactJSON(t, got), compactJSON(t, w); g != ws {
 		t.Errorf("%s:\n got: %s\nwant: %s", name, g, ws)
 	}
 }
@@ -84,7 +84,7 @@ func TestJournalSaysWhy(t *testing.T) {
 	if e["id"] != 3.0 || e["method"] != "GET" || e["path"] != "/transactions/authrep.xml" || e["status"] != 409.0 ||
 		e["error"] != "limits_exceeded" || e["message"] != "usage limits are exceeded" || e["time"] != "2026-11-22T10:15:00.000Z" ||
 		e["face"] != "service_management" {
-		t.Errorf("entry: %s", jsonOf(t, e))
+		t.Errorf("entry: %s", compactJSON(t, e))
 	}
 	// Parameters keep their order.
 	expectIn(t, "params", s.get("/_sandbox/requests?limit=1").body,
@@ -101,7 +101,7 @@ func TestJournalSaysWhy(t *testing.T) {
 	s.clock.Advance(24 * 60 * 60e9)
 	s.get(dailyAuthrep[:strings.Index(dailyAuthrep, "&usage")] + "&usage%5Bsearch%5D=2")
 	d := s.requests("?limit=1")[0]["decision"].(map[string]any)
-	if got := jsonOf(t, d["usage"]); got != `[{"metric":"search","value":"2"},{"metric":"hits","value":"2"}]` || d["authorized"] != true {
+	if got := compactJSON(t, d["usage"]); got != `[{"metric":"search","value":"2"},{"metric":"hits","value":"2"}]` || d["authorized"] != true {
 		t.Errorf("authorized authrep: usage %s authorized %v", got, d["authorized"])
 	}
 
@@ -109,12 +109,12 @@ func TestJournalSaysWhy(t *testing.T) {
 	s.get(strings.Replace(dailyAuthrep, "daily-app-key-1234", "wrong-key", 1))
 	d = s.requests("?limit=1")[0]["decision"].(map[string]any)
 	if d["validator"] != "key" || d["error"] != "application_key_invalid" {
-		t.Errorf("wrong key: %s", jsonOf(t, d))
+		t.Errorf("wrong key: %s", compactJSON(t, d))
 	}
 	s.get("/transactions/authorize.xml?service_token=nope&service_id=500&app_id=daily-app")
 	e = s.requests("?limit=1")[0]
 	if e["error"] != "service_token_invalid" || e["status"] != 403.0 {
-		t.Errorf("bad token: %s", jsonOf(t, e))
+		t.Errorf("bad token: %s", compactJSON(t, e))
 	}
 	sameJSON(t, "bad token", e["decision"],
 		`{"endpoint":"authorize","error":"service_token_invalid","message":"service token \"nope\" or service id \"500\" is invalid"}`)
@@ -128,7 +128,7 @@ func TestJournalReportAndAccountManagement(t *testing.T) {
 		"&transactions[0][usage][search]=1&transactions[1][app_id]=other-app&transactions[1][usage][hits]=%232")
 	e := s.requests("?path=/transactions.xml")[0]
 	if e["status"] != 202.0 || e["body_size"] != 181.0 {
-		t.Errorf("report: %s", jsonOf(t, e))
+		t.Errorf("report: %s", compactJSON(t, e))
 	}
 	sameJSON(t, "report", e["decision"], `{"endpoint":"report","credentials":"service_token","provider":{"id":1,"name":"Controls"},`+
 		`"service":{"id":"500","system_name":"daily_api","backend_version":"2"},"stored":true,"transactions":[`+
@@ -145,7 +145,7 @@ func TestJournalReportAndAccountManagement(t *testing.T) {
 	e = s.requests("?limit=1")[0]
 	if e["face"] != "account_management" || e["status"] != 422.0 || e["method"] != "PUT" ||
 		e["response"] != xmlDecl+"<errors><error>Organization/Group Name can't be blank</error></errors>" {
-		t.Errorf("account management: %s", jsonOf(t, e))
+		t.Errorf("account management: %s", compactJSON(t, e))
 	}
 	sameJSON(t, "account management params", e["params"], `{"access_token":"ctl-…","org_name":""}`)
 }
@@ -168,7 +168,7 @@ func TestJournalDidYouMean(t *testing.T) {
 		if r.status != 404 || r.body != "" {
 			t.Errorf("%s %s: %d %q", tt.method, tt.path, r.status, r.body)
 		}
-		if got := jsonOf(t, s.requests("?limit=1")[0]["did_you_mean"]); got != tt.want {
+		if got := compactJSON(t, s.requests("?limit=1")[0]["did_you_mean"]); got != tt.want {
 			t.Errorf("%s %s: did you mean %s, want %s", tt.method, tt.path, got, tt.want)
 		}
 	}
@@ -224,7 +224,7 @@ func TestJournalFilters(t *testing.T) {
 	ids := func(query string) string {
 		var out []string
 		for _, e := range s.requests(query) {
-			out = append(out, jsonOf(t, e["id"]))
+			out = append(out, compactJSON(t, e["id"]))
 		}
 		return strings.Join(out, ",")
 	}
@@ -279,7 +279,7 @@ func TestJournalBounded(t *testing.T) {
 	r := s.get("/_sandbox/requests")
 	expectIn(t, "bounded", r.body, `"kept":3,"size":3,"dropped":2}`)
 	if got := s.requests(""); len(got) != 3 || got[0]["id"] != 5.0 || got[2]["id"] != 3.0 {
-		t.Errorf("kept %s", jsonOf(t, got))
+		t.Errorf("kept %s", compactJSON(t, got))
 	}
 	expect(t, "dropped one", s.get("/_sandbox/requests/2"), 404, `{"error":"no request 2 in the journal (it keeps the last 3)","field":"id"}`+"\n")
 
@@ -319,6 +319,6 @@ func TestJournalPortals(t *testing.T) {
 	got := s.requests("")
 	if len(got) != 2 || got[0]["face"] != "developer_portal" || got[0]["path"] != "/login" ||
 		got[1]["face"] != "admin_portal" || got[1]["path"] != "/p/login" {
-		t.Errorf("journal: %s", jsonOf(t, got))
+		t.Errorf("journal: %s", compactJSON(t, got))
 	}
 }

@@ -150,9 +150,3 @@ func TestWorldsInParallel(t *testing.T) {
 		t.Errorf("the fixtures' own app: %s hits", got)
 	}
 }
-
-func between(s, from, to string) string {
-	_, rest, _ := strings.Cut(s, from)
-	v, _, _ := strings.Cut(rest, to)
-	return v
-}

@@ -46,12 +46,27 @@ func start(t *testing.T, fixture string, now time.Time) *sandbox {
 // server's before it is made.
 func startWith(t *testing.T, fixture string, now time.Time, opts func(*Options)) *sandbox {
 	t.Helper()
+	return startServer(t, fixture, now, opts, nil)
+}
+
+// startWrapped is start with the handler wrapped by wrap.
+func startWrapped(t *testing.T, fixture string, now time.Time, wrap func(http.Handler) http.Handler) *sandbox {
+	t.Helper()
+	return startServer(t, fixture, now, nil, wrap)
+}
+
+func startServer(t *testing.T, fixture string, now time.Time, opts func(*Options),
+	wrap func(http.Handler) http.Handler) *sandbox {
+	t.Helper()
 	world, err := fixtures.Load([]string{fixture}, zeroReader{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	clk := clock.NewFrozenControl(now)
 	st, h := seededWith(t, "", world, clk, opts)
+	if wrap != nil {
+		h = wrap(h)
+	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &sandbox{t: t, url: srv.URL, clock: clk, store: st}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
@@ -19,6 +21,12 @@ func (s *Store) Seed(ctx context.Context, w *fixtures.World) error {
 	counts, err := s.seedModel(ctx, w)
 	if err != nil {
 		return err
+	}
+	if s.Catalog().ApplicationCount() >= 10000 {
+		// Seeding a big world leaves hundreds of megabytes of garbage (rows
+		// read, statements): hand them back now, not at the first GCs under
+		// traffic, so that an idle sandbox stays small.
+		debug.FreeOSMemory()
 	}
 	return s.countFixture(ctx, counts)
 }
@@ -37,6 +45,7 @@ type FixtureCount struct {
 func (s *Store) seedModel(ctx context.Context, w *fixtures.World) ([]FixtureCount, error) {
 	var counts []FixtureCount
 	err := s.Change(ctx, func(t *Tx) error {
+		t.changedAll() // the catalog is read once, at the end
 		counts = counts[:0]
 		for _, p := range w.Providers {
 			_, c, err := t.seed(p)
@@ -78,12 +87,11 @@ func fixtureUsage(cat *Catalog, counts []FixtureCount, now time.Time) map[Counte
 }
 
 // seedProvider writes one provider and everything it owns. It returns the
-// fixture applications by their new ids.
+// provider's id and the usage its applications list. The developer side's
+// rows are marked changed one by one, for a change that seeds beside a
+// world (a sandbox world); a seed of everything marks it all at once.
 func (t *Tx) seedProvider(p fixtures.Provider) (int64, []FixtureCount, error) {
-	hash, err := t.s.fixtureHash(p.Admin.Password)
-	if err != nil {
-		return 0, nil, err
-	}
+	hash := hashFixturePassword(p.Admin.Password)
 	prov := &ProviderRecord{
 		Name:              p.Name,
 		ProviderKey:       p.ProviderKey,
@@ -196,23 +204,52 @@ func (t *Tx) seedProvider(p fixtures.Provider) (int64, []FixtureCount, error) {
 		}
 	}
 
+	// The developer side, which is most of a big world, goes in batches of
+	// rows with ids given here: one statement per hundred rows.
+	accounts, err := t.inserter("accounts", "id, provider_id, plan_id, org_name, state, fields, extra_fields, "+
+		"annotations, monthly_billing_enabled, monthly_charging_enabled, created_at, updated_at")
+	if err != nil {
+		return 0, nil, err
+	}
+	users, err := t.inserter("users", "id, account_id, username, email, password_hash, role, state, fields, "+
+		"extra_fields, created_at, updated_at", accounts)
+	if err != nil {
+		return 0, nil, err
+	}
+	contracts, err := t.inserter("service_contracts", "id, account_id, service_id, plan_id, state, created_at, updated_at",
+		accounts)
+	if err != nil {
+		return 0, nil, err
+	}
+	applications, err := t.inserter("applications", "id, account_id, service_id, plan_id, name, description, state, "+
+		"app_id, user_key, provider_verification_key, redirect_url, extra_fields, created_at, updated_at", accounts)
+	if err != nil {
+		return 0, nil, err
+	}
+	keys, err := t.inserter("application_keys", "application_id, value, created_at", applications)
+	if err != nil {
+		return 0, nil, err
+	}
+	filters, err := t.inserter("referrer_filters", "id, application_id, value, created_at", applications)
+	if err != nil {
+		return 0, nil, err
+	}
+	now := t.Now.Unix()
 	var counts []FixtureCount
 	for _, acc := range p.Accounts {
-		arec := &AccountRecord{ProviderID: prov.ID, PlanID: accountPlans[acc.Plan], OrgName: acc.OrgName, State: acc.State,
-			MonthlyBillingEnabled: true, MonthlyChargingEnabled: true}
-		arec.Fields, arec.ExtraFields = SplitFields(OptionalAccountFields, toFields(acc.Fields))
-		if err := t.SaveAccount(arec); err != nil {
+		fields, extra := SplitFields(OptionalAccountFields, toFields(acc.Fields))
+		accID := accounts.id()
+		if err := accounts.add(accID, prov.ID, accountPlans[acc.Plan], acc.OrgName, acc.State, fieldsJSON(fields),
+			fieldsJSON(extra), fieldsJSON(nil), true, true, now, now); err != nil {
 			return 0, nil, err
 		}
+		t.changedAccount(accID)
 		for _, u := range acc.Users {
-			hash, err := t.s.fixtureHash(u.Password)
-			if err != nil {
-				return 0, nil, err
-			}
-			urec := &UserRecord{AccountID: arec.ID, Username: u.Username, Email: u.Email, PasswordHash: hash,
-				Role: u.Role, State: u.State}
-			urec.Fields, urec.ExtraFields = SplitFields(OptionalUserFields, toFields(u.Fields))
-			if err := t.SaveUser(urec); err != nil {
+			fields, extra := SplitFields(OptionalUserFields, toFields(u.Fields))
+			userID := users.id()
+			t.changedUser(userID)
+			if err := users.add(userID, accID, u.Username, u.Email, hashFixturePassword(u.Password), u.Role, u.State,
+				fieldsJSON(fields), fieldsJSON(extra), now, now); err != nil {
 				return 0, nil, err
 			}
 		}
@@ -230,27 +267,24 @@ func (t *Tx) seedProvider(p fixtures.Provider) (int64, []FixtureCount, error) {
 			// with the application as porta does.
 			if !subscribed[app.Service] {
 				subscribed[app.Service] = true
-				c := &ServiceContractRecord{AccountID: arec.ID, ServiceID: app.Service, PlanID: ids.servicePlan,
-					State: "live"}
-				if err := t.SaveContract(c); err != nil {
+				if err := contracts.add(contracts.id(), accID, app.Service, ids.servicePlan, "live", now, now); err != nil {
 					return 0, nil, err
 				}
 			}
-			rec := &ApplicationRecord{AccountID: arec.ID, ServiceID: app.Service, PlanID: planID, Name: app.Name,
-				Description: app.Description, State: app.State, AppID: app.AppID, UserKey: app.UserKey,
-				ProviderVerificationKey: app.ProviderVerificationKey, RedirectURL: app.RedirectURL,
-				ExtraFields: toFields(app.Fields)}
-			if err := t.SaveApplication(rec); err != nil {
+			appID := applications.id()
+			t.changedApp(appID)
+			if err := applications.add(appID, accID, app.Service, planID, app.Name, app.Description, app.State, app.AppID,
+				app.UserKey, app.ProviderVerificationKey, app.RedirectURL, fieldsJSON(toFields(app.Fields)), now, now); err != nil {
 				return 0, nil, err
 			}
 			for _, k := range app.AppKeys {
-				if err := t.AddKey(rec.ID, k); err != nil {
-					return 0, nil, fmt.Errorf("application %q: %w", app.Name, err)
+				if err := keys.add(appID, k, now); err != nil {
+					return 0, nil, err
 				}
 			}
 			for _, f := range app.ReferrerFilters {
-				if _, err := t.AddReferrerFilter(rec.ID, f); err != nil {
-					return 0, nil, fmt.Errorf("application %q: %w", app.Name, err)
+				if err := filters.add(filters.id(), appID, f, now); err != nil {
+					return 0, nil, err
 				}
 			}
 			for _, u := range app.Usage {
@@ -259,26 +293,80 @@ func (t *Tx) seedProvider(p fixtures.Provider) (int64, []FixtureCount, error) {
 				if !ok || !known {
 					return 0, nil, fmt.Errorf("application %q: usage of %s/%s: unknown metric or period", app.Name, u.Metric, u.Period)
 				}
-				counts = append(counts, FixtureCount{App: rec.ID, Metric: mid, Period: per, Value: u.Value})
+				counts = append(counts, FixtureCount{App: appID, Metric: mid, Period: per, Value: u.Value})
 			}
+		}
+	}
+	// Parents before children.
+	for _, in := range []*inserter{accounts, users, contracts, applications, keys, filters} {
+		if err := in.write(); err != nil {
+			return 0, nil, err
 		}
 	}
 	return prov.ID, counts, nil
 }
 
-// fixtureHash hashes a fixture's password, once per password: a world
-// copies a fixture's users, and bcrypt is slow on purpose. The hashes of
-// copies are then alike, which for a sandbox's passwords is no loss.
-func (s *Store) fixtureHash(pw string) (string, error) {
-	if h, ok := s.hashes.Load(pw); ok {
-		return h.(string), nil
+// inserter writes the rows of a table in batches, with ids it gives.
+type inserter struct {
+	t       *Tx
+	table   string
+	columns string
+	width   int
+	next    int64 // the next id
+	args    []any
+	parents []*inserter // whose queued rows go first
+}
+
+// insertBatch is the number of rows of one statement.
+const insertBatch = 100
+
+// inserter starts the batches of a table; its ids follow the largest one
+// the table ever had (AUTOINCREMENT never gives an id again).
+func (t *Tx) inserter(table, columns string, parents ...*inserter) (*inserter, error) {
+	in := &inserter{t: t, table: table, columns: columns, width: strings.Count(columns, ",") + 1, parents: parents}
+	if strings.HasPrefix(columns, "id,") {
+		err := t.tx.QueryRowContext(t.ctx, `SELECT max(COALESCE((SELECT max(id) FROM `+table+`), 0),
+			COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0)) + 1`, table).Scan(&in.next)
+		if err != nil {
+			return nil, fmt.Errorf("next id of %s: %w", table, err)
+		}
 	}
-	h, err := HashPassword(pw)
-	if err != nil {
-		return "", err
+	return in, nil
+}
+
+// id gives the next row its id.
+func (in *inserter) id() int64 {
+	id := in.next
+	in.next++
+	return id
+}
+
+// add queues a row, writing a batch when one is full.
+func (in *inserter) add(row ...any) error {
+	in.args = append(in.args, row...)
+	if len(in.args) < insertBatch*in.width {
+		return nil
 	}
-	s.hashes.Store(pw, h)
-	return h, nil
+	return in.write()
+}
+
+// write sends the queued rows, after those of the parent tables.
+func (in *inserter) write() error {
+	for _, p := range in.parents {
+		if err := p.write(); err != nil {
+			return err
+		}
+	}
+	rows := len(in.args) / in.width
+	if rows == 0 {
+		return nil
+	}
+	row := "(" + strings.TrimSuffix(strings.Repeat("?,", in.width), ",") + ")"
+	query := "INSERT INTO " + in.table + " (" + in.columns + ") VALUES " +
+		strings.TrimSuffix(strings.Repeat(row+",", rows), ",")
+	_, err := in.t.exec("seed "+in.table, query, in.args...)
+	in.args = in.args[:0]
+	return err
 }
 
 func toFields(pairs []fixtures.Pair) Fields {

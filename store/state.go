@@ -18,6 +18,13 @@ import (
 // The seam of the sandbox controls (reset, snapshots, repro bundles): a
 // State is a whole copy of the store, Export makes one and Import puts one
 // back, all or nothing. Everything the store keeps is in the database
+// (the model, sessions, invitations, webhook outbox and failures,
+// messages, emails, error logs, the worlds, and the first-traffic times,
+// which Export writes there first when they live only in memory) but the
+// live counters, which a State carries beside it.
+
+// State is a whole copy of the store, Export makes one and Import puts one
+// back, all or nothing. Everything the store keeps is in the database
 // (the model, webhook outbox and failures, messages, error logs, the
 // worlds) but the live counters, which a State carries beside it.
 
@@ -32,12 +39,6 @@ type State struct {
 	// Import, in the period instances of that time: the fixtures' usage,
 	// as a reset puts it back.
 	Fixture []FixtureCount
-}
-
-// CounterValue is one counter and its value.
-type CounterValue struct {
-	CounterKey
-	Value int64
 }
 
 // rawConn is what modernc.org/sqlite's connection offers beyond SQL.
@@ -77,8 +78,22 @@ func (s *Store) connOp(ctx context.Context, fn func(ctx context.Context, c *sql.
 func (s *Store) Export(ctx context.Context) (*State, error) {
 	st := &State{}
 	err := s.connOp(ctx, func(ctx context.Context, c *sql.Conn) error {
-		unlock := s.lockUsageOnWriter(false)
-		defer unlock()
+		var l Live
+		if s.onDisk {
+			// Every increment queued before is committed: the stored
+			// counters are those of the database copied.
+			var err error
+			if l, err = storedLive(ctx, c, s.clk.Now()); err != nil {
+				return err
+			}
+		} else {
+			// Memory mode, where no update waits for the writer: taking
+			// the counters' lock here is safe (see memoryLive).
+			l = s.memoryLive()
+			if err := storeTraffic(ctx, c, l.Traffic); err != nil {
+				return err
+			}
+		}
 		if err := onRaw(c, func(rc rawConn) error {
 			var err error
 			st.DB, err = rc.Serialize()
@@ -86,9 +101,9 @@ func (s *Store) Export(ctx context.Context) (*State, error) {
 		}); err != nil {
 			return fmt.Errorf("copy the database: %w", err)
 		}
-		st.Usage = make([]CounterValue, 0, len(s.usage))
-		for k, v := range s.usage {
-			st.Usage = append(st.Usage, CounterValue{k, v})
+		st.Usage = l.Usage
+		if st.Usage == nil {
+			st.Usage = []CounterValue{}
 		}
 		return nil
 	})
@@ -98,13 +113,40 @@ func (s *Store) Export(ctx context.Context) (*State, error) {
 	return st, nil
 }
 
+// storeTraffic writes the first-traffic times of memory mode, which live
+// only in the cells, into the applications table, so that a copy of the
+// database holds them.
+func storeTraffic(ctx context.Context, c *sql.Conn, traffic map[int64]Traffic) error {
+	tx, err := c.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store traffic: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE applications SET first_traffic_at = NULL, first_daily_traffic_at = NULL
+		WHERE first_traffic_at IS NOT NULL OR first_daily_traffic_at IS NOT NULL`); err != nil {
+		return fmt.Errorf("store traffic: %w", err)
+	}
+	for app, tr := range traffic {
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET first_traffic_at = ?, first_daily_traffic_at = ?
+			WHERE id = ?`, nullTime(tr.First), nullTime(tr.FirstDaily), app); err != nil {
+			return fmt.Errorf("store traffic: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store traffic: %w", err)
+	}
+	return nil
+}
+
 // Import replaces the whole state with st, between two changes, all or
 // nothing: st is checked first (a database of this sandbox's schema whose
 // model loads), and a state that fails leaves the store as it was. The
-// catalog and counters are then those of st, as Open would load them;
-// webhook events pending in st are delivered.
+// catalog and every application's live state (counters, first-traffic
+// times) are then those of st, as Open would load them; webhook events
+// pending in st are delivered. Usage and traffic queued before the import
+// but not yet stored are dropped: the state they changed is gone.
 func (s *Store) Import(ctx context.Context, st *State) error {
-	next, err := s.prepare(ctx, st)
+	next, err := s.readyImport(ctx, st)
 	if err != nil {
 		return fmt.Errorf("import the state: %w", err)
 	}
@@ -115,9 +157,12 @@ func (s *Store) Import(ctx context.Context, st *State) error {
 		if err := onRaw(c, next.apply); err != nil {
 			return err
 		}
+		s.epoch.Add(1)
+		s.undo.mu.Lock()
+		s.undo.pending = nil // updates of the counters replaced
+		s.undo.mu.Unlock()
+		s.cells.replace(next.cells)
 		s.catalog.Store(next.cat)
-		s.usage = next.usage
-		s.traffic.Clear()
 		s.lastPrune = time.Time{}
 		return nil
 	})
@@ -131,17 +176,19 @@ func (s *Store) Import(ctx context.Context, st *State) error {
 // imported is a checked state, ready to replace the store's.
 type imported struct {
 	cat   *Catalog
-	usage map[CounterKey]int64
+	cells *liveCells // the catalog's, with the state's counters
 	// apply puts the database in place of the store's: deserialized in
 	// memory, restored with the backup API onto a file.
 	apply   func(rawConn) error
 	cleanup func()
 }
 
-// prepare checks st on a scratch connection and readies it: the live
-// counters rewritten in its usage table, so that the database agrees with
-// them, and the catalog loaded from it.
-func (s *Store) prepare(ctx context.Context, st *State) (*imported, error) {
+// readyImport checks st on a scratch connection and readies it: the
+// catalog loaded from it, with cells of its own holding the state's
+// counters and first-traffic times; with a database file, the live
+// counters rewritten in its usage table, so that the file agrees with
+// them.
+func (s *Store) readyImport(ctx context.Context, st *State) (*imported, error) {
 	if len(st.DB) == 0 {
 		return nil, errors.New("the state holds no database")
 	}
@@ -150,23 +197,29 @@ func (s *Store) prepare(ctx context.Context, st *State) (*imported, error) {
 		return nil, err
 	}
 	defer scratch.Close()
-	cat, err := loadCatalog(ctx, scratch)
+	cells := &liveCells{}
+	cat, err := loadCatalog(ctx, scratch, cells)
 	if err != nil {
 		return nil, fmt.Errorf("the state's model does not load: %w", err)
 	}
 	now := s.clk.Now()
 	usage := make(map[CounterKey]int64, len(st.Usage))
 	for _, v := range st.Usage {
-		usage[v.CounterKey] = v.Value
+		usage[v.bare()] = v.Value
 	}
 	if st.Usage == nil {
 		usage = fixtureUsage(cat, st.Fixture, now)
 	}
-	if err := rewriteLiveUsage(ctx, scratch, usage, now); err != nil {
-		return nil, err
+	for k, v := range usage {
+		// Counters of applications the state does not hold are not
+		// kept, as Open would not show them.
+		if l := cells.lookup(k.App, false); l != nil {
+			l.counters.set(cellKey{k.Metric, k.Start, k.Period}, v)
+		}
 	}
-	next := &imported{cat: cat, usage: usage, cleanup: func() {}}
-	if s.path == "" {
+	next := &imported{cat: cat, cells: cells, cleanup: func() {}}
+	if !s.onDisk {
+		// Memory mode keeps its counters in the cells alone.
 		image, err := serialize(ctx, scratch)
 		if err != nil {
 			return nil, err
@@ -174,6 +227,9 @@ func (s *Store) prepare(ctx context.Context, st *State) (*imported, error) {
 		// The image was checked: what is left to fail is an allocation.
 		next.apply = func(rc rawConn) error { return rc.Deserialize(image) }
 		return next, nil
+	}
+	if err := rewriteLiveUsage(ctx, scratch, usage, now); err != nil {
+		return nil, err
 	}
 	// Beside the database, so that it is on the same file system.
 	tmp := s.path + ".import"
@@ -353,22 +409,13 @@ func LoadState(ctx context.Context, path string, now time.Time) (*State, error) 
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	defer db.Close()
-	st := &State{DB: image, Usage: []CounterValue{}}
-	live := oldestLive(now)
-	err = scanAll(ctx, db, `SELECT application_id, metric_id, period, start, value FROM usage`, func(r *sql.Rows) error {
-		var v CounterValue
-		var p uint8
-		if err := r.Scan(&v.App, &v.Metric, &p, &v.Start, &v.Value); err != nil {
-			return err
-		}
-		v.Period = period.Period(p)
-		if int(p) < len(live) && v.Start >= live[p] {
-			st.Usage = append(st.Usage, v)
-		}
-		return nil
-	})
+	l, err := storedLive(ctx, db, now)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	st := &State{DB: image, Usage: l.Usage}
+	if st.Usage == nil {
+		st.Usage = []CounterValue{}
 	}
 	return st, nil
 }

@@ -183,6 +183,7 @@ func (t *Tx) world(id string) (*World, error) {
 // dropProvider deletes a provider with everything it owns, and what is
 // kept of it beside the model.
 func (t *Tx) dropProvider(id int64) error {
+	defer t.changedConfig() // after the deletes: the catalog is read first
 	cat, err := t.Catalog()
 	if err != nil {
 		return err

@@ -66,8 +66,12 @@ func (t *tx) accountChanged(id int64, action string) (*store.Account, error) {
 // annotations and billing switches.
 func (d *Domain) UpdateAccount(ctx context.Context, a Actor, id int64, in AccountUpdate) (*store.Account, error) {
 	return on(ctx, d, a, Account, id, func(t *tx, acc *store.Account) (*store.Account, error) {
+		prov, err := t.provider()
+		if err != nil {
+			return nil, err
+		}
 		rec := acc.AccountRecord
-		if err := applyAccount(in.AccountInput, acc.Provider, &rec); err != nil {
+		if err := applyAccount(in.AccountInput, prov, &rec); err != nil {
 			return nil, err
 		}
 		set(&rec.MonthlyBillingEnabled, in.MonthlyBillingEnabled)
@@ -156,12 +160,16 @@ func (d *Domain) transitionAccount(ctx context.Context, a Actor, id int64, event
 // Account's transitions deliver them: the waiting list when it becomes
 // pending; the approval when it is approved on a plan that requires
 // approval, unless the provider created its admin; the rejection.
-func (t *tx) accountStateMail(acc *store.Account) error {
+func (t *tx) accountStateMail(a *store.Account) error {
+	acc, err := t.linkAccount(a)
+	if err != nil {
+		return err
+	}
 	switch acc.State {
 	case "pending":
 		return t.queueIf(waitingListMail(acc))
 	case "approved":
-		admin := firstAdmin(acc)
+		admin := firstAdmin(acc.Account)
 		if acc.Plan == nil || !acc.Plan.ApprovalRequired || admin == nil || admin.SignupType == store.SignupByProvider {
 			return nil
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/threescale-sandbox/threescale-sandbox/keyformat"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -38,14 +39,10 @@ type NewApplication struct {
 	Keys []string
 }
 
-var (
-	userKeyRE = regexp.MustCompile(`^(([\w\-.]+)|([A-Za-z0-9+]{4})*([A-Za-z0-9+]{4}|[A-Za-z0-9+]{3}=|[A-Za-z0-9+]{2}==))$`)
-	printable = regexp.MustCompile(`^[\x21-\x7E]+$`)
-)
-
 // applyApplication applies an application's input and validates it as
-// Cinstance does; appID is given only on create.
-func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, rec *store.ApplicationRecord) (userKeyChanged bool, err error) {
+// Cinstance does; appID is given only on create. The first-traffic times
+// go to tr (store.Tx.SetTraffic stores them).
+func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, rec *store.ApplicationRecord, tr *store.Traffic) (userKeyChanged bool, err error) {
 	setTrimmed(&rec.Name, in.Name)
 	setTrimmed(&rec.Description, in.Description)
 	setTrimmed(&rec.RedirectURL, in.RedirectURL)
@@ -59,7 +56,7 @@ func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, 
 	for _, f := range []struct {
 		v  *Instant
 		to **time.Time
-	}{{in.FirstTrafficAt, &rec.FirstTrafficAt}, {in.FirstDailyTrafficAt, &rec.FirstDailyTrafficAt}} {
+	}{{in.FirstTrafficAt, &tr.First}, {in.FirstDailyTrafficAt, &tr.FirstDaily}} {
 		if f.v != nil {
 			*f.to = nil
 			if f.v.Valid {
@@ -73,7 +70,7 @@ func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, 
 	// porta gives every application one, and checks it when it is set.
 	checkKey := rec.UserKey != "" || in.UserKey != nil
 	switch n := len(rec.UserKey); {
-	case checkKey && !userKeyRE.MatchString(rec.UserKey):
+	case checkKey && !keyformat.UserKey(rec.UserKey):
 		errs.add("user_key", "is invalid", "User key is invalid")
 	case n > 256:
 		errs.add("user_key", "is too long (maximum is 256 characters)", "User key is too long (maximum is 256 characters)")
@@ -84,7 +81,7 @@ func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, 
 	case n > 255:
 		errs.add("application_id", "is too long (maximum is 255 characters)", "Application is too long (maximum is 255 characters)")
 	}
-	if rec.AppID != "" && !printable.MatchString(rec.AppID) {
+	if rec.AppID != "" && !keyformat.Key(rec.AppID) {
 		errs.add("application_id", "is invalid", "Application is invalid")
 	}
 	if len([]rune(rec.Name)) > 255 {
@@ -114,10 +111,11 @@ func keysLimit(s *store.Service) int {
 	return 5
 }
 
-// keyProblems validates a new application key.
-func keyProblems(app *store.Application, value string, pending []string) error {
+// keyProblems validates a new application key (of app, on svc, when app
+// is not nil).
+func keyProblems(app *store.Application, svc *store.Service, value string, pending []string) error {
 	var errs problems
-	if !printable.MatchString(value) {
+	if !keyformat.Key(value) {
 		errs.add("value", "is invalid", "Value is invalid")
 	}
 	switch n := len(value); {
@@ -140,7 +138,7 @@ func keyProblems(app *store.Application, value string, pending []string) error {
 	}
 	limit := 5
 	if app != nil {
-		limit = keysLimit(app.Service)
+		limit = keysLimit(svc)
 	}
 	if len(existing) >= limit {
 		errs.add("base", "Limit reached", "Limit reached")
@@ -198,7 +196,8 @@ func (t *tx) createApplication(acc *store.Account, plan *store.Plan, in NewAppli
 	if rec.AppID, err = t.d.hex(4); err != nil {
 		return nil, err
 	}
-	if _, err := applyApplication(in.ApplicationInput, in.ApplicationID, acc.Provider, &rec); err != nil {
+	var traffic store.Traffic
+	if _, err := applyApplication(in.ApplicationInput, in.ApplicationID, plan.Service.Provider, &rec, &traffic); err != nil {
 		return nil, err
 	}
 	keys := in.Keys
@@ -210,12 +209,17 @@ func (t *tx) createApplication(acc *store.Account, plan *store.Plan, in NewAppli
 		keys = []string{k}
 	}
 	for i, k := range keys {
-		if keyProblems(nil, k, keys[:i]) != nil || i >= keysLimit(svc) {
+		if keyProblems(nil, nil, k, keys[:i]) != nil || i >= keysLimit(svc) {
 			return nil, fail("application_keys", "is invalid", "Application keys is invalid")
 		}
 	}
 	if err := t.SaveApplication(&rec); err != nil {
 		return nil, err
+	}
+	if traffic != (store.Traffic{}) {
+		if err := t.SetTraffic(rec.ID, traffic); err != nil {
+			return nil, err
+		}
 	}
 	for _, k := range keys {
 		if err := t.AddKey(rec.ID, k); err != nil {
@@ -237,14 +241,22 @@ func (t *tx) createApplication(acc *store.Account, plan *store.Plan, in NewAppli
 	if err := t.keyMessages(app, len(keys), keyCreatedMessage); err != nil {
 		return nil, err
 	}
-	return app, t.queue(providerAppCreatedMail(t.d.links, app))
+	linked, err := t.linkApp(app)
+	if err != nil {
+		return nil, err
+	}
+	return app, t.queue(providerAppCreatedMail(t.d.links, linked))
 }
 
 // keyMessages tells the developer of n keys created or deleted, as
 // ApplicationKey's callbacks do outside the API (which silences them).
-func (t *tx) keyMessages(app *store.Application, n int, msg func(*store.Application) systemMessage) error {
-	if t.actor.viaAPI() {
+func (t *tx) keyMessages(a *store.Application, n int, msg func(store.LinkedApplication) systemMessage) error {
+	if t.actor.viaAPI() || n == 0 {
 		return nil
+	}
+	app, err := t.linkApp(a)
+	if err != nil {
+		return err
 	}
 	for range n {
 		if err := t.tell(app.Account, msg(app)); err != nil {
@@ -283,12 +295,23 @@ func (t *tx) applicationChanged(id int64, actions ...string) (*store.Application
 func (d *Domain) UpdateApplication(ctx context.Context, a Actor, ref AppRef, in ApplicationInput) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
 		rec := app.ApplicationRecord
-		keyChanged, err := applyApplication(in, nil, app.Account.Provider, &rec)
+		before := app.Traffic()
+		traffic := before
+		prov, err := t.provider()
+		if err != nil {
+			return nil, err
+		}
+		keyChanged, err := applyApplication(in, nil, prov, &rec, &traffic)
 		if err != nil {
 			return nil, err
 		}
 		if err := t.SaveApplication(&rec); err != nil {
 			return nil, err
+		}
+		if traffic != before {
+			if err := t.SetTraffic(rec.ID, traffic); err != nil {
+				return nil, err
+			}
 		}
 		if keyChanged {
 			return t.applicationChanged(rec.ID, "updated", "key_updated")
@@ -318,15 +341,25 @@ func (d *Domain) ChangeUserKey(ctx context.Context, a Actor, ref AppRef) (*store
 // application as it was.
 func (d *Domain) DeleteApplication(ctx context.Context, a Actor, ref AppRef) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
+		plan := cat.Plan(app.PlanID)
 		if err := t.DeleteApplication(app.ID); err != nil {
 			return nil, err
 		}
-		if app.Plan.Custom() {
+		// The event shows the plan the application was on: written before
+		// a customized one goes with it.
+		if err := emit(t, "deleted", app); err != nil {
+			return nil, err
+		}
+		if plan.Custom() {
 			if err := t.DeletePlan(app.PlanID); err != nil {
 				return nil, err
 			}
 		}
-		return app, emit(t, "deleted", app)
+		return app, nil
 	})
 }
 
@@ -379,7 +412,11 @@ func (d *Domain) transitionApplication(ctx context.Context, a Actor, ref AppRef,
 // stateMessage tells the developer of an application's new state, as
 // porta's messengers do: accepted (on a plan that requires approval, to
 // an account with admins) and suspended.
-func (t *tx) stateMessage(event string, app *store.Application) error {
+func (t *tx) stateMessage(event string, a *store.Application) error {
+	app, err := t.linkApp(a)
+	if err != nil {
+		return err
+	}
 	switch event {
 	case "accept":
 		if app.Plan.ApprovalRequired && len(app.Account.Admins()) > 0 {
@@ -413,20 +450,29 @@ func (d *Domain) ChangeApplicationPlan(ctx context.Context, a Actor, ref AppRef,
 		if err != nil {
 			return nil, err
 		}
-		return changed, t.tell(changed.Account, planChangedMessage(changed))
+		linked, err := t.linkApp(changed)
+		if err != nil {
+			return nil, err
+		}
+		return changed, t.tell(linked.Account, planChangedMessage(linked))
 	})
 }
 
 // movePlan puts an application on another plan; a customized plan it
 // leaves is deleted, as porta does.
 func (t *tx) movePlan(app *store.Application, planID int64) error {
+	cat, err := t.Catalog()
+	if err != nil {
+		return err
+	}
+	old := cat.Plan(app.PlanID)
 	rec := app.ApplicationRecord
 	rec.PlanID = planID
 	if err := t.SaveApplication(&rec); err != nil {
 		return err
 	}
-	if app.Plan.Custom() {
-		return t.DeletePlan(app.PlanID)
+	if old.Custom() {
+		return t.DeletePlan(old.ID)
 	}
 	return nil
 }
@@ -439,10 +485,14 @@ func (d *Domain) CustomizePlan(ctx context.Context, a Actor, ref AppRef) (*store
 		return nil, err
 	}
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		if app.Plan.Custom() {
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
+		stock := cat.Plan(app.PlanID)
+		if stock.Custom() {
 			return app, nil
 		}
-		stock := app.Plan
 		copyRec := stock.PlanRecord
 		copyRec.ID, copyRec.CreatedAt = 0, t.Now
 		copyRec.Name = stock.Name + " (custom)"
@@ -483,10 +533,15 @@ func (d *Domain) DecustomizePlan(ctx context.Context, a Actor, ref AppRef) (*sto
 		return nil, err
 	}
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		if !app.Plan.Custom() || app.Plan.Original == nil {
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
+		plan := cat.Plan(app.PlanID)
+		if !plan.Custom() || plan.Original == nil {
 			return app, nil
 		}
-		if err := t.movePlan(app, app.Plan.OriginalID); err != nil {
+		if err := t.movePlan(app, plan.OriginalID); err != nil {
 			return nil, err
 		}
 		return t.applicationChanged(app.ID, "updated")
@@ -506,7 +561,11 @@ func (d *Domain) CreateKey(ctx context.Context, a Actor, ref AppRef, value *stri
 				return nil, err
 			}
 		}
-		if err := keyProblems(app, key, nil); err != nil {
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
+		if err := keyProblems(app, cat.Service(app.ServiceID), key, nil); err != nil {
 			return nil, err
 		}
 		if err := t.AddKey(app.ID, key); err != nil {

@@ -100,6 +100,26 @@ func setTrimmed(to *string, v *string) {
 	}
 }
 
+// linkApp is an application with its owners, as the transaction sees
+// them.
+func (t *tx) linkApp(a *store.Application) (store.LinkedApplication, error) {
+	cat, err := t.Catalog()
+	if err != nil {
+		return store.LinkedApplication{}, err
+	}
+	return cat.LinkApplication(a), nil
+}
+
+// linkAccount is an account with its provider and plan, as the
+// transaction sees them.
+func (t *tx) linkAccount(a *store.Account) (store.LinkedAccount, error) {
+	cat, err := t.Catalog()
+	if err != nil {
+		return store.LinkedAccount{}, err
+	}
+	return cat.LinkAccount(a), nil
+}
+
 // provider is the actor's provider as the transaction sees it.
 func (t *tx) provider() (*store.Provider, error) {
 	cat, err := t.Catalog()
@@ -120,7 +140,11 @@ func emit[T xmlrep.EventObject](t *tx, action string, obj T) error {
 	if !t.actor.firesWebhooks(prov) {
 		return nil
 	}
-	typ, body := xmlrep.Event(action, obj)
+	cat, err := t.Catalog()
+	if err != nil {
+		return err
+	}
+	typ, body := xmlrep.Event(cat, action, obj)
 	if !prov.Webhooks.Enabled(typ + "_" + action) {
 		return nil
 	}

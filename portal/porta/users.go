@@ -119,8 +119,12 @@ func (t *tx) userChanged(id int64, action string) (*store.User, error) {
 // CreateUser adds a user to an account: a new user is a pending member.
 func (d *Domain) CreateUser(ctx context.Context, a Actor, accountID int64, in UserInput) (*store.User, error) {
 	return on(ctx, d, a, Account, accountID, func(t *tx, acc *store.Account) (*store.User, error) {
+		prov, err := t.provider()
+		if err != nil {
+			return nil, err
+		}
 		rec := store.UserRecord{AccountID: acc.ID, Role: RoleMember, State: "pending"}
-		if err := applyUser(in, acc.Provider, &rec, true); err != nil {
+		if err := applyUser(in, prov, &rec, true); err != nil {
 			return nil, err
 		}
 		if err := t.SaveUser(&rec); err != nil {
@@ -134,8 +138,12 @@ func (d *Domain) CreateUser(ctx context.Context, a Actor, accountID int64, in Us
 // and state do not change this way.
 func (d *Domain) UpdateUser(ctx context.Context, a Actor, ref UserRef, in UserInput) (*store.User, error) {
 	return on(ctx, d, a, User, ref, func(t *tx, u *store.User) (*store.User, error) {
+		prov, err := t.provider()
+		if err != nil {
+			return nil, err
+		}
 		rec := u.UserRecord
-		if err := applyUser(in, u.Account.Provider, &rec, true); err != nil {
+		if err := applyUser(in, prov, &rec, true); err != nil {
 			return nil, err
 		}
 		if err := t.SaveUser(&rec); err != nil {
@@ -149,7 +157,11 @@ func (d *Domain) UpdateUser(ctx context.Context, a Actor, ref UserRef, in UserIn
 // the user as it was.
 func (d *Domain) DeleteUser(ctx context.Context, a Actor, ref UserRef) (*store.User, error) {
 	return on(ctx, d, a, User, ref, func(t *tx, u *store.User) (*store.User, error) {
-		if admins := u.Account.Admins(); len(admins) == 1 && admins[0].ID == u.ID {
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
+		if admins := cat.Account(u.AccountID).Admins(); len(admins) == 1 && admins[0].ID == u.ID {
 			return nil, fail("base", "Can't delete last admin", "Can't delete last admin")
 		}
 		if err := t.DeleteUser(u.ID); err != nil {
@@ -180,10 +192,14 @@ func (d *Domain) ActivateUser(ctx context.Context, a Actor, ref UserRef) (*store
 		if err := t.SaveUser(&rec); err != nil {
 			return nil, err
 		}
-		if acc := u.Account; acc.State == "created" && u.Role == RoleAdmin {
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
+		if acc := cat.Account(u.AccountID); acc.State == "created" && u.Role == RoleAdmin {
 			arec := acc.AccountRecord
 			arec.State = "approved"
-			if acc.Plan != nil && acc.Plan.ApprovalRequired {
+			if pl := cat.Plan(acc.PlanID); pl != nil && pl.ApprovalRequired {
 				arec.State = "pending"
 			}
 			if err := t.SaveAccount(&arec); err != nil {
