@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
 )
@@ -167,6 +168,52 @@ func TestSnapshots(t *testing.T) {
 		`{"name": "x"`:    `{"error":"malformed JSON: the body ends in the middle of a value"}`,
 	} {
 		expect(t, body, s.sendJSON("POST", "/_sandbox/snapshots", body), 400, want+"\n")
+	}
+}
+
+// The first-traffic times, which live beside the catalog (and without
+// --db only in memory), come back with a snapshot and go with a reset;
+// the Account Management API shows them. In memory, and with the
+// snapshots saved as files.
+func TestSnapshotsTraffic(t *testing.T) {
+	for _, onDisk := range []bool{false, true} {
+		t.Run(map[bool]string{false: "memory", true: "files"}[onDisk], func(t *testing.T) {
+			s := startWith(t, "testdata/controls.yaml", day("10:15:00"), func(o *Options) {
+				if onDisk {
+					o.SnapshotDir = t.TempDir()
+				}
+			})
+			app := func() string {
+				return s.am("GET", "/admin/api/accounts/1/applications/1.xml", ctlAM).body
+			}
+			none := "<first_traffic_at/><first_daily_traffic_at/>"
+			expectIn(t, "fixtures", app(), none)
+			s.sendJSON("POST", "/_sandbox/snapshots", `{"name": "quiet"}`)
+			s.get(dailyAuthrep)
+			first := "<first_traffic_at>2026-11-22T10:15:00Z</first_traffic_at>"
+			expectIn(t, "after an authrep", app(), first)
+			s.sendJSON("POST", "/_sandbox/snapshots", `{"name": "busy"}`)
+			s.clock.Advance(24 * time.Hour)
+			s.get(dailyAuthrep)
+			expectIn(t, "the next day", app(), first,
+				"<first_daily_traffic_at>2026-11-23T10:15:00Z</first_daily_traffic_at>")
+
+			if r := s.call("POST", "/_sandbox/snapshots/quiet/restore", ""); r.status != 200 {
+				t.Fatalf("restore: %d %s", r.status, r.body)
+			}
+			expectIn(t, "quiet restored", app(), none)
+			s.call("POST", "/_sandbox/snapshots/busy/restore", "")
+			expectIn(t, "busy restored", app(), first,
+				"<first_daily_traffic_at>2026-11-22T10:15:00Z</first_daily_traffic_at>")
+			// The restored times go on: a report of a later day moves the
+			// daily one only.
+			s.clock.Advance(24 * time.Hour)
+			s.get(dailyAuthrep)
+			expectIn(t, "after a restore and an authrep", app(), first,
+				"<first_daily_traffic_at>2026-11-24T10:15:00Z</first_daily_traffic_at>")
+			s.call("POST", "/_sandbox/reset", "")
+			expectIn(t, "reset", app(), none)
+		})
 	}
 }
 

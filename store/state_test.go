@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"sync"
@@ -272,5 +273,237 @@ func TestImportUnderLoad(t *testing.T) {
 	}
 	if got := echoHits(st); got != 42 {
 		t.Errorf("after the last import: %d hits, want 42", got)
+	}
+}
+
+// liveState is what an import must replace beside the model: an
+// application's first-traffic times, the invitations the catalog indexes,
+// and a session (a row beside the catalog).
+type liveState struct {
+	echo, keyless Traffic
+	invitations   []string // tokens, by InvitationByToken and the account's list
+	session       bool
+}
+
+func readLive(t *testing.T, st *Store) liveState {
+	t.Helper()
+	cat := st.Catalog()
+	var l liveState
+	l.echo = cat.Service("2555417735001").Application("echo-app-id").Traffic()
+	l.keyless = cat.Service("2555417735001").Application("keyless-app-id").Traffic()
+	acc := cat.Providers[0].Accounts[0]
+	for _, inv := range cat.Account(acc.ID).Invitations {
+		if cat.InvitationByToken(inv.Token) != inv || cat.Invitation(inv.ID) != inv {
+			t.Errorf("invitation %s is not indexed", inv.Token)
+		}
+		l.invitations = append(l.invitations, inv.Token)
+	}
+	change(t, st, func(tx *Tx) error {
+		s, err := tx.TouchSession("later", PortalDeveloper, time.Hour)
+		l.session = s != nil
+		return err
+	})
+	return l
+}
+
+func counterSet(vs []CounterValue) map[CounterKey]int64 {
+	out := map[CounterKey]int64{}
+	for _, v := range vs {
+		out[v.bare()] = v.Value
+	}
+	return out
+}
+
+func sameTraffic(a, b Traffic) bool {
+	eq := func(x, y *time.Time) bool { return x == nil && y == nil || x != nil && y != nil && x.Equal(*y) }
+	return eq(a.First, b.First) && eq(a.FirstDaily, b.FirstDaily)
+}
+
+// An import replaces every part of the state main's store keeps in memory
+// beside the catalog (the cells' counters and first-traffic times, the
+// catalog's invitation indexes) and the rows beside it (sessions), in
+// memory and on a file, where the imported times also survive a restart;
+// a reset (the baseline) leaves none of them.
+func TestImportReplacesLiveState(t *testing.T) {
+	for _, onDisk := range []bool{false, true} {
+		t.Run(map[bool]string{false: "memory", true: "file"}[onDisk], func(t *testing.T) {
+			ctx := context.Background()
+			path := ""
+			if onDisk {
+				path = filepath.Join(t.TempDir(), "s.db")
+			}
+			clk := clock.NewFrozenControl(now)
+			st, err := Open(ctx, path, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { st.Close() }()
+			w, err := fixtures.Default(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Seed(ctx, w); err != nil {
+				t.Fatal(err)
+			}
+			base, err := st.Baseline(ctx, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cat := st.Catalog()
+			echo := cat.Service("2555417735001").Application("echo-app-id")
+			acc := cat.Providers[0].Accounts[0]
+			st.NoteTraffic(echo, now)
+			change(t, st, func(tx *Tx) error {
+				return tx.SaveInvitation(&InvitationRecord{AccountID: acc.ID, Email: "a@example.com", Token: "aaaa"})
+			})
+			// NoteTraffic does not wait: a change behind it is behind its write.
+			change(t, st, func(*Tx) error { return nil })
+			saved, err := st.Export(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := readLive(t, st)
+			if want.echo.First == nil || len(want.invitations) != 1 || want.session {
+				t.Fatalf("before: %+v", want)
+			}
+
+			// Everything moves after the export.
+			hit(t, st, 5)
+			clk.Advance(24 * time.Hour)
+			st.NoteTraffic(st.Catalog().Service("2555417735001").Application("echo-app-id"), clk.Now())
+			st.NoteTraffic(st.Catalog().Service("2555417735001").Application("keyless-app-id"), clk.Now())
+			change(t, st, func(tx *Tx) error {
+				inv := st.Catalog().InvitationByToken("aaaa")
+				if err := tx.DeleteInvitation(acc.ID, inv.ID); err != nil {
+					return err
+				}
+				if err := tx.SaveInvitation(&InvitationRecord{AccountID: acc.ID, Email: "b@example.com", Token: "bbbb"}); err != nil {
+					return err
+				}
+				return tx.CreateSession(&Session{Key: "later", ProviderID: acc.ProviderID, Portal: PortalDeveloper})
+			})
+			change(t, st, func(*Tx) error { return nil })
+			moved := readLive(t, st)
+			if sameTraffic(moved.echo, want.echo) || moved.keyless.First == nil || len(moved.invitations) != 1 ||
+				moved.invitations[0] != "bbbb" || !moved.session {
+				t.Fatalf("after the export: %+v", moved)
+			}
+
+			clk.Set(now)
+			if err := st.Import(ctx, saved); err != nil {
+				t.Fatal(err)
+			}
+			check := func(when string, got liveState) {
+				t.Helper()
+				if !sameTraffic(got.echo, want.echo) || got.keyless != (Traffic{}) {
+					t.Errorf("%s: traffic echo %+v keyless %+v, want %+v and none", when, got.echo, got.keyless, want.echo)
+				}
+				if len(got.invitations) != 1 || got.invitations[0] != "aaaa" ||
+					st.Catalog().InvitationByToken("bbbb") != nil {
+					t.Errorf("%s: invitations %v, want [aaaa]", when, got.invitations)
+				}
+				if got.session {
+					t.Errorf("%s: the session made after the export is there", when)
+				}
+				// What is read by application id, not through the
+				// catalog (exports, pruning), is the imported state too.
+				if got, want := counterSet(st.ExportUsage()), counterSet(saved.Usage); !maps.Equal(got, want) {
+					t.Errorf("%s: counters %v, want %v", when, got, want)
+				}
+				echoID := st.Catalog().Service("2555417735001").Application("echo-app-id").ID
+				if tr := st.memoryLive().Traffic; len(tr) != 1 || !sameTraffic(tr[echoID], want.echo) {
+					t.Errorf("%s: the cells' traffic %+v", when, tr)
+				}
+			}
+			check("imported", readLive(t, st))
+			// The imported cells go on: the first report of the next day
+			// moves first_daily_traffic_at, never first_traffic_at.
+			next := now.Add(24 * time.Hour)
+			st.NoteTraffic(st.Catalog().Service("2555417735001").Application("echo-app-id"), next)
+			change(t, st, func(*Tx) error { return nil })
+			if tr := st.Catalog().Service("2555417735001").Application("echo-app-id").Traffic(); !tr.First.Equal(*want.echo.First) ||
+				!tr.FirstDaily.Equal(next) {
+				t.Errorf("traffic after the import: %+v", tr)
+			}
+			if onDisk {
+				if err := st.Import(ctx, saved); err != nil {
+					t.Fatal(err)
+				}
+				if err := st.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if st, err = Open(ctx, path, clk, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+					t.Fatal(err)
+				}
+				check("after a restart", readLive(t, st))
+			}
+
+			if err := st.Import(ctx, base); err != nil {
+				t.Fatal(err)
+			}
+			if got := readLive(t, st); got.echo != (Traffic{}) || got.keyless != (Traffic{}) || len(got.invitations) != 0 || got.session {
+				t.Errorf("after a reset: %+v", got)
+			}
+		})
+	}
+}
+
+// A memory-mode state saved to a file keeps its first-traffic times, which
+// lived only in memory: the file opened as a database shows them.
+func TestSaveStateKeepsTraffic(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, "")
+	defer st.Close()
+	seed(t, st)
+	st.NoteTraffic(st.Catalog().Service("2555417735001").Application("echo-app-id"), now)
+	saved, err := st.Export(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "snap.db")
+	if err := SaveState(ctx, saved, path, now); err != nil {
+		t.Fatal(err)
+	}
+	other := open(t, path)
+	defer other.Close()
+	if tr := other.Catalog().Service("2555417735001").Application("echo-app-id").Traffic(); tr.First == nil || !tr.First.Equal(now) {
+		t.Errorf("first traffic in the saved file: %+v", tr)
+	}
+}
+
+// Increments read before an import and queued after it are dropped: they
+// changed counters the import replaced, and would otherwise be stored on
+// top of the imported ones, which a restart would show.
+func TestImportDropsStaleIncrements(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "s.db")
+	st := open(t, path)
+	seed(t, st)
+	saved, err := st.Export(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := st.Catalog().Service("2555417735001")
+	k := Key(svc.Application("echo-app-id"), svc.Metric("hits"), period.Day, now).bare()
+	// What UpdateUsage queues once it let go of the counters' lock.
+	stale := &op{done: make(chan error, 1), usage: []counterDelta{{k, 1000}}, epoch: st.epoch.Load()}
+	if err := st.Import(ctx, saved); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.submit(stale); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-stale.done; err != nil {
+		t.Fatal(err)
+	}
+	hit(t, st, 1)
+	if got := echoHits(st); got != 43 {
+		t.Errorf("live: %d hits, want 43", got)
+	}
+	st.Close()
+	st = open(t, path)
+	defer st.Close()
+	if got := echoHits(st); got != 43 {
+		t.Errorf("after a restart: %d hits, want 43 (the stale increment stored)", got)
 	}
 }

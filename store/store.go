@@ -142,6 +142,7 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 		txStmts: make(map[string]*sql.Stmt),
 		stmts:   make(map[string]*sql.Stmt),
 	}
+	s.epoch.Store(1) // an op's 0 is none
 	if err := s.init(ctx, path != ""); err != nil {
 		db.Close()
 		if created {
