@@ -42,6 +42,10 @@ type tx struct {
 	*store.Tx
 	d     *Domain
 	actor Actor
+	// muted holds back the events of the parts of an operation that
+	// queues its own: a developer-portal signup fires only porta's
+	// created events.
+	muted bool
 }
 
 // change runs fn as one store.Change and returns what it returns. Nothing
@@ -117,7 +121,7 @@ func emit[T xmlrep.EventObject](t *tx, action string, obj T) error {
 	if err != nil {
 		return err
 	}
-	if !t.actor.firesWebhooks(prov) {
+	if t.muted || !t.actor.firesWebhooks(prov) {
 		return nil
 	}
 	typ, body := xmlrep.Event(action, obj)

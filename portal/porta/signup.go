@@ -30,40 +30,9 @@ func (d *Domain) Signup(ctx context.Context, a Actor, in SignupInput) (*store.Ac
 			return nil, err
 		}
 		prov := Provider(cat, a)
-		given := func(id int64, typ string) *store.Plan {
-			pl := cat.Plan(id)
-			if pl == nil || pl.Type != typ || pl.ProviderID != prov.ID {
-				return nil
-			}
-			return pl
-		}
-		accountPlan := given(in.AccountPlanID, store.AccountPlan)
-		if accountPlan == nil {
-			accountPlan = prov.DefaultAccountPlan()
-		}
-		if accountPlan == nil {
-			return nil, fmt.Errorf("default account plan: %w", ErrNotFound)
-		}
-		servicePlan, appPlan := given(in.ServicePlanID, store.ServicePlan), given(in.ApplicationPlanID, store.ApplicationPlan)
-		type subscription struct{ service, app *store.Plan }
-		var subs []subscription
-		for _, s := range prov.Services {
-			sub := subscription{service: s.DefaultServicePlan()}
-			if servicePlan != nil && servicePlan.ServiceID == s.ID {
-				sub.service = servicePlan
-			}
-			if sub.service == nil {
-				if appPlan != nil && appPlan.ServiceID == s.ID {
-					// An application plan needs a service plan.
-					return nil, fmt.Errorf("service plan of %q: %w", s.ID, ErrNotFound)
-				}
-				continue
-			}
-			sub.app = s.DefaultPlan()
-			if appPlan != nil && appPlan.ServiceID == s.ID {
-				sub.app = appPlan
-			}
-			subs = append(subs, sub)
+		accountPlan, subs, err := signupPlans(cat, prov, in)
+		if err != nil {
+			return nil, err
 		}
 
 		acc := store.AccountRecord{ProviderID: prov.ID, PlanID: accountPlan.ID, State: "created",
@@ -82,15 +51,8 @@ func (d *Domain) Signup(ctx context.Context, a Actor, in SignupInput) (*store.Ac
 		if err := t.SaveUser(&user); err != nil {
 			return nil, err
 		}
-		for _, sub := range subs {
-			state := "live"
-			if sub.service.ApprovalRequired {
-				state = "pending"
-			}
-			if err := t.SaveContract(&store.ServiceContractRecord{AccountID: acc.ID, ServiceID: sub.service.ServiceID,
-				PlanID: sub.service.ID, State: state}); err != nil {
-				return nil, err
-			}
+		if err := t.subscribe(acc.ID, subs); err != nil {
+			return nil, err
 		}
 		// Events in porta's order of commit: the account, its user, then
 		// each application (with its keys).
@@ -140,4 +102,66 @@ func signupProblems(accErr, userErr error) error {
 		}
 	}
 	return all.err()
+}
+
+// subscription is a service a signup subscribes the account to: with its
+// service plan, and the application plan of the application it gets (nil:
+// none).
+type subscription struct{ service, app *store.Plan }
+
+// signupPlans chooses a signup's plans: those given (of the provider, of
+// their type), the defaults for the rest. The account is subscribed to
+// every service with a service plan to subscribe with.
+func signupPlans(cat *store.Catalog, prov *store.Provider, in SignupInput) (*store.Plan, []subscription, error) {
+	given := func(id int64, typ string) *store.Plan {
+		pl := cat.Plan(id)
+		if pl == nil || pl.Type != typ || pl.ProviderID != prov.ID {
+			return nil
+		}
+		return pl
+	}
+	accountPlan := given(in.AccountPlanID, store.AccountPlan)
+	if accountPlan == nil {
+		accountPlan = prov.DefaultAccountPlan()
+	}
+	if accountPlan == nil {
+		return nil, nil, fmt.Errorf("default account plan: %w", ErrNotFound)
+	}
+	servicePlan, appPlan := given(in.ServicePlanID, store.ServicePlan), given(in.ApplicationPlanID, store.ApplicationPlan)
+	var subs []subscription
+	for _, s := range prov.Services {
+		sub := subscription{service: s.DefaultServicePlan()}
+		if servicePlan != nil && servicePlan.ServiceID == s.ID {
+			sub.service = servicePlan
+		}
+		if sub.service == nil {
+			if appPlan != nil && appPlan.ServiceID == s.ID {
+				// An application plan needs a service plan.
+				return nil, nil, fmt.Errorf("service plan of %q: %w", s.ID, ErrNotFound)
+			}
+			continue
+		}
+		sub.app = s.DefaultPlan()
+		if appPlan != nil && appPlan.ServiceID == s.ID {
+			sub.app = appPlan
+		}
+		subs = append(subs, sub)
+	}
+	return accountPlan, subs, nil
+}
+
+// subscribe subscribes a new account to the services of its signup: live,
+// or pending on a service plan that requires approval.
+func (t *tx) subscribe(accountID int64, subs []subscription) error {
+	for _, sub := range subs {
+		state := "live"
+		if sub.service.ApprovalRequired {
+			state = "pending"
+		}
+		if err := t.SaveContract(&store.ServiceContractRecord{AccountID: accountID, ServiceID: sub.service.ServiceID,
+			PlanID: sub.service.ID, State: state}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -175,29 +175,7 @@ func (d *Domain) ActivateUser(ctx context.Context, a Actor, ref UserRef) (*store
 		default:
 			return nil, &TransitionError{From: u.State, Event: "activate", Object: u}
 		}
-		rec := u.UserRecord
-		rec.State = "active"
-		if err := t.SaveUser(&rec); err != nil {
-			return nil, err
-		}
-		if acc := u.Account; acc.State == "created" && u.Role == RoleAdmin {
-			arec := acc.AccountRecord
-			arec.State = "approved"
-			if acc.Plan != nil && acc.Plan.ApprovalRequired {
-				arec.State = "pending"
-			}
-			if err := t.SaveAccount(&arec); err != nil {
-				return nil, err
-			}
-			changed, err := t.accountChanged(arec.ID, "updated")
-			if err != nil {
-				return nil, err
-			}
-			if err := t.accountStateMail(changed); err != nil {
-				return nil, err
-			}
-		}
-		return t.userChanged(rec.ID, "updated")
+		return t.makeActive(u)
 	})
 }
 
