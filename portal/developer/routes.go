@@ -15,6 +15,16 @@ func routes(p *web.Portal, pg *pages) {
 	p.Public("POST /session", pg.sessionCreate)
 	p.Public("GET /logout", pg.logout)
 
+	// The signup, its activation link, the lost password.
+	p.Guest("GET /signup", pg.signupShow)
+	p.Guest("POST /signup", pg.signupCreate)
+	p.Guest("GET /signup/success", pg.signupSuccess)
+	p.Public("GET /activate/{code}", pg.activate)
+	p.Public("GET /admin/account/password/new", pg.passwordNew)
+	p.Public("POST /admin/account/password", pg.passwordCreate)
+	p.Public("GET /admin/account/password", pg.passwordShow)
+	p.Public("PUT /admin/account/password", pg.passwordUpdate)
+
 	// The dashboard.
 	p.Private("GET /admin", pg.dashboard)
 }
