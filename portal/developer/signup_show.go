@@ -20,7 +20,9 @@ type signupView struct {
 
 // signupDisabled is porta's answer to the signup when the provider has
 // turned signups off: a plain 403.
-func signupDisabled(p *web.Page) error { return p.Plain(http.StatusForbidden, porta.ErrSignupDisabled.Error()) }
+func signupDisabled(p *web.Page) error {
+	return p.Plain(http.StatusForbidden, porta.ErrSignupDisabled.Error())
+}
 
 // planIDs reads plan_ids[] (/signup?plan_ids[]=…), porta's way to sign up
 // to given plans; a value that is no id is a plan not found.
