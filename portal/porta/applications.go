@@ -523,18 +523,24 @@ func (d *Domain) CreateKey(ctx context.Context, a Actor, ref AppRef, value *stri
 // DeleteKey deletes an application key: key_deleted.
 func (d *Domain) DeleteKey(ctx context.Context, a Actor, ref AppRef, value string) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		if !app.HasKey(value) {
-			return nil, fmt.Errorf("key %q: %w", value, ErrNotFound)
-		}
-		if err := t.DeleteKey(app.ID, value); err != nil {
-			return nil, err
-		}
-		changed, err := t.applicationChanged(app.ID, "key_deleted")
-		if err != nil {
-			return nil, err
-		}
-		return changed, t.keyMessages(changed, 1, keyDeletedMessage)
+		return t.deleteKey(app, value)
 	})
+}
+
+// deleteKey deletes a key of app, fires key_deleted and tells the
+// developer.
+func (t *tx) deleteKey(app *store.Application, value string) (*store.Application, error) {
+	if !app.HasKey(value) {
+		return nil, fmt.Errorf("key %q: %w", value, ErrNotFound)
+	}
+	if err := t.DeleteKey(app.ID, value); err != nil {
+		return nil, err
+	}
+	changed, err := t.applicationChanged(app.ID, "key_deleted")
+	if err != nil {
+		return nil, err
+	}
+	return changed, t.keyMessages(changed, 1, keyDeletedMessage)
 }
 
 var referrerRE = regexp.MustCompile(`^[a-zA-Z0-9*.\-]+$`)

@@ -96,25 +96,25 @@ func (d *Domain) DeveloperSignup(ctx context.Context, a Actor, in PortalSignupIn
 				ids.ApplicationPlanID = pl.ID
 			}
 		}
-		accountPlan, subs, err := signupPlans(cat, prov, ids)
+		plans, err := planSignup(cat, prov, ids)
 		if err != nil {
 			return nil, err
 		}
 
-		acc := store.AccountRecord{ProviderID: prov.ID, PlanID: accountPlan.ID, State: "created",
+		acc := store.AccountRecord{ProviderID: prov.ID, PlanID: plans.account.ID, State: "created",
 			MonthlyBillingEnabled: true, MonthlyChargingEnabled: true}
 		user := store.UserRecord{Role: RoleAdmin, State: "pending", SignupType: store.SignupNew}
 		if err := signupProblems(applyAccount(in.Account, prov, &acc), selfServiceUser(in.User, prov, &user)); err != nil {
 			return nil, err
 		}
-		if err := t.SaveAccount(&acc); err != nil {
-			return nil, err
-		}
-		user.AccountID = acc.ID
-		if err := t.SaveUser(&user); err != nil {
-			return nil, err
-		}
-		if err := t.subscribe(acc.ID, subs); err != nil {
+		// porta's SignupService fires the created events of the account,
+		// its user and each application, and no other (not key_created):
+		// its model callbacks fire nothing for a visitor.
+		t.muted = true
+		newAcc, err := t.signup(&acc, &user, plans, ApplicationInput{Name: ptrTo(acc.OrgName + "'s App"),
+			Description: ptrTo("Default application created on signup.")})
+		t.muted = false
+		if err != nil {
 			return nil, err
 		}
 		// porta's activation code: 40 hex characters.
@@ -129,12 +129,17 @@ func (d *Domain) DeveloperSignup(ctx context.Context, a Actor, in PortalSignupIn
 		if cat, err = t.Catalog(); err != nil {
 			return nil, err
 		}
-		newAcc, newUser := cat.Account(acc.ID), cat.User(user.ID)
+		newAcc, newUser := cat.Account(newAcc.ID), cat.User(user.ID)
 		if err := emit(t, "created", newAcc); err != nil {
 			return nil, err
 		}
 		if err := emit(t, "created", newUser); err != nil {
 			return nil, err
+		}
+		for _, app := range newAcc.Applications {
+			if err := emit(t, "created", app); err != nil {
+				return nil, err
+			}
 		}
 		if err := t.queue(signupConfirmationMail(t.d.links, prov, newUser, code)); err != nil {
 			return nil, err
@@ -142,38 +147,12 @@ func (d *Domain) DeveloperSignup(ctx context.Context, a Actor, in PortalSignupIn
 		if err := t.queue(providerSignupMail(t.d.links, newAcc, newUser)); err != nil {
 			return nil, err
 		}
-
-		// The applications fire their created event, and no other:
-		// porta's model callbacks fire nothing for a visitor.
-		var apps []int64
-		name, description := acc.OrgName+"'s App", "Default application created on signup."
-		for _, sub := range subs {
-			if sub.app == nil {
-				continue
-			}
-			if cat, err = t.Catalog(); err != nil {
-				return nil, err
-			}
-			t.muted = true
-			app, err := t.createApplication(cat.Account(acc.ID), cat.Plan(sub.app.ID),
-				NewApplication{ApplicationInput: ApplicationInput{Name: &name, Description: &description}})
-			t.muted = false
-			if err != nil {
-				return nil, err
-			}
-			apps = append(apps, app.ID)
-		}
-		for _, id := range apps {
-			if _, err := t.applicationChanged(id, "created"); err != nil {
-				return nil, err
-			}
-		}
-		if cat, err = t.Catalog(); err != nil {
-			return nil, err
-		}
-		return cat.User(user.ID), nil
+		return newUser, nil
 	})
 }
+
+// ptrTo is a pointer to a value, for an operation's input.
+func ptrTo[T any](v T) *T { return &v }
 
 // selfServiceUser applies and validates a user who signs up themselves
 // (the signup form, an invitation), as porta's User does when

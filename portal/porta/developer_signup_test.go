@@ -134,14 +134,15 @@ func TestDeveloperSignup(t *testing.T) {
 	es := outbox(t, st)
 	// The key of the app_id application is told, as porta's
 	// ApplicationKey tells it outside the API.
-	wantSubjects := []string{"zoe@zeta.test: Acme API account confirmation", "admin@acme.test: Zoe from Zeta Labs signed up",
-		"zoe@zeta.test: Application key has been created", "admin@acme.test: Zeta Labs's App created on Echo API", "admin@acme.test: Zeta Labs's App created on Keys API"}
+	wantSubjects := []string{"zoe@zeta.test: Application key has been created",
+		"admin@acme.test: Zeta Labs's App created on Echo API", "admin@acme.test: Zeta Labs's App created on Keys API",
+		"zoe@zeta.test: Acme API account confirmation", "admin@acme.test: Zoe from Zeta Labs signed up"}
 	if got := subjectsTo(es); !slices.Equal(got, wantSubjects) {
 		t.Errorf("emails %q, want %q", got, wantSubjects)
 	}
 	code := activationCode(t, es)
-	if len(code) != 40 || es[0].Links[0] != "http://127.0.0.1:3002/activate/"+code {
-		t.Errorf("activation link %q", es[0].Links)
+	if len(code) != 40 || es[3].Links[0] != "http://127.0.0.1:3002/activate/"+code {
+		t.Errorf("activation link %q", es[3].Links)
 	}
 	if _, err := d.SignInDeveloper(ctx, Credentials{Username: "zoe", Password: "a-long-enough-secret"}); !errors.Is(err, ErrInactive) {
 		t.Errorf("sign in before activation: %v", err)
