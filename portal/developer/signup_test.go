@@ -162,7 +162,7 @@ func TestActivation(t *testing.T) {
 	}
 	c.Get("/signup")
 	c.Post("/signup", signupForm("Zeta", "zoe", "zoe@zeta.test"))
-	es := s.Emails(t, store.EmailFilter{To: "zoe@zeta.test"})
+	es := s.Emails(t, store.EmailFilter{To: "zoe@zeta.test", Subject: "account confirmation"})
 	link, _ := url.Parse(es[0].Links[0])
 	if link.Host != strings.TrimPrefix(s.Developer, "http://") {
 		t.Fatalf("the link %s is not to the sandbox's developer portal %s", link, s.Developer)
@@ -188,7 +188,7 @@ func TestActivationWithoutApproval(t *testing.T) {
 	c := s.DeveloperClient(t)
 	c.Get("/signup")
 	c.Post("/signup", signupForm("Zeta", "zoe", "zoe@zeta.test"))
-	link, _ := url.Parse(s.Emails(t, store.EmailFilter{To: "zoe@zeta.test"})[0].Links[0])
+	link, _ := url.Parse(s.Emails(t, store.EmailFilter{To: "zoe@zeta.test", Subject: "account confirmation"})[0].Links[0])
 	if r := c.Get(link.Path); !slices.Equal(r.Flash(), []string{"notice: Signup complete. You can now sign in."}) {
 		t.Errorf("activation: %v", r.Flash())
 	}
