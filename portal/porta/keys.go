@@ -24,6 +24,9 @@ var ErrLastKey = errors.New("the service requires at least one application key")
 // rule.
 func (d *Domain) RemoveKey(ctx context.Context, a Actor, ref AppRef, value string) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+		if err := a.developerMay(DeveloperCan(app).ManageKeys); err != nil {
+			return nil, err
+		}
 		if app.Service.MandatoryAppKey && app.HasKey(value) && len(app.Keys) == 1 {
 			return nil, ErrLastKey
 		}

@@ -1,0 +1,98 @@
+package porta
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/threescale-sandbox/threescale-sandbox/store"
+)
+
+// A developer's applications, as the developer portal creates them and
+// regenerates their keys; the service's switches decide
+// (developer_rules.go).
+
+// DeveloperCreateApplication creates an application of the developer's
+// account on a service, as porta's POST /admin/applications?service_id=
+// does: on the plan chosen (planID; 0 for none) when the service lets
+// developers choose, else on the service's default (or first published)
+// plan; live, or pending on a plan that requires approval. A service the
+// developer may not create applications on is ErrForbidden.
+func (d *Domain) DeveloperCreateApplication(ctx context.Context, a Actor, serviceID string, planID int64, in ApplicationInput) (*store.Application, error) {
+	if a.Kind != Developer || a.User == nil {
+		return nil, ErrForbidden
+	}
+	return on(ctx, d, a, Account, a.User.AccountID, func(t *tx, acc *store.Account) (*store.Application, error) {
+		s, err := found(t, Service, serviceID)
+		if err != nil {
+			return nil, err
+		}
+		var chosen *store.Plan
+		if planID != 0 {
+			if chosen, err = found(t, Plan, PlanRef{ID: planID, Service: &s.ID}); err != nil {
+				return nil, err
+			}
+		}
+		plan, app, err := t.developerApplication(acc, s, chosen, NewApplication{ApplicationInput: in})
+		if err != nil {
+			return nil, err
+		}
+		return t.createApplication(acc, plan, app)
+	})
+}
+
+// developerApplication is a developer's new application as the service's
+// rules make it: its plan (developerPlan), what a developer may give of it
+// (no app_id, keys or user key of their own), and a name. Other actors'
+// pass as they are.
+func (t *tx) developerApplication(acc *store.Account, s *store.Service, chosen *store.Plan, in NewApplication) (*store.Plan, NewApplication, error) {
+	a := t.actor
+	if a.Kind != Developer {
+		return chosen, in, nil
+	}
+	plan, err := developerPlan(acc, s, chosen)
+	if err != nil {
+		return nil, in, err
+	}
+	out := NewApplication{ApplicationInput: a.developerInput(in.ApplicationInput)}
+	name := ""
+	if in.Name != nil {
+		name = *in.Name
+	}
+	if errs := a.humanEdition(name); len(errs) > 0 {
+		return nil, in, errs.err()
+	}
+	return plan, out, nil
+}
+
+// RegenerateKey replaces an application key with a new random one, as
+// porta's application_keys.regenerate does: the key deleted, a key
+// created, and key_updated. A developer needs the service to let them
+// manage keys.
+func (d *Domain) RegenerateKey(ctx context.Context, a Actor, ref AppRef, value string) (*store.Application, error) {
+	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+		if err := a.developerMay(DeveloperCan(app).ManageKeys); err != nil {
+			return nil, err
+		}
+		if !app.HasKey(value) {
+			return nil, fmt.Errorf("key %q: %w", value, ErrNotFound)
+		}
+		key, err := t.d.hex(16)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.DeleteKey(app.ID, value); err != nil {
+			return nil, err
+		}
+		if err := t.AddKey(app.ID, key); err != nil {
+			return nil, err
+		}
+		changed, err := t.applicationChanged(app.ID, "key_deleted", "key_created", "key_updated")
+		if err != nil {
+			return nil, err
+		}
+		if err := t.keyMessages(changed, 1, keyDeletedMessage); err != nil {
+			return nil, err
+		}
+		return changed, t.keyMessages(changed, 1, keyCreatedMessage)
+	})
+}
