@@ -48,7 +48,9 @@ func DeveloperCan(app *store.Application) Can {
 
 // canDeleteKey is porta's can_delete_key?: a service that requires an
 // application key keeps the last one.
-func canDeleteKey(app *store.Application) bool { return !app.Service.MandatoryAppKey || len(app.Keys) > 1 }
+func canDeleteKey(app *store.Application) bool {
+	return !app.Service.MandatoryAppKey || len(app.Keys) > 1
+}
 
 // KeysLimit is how many application keys an application may have: porta's
 // keys_limit (5; one client secret on OAuth services).
