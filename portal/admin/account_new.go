@@ -12,7 +12,7 @@ import (
 
 // accountFormView is the account forms' defined fields.
 type accountFormView struct {
-	Account              *store.Account // nil on the new form
+	Account               *store.Account // nil on the new form
 	UserFields, AccFields []definedField
 }
 

@@ -57,7 +57,9 @@ func (pg *pages) invitationCreate(p *web.Page) error {
 	return p.Redirect(invitationsPath(acc.ID), web.Notice("Invitation was successfully created and will be sent soon"))
 }
 
-func invitationsPath(accountID int64) string { return fmt.Sprintf("/buyers/accounts/%d/invitations", accountID) }
+func invitationsPath(accountID int64) string {
+	return fmt.Sprintf("/buyers/accounts/%d/invitations", accountID)
+}
 
 // invitationRef is the path's invitation.
 func invitationRef(p *web.Page) (porta.InvitationRef, error) {

@@ -122,4 +122,3 @@ var (
 		return err
 	}
 )
-
