@@ -1,6 +1,9 @@
 package admin
 
-import "github.com/threescale-sandbox/threescale-sandbox/portal/web"
+import (
+	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/web"
+)
 
 // routes lists every route of the admin portal, on porta's paths
 // (portal-spec.md §2.1, §3.1, §4). Public: anyone; Guest: visitors (the
@@ -19,6 +22,43 @@ func routes(p *web.Portal, pg *pages) {
 	p.Private("GET /p/admin", pg.toDashboard)
 	p.Private("GET /admin", pg.toDashboard)
 	p.Private("GET /{$}", pg.toDashboard)
+
+	// Accounts (guide, chapters 1-5, 8, 9).
+	p.Private("GET /buyers/accounts", pg.accountsIndex)
+	p.Private("GET /buyers/accounts/new", pg.accountNew)
+	p.Private("POST /buyers/accounts", pg.accountCreate)
+	p.Private("GET /buyers/accounts/{id}", pg.accountShow)
+	p.Private("GET /buyers/accounts/{id}/edit", pg.accountEdit)
+	p.Private("PUT /buyers/accounts/{id}", pg.accountUpdate)
+	p.Private("DELETE /buyers/accounts/{id}", pg.accountDestroy)
+	p.Private("POST /buyers/accounts/{id}/approve", pg.accountState("approve", func(d *porta.Domain) accountOp { return d.ApproveAccount }))
+	p.Private("POST /buyers/accounts/{id}/reject", pg.accountState("reject", func(d *porta.Domain) accountOp { return d.RejectAccount }))
+	p.Private("POST /buyers/accounts/{id}/suspend", pg.accountState("suspend", func(d *porta.Domain) accountOp { return d.SuspendAccount }))
+	p.Private("POST /buyers/accounts/{id}/resume", pg.accountState("resume", func(d *porta.Domain) accountOp { return d.ResumeAccount }))
+	p.Private("PUT /buyers/account_contracts/{id}", pg.accountPlanChange)
+	p.Private("GET /buyers/accounts/bulk/change_state/new", pg.accountsBulkStateNew)
+	p.Private("POST /buyers/accounts/bulk/change_state", pg.accountsBulkState)
+	p.Private("GET /buyers/accounts/bulk/change_plan/new", pg.accountsBulkPlanNew)
+	p.Private("POST /buyers/accounts/bulk/change_plan", pg.accountsBulkPlan)
+
+	// An account's applications, users and invitations.
+	p.Private("GET /buyers/accounts/{id}/applications", pg.accountApplications)
+	p.Private("GET /buyers/accounts/{id}/applications/new", pg.applicationNew)
+	p.Private("POST /buyers/accounts/{id}/applications", pg.applicationCreate)
+	p.Private("GET /buyers/accounts/{id}/users", pg.usersIndex)
+	p.Private("GET /buyers/accounts/{id}/users/{uid}", pg.userShow)
+	p.Private("POST /buyers/accounts/{id}/users/{uid}/activate", pg.userAction("User was activated", activateUser))
+	p.Private("POST /buyers/accounts/{id}/users/{uid}/suspend", pg.userAction("User was suspended", suspendUser))
+	p.Private("POST /buyers/accounts/{id}/users/{uid}/unsuspend", pg.userAction("User was unsuspended", unsuspendUser))
+	p.Private("DELETE /buyers/accounts/{id}/users/{uid}", pg.userAction("User was successfully deleted", deleteUser))
+	p.Private("GET /buyers/accounts/{id}/invitations", pg.invitationsIndex)
+	p.Private("GET /buyers/accounts/{id}/invitations/new", pg.invitationNew)
+	p.Private("POST /buyers/accounts/{id}/invitations", pg.invitationCreate)
+	p.Private("PUT /buyers/accounts/{id}/invitations/{iid}/resend", pg.invitationResend)
+	p.Private("DELETE /buyers/accounts/{id}/invitations/{iid}", pg.invitationDestroy)
+
+	// Applications (guide, chapters 2-3, 5, 7, 9).
+	p.Private("GET /p/admin/applications", pg.applicationsIndex)
 
 	// The sandbox's email outbox (porta sends the emails).
 	p.Private("GET /p/admin/emails", pg.emailsIndex)

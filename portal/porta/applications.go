@@ -44,8 +44,10 @@ var (
 )
 
 // applyApplication applies an application's input and validates it as
-// Cinstance does; appID is given only on create.
-func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, rec *store.ApplicationRecord) (userKeyChanged bool, err error) {
+// Cinstance does; appID is given only on create. human is a person
+// editing it in a portal (porta's validate_human_edition!), who must
+// give it a name.
+func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, rec *store.ApplicationRecord, human bool) (userKeyChanged bool, err error) {
 	setTrimmed(&rec.Name, in.Name)
 	setTrimmed(&rec.Description, in.Description)
 	setTrimmed(&rec.RedirectURL, in.RedirectURL)
@@ -69,6 +71,9 @@ func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, 
 		}
 	}
 	var errs problems
+	if human && rec.Name == "" {
+		errs.add("name", "can't be blank", "Name can't be blank")
+	}
 	// Applications of fixtures on app_id services may have no user_key;
 	// porta gives every application one, and checks it when it is set.
 	checkKey := rec.UserKey != "" || in.UserKey != nil
@@ -201,7 +206,7 @@ func (t *tx) createApplication(acc *store.Account, plan *store.Plan, in NewAppli
 	if rec.AppID, err = t.d.hex(4); err != nil {
 		return nil, err
 	}
-	if _, err := applyApplication(in.ApplicationInput, in.ApplicationID, acc.Provider, &rec); err != nil {
+	if _, err := applyApplication(in.ApplicationInput, in.ApplicationID, acc.Provider, &rec, !t.actor.viaAPI()); err != nil {
 		return nil, err
 	}
 	keys := in.Keys
@@ -290,8 +295,8 @@ func (d *Domain) UpdateApplication(ctx context.Context, a Actor, ref AppRef, in 
 		}
 		in := a.developerInput(in)
 		rec := app.ApplicationRecord
-		keyChanged, err := applyApplication(in, nil, app.Account.Provider, &rec)
-		if err := problemsFirst(a.humanEdition(rec.Name), err); err != nil {
+		keyChanged, err := applyApplication(in, nil, app.Account.Provider, &rec, !t.actor.viaAPI())
+		if err != nil {
 			return nil, err
 		}
 		if err := t.SaveApplication(&rec); err != nil {

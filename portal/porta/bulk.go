@@ -51,9 +51,9 @@ var (
 	ApplicationBulkActions = []string{"accept", "suspend", "resume"}
 )
 
-// refusal returns the messages of an operation's refusal, and whether err
-// was one.
-func refusal(err error) ([]string, bool) {
+// Refusal returns the messages of an operation's refusal (a validation or
+// transition error, which a face shows), and whether err was one.
+func Refusal(err error) ([]string, bool) {
 	var v *ValidationError
 	var te *TransitionError
 	switch {
@@ -87,7 +87,7 @@ func bulk(ids []int64, name func(int64) (string, string), op func(id int64) erro
 		if err == nil {
 			continue
 		}
-		msgs, ok := refusal(err)
+		msgs, ok := Refusal(err)
 		if !ok {
 			return r, err
 		}

@@ -42,7 +42,7 @@ func (d *Domain) DeveloperCreateApplication(ctx context.Context, a Actor, servic
 
 // developerApplication is a developer's new application as the service's
 // rules make it: its plan (developerPlan), what a developer may give of it
-// (no app_id, keys or user key of their own), and a name. Other actors'
+// (no app_id, keys or user key of their own). Other actors'
 // pass as they are.
 func (t *tx) developerApplication(acc *store.Account, s *store.Service, chosen *store.Plan, in NewApplication) (*store.Plan, NewApplication, error) {
 	a := t.actor
@@ -53,15 +53,7 @@ func (t *tx) developerApplication(acc *store.Account, s *store.Service, chosen *
 	if err != nil {
 		return nil, in, err
 	}
-	out := NewApplication{ApplicationInput: a.developerInput(in.ApplicationInput)}
-	name := ""
-	if in.Name != nil {
-		name = *in.Name
-	}
-	if errs := a.humanEdition(name); len(errs) > 0 {
-		return nil, in, errs.err()
-	}
-	return plan, out, nil
+	return plan, NewApplication{ApplicationInput: a.developerInput(in.ApplicationInput)}, nil
 }
 
 // RegenerateKey replaces an application key with a new random one, as

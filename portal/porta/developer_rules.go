@@ -2,7 +2,6 @@ package porta
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
@@ -178,14 +177,4 @@ func (a Actor) developerInput(in ApplicationInput) ApplicationInput {
 		in.UserKey, in.FirstTrafficAt, in.FirstDailyTrafficAt = nil, nil, nil
 	}
 	return in
-}
-
-// humanEdition is porta's validation of an application a person edits in
-// a portal (validate_human_edition!): it needs a name.
-func (a Actor) humanEdition(name string) problems {
-	var errs problems
-	if a.Kind == Developer && strings.TrimSpace(name) == "" {
-		errs.add("name", "can't be blank", "Name can't be blank")
-	}
-	return errs
 }

@@ -193,19 +193,3 @@ func withProblems(err error, more problems) error {
 	}
 	return more.err()
 }
-
-// problemsFirst puts problems before a validation's error's own, in
-// porta's order of validations.
-func problemsFirst(first problems, err error) error {
-	if len(first) == 0 {
-		return err
-	}
-	var v *ValidationError
-	switch {
-	case errors.As(err, &v):
-		return &ValidationError{Problems: append(append([]Problem(nil), first...), v.Problems...)}
-	case err != nil:
-		return err
-	}
-	return first.err()
-}

@@ -50,7 +50,7 @@ func (d *Domain) SetUserKey(ctx context.Context, a Actor, ref AppRef, key string
 			return nil, fail("user_key", "can't be blank", "User key can't be blank")
 		}
 		rec := app.ApplicationRecord
-		changed, err := applyApplication(ApplicationInput{UserKey: &key}, nil, app.Account.Provider, &rec)
+		changed, err := applyApplication(ApplicationInput{UserKey: &key}, nil, app.Account.Provider, &rec, false)
 		if err != nil {
 			return nil, err
 		}
