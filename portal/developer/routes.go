@@ -27,4 +27,21 @@ func routes(p *web.Portal, pg *pages) {
 
 	// The dashboard.
 	p.Private("GET /admin", pg.dashboard)
+
+	// Applications, their keys and their plans, as the service's switches
+	// allow.
+	p.Private("GET /admin/applications", pg.applicationsIndex)
+	p.Private("GET /admin/applications/choose_service", pg.applicationsChooseService)
+	p.Private("GET /admin/applications/new", pg.applicationsNew)
+	p.Private("POST /admin/applications", pg.applicationsCreate)
+	p.Private("GET /admin/applications/{id}", pg.applicationsShow)
+	p.Private("GET /admin/applications/{id}/edit", pg.applicationsEdit)
+	p.Private("PUT /admin/applications/{id}", pg.applicationsUpdate)
+	p.Private("DELETE /admin/applications/{id}", pg.applicationsDelete)
+	p.Private("PUT /admin/applications/{id}/user_key", pg.userKeyUpdate)
+	p.Private("POST /admin/applications/{id}/keys", pg.keysCreate)
+	p.Private("DELETE /admin/applications/{id}/keys/{key}", pg.keysDelete)
+	p.Private("PUT /admin/applications/{id}/keys/{key}/regenerate", pg.keysRegenerate)
+	p.Private("GET /admin/services/{service_id}/plans_widget", pg.plansWidget)
+	p.Private("PUT /admin/contracts/{id}", pg.contractsUpdate)
 }

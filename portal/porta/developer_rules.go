@@ -24,8 +24,9 @@ type Can struct {
 	// ManageKeys: see, add and delete application keys; AddKey and
 	// DeleteKey say whether one more may be added, or one deleted.
 	ManageKeys, AddKey, DeleteKey bool
-	// RegenerateUserKey: a new random user key.
-	RegenerateUserKey bool
+	// RegenerateUserKey: a new random user key; RegenerateKey: a new
+	// random application key (the OAuth client secret's Regenerate).
+	RegenerateUserKey, RegenerateKey bool
 	// ChangePlan: the plan widget, with a button (CanChangePlan).
 	ChangePlan bool
 }
@@ -41,6 +42,7 @@ func DeveloperCan(app *store.Application) Can {
 		AddKey:            keys && len(app.Keys) < keysLimit(s),
 		DeleteKey:         keys && canDeleteKey(app),
 		RegenerateUserKey: s.BuyersManageApps && s.BuyerKeyRegenerateEnabled,
+		RegenerateKey:     keys && s.BuyerKeyRegenerateEnabled,
 		ChangePlan:        CanChangePlan(app),
 	}
 }
