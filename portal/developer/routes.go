@@ -44,4 +44,20 @@ func routes(p *web.Portal, pg *pages) {
 	p.Private("PUT /admin/applications/{id}/keys/{key}/regenerate", pg.keysRegenerate)
 	p.Private("GET /admin/services/{service_id}/plans_widget", pg.plansWidget)
 	p.Private("PUT /admin/contracts/{id}", pg.contractsUpdate)
+
+	// Messages: the inbox, compose, the sent messages, the trash.
+	p.Private("GET /admin/messages", pg.messagesIndex)
+	p.Private("GET /admin/messages/new", pg.messagesNew)
+	p.Private("GET /admin/messages/received", pg.inboxIndex)
+	p.Private("POST /admin/messages/received", pg.inboxReply)
+	p.Private("GET /admin/messages/received/{id}", pg.inboxShow)
+	p.Private("DELETE /admin/messages/received/{id}", pg.inboxDelete)
+	p.Private("GET /admin/messages/sent", pg.outboxIndex)
+	p.Private("POST /admin/messages/sent", pg.messagesCreate)
+	p.Private("GET /admin/messages/sent/{id}", pg.outboxShow)
+	p.Private("DELETE /admin/messages/sent/{id}", pg.outboxDelete)
+	p.Private("GET /admin/messages/trash", pg.trashIndex)
+	p.Private("DELETE /admin/messages/trash", pg.trashEmpty)
+	p.Private("GET /admin/messages/trash/{id}", pg.trashShow)
+	p.Private("DELETE /admin/messages/trash/{id}", pg.trashRestore)
 }
