@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/threescale-sandbox/threescale-sandbox/portal/portaltest"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 // The developer's journeys of issue 9, in a real browser: clicking and
@@ -167,5 +168,132 @@ func TestSignupToAuthrepInTheBrowser(t *testing.T) {
 	if status, _ := authrep(t, s, url.Values{"service_token": {"echo-token"}, "service_id": {"100"}, "app_id": {appID},
 		"app_key": {"wrong-key"}}); status != 409 {
 		t.Errorf("authrep with a wrong key: %d", status)
+	}
+}
+
+// A plan change under each of the service's permissions: direct changes
+// it now (and authrep sees the new plan), request changes nothing and
+// tells the provider, none offers no button.
+func TestPlanChangeInTheBrowser(t *testing.T) {
+	s := portaltest.Start(t, portaltest.Options{})
+	b := s.Tab(t)
+	echo := appNamed(t, s, "Echo App")
+	appPage := s.Developer + "/admin/applications/" + itoa(echo.ID)
+	q := url.Values{"service_token": {"echo-service-token"}, "service_id": {echoService}, "app_id": {"echo-app-id"},
+		"app_key": {"echo-app-key"}, "referrer": {"www.example.com"}}
+	b.LoginDeveloper("john", "john")
+
+	// request, porta's default.
+	b.Open(appPage)
+	b.ClickLink("Review/Change")
+	if got := b.Text(".current-plan .current-plan-notice"); got != "This is your current plan." {
+		t.Errorf("the widget: %q", got)
+	}
+	b.Screenshot("developer-plan-widget")
+	var pro *store.Plan
+	for _, pl := range s.Store.Catalog().Service(echoService).Plans {
+		if pl.Name == "Pro" {
+			pro = pl
+		}
+	}
+	button := "#change-plan-" + itoa(pro.ID)
+	if got := b.Text(button); got != "Request Plan Change" {
+		t.Fatalf("button %q", got)
+	}
+	b.Click(button)
+	if !slices.Equal(b.Flash(), []string{"notice: A request to change your application plan has been sent."}) ||
+		b.Text("#plan-name") != "Basic" {
+		t.Errorf("request: %v, plan %q", b.Flash(), b.Text("#plan-name"))
+	}
+	if mails := sandboxEmails(t, s, url.Values{"to": {"admin@acme.example.com"}, "subject": {"Action required"}}); len(mails) != 1 ||
+		mails[0].Subject != "Action required: john from Developer Co requested an app plan change" ||
+		!strings.Contains(mails[0].Body, "Requested plan: Pro") {
+		t.Errorf("the provider's email %+v", mails)
+	}
+	if got := b.Text(".who .badge"); got != "1" {
+		t.Errorf("unread %q after the request", got)
+	}
+	b.Click(".who a[href='/admin/messages/received']")
+	if got := b.Text("#messages tbody tr.unread a"); got != "Plan change request has been received" {
+		t.Errorf("the developer's message %q", got)
+	}
+	if _, body := authrep(t, s, q); !strings.Contains(body, "<plan>Basic</plan>") {
+		t.Errorf("requested, authrep sees %s", body)
+	}
+
+	// direct.
+	service(t, s, echoService, url.Values{"buyer_plan_change_permission": {"direct"}})
+	b.Open(appPage)
+	b.ClickLink("Review/Change")
+	if got := b.Text(button); got != "Change Plan" {
+		t.Fatalf("button %q", got)
+	}
+	b.Click(button)
+	if !slices.Equal(b.Flash(), []string{"notice: Plan change was successful."}) || b.Text("#plan-name") != "Pro" {
+		t.Errorf("direct: %v, plan %q", b.Flash(), b.Text("#plan-name"))
+	}
+	if _, body := authrep(t, s, q); !strings.Contains(body, "<plan>Pro</plan>") {
+		t.Errorf("changed, authrep sees %s", body)
+	}
+
+	// none: no Review/Change, and the widget says so.
+	service(t, s, echoService, url.Values{"buyer_plan_change_permission": {"none"}})
+	b.Open(appPage)
+	if strings.Contains(b.PageText(), "Review/Change") {
+		t.Error("Review/Change under none")
+	}
+	b.Open(s.Developer + "/admin/services/" + echoService + "/plans_widget?application_id=" + itoa(echo.ID))
+	if !strings.Contains(b.PageText(), "Plan changes are not allowed.") {
+		t.Errorf("the widget under none: %q", b.PageText())
+	}
+	c := s.DeveloperClient(t)
+	c.Login("john", "john")
+	c.Get("/admin/applications/" + itoa(echo.ID))
+	if r := c.Post("/admin/contracts/"+itoa(echo.ID)+"?plan_id="+itoa(echo.PlanID), url.Values{"_method": {"put"}}); r.Status != 403 {
+		t.Errorf("a forged change under none: %d", r.Status)
+	}
+	if got := s.Store.Catalog().Application(echo.ID).Plan.Name; got != "Pro" {
+		t.Errorf("plan %s after the forged change", got)
+	}
+}
+
+// Messages both ways: the provider writes through the API, the developer
+// sees the unread badge, opens the message and replies; the provider's
+// inbox has the reply, and its admin the email.
+func TestMessagesInTheBrowser(t *testing.T) {
+	s := portaltest.Start(t, portaltest.Options{})
+	b := s.Tab(t)
+	b.LoginDeveloper("john", "john")
+	tell(t, s, 1, "Maintenance on Sunday", "The API is down from 2 to 4 UTC.")
+	b.Open(s.Developer + "/admin")
+	if got := b.Text(".who .badge"); got != "1" {
+		t.Fatalf("the unread badge %q", got)
+	}
+	b.Click(".who a[href='/admin/messages/received']")
+	b.Screenshot("developer-inbox")
+	b.ClickLink("Maintenance on Sunday")
+	if got := b.Text("pre.message"); got != "The API is down from 2 to 4 UTC." {
+		t.Errorf("body %q", got)
+	}
+	if got := b.Text(".who a[href='/admin/messages/received']"); got != "Messages" {
+		t.Errorf("after reading, the menu says %q", got)
+	}
+	b.Type("#message_body", "Thanks for the notice.")
+	b.Screenshot("developer-message")
+	b.Submit("#reply_form")
+	if !slices.Equal(b.Flash(), []string{"notice: Reply was sent."}) {
+		t.Errorf("reply: %v", b.Flash())
+	}
+	got := providerInbox(t, s)
+	if len(got) != 1 || got[0].Subject != "Re: Maintenance on Sunday" || got[0].Body != "Thanks for the notice." || got[0].Read {
+		t.Errorf("the provider's inbox %+v", got)
+	}
+	mails := sandboxEmails(t, s, url.Values{"subject": {"New message from Developer Co"}})
+	if len(mails) != 1 || len(mails[0].Links) != 1 || !strings.HasPrefix(mails[0].Links[0], s.Admin+"/p/admin/messages/inbox/") {
+		t.Errorf("the provider's email %+v", mails)
+	}
+	b.ClickLink("Sent Messages")
+	if got := b.Text("#messages tbody"); !strings.Contains(got, "Re: Maintenance on Sunday") {
+		t.Errorf("sent %q", got)
 	}
 }
