@@ -134,6 +134,9 @@ func (d *Domain) CreateUser(ctx context.Context, a Actor, accountID int64, in Us
 // and state do not change this way.
 func (d *Domain) UpdateUser(ctx context.Context, a Actor, ref UserRef, in UserInput) (*store.User, error) {
 	return on(ctx, d, a, User, ref, func(t *tx, u *store.User) (*store.User, error) {
+		if err := t.developerUser(u, func(c UserCan) bool { return c.Edit }); err != nil {
+			return nil, err
+		}
 		rec := u.UserRecord
 		if err := applyUser(in, u.Account.Provider, &rec, true); err != nil {
 			return nil, err
@@ -149,6 +152,9 @@ func (d *Domain) UpdateUser(ctx context.Context, a Actor, ref UserRef, in UserIn
 // the user as it was.
 func (d *Domain) DeleteUser(ctx context.Context, a Actor, ref UserRef) (*store.User, error) {
 	return on(ctx, d, a, User, ref, func(t *tx, u *store.User) (*store.User, error) {
+		if err := t.developerUser(u, func(c UserCan) bool { return c.Delete }); err != nil {
+			return nil, err
+		}
 		if admins := u.Account.Admins(); len(admins) == 1 && admins[0].ID == u.ID {
 			return nil, fail("base", "Can't delete last admin", "Can't delete last admin")
 		}
@@ -219,15 +225,17 @@ func (t *tx) saveUserState(u *store.User, state string) (*store.User, error) {
 	return t.userChanged(rec.ID, "updated")
 }
 
-// SetUserRole makes a user an admin or a member of its account.
+// SetUserRole makes a user an admin or a member of its account: the
+// provider, or an account's admin for the others (ManagesAccount).
 func (d *Domain) SetUserRole(ctx context.Context, a Actor, ref UserRef, role string) (*store.User, error) {
-	if err := a.forProvider(); err != nil {
-		return nil, err
-	}
 	if role != RoleAdmin && role != RoleMember {
 		return nil, fail("role", "is not included in the list", "Role is not included in the list")
 	}
 	return on(ctx, d, a, User, ref, func(t *tx, u *store.User) (*store.User, error) {
+		// An account's admin may change the others' roles (ManagesAccount).
+		if err := t.developerUser(u, func(c UserCan) bool { return c.ChangeRole }); err != nil {
+			return nil, err
+		}
 		rec := u.UserRecord
 		rec.Role = role
 		if err := t.SaveUser(&rec); err != nil {
