@@ -24,6 +24,8 @@ func routes(p *web.Portal, pg *pages) {
 	p.Public("POST /admin/account/password", pg.passwordCreate)
 	p.Public("GET /admin/account/password", pg.passwordShow)
 	p.Public("PUT /admin/account/password", pg.passwordUpdate)
+	p.Guest("GET /signup/{token}", pg.inviteeSignupShow)
+	p.Guest("POST /signup/{token}", pg.inviteeSignupCreate)
 
 	// The dashboard.
 	p.Private("GET /admin", pg.dashboard)
@@ -60,4 +62,20 @@ func routes(p *web.Portal, pg *pages) {
 	p.Private("DELETE /admin/messages/trash", pg.trashEmpty)
 	p.Private("GET /admin/messages/trash/{id}", pg.trashShow)
 	p.Private("DELETE /admin/messages/trash/{id}", pg.trashRestore)
+
+	// Settings: the account, its users, one's own details, invitations.
+	p.Private("GET /admin/account", pg.accountShow)
+	p.Private("GET /admin/account/edit", pg.accountEdit)
+	p.Private("PUT /admin/account", pg.accountUpdate)
+	p.Private("GET /admin/account/personal_details", pg.personalDetailsShow)
+	p.Private("PUT /admin/account/personal_details", pg.personalDetailsUpdate)
+	p.Private("GET /admin/account/users", pg.usersIndex)
+	p.Private("GET /admin/account/users/{id}/edit", pg.userEdit)
+	p.Private("PUT /admin/account/users/{id}", pg.userUpdate)
+	p.Private("DELETE /admin/account/users/{id}", pg.userDelete)
+	p.Private("GET /admin/account/invitations", pg.invitationsIndex)
+	p.Private("GET /admin/account/invitations/new", pg.invitationNew)
+	p.Private("POST /admin/account/invitations", pg.invitationCreate)
+	p.Private("PUT /admin/account/invitations/{id}/resend", pg.invitationResend)
+	p.Private("DELETE /admin/account/invitations/{id}", pg.invitationDelete)
 }
