@@ -297,3 +297,62 @@ func TestMessagesInTheBrowser(t *testing.T) {
 		t.Errorf("sent %q", got)
 	}
 }
+
+// An account's admin invites a colleague from the settings; the
+// colleague opens the email's link in their own browser, signs up, is a
+// member of the account (webhook user created) and signs in to its
+// applications.
+func TestInvitationInTheBrowser(t *testing.T) {
+	s := portaltest.Start(t, portaltest.Options{})
+	hooks := s.Receiver(t)
+	if r := s.Client(t, s.API).Do("PUT", "/admin/api/webhooks.json", url.Values{"access_token": {"acme-access-token"},
+		"url": {hooks.URL}, "active": {"true"}, "user_created_on": {"true"}}); r.Status != 200 {
+		t.Fatalf("webhooks: %d %s", r.Status, r.Body)
+	}
+	admin := s.Tab(t)
+	admin.LoginDeveloper("john", "john")
+	admin.ClickLink("Settings")
+	admin.ClickLink("Invitations")
+	admin.ClickLink("Invite new user")
+	admin.Fill("#invitation_email", "colleague@developer.example.com")
+	admin.Submit("#new_invitation")
+	if got := admin.Text("#invitations tbody"); !strings.Contains(got, "colleague@developer.example.com") || !strings.Contains(got, "no") {
+		t.Fatalf("invitations %q", got)
+	}
+	admin.Screenshot("developer-invitations")
+
+	mails := sandboxEmails(t, s, url.Values{"to": {"colleague@developer.example.com"}})
+	if len(mails) != 1 || mails[0].Subject != "Invitation to join Developer Co" || len(mails[0].Links) != 1 {
+		t.Fatalf("the invitation %+v", mails)
+	}
+	colleague := s.Tab(t)
+	colleague.Open(mails[0].Links[0])
+	colleague.Fill("#user_username", "colleague")
+	colleague.Fill("#user_password", secret)
+	colleague.Fill("#user_password_confirmation", secret)
+	colleague.Screenshot("developer-invitee-signup")
+	colleague.Submit("#invitation_signup")
+	if !strings.HasSuffix(colleague.Location(), "/login") ||
+		!slices.Equal(colleague.Flash(), []string{"notice: Thanks for signing up! You can now sign in"}) {
+		t.Fatalf("accepted: %s %v", colleague.Location(), colleague.Flash())
+	}
+	if evs := hooks.Wait(1); evs[0].Type != "user" || evs[0].Action != "created" ||
+		!strings.Contains(evs[0].Body, "<username>colleague</username>") || !strings.Contains(evs[0].Body, "<role>member</role>") {
+		t.Errorf("webhook %+v", evs[0])
+	}
+	colleague.Fill("#username", "colleague@developer.example.com")
+	colleague.Fill("#password", secret)
+	colleague.Submit("#session_form")
+	colleague.Open(s.Developer + "/admin")
+	if got := colleague.Text("#app-id"); got != "echo-app-id" {
+		t.Errorf("the colleague's dashboard: %q", got)
+	}
+	colleague.ClickLink("Settings")
+	if got := colleague.Text("nav.tabs"); got != "Account Details\nPersonal Details" {
+		t.Errorf("a member's settings tabs %q", got)
+	}
+	admin.Open(s.Developer + "/admin/account/invitations")
+	if got := admin.Text("#invitations tbody"); !strings.Contains(got, "yes, on 22 Nov 2026") {
+		t.Errorf("after acceptance %q", got)
+	}
+}
