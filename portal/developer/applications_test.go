@@ -394,4 +394,60 @@ func TestApplicationAfterAdminActions(t *testing.T) {
 	if r := c.Get(path); !strings.Contains(r.Text(), "Plan Basic (custom)") {
 		t.Errorf("customized: %s", r.Text())
 	}
+	// The provider changes the plan: the new plan, and the message.
+	var pro int64
+	for _, pl := range s.Store.Catalog().Service(echoService).Plans {
+		if pl.Name == "Pro" {
+			pro = pl.ID
+		}
+	}
+	if r := api.Do("PUT", "/admin/api/accounts/1/applications/"+itoa(echo.ID)+"/change_plan.xml", url.Values{
+		"access_token": {"acme-access-token"}, "plan_id": {itoa(pro)}}); r.Status != 200 {
+		t.Fatalf("change plan: %d %s", r.Status, r.Body)
+	}
+	if r := c.Get(path); !strings.Contains(r.Text(), "Plan Pro") {
+		t.Errorf("plan changed: %s", r.Text())
+	}
+	if r := c.Get("/admin/messages/received"); !strings.Contains(r.Text(), "Application plan changed to 'Pro'") {
+		t.Errorf("inbox: %s", r.Text())
+	}
+	// The account rejected: signed out, and the login refused.
+	if r := api.Do("PUT", "/admin/api/accounts/1/reject.xml", token); r.Status != 200 {
+		t.Fatalf("reject: %d", r.Status)
+	}
+	if r := c.Get(path); r.URL.Path != "/login" {
+		t.Errorf("rejected, the application page shows at %s", r.URL)
+	}
+	if r := c.Login("john", "john"); !slices.Equal(r.Flash(), []string{"error: Your account isn't active or hasn't been approved yet."}) {
+		t.Errorf("rejected, login: %v", r.Flash())
+	}
+}
+
+// A pending application the provider rejects (porta deletes it) is gone.
+func TestRejectedApplicationIsGone(t *testing.T) {
+	s := portaltest.Start(t, portaltest.Options{})
+	c := s.DeveloperClient(t)
+	c.Login("john", "john")
+	service(t, s, echoService, url.Values{"buyer_can_select_plan": {"true"}})
+	var partner int64
+	for _, pl := range s.Store.Catalog().Service(echoService).Plans {
+		if pl.Name == "Partner" {
+			partner = pl.ID
+		}
+	}
+	c.Get("/admin/applications/new?service_id=echo")
+	r := c.Post("/admin/applications?service_id=echo", url.Values{"application[name]": {"Hopeful"}, "application[plan_id]": {itoa(partner)}})
+	path := r.URL.Path
+	app := s.Store.Catalog().Service(echoService).Applications
+	id := app[len(app)-1].ID
+	if r := s.Client(t, s.API).Do("DELETE", "/admin/api/accounts/1/applications/"+itoa(id)+".xml",
+		url.Values{"access_token": {"acme-access-token"}}); r.Status != 200 {
+		t.Fatalf("delete: %d", r.Status)
+	}
+	if r := c.Get(path); r.Status != 404 {
+		t.Errorf("a rejected application: %d", r.Status)
+	}
+	if r := c.Get("/admin/applications"); strings.Contains(r.Text(), "Hopeful") {
+		t.Errorf("listed: %s", r.Text())
+	}
 }
