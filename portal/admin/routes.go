@@ -59,6 +59,28 @@ func routes(p *web.Portal, pg *pages) {
 
 	// Applications (guide, chapters 2-3, 5, 7, 9).
 	p.Private("GET /p/admin/applications", pg.applicationsIndex)
+	p.Private("GET /p/admin/applications/{id}", pg.applicationShow)
+	p.Private("GET /p/admin/applications/{id}/edit", pg.applicationEdit)
+	p.Private("PUT /p/admin/applications/{id}", pg.applicationUpdate)
+	p.Private("DELETE /p/admin/applications/{id}", pg.applicationDestroy)
+	p.Private("PUT /p/admin/applications/{id}/accept", pg.applicationState("The application has been accepted", func(d *porta.Domain) appOp { return d.AcceptApplication }))
+	p.Private("POST /p/admin/applications/{id}/suspend", pg.applicationState("The application has been suspended", func(d *porta.Domain) appOp { return d.SuspendApplication }))
+	p.Private("POST /p/admin/applications/{id}/resume", pg.applicationState("The application is live again!", func(d *porta.Domain) appOp { return d.ResumeApplication }))
+	p.Private("DELETE /p/admin/applications/{id}/reject", pg.applicationReject)
+	p.Private("PUT /p/admin/applications/{id}/change_plan", pg.applicationChangePlan)
+	p.Private("POST /buyers/contracts/{id}/custom_application_plans", pg.planCustomize)
+	p.Private("DELETE /buyers/contracts/{id}/custom_application_plans/{plan_id}", pg.planDecustomize)
+	p.Private("PUT /p/admin/applications/{id}/change_user_key", pg.userKeyChange)
+	p.Private("GET /p/admin/applications/{id}/keys/new", pg.keyNew)
+	p.Private("POST /p/admin/applications/{id}/keys", pg.keyCreate)
+	p.Private("GET /p/admin/applications/{id}/keys/{key}/edit", pg.userKeyEdit)
+	p.Private("PUT /p/admin/applications/{id}/keys/{key}", pg.userKeyUpdate)
+	p.Private("DELETE /p/admin/applications/{id}/keys/{key}", pg.keyDestroy)
+	p.Private("PUT /p/admin/applications/{id}/keys/{key}/regenerate", pg.keyRegenerate)
+	p.Private("GET /buyers/applications/bulk/change_state/new", pg.applicationsBulkStateNew)
+	p.Private("POST /buyers/applications/bulk/change_state", pg.applicationsBulkState)
+	p.Private("GET /buyers/applications/bulk/change_plan/new", pg.applicationsBulkPlanNew)
+	p.Private("POST /buyers/applications/bulk/change_plan", pg.applicationsBulkPlan)
 
 	// The sandbox's email outbox (porta sends the emails).
 	p.Private("GET /p/admin/emails", pg.emailsIndex)
