@@ -82,6 +82,16 @@ func routes(p *web.Portal, pg *pages) {
 	p.Private("GET /buyers/applications/bulk/change_plan/new", pg.applicationsBulkPlanNew)
 	p.Private("POST /buyers/applications/bulk/change_plan", pg.applicationsBulkPlan)
 
+	// Usage rules (guide, chapter 6) and the products' application rules
+	// and plans.
+	p.Private("GET /site/usage_rules/edit", pg.usageRulesEdit)
+	p.Private("PUT /site/usage_rules", pg.usageRulesUpdate)
+	p.Private("GET /apiconfig/services/{id}/usage_rules", pg.serviceUsageRules)
+	p.Private("PUT /apiconfig/services/{id}", pg.serviceUpdate)
+	p.Private("GET /apiconfig/services/{id}/application_plans", pg.applicationPlansIndex)
+	p.Private("GET /apiconfig/application_plans/{id}/edit", pg.applicationPlanEdit)
+	p.Private("PUT /apiconfig/application_plans/{id}", pg.applicationPlanUpdate)
+
 	// The sandbox's email outbox (porta sends the emails).
 	p.Private("GET /p/admin/emails", pg.emailsIndex)
 }

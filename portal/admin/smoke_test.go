@@ -10,9 +10,7 @@ func TestSmoke(t *testing.T) {
 	s := portaltest.Start(t, portaltest.Options{})
 	c := s.AdminClient(t)
 	c.Login("admin", "admin")
-	for _, path := range []string{"/p/admin/applications/1", "/p/admin/applications/2", "/p/admin/applications/3", "/p/admin/applications/5",
-		"/p/admin/applications/1/edit", "/p/admin/applications/2/keys/legacy-user-key/edit", "/p/admin/applications/1/keys/new",
-		"/buyers/applications/bulk/change_plan/new?selected[]=1&selected[]=2", "/buyers/applications/bulk/change_plan/new?selected[]=1&selected[]=4"} {
+	for _, path := range []string{"/site/usage_rules/edit", "/apiconfig/services/2555417735001/usage_rules", "/apiconfig/services/2555417735001/application_plans", "/apiconfig/application_plans/1/edit"} {
 		r := c.Get(path)
 		t.Logf("%s %d\n%s", path, r.Status, r.Text())
 	}
