@@ -82,6 +82,22 @@ func routes(p *web.Portal, pg *pages) {
 	p.Private("GET /buyers/applications/bulk/change_plan/new", pg.applicationsBulkPlanNew)
 	p.Private("POST /buyers/applications/bulk/change_plan", pg.applicationsBulkPlan)
 
+	// Messages (guide, chapters 4 and 9).
+	p.Private("GET /p/admin/messages", pg.inboxIndex)
+	p.Private("GET /p/admin/messages/inbox", pg.inboxIndex)
+	p.Private("GET /p/admin/messages/inbox/{id}", pg.inboxShow)
+	p.Private("POST /p/admin/messages/inbox/{id}/reply", pg.inboxReply)
+	p.Private("POST /p/admin/messages/inbox/{id}/mark_as_read", pg.inboxMarkRead)
+	p.Private("DELETE /p/admin/messages/inbox/{id}", pg.inboxDestroy)
+	p.Private("GET /p/admin/messages/outbox", pg.outboxIndex)
+	p.Private("GET /p/admin/messages/outbox/new", pg.outboxNew)
+	p.Private("POST /p/admin/messages/outbox", pg.outboxCreate)
+	p.Private("GET /p/admin/messages/outbox/{id}", pg.outboxShow)
+	p.Private("DELETE /p/admin/messages/outbox/{id}", pg.outboxDestroy)
+	p.Private("GET /p/admin/messages/trash", pg.trashIndex)
+	p.Private("GET /p/admin/messages/trash/{id}", pg.trashShow)
+	p.Private("DELETE /p/admin/messages/trash/{id}", pg.trashRestore)
+
 	// Usage rules (guide, chapter 6) and the products' application rules
 	// and plans.
 	p.Private("GET /site/usage_rules/edit", pg.usageRulesEdit)
@@ -91,6 +107,14 @@ func routes(p *web.Portal, pg *pages) {
 	p.Private("GET /apiconfig/services/{id}/application_plans", pg.applicationPlansIndex)
 	p.Private("GET /apiconfig/application_plans/{id}/edit", pg.applicationPlanEdit)
 	p.Private("PUT /apiconfig/application_plans/{id}", pg.applicationPlanUpdate)
+
+	// Webhooks (guide, chapter 10).
+	p.Private("GET /p/admin/webhooks/edit", pg.webhooksEdit)
+	p.Private("GET /p/admin/webhooks/new", pg.webhooksNew)
+	p.Private("PUT /p/admin/webhooks", pg.webhooksUpdate)
+	p.Private("POST /p/admin/webhooks", pg.webhooksUpdate)
+	p.Private("GET /p/admin/webhooks", pg.webhooksPing)
+	p.Private("GET /p/admin/webhooks.json", pg.webhooksPingJSON)
 
 	// The sandbox's email outbox (porta sends the emails).
 	p.Private("GET /p/admin/emails", pg.emailsIndex)

@@ -10,7 +10,7 @@ func TestSmoke(t *testing.T) {
 	s := portaltest.Start(t, portaltest.Options{})
 	c := s.AdminClient(t)
 	c.Login("admin", "admin")
-	for _, path := range []string{"/site/usage_rules/edit", "/apiconfig/services/2555417735001/usage_rules", "/apiconfig/services/2555417735001/application_plans", "/apiconfig/application_plans/1/edit"} {
+	for _, path := range []string{"/p/admin/webhooks/edit", "/p/admin/webhooks", "/p/admin/messages", "/p/admin/messages/outbox", "/p/admin/messages/outbox/new?to=1", "/p/admin/messages/outbox/new", "/p/admin/messages/trash"} {
 		r := c.Get(path)
 		t.Logf("%s %d\n%s", path, r.Status, r.Text())
 	}
