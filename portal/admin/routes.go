@@ -57,6 +57,17 @@ func routes(p *web.Portal, pg *pages) {
 	p.Private("PUT /buyers/accounts/{id}/invitations/{iid}/resend", pg.invitationResend)
 	p.Private("DELETE /buyers/accounts/{id}/invitations/{iid}", pg.invitationDestroy)
 
+	// Service subscriptions (guide, 2.3 and 3.2).
+	p.Private("GET /buyers/service_contracts", pg.subscriptionsIndex)
+	p.Private("GET /buyers/accounts/{id}/service_contracts", pg.accountSubscriptions)
+	p.Private("POST /buyers/accounts/{account_id}/service_contracts/{id}/approve", pg.subscriptionApprove)
+	p.Private("GET /buyers/accounts/{account_id}/service_contracts/{id}/edit", pg.subscriptionEdit)
+	p.Private("PUT /buyers/accounts/{account_id}/service_contracts/{id}", pg.subscriptionUpdate)
+	p.Private("GET /buyers/service_contracts/bulk/change_state/new", pg.subscriptionsBulkStateNew)
+	p.Private("POST /buyers/service_contracts/bulk/change_state", pg.subscriptionsBulkState)
+	p.Private("GET /buyers/service_contracts/bulk/change_plan/new", pg.subscriptionsBulkPlanNew)
+	p.Private("POST /buyers/service_contracts/bulk/change_plan", pg.subscriptionsBulkPlan)
+
 	// Applications (guide, chapters 2-3, 5, 7, 9).
 	p.Private("GET /p/admin/applications", pg.applicationsIndex)
 	p.Private("GET /p/admin/applications/{id}", pg.applicationShow)
