@@ -380,3 +380,260 @@ func TestChapter6EnableSignup(t *testing.T) {
 		t.Errorf("the provider's settings: %+v, approval %v", prov.Settings, prov.AccountApprovalRequired())
 	}
 }
+
+// manyApps is guideWorld with 22 more applications on one account, for
+// the application list's pages.
+func manyApps() string {
+	var b strings.Builder
+	b.WriteString(guideWorld)
+	b.WriteString("      - org_name: Many Apps Inc\n        users: [{username: mary, email: mary@many.example.com}]\n        applications:\n")
+	for i := 1; i <= 22; i++ {
+		fmt.Fprintf(&b, "          - {name: Bulk App %02d, service: echo, plan: basic, app_id: bulk-app-%02d}\n", i, i)
+	}
+	return b.String()
+}
+
+// Chapter 7: an application is found by its user key (the "user_key:
+// KEY" form), by its account's app id, by a part of its name, by state,
+// and on the list's second page; its page shows what is known of it.
+func TestChapter7FindingApplications(t *testing.T) {
+	s := start(t, manyApps())
+	b := s.Tab(t)
+	b.LoginAdmin("admin", "admin")
+
+	b.ClickLink("Applications")
+	if got := b.Text(".pager span"); got != "Page 1 of 2" || b.Count("#applications tbody tr") != 20 {
+		t.Errorf("first page: %q, %d rows", got, b.Count("#applications tbody tr"))
+	}
+	b.Click(`.pager a[rel="next"]`)
+	if n := b.Count("#applications tbody tr"); n != 6 {
+		t.Errorf("second page: %d rows, want 6", n)
+	}
+
+	b.Fill("#search_name", "user_key: legacy-user-key")
+	b.Submit("form.toolbar")
+	if got := b.Text("#applications tbody"); b.Count("#applications tbody tr") != 1 || !strings.HasPrefix(got, "Legacy App") {
+		t.Fatalf("by user key: %q", got)
+	}
+	b.Screenshot("admin-applications")
+	b.ClickLink("Legacy App")
+	if got := b.Text("#cinstance-user-key"); got != "legacy-user-key" {
+		t.Errorf("the application's page shows the user key %q", got)
+	}
+	if got := b.Text("table.details"); !strings.Contains(got, "Developer Co") || !strings.Contains(got, "Legacy API") {
+		t.Errorf("details %q", got)
+	}
+
+	b.Open(s.Admin + "/p/admin/applications")
+	b.Fill("#search_account_query", "echo-app-id")
+	b.Submit("form.toolbar")
+	if got := b.Text("#applications tbody"); b.Count("#applications tbody tr") != 2 || !strings.Contains(got, "Echo App") ||
+		!strings.Contains(got, "Legacy App") {
+		t.Errorf("by the account's app id: %q", got)
+	}
+	b.Open(s.Admin + "/p/admin/applications")
+	b.Fill("#search_name", "ECHO")
+	b.Choose("#search_state", "live")
+	b.Submit("form.toolbar")
+	if got := b.Text("#applications tbody"); b.Count("#applications tbody tr") != 1 || !strings.HasPrefix(got, "Echo App") {
+		t.Errorf("by a part of the name: %q", got)
+	}
+	b.Fill("#search_name", "nothing like it")
+	b.Submit("form.toolbar")
+	if got := b.Text("#applications tbody"); !strings.Contains(got, "No applications match the filter criteria.") {
+		t.Errorf("no match: %q", got)
+	}
+}
+
+// Chapter 8: a user is invited to an account; the invitation email holds
+// the link to the developer portal's signup; it is resent, then deleted.
+func TestChapter8InvitingDevelopers(t *testing.T) {
+	s := start(t, guideWorld)
+	b := s.Tab(t)
+	b.LoginAdmin("admin", "admin")
+
+	b.Open(s.Admin + "/buyers/accounts")
+	b.ClickLink("Developer Co")
+	b.ClickLink("0 Invitations")
+	if got := b.Text("h1"); got != "Sent invitations for Developer Co" {
+		t.Fatalf("invitations: %q", got)
+	}
+	b.ClickLink("Invite user")
+	b.Fill("#invitation_email", "colleague@developer.example.com")
+	b.Submit("main form")
+	if got := flash(b); got != "notice: Invitation was successfully created and will be sent soon" {
+		t.Errorf("invite: %q", got)
+	}
+	row := strings.Join(strings.Fields(b.Text("#invitations tbody tr")), " ")
+	if !strings.HasPrefix(row, "colleague@developer.example.com November 22, 2026 10:15 no") {
+		t.Errorf("row %q", row)
+	}
+	b.Screenshot("admin-invitations")
+	acc := named(t, s, "Developer Co")
+	if len(acc.Invitations) != 1 {
+		t.Fatalf("invitations %+v", acc.Invitations)
+	}
+	inv := acc.Invitations[0]
+	es := emails(t, s, "colleague@developer.example.com")
+	link := s.Developer + "/signup/" + inv.Token
+	if len(es) != 1 || es[0].Subject != "Invitation to join Developer Co" || len(es[0].Links) != 1 || es[0].Links[0] != link ||
+		!strings.Contains(es[0].Body, link) {
+		t.Errorf("invitation email %+v, want the link %s", es, link)
+	}
+	if len(inv.Token) != 32 || s.Store.Catalog().InvitationByToken(inv.Token) == nil {
+		t.Errorf("token %q", inv.Token)
+	}
+
+	b.Click(`form[action$="/resend"] button`)
+	if got := flash(b); got != "notice: Invitation will be resent soon" {
+		t.Errorf("resend: %q", got)
+	}
+	if n := len(emails(t, s, "colleague@developer.example.com")); n != 2 {
+		t.Errorf("%d invitation emails after the resend, want 2", n)
+	}
+	b.Tick("#invitations details.confirm summary")
+	b.Click("#invitations details.confirm button")
+	if got := flash(b); got != "notice: Invitation was successfully deleted" {
+		t.Errorf("delete: %q", got)
+	}
+	if s.Store.Catalog().InvitationByToken(inv.Token) != nil || b.Count("#invitations tbody tr td.empty-search") != 1 {
+		t.Error("the invitation is still there")
+	}
+}
+
+// Chapter 9: a misbehaving application is found and suspended: its keys
+// stop authorizing and its developer is told; then it is resumed, and its
+// account's admin messaged from the account page.
+func TestChapter9SuspendingApplications(t *testing.T) {
+	s := start(t, guideWorld)
+	creds := []string{"service_id", echoService, "app_id", "echo-app-id", "app_key", "echo-app-key"}
+	b := s.Tab(t)
+	b.LoginAdmin("admin", "admin")
+
+	b.ClickLink("Applications")
+	b.Fill("#search_name", "Echo")
+	b.Submit("form.toolbar")
+	b.ClickLink("Echo App")
+	b.Tick("#cinstance_state details.confirm summary")
+	if got := b.Text("#cinstance_state details.confirm p"); got != "The application will be suspended and no longer be able to access your API. Are you sure?" {
+		t.Errorf("confirmation %q", got)
+	}
+	b.Click("#cinstance_state details.confirm button")
+	if got := flash(b); got != "notice: The application has been suspended" {
+		t.Errorf("suspend: %q", got)
+	}
+	if got := b.Text("#cinstance_state .state"); got != "Suspended" {
+		t.Errorf("state %q", got)
+	}
+	if status, body := authorize(t, s, creds...); status != 409 || !strings.Contains(body, "application is not active") {
+		t.Errorf("authorize a suspended application: %d %s", status, body)
+	}
+	if got := subjects(emails(t, s, "john@developer.example.com")); strings.Join(got, ",") != "API System: Application has been suspended" {
+		t.Errorf("john's emails %v", got)
+	}
+	b.Click(`form[action$="/resume"] button`)
+	if got := flash(b); got != "notice: The application is live again!" {
+		t.Errorf("resume: %q", got)
+	}
+	if plan := authorizedPlan(t, s, creds...); plan != "Basic" {
+		t.Errorf("authorize the resumed application: %q", plan)
+	}
+
+	// 9.3: the account, from the application's details, and its message.
+	b.Click("table.details a[href^='/buyers/accounts/']")
+	b.ClickLink("Send message")
+	b.Fill("#message_subject", "Your app was suspended")
+	b.Type("#message_body", "Please fix the loop.")
+	b.Submit("main form")
+	if got := flash(b); got != "notice: Message was sent" {
+		t.Errorf("message: %q", got)
+	}
+	if got := subjects(emails(t, s, "john@developer.example.com")); !strings.Contains(strings.Join(got, ","), "[msg] Your app was suspended") {
+		t.Errorf("john's emails %v", got)
+	}
+}
+
+// Chapter 10: webhooks set up in the admin portal and pinged; admin
+// actions fire them only once "actions in the admin portal also trigger
+// webhooks" is on, the API by its own rule; the receiver gets porta's
+// <event> documents.
+func TestChapter10Webhooks(t *testing.T) {
+	s := start(t, guideWorld)
+	hooks := s.Receiver(t)
+	b := s.Tab(t)
+	b.LoginAdmin("admin", "admin")
+
+	b.ClickLink("Webhooks")
+	if b.Count("#ping_button") != 0 {
+		t.Error("Ping! is offered with no URL")
+	}
+	b.Tick("#web_hook_active")
+	b.Fill("#web_hook_url", hooks.URL+"?secret=s3cret")
+	b.Tick("#web_hook_application_suspended_on")
+	b.Tick("#web_hook_application_updated_on")
+	b.Tick("#web_hook_account_updated_on")
+	b.Click("#update_webhooks")
+	if got := flash(b); got != "notice: Webhooks settings were successfully updated" {
+		t.Fatalf("update: %q", got)
+	}
+	w := s.Store.Catalog().Providers[0].Webhooks
+	if !w.Active || w.ProviderActions || w.URL != hooks.URL+"?secret=s3cret" ||
+		strings.Join(w.Events, ",") != "account_updated,application_updated,application_suspended" {
+		t.Errorf("webhooks %+v", w)
+	}
+	b.Click("#ping_button")
+	if got := flash(b); got != "notice: "+hooks.URL+"?secret=s3cret responded with 200" || hooks.Pings() != 1 {
+		t.Errorf("ping: %q (%d pings)", got, hooks.Pings())
+	}
+	b.Screenshot("admin-webhooks")
+
+	// Switch off: the admin's suspension fires nothing.
+	echo := app(t, s, "Echo App")
+	b.Open(s.Admin + fmt.Sprintf("/p/admin/applications/%d", echo.ID))
+	b.Tick("#cinstance_state details.confirm summary")
+	b.Click("#cinstance_state details.confirm button")
+	if got := hookEvents(t, s); len(got) != 0 {
+		t.Errorf("admin actions fired %v with the switch off", got)
+	}
+	// The API with the provider key never fires; with an access token it
+	// follows the same switch.
+	api := s.Client(t, s.API)
+	resume := fmt.Sprintf("/admin/api/accounts/%d/applications/%d/resume.xml", echo.AccountID, echo.ID)
+	if r := api.Do("PUT", resume, map[string][]string{"provider_key": {providerKey}}); r.Status != 200 {
+		t.Fatalf("API resume: %d", r.Status)
+	}
+	if got := hookEvents(t, s); len(got) != 0 {
+		t.Errorf("the provider key fired %v", got)
+	}
+
+	// Switch on: the admin's actions fire, and reach the receiver.
+	b.ClickLink("Webhooks")
+	b.Tick("#web_hook_provider_actions")
+	b.Click("#update_webhooks")
+	b.Open(s.Admin + fmt.Sprintf("/p/admin/applications/%d", echo.ID))
+	b.Tick("#cinstance_state details.confirm summary")
+	b.Click("#cinstance_state details.confirm button")
+	b.Click(`form[action$="/resume"] button`)
+	got := hooks.Wait(2)
+	if len(got) != 2 || got[0].Type != "application" || got[0].Action != "suspended" || got[1].Action != "updated" ||
+		!strings.Contains(got[0].Body, "<application>") || !strings.Contains(got[0].Body, "<state>suspended</state>") ||
+		!strings.Contains(got[1].Body, "<state>live</state>") {
+		t.Errorf("received %+v", got)
+	}
+	suspend := fmt.Sprintf("/admin/api/accounts/%d/applications/%d/suspend.xml", echo.AccountID, echo.ID)
+	if r := api.Do("PUT", suspend, map[string][]string{"access_token": {"acme-access-token"}}); r.Status != 200 {
+		t.Fatalf("API suspend: %d", r.Status)
+	}
+	if got := hooks.Wait(3); got[2].Action != "suspended" {
+		t.Errorf("the access token's suspension: %+v", got[2])
+	}
+
+	// A ping nobody answers.
+	b.ClickLink("Webhooks")
+	b.Fill("#web_hook_url", "http://127.0.0.1:1/hooks")
+	b.Click("#update_webhooks")
+	b.Click("#ping_button")
+	if got := flash(b); !strings.HasPrefix(got, `error: Ping failed: "Get \"http://127.0.0.1:1/hooks?ping=3scale\"`) {
+		t.Errorf("failed ping: %q", got)
+	}
+}
