@@ -231,3 +231,6 @@ func addServicePlan(t *testing.T, s *portaltest.Sandbox, serviceID, name string,
 
 // flash is the tab's flash messages joined.
 func flash(b *portaltest.Tab) string { return strings.Join(b.Flash(), " | ") }
+
+// storeFilter is an email filter by recipient ("" for all).
+func storeFilter(to string) store.EmailFilter { return store.EmailFilter{To: to} }
