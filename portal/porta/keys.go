@@ -63,3 +63,31 @@ func (d *Domain) SetUserKey(ctx context.Context, a Actor, ref AppRef, key string
 		return t.applicationChanged(rec.ID, "updated", "key_updated")
 	})
 }
+
+// RegenerateKey replaces an OAuth application's client secret with a
+// random one, as porta's application_keys.regenerate does: key_deleted,
+// key_created, then key_updated, and the developer told of both keys.
+// Only OAuth applications regenerate keys (ErrForbidden).
+func (d *Domain) RegenerateKey(ctx context.Context, a Actor, ref AppRef, value string) (*store.Application, error) {
+	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+		if app.Service.BackendVersion != "oauth" {
+			return nil, ErrForbidden
+		}
+		app, err := t.deleteKey(app, value)
+		if err != nil {
+			return nil, err
+		}
+		key, err := t.d.hex(16)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.AddKey(app.ID, key); err != nil {
+			return nil, err
+		}
+		changed, err := t.applicationChanged(app.ID, "key_created", "key_updated")
+		if err != nil {
+			return nil, err
+		}
+		return changed, t.keyMessages(changed, 1, keyCreatedMessage)
+	})
+}

@@ -62,3 +62,15 @@ func TestPortalKeyRules(t *testing.T) {
 		t.Errorf("custom keys disabled: %v", err)
 	}
 }
+
+// An OAuth client secret is regenerated: the old one goes, a random one
+// comes; other applications' keys are not regenerated.
+func TestRegenerateKey(t *testing.T) {
+	d, _ := domain(t)
+	ctx := context.Background()
+	prov := d.Catalog().Providers[0]
+	_, mine, _ := developer(t, d)
+	if _, err := d.RegenerateKey(ctx, ByAdmin(prov), AppRef{ID: mine.ID}, "x"); !errors.Is(err, ErrForbidden) {
+		t.Errorf("regenerate a key of an app_id application: %v", err)
+	}
+}
