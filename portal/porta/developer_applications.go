@@ -2,14 +2,12 @@ package porta
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
-// A developer's applications, as the developer portal creates them and
-// regenerates their keys; the service's switches decide
-// (developer_rules.go).
+// A developer's applications, as the developer portal creates them; the
+// service's switches decide (developer_rules.go).
 
 // DeveloperCreateApplication creates an application of the developer's
 // account on a service, as porta's POST /admin/applications?service_id=
@@ -54,37 +52,4 @@ func (t *tx) developerApplication(acc *store.Account, s *store.Service, chosen *
 		return nil, in, err
 	}
 	return plan, NewApplication{ApplicationInput: a.developerInput(in.ApplicationInput)}, nil
-}
-
-// RegenerateKey replaces an application key with a new random one, as
-// porta's application_keys.regenerate does: the key deleted, a key
-// created, and key_updated. A developer needs the service to let them
-// manage keys.
-func (d *Domain) RegenerateKey(ctx context.Context, a Actor, ref AppRef, value string) (*store.Application, error) {
-	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		if err := a.developerMay(DeveloperCan(app).ManageKeys); err != nil {
-			return nil, err
-		}
-		if !app.HasKey(value) {
-			return nil, fmt.Errorf("key %q: %w", value, ErrNotFound)
-		}
-		key, err := t.d.hex(16)
-		if err != nil {
-			return nil, err
-		}
-		if err := t.DeleteKey(app.ID, value); err != nil {
-			return nil, err
-		}
-		if err := t.AddKey(app.ID, key); err != nil {
-			return nil, err
-		}
-		changed, err := t.applicationChanged(app.ID, "key_deleted", "key_created", "key_updated")
-		if err != nil {
-			return nil, err
-		}
-		if err := t.keyMessages(changed, 1, keyDeletedMessage); err != nil {
-			return nil, err
-		}
-		return changed, t.keyMessages(changed, 1, keyCreatedMessage)
-	})
 }
