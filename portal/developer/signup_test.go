@@ -180,6 +180,22 @@ func TestActivation(t *testing.T) {
 	if es := s.Emails(t, store.EmailFilter{To: "zoe@zeta.test", Subject: "Waiting list"}); len(es) != 1 {
 		t.Errorf("waiting list emails: %d", len(es))
 	}
+
+	// The provider approves with the admin portal's form; zoe comes in.
+	admin := s.AdminClient(t)
+	admin.Login("admin", "admin")
+	acc := s.Emails(t, store.EmailFilter{To: "zoe@zeta.test", Subject: "Waiting list"})[0].AccountID
+	admin.Get("/buyers/accounts/" + itoa(acc))
+	if r := admin.Post("/buyers/accounts/"+itoa(acc)+"/approve", nil); !slices.Equal(r.Flash(), []string{"notice: Developer account was approved"}) {
+		t.Errorf("the admin portal's approve: %v", r.Flash())
+	}
+	if r := c.Login("zoe", secret); !slices.Equal(r.Flash(), []string{"notice: Signed in successfully"}) {
+		t.Errorf("login after approval: %v", r.Flash())
+	}
+	if es := s.Emails(t, store.EmailFilter{To: "zoe@zeta.test", Subject: "Registration now active!"}); len(es) != 1 ||
+		!strings.Contains(es[0].Body, s.Developer+"/admin/") {
+		t.Errorf("the approval email %+v", es)
+	}
 }
 
 func TestActivationWithoutApproval(t *testing.T) {
