@@ -149,7 +149,6 @@ func TestSignupToAuthrepInTheBrowser(t *testing.T) {
 	b.ClickLink("Create new application")
 	b.Fill("#application_name", "Zeta Mobile")
 	b.Type("#application_description", "Our phone app")
-	b.Screenshot("developer-application-new")
 	if status := b.Submit("#new_application"); status != 200 || !slices.Equal(b.Flash(), []string{"notice: Application was successfully created."}) {
 		t.Fatalf("create: %d %v %q", status, b.Flash(), b.PageText())
 	}
@@ -279,7 +278,6 @@ func TestMessagesInTheBrowser(t *testing.T) {
 		t.Errorf("after reading, the menu says %q", got)
 	}
 	b.Type("#message_body", "Thanks for the notice.")
-	b.Screenshot("developer-message")
 	b.Submit("#reply_form")
 	if !slices.Equal(b.Flash(), []string{"notice: Reply was sent."}) {
 		t.Errorf("reply: %v", b.Flash())
@@ -330,7 +328,6 @@ func TestInvitationInTheBrowser(t *testing.T) {
 	colleague.Fill("#user_username", "colleague")
 	colleague.Fill("#user_password", secret)
 	colleague.Fill("#user_password_confirmation", secret)
-	colleague.Screenshot("developer-invitee-signup")
 	colleague.Submit("#invitation_signup")
 	if !strings.HasSuffix(colleague.Location(), "/login") ||
 		!slices.Equal(colleague.Flash(), []string{"notice: Thanks for signing up! You can now sign in"}) {
