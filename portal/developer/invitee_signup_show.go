@@ -14,25 +14,31 @@ type inviteeView struct {
 	Fields     []formField
 }
 
-// pendingInvitation finds the invitation of the path's token; an unknown
-// or accepted one answers with the login page and porta's text.
-func pendingInvitation(p *web.Page) (*inviteeView, error) {
+// inviteeForm finds the invitation of the path's token that may still be
+// accepted, and its form.
+func inviteeForm(p *web.Page) (inviteeView, error) {
 	inv, err := porta.PendingInvitation(p.Catalog(), p.Request().PathValue("token"))
-	if errors.Is(err, porta.ErrInvitationNotFound) || errors.Is(err, porta.ErrInvitationAccepted) {
-		return nil, p.Redirect("/login", web.Error(err.Error()))
-	}
 	if err != nil {
-		return nil, err
+		return inviteeView{}, err
 	}
-	return &inviteeView{Invitation: inv, Fields: definedFields("user", inv.Account.Provider.UserFields)}, nil
+	return inviteeView{Invitation: inv, Fields: definedFields("user", inv.Account.Provider.UserFields)}, nil
+}
+
+// invitationRefused answers the link of an invitation that signs no one
+// up (unknown, deleted, accepted): the login page with porta's text.
+func invitationRefused(p *web.Page, err error) error {
+	if errors.Is(err, porta.ErrInvitationNotFound) || errors.Is(err, porta.ErrInvitationAccepted) {
+		return p.Redirect("/login", web.Error(err.Error()))
+	}
+	return err
 }
 
 // inviteeSignupShow is GET /signup/{token}, the invitation's link:
 // porta's "Invitation sign in" form, the email prefilled.
 func (pg *pages) inviteeSignupShow(p *web.Page) error {
-	v, err := pendingInvitation(p)
-	if v == nil {
-		return err
+	v, err := inviteeForm(p)
+	if err != nil {
+		return invitationRefused(p, err)
 	}
 	return p.Render("invitee_signup", v)
 }
