@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/web"
@@ -92,16 +93,8 @@ func refusedUser(done string, msgs []string) string {
 	return joinMessages(msgs)
 }
 
-func joinMessages(msgs []string) string {
-	out := ""
-	for i, m := range msgs {
-		if i > 0 {
-			out += ","
-		}
-		out += m
-	}
-	return out
-}
+// joinMessages joins a refusal's messages as porta's flash does.
+func joinMessages(msgs []string) string { return strings.Join(msgs, ",") }
 
 // The user operations as userAction takes them.
 var (
