@@ -57,6 +57,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./contracts/example
 	$(GO) test -run '^$$' -fuzz FuzzParseInstant -fuzztime 30s .
 	$(GO) test -run '^$$' -fuzz FuzzAMAPI -fuzztime 30s ./server
+	$(GO) test -run '^$$' -fuzz FuzzJSON -fuzztime 30s ./rackquery
 	$(GO) test -run '^$$' -fuzz FuzzStateCookie -fuzztime 30s ./portal/web
 
 # The README's screenshots of the portals, taken by their browser tests in

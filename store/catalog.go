@@ -229,8 +229,10 @@ type ServiceRecord struct {
 	BuyerCanSelectPlan        bool
 	BuyerPlanChangePermission string
 	SupportEmail              string
-	CreatedAt                 time.Time
-	UpdatedAt                 time.Time
+	// DeploymentOption is where the gateway runs: hosted, self_managed…
+	DeploymentOption string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // Metric is a counter of a service; methods are metrics with a parent.
@@ -250,6 +252,8 @@ type MetricRecord struct {
 	Unit         string
 	Description  string
 	ParentID     int64 // 0 for a metric
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // The types of plans.
@@ -296,20 +300,23 @@ func (p *Plan) Custom() bool { return p.OriginalID != 0 }
 
 // Limit is a usage limit: at most Value of Metric per Period.
 type Limit struct {
-	ID     int64
-	Plan   *Plan
-	Metric *Metric
-	Period period.Period
-	Value  int64
+	ID                   int64
+	Plan                 *Plan
+	Metric               *Metric
+	Period               period.Period
+	Value                int64
+	CreatedAt, UpdatedAt time.Time
 }
 
 // LimitRecord is the stored row of a usage limit.
 type LimitRecord struct {
-	ID       int64
-	PlanID   int64
-	MetricID int64
-	Period   period.Period
-	Value    int64
+	ID        int64
+	PlanID    int64
+	MetricID  int64
+	Period    period.Period
+	Value     int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Account is a developer (buyer) account. Its provider and account plan

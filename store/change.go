@@ -280,11 +280,14 @@ func (t *Tx) AddAccessToken(providerID int64, value, name, permission string, sc
 func (t *Tx) SaveService(s *ServiceRecord) error {
 	t.changedConfig()
 	t.stamp(&s.CreatedAt, &s.UpdatedAt)
+	if s.DeploymentOption == "" {
+		s.DeploymentOption = "hosted"
+	}
 	_, err := t.exec("save service "+s.ID, `INSERT INTO services (id, provider_id, name, system_name, description,
 		is_default, state, backend_version, referrer_filters_required, intentions_required, buyers_manage_apps,
 		buyers_manage_keys, custom_keys_enabled, buyer_key_regenerate_enabled, mandatory_app_key,
-		buyer_can_select_plan, buyer_plan_change_permission, support_email, created_at, updated_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+		buyer_can_select_plan, buyer_plan_change_permission, support_email, deployment_option, created_at, updated_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT (id) DO UPDATE SET name=excluded.name, system_name=excluded.system_name,
 		description=excluded.description, is_default=excluded.is_default, state=excluded.state,
 		backend_version=excluded.backend_version, referrer_filters_required=excluded.referrer_filters_required,
@@ -293,11 +296,12 @@ func (t *Tx) SaveService(s *ServiceRecord) error {
 		buyer_key_regenerate_enabled=excluded.buyer_key_regenerate_enabled,
 		mandatory_app_key=excluded.mandatory_app_key, buyer_can_select_plan=excluded.buyer_can_select_plan,
 		buyer_plan_change_permission=excluded.buyer_plan_change_permission, support_email=excluded.support_email,
+		deployment_option=excluded.deployment_option,
 		updated_at=excluded.updated_at`,
 		s.ID, s.ProviderID, s.Name, s.SystemName, s.Description, s.Default, s.State, s.BackendVersion,
 		s.ReferrerFiltersRequired, s.IntentionsRequired, s.BuyersManageApps, s.BuyersManageKeys,
 		s.CustomKeysEnabled, s.BuyerKeyRegenerateEnabled, s.MandatoryAppKey, s.BuyerCanSelectPlan,
-		s.BuyerPlanChangePermission, s.SupportEmail, s.CreatedAt.Unix(), s.UpdatedAt.Unix())
+		s.BuyerPlanChangePermission, s.SupportEmail, s.DeploymentOption, s.CreatedAt.Unix(), s.UpdatedAt.Unix())
 	return err
 }
 
@@ -312,15 +316,17 @@ func (t *Tx) AddServiceToken(serviceID, token string) error {
 // SaveMetric inserts (ID 0) or updates a metric or method.
 func (t *Tx) SaveMetric(m *MetricRecord) error {
 	t.changedConfig()
-	args := []any{m.ServiceID, m.Name, m.FriendlyName, m.Unit, m.Description, nullID(m.ParentID)}
+	t.stamp(&m.CreatedAt, &m.UpdatedAt)
+	args := []any{m.ServiceID, m.Name, m.FriendlyName, m.Unit, m.Description, nullID(m.ParentID), m.CreatedAt.Unix(),
+		m.UpdatedAt.Unix()}
 	if m.ID == 0 {
 		id, err := t.insertID("insert metric "+m.Name, `INSERT INTO metrics (service_id, name, friendly_name, unit,
-			description, parent_id) VALUES (?,?,?,?,?,?)`, args...)
+			description, parent_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)`, args...)
 		m.ID = id
 		return err
 	}
 	_, err := t.exec("update metric "+m.Name, `UPDATE metrics SET service_id=?, name=?, friendly_name=?, unit=?,
-		description=?, parent_id=? WHERE id=?`, append(args, m.ID)...)
+		description=?, parent_id=?, created_at=?, updated_at=? WHERE id=?`, append(args, m.ID)...)
 	return err
 }
 
@@ -369,15 +375,16 @@ func (t *Tx) DeletePlan(id int64) error {
 // SaveLimit inserts (ID 0) or updates a usage limit.
 func (t *Tx) SaveLimit(l *LimitRecord) error {
 	t.changedConfig()
-	args := []any{l.PlanID, l.MetricID, uint8(l.Period), l.Value}
+	t.stamp(&l.CreatedAt, &l.UpdatedAt)
+	args := []any{l.PlanID, l.MetricID, uint8(l.Period), l.Value, l.CreatedAt.Unix(), l.UpdatedAt.Unix()}
 	if l.ID == 0 {
-		id, err := t.insertID("insert limit", `INSERT INTO limits (plan_id, metric_id, period, value)
-			VALUES (?,?,?,?)`, args...)
+		id, err := t.insertID("insert limit", `INSERT INTO limits (plan_id, metric_id, period, value, created_at,
+			updated_at) VALUES (?,?,?,?,?,?)`, args...)
 		l.ID = id
 		return err
 	}
-	_, err := t.exec("update limit", `UPDATE limits SET plan_id=?, metric_id=?, period=?, value=? WHERE id=?`,
-		append(args, l.ID)...)
+	_, err := t.exec("update limit", `UPDATE limits SET plan_id=?, metric_id=?, period=?, value=?, created_at=?,
+		updated_at=? WHERE id=?`, append(args, l.ID)...)
 	return err
 }
 

@@ -121,7 +121,7 @@ const (
 	serviceColumns = `id, provider_id, name, system_name, description, is_default, state,
 		backend_version, referrer_filters_required, intentions_required, buyers_manage_apps, buyers_manage_keys,
 		custom_keys_enabled, buyer_key_regenerate_enabled, mandatory_app_key, buyer_can_select_plan,
-		buyer_plan_change_permission, support_email, created_at, updated_at`
+		buyer_plan_change_permission, support_email, deployment_option, created_at, updated_at`
 	planColumns = `id, provider_id, COALESCE(service_id, ''), type, name, system_name, description,
 		is_default, state, approval_required, setup_fee, cost_per_month, trial_period_days, cancellation_period,
 		COALESCE(original_id, 0), created_at, updated_at`
@@ -162,7 +162,8 @@ func scanService(r rowScanner) (*Service, error) {
 	if err := r.Scan(&s.ID, &s.ProviderID, &s.Name, &s.SystemName, &s.Description, &s.Default, &s.State,
 		&s.BackendVersion, &s.ReferrerFiltersRequired, &s.IntentionsRequired, &s.BuyersManageApps,
 		&s.BuyersManageKeys, &s.CustomKeysEnabled, &s.BuyerKeyRegenerateEnabled, &s.MandatoryAppKey,
-		&s.BuyerCanSelectPlan, &s.BuyerPlanChangePermission, &s.SupportEmail, &created, &updated); err != nil {
+		&s.BuyerCanSelectPlan, &s.BuyerPlanChangePermission, &s.SupportEmail, &s.DeploymentOption, &created,
+		&updated); err != nil {
 		return nil, err
 	}
 	s.CreatedAt, s.UpdatedAt = unix(created), unix(updated)
@@ -318,12 +319,15 @@ func loadConfig(ctx context.Context, q querier) ([]*Provider, error) {
 		return nil, err
 	}
 	metrics := map[int64]*Metric{}
-	err = scanAll(ctx, q, `SELECT id, service_id, name, friendly_name, unit, description, COALESCE(parent_id, 0)
-		FROM metrics ORDER BY id`, func(r *sql.Rows) error {
+	err = scanAll(ctx, q, `SELECT id, service_id, name, friendly_name, unit, description, COALESCE(parent_id, 0),
+		created_at, updated_at FROM metrics ORDER BY id`, func(r *sql.Rows) error {
 		m := &Metric{}
-		if err := r.Scan(&m.ID, &m.ServiceID, &m.Name, &m.FriendlyName, &m.Unit, &m.Description, &m.ParentID); err != nil {
+		var created, updated int64
+		if err := r.Scan(&m.ID, &m.ServiceID, &m.Name, &m.FriendlyName, &m.Unit, &m.Description, &m.ParentID,
+			&created, &updated); err != nil {
 			return err
 		}
+		m.CreatedAt, m.UpdatedAt = unix(created), unix(updated)
 		s := services[m.ServiceID]
 		m.Service = s
 		s.Metrics = append(s.Metrics, m)
@@ -352,16 +356,19 @@ func loadConfig(ctx context.Context, q querier) ([]*Provider, error) {
 		plan, metr int64
 	}
 	var limits []limitRow
-	err = scanAll(ctx, q, `SELECT id, plan_id, metric_id, period, value FROM limits`, func(r *sql.Rows) error {
-		var lr limitRow
-		var per uint8
-		if err := r.Scan(&lr.l.ID, &lr.plan, &lr.metr, &per, &lr.l.Value); err != nil {
-			return err
-		}
-		lr.l.Period = period.Period(per)
-		limits = append(limits, lr)
-		return nil
-	})
+	err = scanAll(ctx, q, `SELECT id, plan_id, metric_id, period, value, created_at, updated_at FROM limits`,
+		func(r *sql.Rows) error {
+			var lr limitRow
+			var per uint8
+			var created, updated int64
+			if err := r.Scan(&lr.l.ID, &lr.plan, &lr.metr, &per, &lr.l.Value, &created, &updated); err != nil {
+				return err
+			}
+			lr.l.CreatedAt, lr.l.UpdatedAt = unix(created), unix(updated)
+			lr.l.Period = period.Period(per)
+			limits = append(limits, lr)
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}

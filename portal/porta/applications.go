@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/threescale-sandbox/threescale-sandbox/keyformat"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -37,11 +38,6 @@ type NewApplication struct {
 	// gets a random key.
 	Keys []string
 }
-
-var (
-	userKeyRE = regexp.MustCompile(`^(([\w\-.]+)|([A-Za-z0-9+]{4})*([A-Za-z0-9+]{4}|[A-Za-z0-9+]{3}=|[A-Za-z0-9+]{2}==))$`)
-	printable = regexp.MustCompile(`^[\x21-\x7E]+$`)
-)
 
 // applyApplication applies an application's input and validates it as
 // Cinstance does; appID is given only on create. The first-traffic times
@@ -78,7 +74,7 @@ func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, 
 	// porta gives every application one, and checks it when it is set.
 	checkKey := rec.UserKey != "" || in.UserKey != nil
 	switch n := len(rec.UserKey); {
-	case checkKey && !userKeyRE.MatchString(rec.UserKey):
+	case checkKey && !keyformat.UserKey(rec.UserKey):
 		errs.add("user_key", "is invalid", "User key is invalid")
 	case n > 256:
 		errs.add("user_key", "is too long (maximum is 256 characters)", "User key is too long (maximum is 256 characters)")
@@ -89,7 +85,7 @@ func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, 
 	case n > 255:
 		errs.add("application_id", "is too long (maximum is 255 characters)", "Application is too long (maximum is 255 characters)")
 	}
-	if rec.AppID != "" && !printable.MatchString(rec.AppID) {
+	if rec.AppID != "" && !keyformat.Key(rec.AppID) {
 		errs.add("application_id", "is invalid", "Application is invalid")
 	}
 	if len([]rune(rec.Name)) > 255 {
@@ -123,7 +119,7 @@ func keysLimit(s *store.Service) int {
 // is not nil).
 func keyProblems(app *store.Application, svc *store.Service, value string, pending []string) error {
 	var errs problems
-	if !printable.MatchString(value) {
+	if !keyformat.Key(value) {
 		errs.add("value", "is invalid", "Value is invalid")
 	}
 	switch n := len(value); {

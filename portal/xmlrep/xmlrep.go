@@ -111,19 +111,9 @@ func Limit(d *builderxml.Doc, _ *store.Catalog, l store.Limit) {
 		Text("period", l.Period.String()).Text("value", strconv.FormatInt(l.Value, 10)).Close("limit")
 }
 
-// serviceState is the service's state as porta names it. The sandbox's
-// services are active or suspended in the backend; in porta they stay in
-// the state a new service has, incomplete, unless suspended.
-func serviceState(s *store.Service) string {
-	if s.Active() {
-		return "incomplete"
-	}
-	return "suspended"
-}
-
 func Service(d *builderxml.Doc, _ *store.Catalog, s *store.Service) {
 	d.Open("service").Text("id", s.ID).Text("account_id", id(s.Provider.ID)).Text("name", s.Name).
-		Text("state", serviceState(s)).Text("system_name", s.SystemName).Text("backend_version", s.BackendVersion).
+		Text("state", s.PortaState()).Text("system_name", s.SystemName).Text("backend_version", s.BackendVersion).
 		Opt("description", s.Description).
 		Text("intentions_required", boolText(s.IntentionsRequired)).
 		Text("buyers_manage_apps", boolText(s.BuyersManageApps)).
@@ -135,20 +125,12 @@ func Service(d *builderxml.Doc, _ *store.Catalog, s *store.Service) {
 		Text("buyer_can_select_plan", boolText(s.BuyerCanSelectPlan)).
 		Text("buyer_plan_change_permission", s.BuyerPlanChangePermission)
 	annotationsXML(d, nil)
-	d.Text("deployment_option", "hosted").Text("support_email", supportEmail(s))
+	d.Text("deployment_option", s.DeploymentOption).Text("support_email", s.ContactEmail())
 	d.Open("metrics")
 	for _, m := range s.Metrics {
 		Metric(d, nil, m)
 	}
 	d.Close("metrics").Close("service")
-}
-
-// supportEmail is the service's, else the provider admin's.
-func supportEmail(s *store.Service) string {
-	if s.SupportEmail != "" {
-		return s.SupportEmail
-	}
-	return s.Provider.AdminEmail
 }
 
 // applicationXML writes an application; destroyed leaves out what porta
