@@ -31,7 +31,7 @@ func (pg *pages) usersIndex(p *web.Page) error {
 
 // userView is a user's page.
 type userView struct {
-	*store.User
+	store.LinkedUser
 	Fields []definedField
 }
 
@@ -55,8 +55,8 @@ func (pg *pages) userShow(p *web.Page) error {
 	if err != nil {
 		return err
 	}
-	return p.Render("user", userView{User: u,
-		Fields: definedFields("user", u.Account.Provider.UserFields, store.OptionalUserFields, u.Fields, u.ExtraFields)})
+	return p.Render("user", userView{LinkedUser: p.Catalog().LinkUser(u),
+		Fields: definedFields("user", p.Provider().UserFields, store.OptionalUserFields, u.Fields, u.ExtraFields)})
 }
 
 // userAction is POST /buyers/accounts/{id}/users/{uid}/activate
