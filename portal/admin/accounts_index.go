@@ -42,7 +42,9 @@ func (pg *pages) accountsIndex(p *web.Page) error {
 		"org_name":   func(a, b *store.Account) int { return byText(a.OrgName, b.OrgName) },
 		"created_at": func(a, b *store.Account) int { return a.CreatedAt.Compare(b.CreatedAt) },
 		"state":      func(a, b *store.Account) int { return cmp.Compare(a.State, b.State) },
-		"plans.name": func(a, b *store.Account) int { return byText(planName(cat.Plan(a.PlanID)), planName(cat.Plan(b.PlanID))) },
+		"plans.name": func(a, b *store.Account) int {
+			return byText(planName(cat.Plan(a.PlanID)), planName(cat.Plan(b.PlanID)))
+		},
 	})
 	shown, pgr := paginate(p, accounts)
 	rows := make([]accountRow, len(shown))

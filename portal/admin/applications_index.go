@@ -66,9 +66,11 @@ func (pg *pages) applications(p *web.Page, acc *store.Account) error {
 	all := porta.Applications(cat, a, porta.ApplicationFilter{AccountID: f.AccountID})
 	apps := porta.Applications(cat, a, f)
 	sortBy(p, apps, "cinstances.created_at", map[string]func(a, b *store.Application) int{
-		"cinstances.name":       func(a, b *store.Application) int { return byText(a.Name, b.Name) },
-		"cinstances.state":      func(a, b *store.Application) int { return cmp.Compare(a.State, b.State) },
-		"accounts.org_name":     func(a, b *store.Application) int { return byText(cat.Account(a.AccountID).OrgName, cat.Account(b.AccountID).OrgName) },
+		"cinstances.name":  func(a, b *store.Application) int { return byText(a.Name, b.Name) },
+		"cinstances.state": func(a, b *store.Application) int { return cmp.Compare(a.State, b.State) },
+		"accounts.org_name": func(a, b *store.Application) int {
+			return byText(cat.Account(a.AccountID).OrgName, cat.Account(b.AccountID).OrgName)
+		},
 		"cinstances.created_at": func(a, b *store.Application) int { return a.CreatedAt.Compare(b.CreatedAt) },
 		"cinstances.first_daily_traffic_at": func(a, b *store.Application) int {
 			return cmp.Compare(unixOf(a.FirstDailyTrafficAt()), unixOf(b.FirstDailyTrafficAt()))

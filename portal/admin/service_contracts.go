@@ -58,7 +58,9 @@ func (pg *pages) subscriptions(p *web.Page, acc *store.Account) error {
 	}
 	contracts := porta.AllSubscriptions(cat, a, f)
 	sortBy(p, contracts, "cinstances.created_at", map[string]func(a, b *store.ServiceContract) int{
-		"accounts.org_name":     func(a, b *store.ServiceContract) int { return byText(cat.Account(a.AccountID).OrgName, cat.Account(b.AccountID).OrgName) },
+		"accounts.org_name": func(a, b *store.ServiceContract) int {
+			return byText(cat.Account(a.AccountID).OrgName, cat.Account(b.AccountID).OrgName)
+		},
 		"cinstances.state":      func(a, b *store.ServiceContract) int { return cmp.Compare(a.State, b.State) },
 		"cinstances.created_at": func(a, b *store.ServiceContract) int { return a.CreatedAt.Compare(b.CreatedAt) },
 	})
