@@ -114,6 +114,8 @@ var accountTransitions = map[string]struct {
 	"approve":      {[]string{"created", "pending", "rejected"}, "approved"},
 	"reject":       {[]string{"created", "pending", "approved"}, "rejected"},
 	"make_pending": {[]string{"created", "approved", "rejected"}, "pending"},
+	"suspend":      {[]string{"created", "pending", "approved", "rejected", "suspended", "scheduled_for_deletion"}, "suspended"},
+	"resume":       {[]string{"suspended", "scheduled_for_deletion"}, "approved"},
 }
 
 // ApproveAccount approves a created, pending or rejected account.

@@ -41,8 +41,9 @@ type NewApplication struct {
 
 // applyApplication applies an application's input and validates it as
 // Cinstance does; appID is given only on create. The first-traffic times
-// go to tr (store.Tx.SetTraffic stores them).
-func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, rec *store.ApplicationRecord, tr *store.Traffic) (userKeyChanged bool, err error) {
+// go to tr (store.Tx.SetTraffic stores them). human is a person editing it
+// in a portal (porta's validate_human_edition!), who must give it a name.
+func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, rec *store.ApplicationRecord, tr *store.Traffic, human bool) (userKeyChanged bool, err error) {
 	setTrimmed(&rec.Name, in.Name)
 	setTrimmed(&rec.Description, in.Description)
 	setTrimmed(&rec.RedirectURL, in.RedirectURL)
@@ -66,6 +67,9 @@ func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, 
 		}
 	}
 	var errs problems
+	if human && rec.Name == "" {
+		errs.add("name", "can't be blank", "Name can't be blank")
+	}
 	// Applications of fixtures on app_id services may have no user_key;
 	// porta gives every application one, and checks it when it is set.
 	checkKey := rec.UserKey != "" || in.UserKey != nil
@@ -197,7 +201,7 @@ func (t *tx) createApplication(acc *store.Account, plan *store.Plan, in NewAppli
 		return nil, err
 	}
 	var traffic store.Traffic
-	if _, err := applyApplication(in.ApplicationInput, in.ApplicationID, plan.Service.Provider, &rec, &traffic); err != nil {
+	if _, err := applyApplication(in.ApplicationInput, in.ApplicationID, plan.Service.Provider, &rec, &traffic, !t.actor.viaAPI()); err != nil {
 		return nil, err
 	}
 	keys := in.Keys
@@ -301,7 +305,7 @@ func (d *Domain) UpdateApplication(ctx context.Context, a Actor, ref AppRef, in 
 		if err != nil {
 			return nil, err
 		}
-		keyChanged, err := applyApplication(in, nil, prov, &rec, &traffic)
+		keyChanged, err := applyApplication(in, nil, prov, &rec, &traffic, !t.actor.viaAPI())
 		if err != nil {
 			return nil, err
 		}
@@ -582,18 +586,24 @@ func (d *Domain) CreateKey(ctx context.Context, a Actor, ref AppRef, value *stri
 // DeleteKey deletes an application key: key_deleted.
 func (d *Domain) DeleteKey(ctx context.Context, a Actor, ref AppRef, value string) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		if !app.HasKey(value) {
-			return nil, fmt.Errorf("key %q: %w", value, ErrNotFound)
-		}
-		if err := t.DeleteKey(app.ID, value); err != nil {
-			return nil, err
-		}
-		changed, err := t.applicationChanged(app.ID, "key_deleted")
-		if err != nil {
-			return nil, err
-		}
-		return changed, t.keyMessages(changed, 1, keyDeletedMessage)
+		return t.deleteKey(app, value)
 	})
+}
+
+// deleteKey deletes a key of app, fires key_deleted and tells the
+// developer.
+func (t *tx) deleteKey(app *store.Application, value string) (*store.Application, error) {
+	if !app.HasKey(value) {
+		return nil, fmt.Errorf("key %q: %w", value, ErrNotFound)
+	}
+	if err := t.DeleteKey(app.ID, value); err != nil {
+		return nil, err
+	}
+	changed, err := t.applicationChanged(app.ID, "key_deleted")
+	if err != nil {
+		return nil, err
+	}
+	return changed, t.keyMessages(changed, 1, keyDeletedMessage)
 }
 
 var referrerRE = regexp.MustCompile(`^[a-zA-Z0-9*.\-]+$`)
