@@ -35,11 +35,13 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-# Throughput and latency: in-process benchmarks, then a load run against the
-# real binary on loopback, each beside a bare net/http handler.
+# Throughput and latency: in-process benchmarks, then load runs against the
+# real binary on loopback in generated worlds of BENCH_APPS applications,
+# each beside a bare net/http handler (a quarter of an hour on 2 CPUs).
+BENCH_APPS ?= 10,1000,10000,100000
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./rackquery ./mgmt ./server
-	$(GO) run ./cmd/loadtest -bin $(BIN)
+	$(GO) run ./cmd/loadtest -bin $(BIN) -apps $(BENCH_APPS)
 
 # Replay the documented examples against the sandbox, in process.
 contract:
@@ -55,6 +57,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./contracts/example
 	$(GO) test -run '^$$' -fuzz FuzzParseInstant -fuzztime 30s .
 	$(GO) test -run '^$$' -fuzz FuzzAMAPI -fuzztime 30s ./server
+	$(GO) test -run '^$$' -fuzz FuzzJSON -fuzztime 30s ./rackquery
 	$(GO) test -run '^$$' -fuzz FuzzStateCookie -fuzztime 30s ./portal/web
 
 # The README's screenshots of the portals, taken by their browser tests in

@@ -27,6 +27,7 @@ import (
 	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 	"github.com/threescale-sandbox/threescale-sandbox/server"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/webhook"
 )
 
 const contractHelp = `Usage: threescale-sandbox contract [flags]
@@ -34,10 +35,13 @@ const contractHelp = `Usage: threescale-sandbox contract [flags]
 Replays the documented examples of the Service Management API (the request
 and response examples of the client READMEs and of the ActiveDocs, and every
 documented behaviour of the backend: error codes, rejection reasons,
-extensions, authentication modes, report rules) and reports, endpoint by
-endpoint, whether the implementation behaves as documented. Every request
-sent and every response received is also checked against the OpenAPI
-description (GET /openapi.yaml).
+extensions, authentication modes, report rules), of porta's Account
+Management API (every endpoint, its errors and states, in XML and JSON) and
+of porta's webhooks (the envelope of each event, read back from a receiver
+this command runs on loopback: --webhook-addr, --webhook-url), and reports,
+endpoint by endpoint, whether the implementation behaves as documented.
+Every request sent and every response received is also checked against the
+OpenAPI descriptions (GET /openapi.yaml, /openapi/account_management.yaml).
 
 Without --target it starts the sandbox in this process, on a free loopback
 port, seeded with the contracts' world (contracts/world.yaml) and a clock
@@ -68,11 +72,13 @@ Flags:
 
 type contractConfig struct {
 	target, dir, run, skip, junit, json, tap string
+	webhookAddr, webhookURL                  string
 	vars, varKV                              listFlag
 	update, updateAll, verbose, list, quiet  bool
 	failFast, noReset                        bool
 	retry, maxFailures                       int
 	retryInterval, timeout, slack            time.Duration
+	webhookWait                              time.Duration
 	frozenTime                               time.Time
 }
 
@@ -105,6 +111,9 @@ func contractFlags(stderr io.Writer) (*flag.FlagSet, *contractConfig) {
 	intFlag(fs, &c.maxFailures, "max-failures", 0, 0, "stop after `N` failures (0: run everything)")
 	boolFlag(fs, &c.noReset, "no-reset", "with --target: do not reset a target that is a sandbox (POST /_sandbox/reset) before the run")
 	boolFlag(fs, &c.list, "list", "list the IDs of the selected examples and exit")
+	fs.StringVar(&c.webhookAddr, "webhook-addr", "127.0.0.1:0", "`HOST:PORT` the webhook receiver listens on (the target posts the webhooks that @receiver examples read there; port 0: a free one)")
+	durationFlag(fs, &c.webhookWait, "webhook-wait", 5*time.Second, time.Millisecond, "how long a @receiver example `waits` for the target's delivery")
+	urlFlag(fs, &c.webhookURL, "webhook-url", "`URL` the target is told to post its webhooks to ({{webhook_url}}; default: the receiver's, http://HOST:PORT/hooks): a tunnel's, for a target that cannot reach this machine")
 	intFlag(fs, &c.retry, "retry", 0, 0, "re-send a read-only request whose answer differs up to `N` more times (the hosted backend applies reports asynchronously)")
 	durationFlag(fs, &c.retryInterval, "retry-interval", 500*time.Millisecond, 0, "`wait` between retries")
 	durationFlag(fs, &c.timeout, "timeout", 10*time.Second, time.Millisecond, "`timeout` of each request")
@@ -159,7 +168,7 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if opts.Vars, err = contractVars(set.Vars, c); err != nil {
 		return err
 	}
-	if opts.OpenAPI, err = openapi.Load(); err != nil {
+	if opts.OpenAPI, err = openapi.LoadAll(); err != nil {
 		return err
 	}
 	if err := checkVariables(set, &opts); err != nil {
@@ -212,6 +221,12 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return err
 		}
 	}
+	receiver, stopReceiver, err := startReceiver(c.webhookAddr, c.webhookWait)
+	if err != nil {
+		return err
+	}
+	defer stopReceiver()
+	target.Receiver, target.WebhookURL = receiver, c.webhookURL
 
 	selected := replay.Count(set.Files, &opts, opts.Vars)
 	if selected == 0 {
@@ -362,7 +377,7 @@ func checkVariables(set *contracts.Set, o *replay.Options) error {
 	for _, f := range set.Files {
 		selected := false
 		for _, e := range f.Examples {
-			id := replay.ID(replay.Endpoint(o.OpenAPI, e.Request.Method, e.Request.Path(&example.Env{Vars: o.Vars})), e)
+			id := replay.ExampleID(o, e, o.Vars)
 			selected = selected || o.Selected(id)
 		}
 		if !selected {
@@ -370,7 +385,7 @@ func checkVariables(set *contracts.Set, o *replay.Options) error {
 		}
 		used, captured := f.Variables()
 		for _, v := range used {
-			if _, ok := o.Vars[v]; !ok && !slices.Contains(captured, v) {
+			if _, ok := o.Vars[v]; !ok && !slices.Contains(captured, v) && !slices.Contains(replay.Builtins, v) {
 				missing[v] = append(missing[v], f.Name)
 			}
 		}
@@ -389,7 +404,7 @@ func listExamples(w io.Writer, set *contracts.Set, o *replay.Options) error {
 	n := 0
 	for _, f := range set.Files {
 		for _, e := range f.Examples {
-			id := replay.ID(replay.Endpoint(o.OpenAPI, e.Request.Method, e.Request.Path(&example.Env{Vars: o.Vars})), e)
+			id := replay.ExampleID(o, e, o.Vars)
 			if o.Selected(id) {
 				fmt.Fprintln(w, id)
 				n++
@@ -423,14 +438,42 @@ func startContractSandbox(ctx context.Context, set *contracts.Set, at time.Time,
 	srv := newHTTPServer(server.NewServer(server.Options{Store: st, Clock: clk, Logger: log}), log)
 	done := make(chan struct{})
 	go func() { _ = srv.Serve(ln); close(done) }()
+	// Webhooks are delivered as serve delivers them: the examples read
+	// them at the receiver.
+	hooksCtx, stopHooks := context.WithCancel(context.Background())
+	hooksDone := make(chan struct{})
+	go func() {
+		defer close(hooksDone)
+		webhook.New(webhook.Options{Store: st, Clock: clk, Logger: log, Retries: 0}).Run(hooksCtx)
+	}()
 	stop := func() {
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(shutdown)
 		<-done
+		stopHooks()
+		<-hooksDone
 		st.Close()
 	}
 	return "http://" + ln.Addr().String(), clk, stop, nil
+}
+
+// startReceiver serves a webhook receiver (replay.Receiver) on addr until
+// stop is called, and returns its base URL.
+func startReceiver(addr string, wait time.Duration) (string, func(), error) {
+	ln, err := listen(addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("--webhook-addr %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: &replay.Receiver{Wait: wait}, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() { _ = srv.Serve(ln); close(done) }()
+	return "http://" + ln.Addr().String(), func() {
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+		<-done
+	}, nil
 }
 
 // reportFile is a report's file, created before the run; nil when the

@@ -55,7 +55,7 @@ func printSummary(w io.Writer, cat *store.Catalog, s summary) {
 		if s.admin != "" {
 			fmt.Fprintf(w, "  admin portal login: %s\n", login(p.AdminUsername, adminPassword(s.world, i)))
 		}
-		if u, pw := developerLogin(p, s.world, i); s.portal != "" && u != "" {
+		if u, pw := developerLogin(cat, p, s.world, i); s.portal != "" && u != "" {
 			fmt.Fprintf(w, "  developer portal login: %s\n", login(u, pw))
 		}
 		for _, t := range p.AccessTokens {
@@ -145,11 +145,11 @@ func adminPassword(w *fixtures.World, i int) string {
 // developerLogin is a developer who can sign in to the developer portal
 // (active, of an approved account), with the password seeded for them:
 // an admin of an account first.
-func developerLogin(p *store.Provider, w *fixtures.World, i int) (string, string) {
+func developerLogin(cat *store.Catalog, p *store.Provider, w *fixtures.World, i int) (string, string) {
 	var found *store.User
 	for _, acc := range p.Accounts {
 		for _, u := range acc.Users {
-			if porta.CanLogin(u) && (found == nil || (found.Role != porta.RoleAdmin && u.Role == porta.RoleAdmin)) {
+			if porta.CanLogin(cat, u) && (found == nil || (found.Role != porta.RoleAdmin && u.Role == porta.RoleAdmin)) {
 				found = u
 			}
 		}

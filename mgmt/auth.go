@@ -46,6 +46,8 @@ type authCall struct {
 
 	serviceID, appID, userKey, providerKey *string
 	appKey                                 *string
+	// given holds what those point to, so that they cost no allocation.
+	given [5]string
 	// pkForLog is the provider key the error log uses to find the service:
 	// the raw parameter until the credentials are resolved.
 	pkForLog *string
@@ -55,25 +57,24 @@ type authCall struct {
 // nil; app_key is stripped and kept even when empty; the others are kept as
 // sent unless they are blank, which makes them nil.
 func (c *authCall) normalize() {
-	get := func(k string, strip bool) *string {
+	get := func(i int, k string, strip bool) *string {
 		s, ok := str(c.p, k)
 		if !ok {
 			return nil
 		}
 		if strip {
 			s = rubyStrip(s)
-			return &s
-		}
-		if rubyStrip(s) == "" {
+		} else if rubyStrip(s) == "" {
 			return nil
 		}
-		return &s
+		c.given[i] = s
+		return &c.given[i]
 	}
-	c.serviceID = get("service_id", false)
-	c.appID = get("app_id", false)
-	c.appKey = get("app_key", true)
-	c.userKey = get("user_key", false)
-	c.providerKey = get("provider_key", false)
+	c.serviceID = get(0, "service_id", false)
+	c.appID = get(1, "app_id", false)
+	c.appKey = get(2, "app_key", true)
+	c.userKey = get(3, "user_key", false)
+	c.providerKey = get(4, "provider_key", false)
 	c.pkForLog = c.providerKey
 }
 
@@ -145,12 +146,17 @@ func (c *authCall) run(ctx context.Context) (*Response, *Error) {
 	st := &status{
 		ep:            c.ep,
 		app:           app,
+		plan:          c.cat.Plan(app.PlanID),
 		svc:           svc,
 		now:           c.b.clock.Now(),
 		rawUsage:      rawUsage,
 		redirectField: "redirect_url",
 		ext:           c.ext,
 	}
+	st.starts = periodStarts(st.now)
+	// The usage is parsed before the counters are locked: the lock covers
+	// only reading and moving them.
+	st.parseUsage(c.ext.flatUsage)
 	if c.ep.reports() {
 		return c.authrep(ctx, st)
 	}
@@ -168,32 +174,44 @@ func (c *authCall) run(ctx context.Context) (*Response, *Error) {
 // authrep validates and, when authorized, reports the usage, under one lock
 // so that concurrent authreps cannot both take the last unit of a limit.
 func (c *authCall) authrep(ctx context.Context, st *status) (*Response, *Error) {
+	// The usage is reported without its "0" entries (a log-only authrep
+	// stores nothing).
+	var report usage
+	var reportErr *Error
+	if st.rawUsage != nil {
+		filtered := st.rawUsage
+		for _, k := range st.rawUsage.Keys() {
+			if v, _ := st.rawUsage.Get(k); v == rackquery.String("0") {
+				filtered = nil
+				break
+			}
+		}
+		if filtered == nil {
+			filtered = rackquery.NewHash()
+			for _, k := range st.rawUsage.Keys() {
+				if v, _ := st.rawUsage.Get(k); v != rackquery.String("0") {
+					filtered.Set(k, v)
+				}
+			}
+		}
+		if filtered == st.rawUsage {
+			report, reportErr = st.limitUsage, st.limitErr // the same parse
+		} else if filtered.Len() > 0 {
+			report, reportErr = processUsage(st.svc, filtered, c.ext.flatUsage)
+		}
+	}
 	var verr *Error
 	reported := false
 	err := c.b.store.UpdateUsage(ctx, func(w *store.CounterWriter) error {
 		st.readCurrent(w)
-		if verr = c.validate(st); verr != nil || st.reason != nil || st.rawUsage == nil {
+		if verr = c.validate(st); verr != nil || st.reason != nil || len(report) == 0 && reportErr == nil {
 			return nil
 		}
-		// The usage is reported without its "0" entries (a log-only
-		// authrep stores nothing).
-		filtered := rackquery.NewHash()
-		for _, k := range st.rawUsage.Keys() {
-			v, _ := st.rawUsage.Get(k)
-			if s, ok := v.(rackquery.String); ok && s == "0" {
-				continue
-			}
-			filtered.Set(k, v)
-		}
-		if filtered.Len() == 0 {
+		if reportErr != nil {
+			verr = reportErr
 			return nil
 		}
-		u, perr := processUsage(st.svc, filtered, c.ext.flatUsage)
-		if perr != nil {
-			verr = perr
-			return nil
-		}
-		aggregate(w, st.app, u, st.now)
+		aggregateAt(w, st.app, report, &st.starts)
 		reported = true
 		return nil
 	})
@@ -278,7 +296,7 @@ func (c *authCall) validate(st *status) *Error {
 		}
 		return reasonServiceNotActive()
 	}
-	limits := func() *Error { return st.checkLimits(c.ext.flatUsage) }
+	limits := func() *Error { return st.checkLimits() }
 
 	switch {
 	case c.ep.oauth():
@@ -352,8 +370,9 @@ func loadService(cat *store.Catalog, id, pk string) (*store.Service, *Error) {
 	}
 	// Legacy ids like "abc-123" are tried as "123" first.
 	var svc *store.Service
-	if parts := strings.Split(strings.TrimRight(id, "-"), "-"); len(parts) > 0 && parts[len(parts)-1] != "" {
-		svc = cat.Service(parts[len(parts)-1])
+	trimmed := strings.TrimRight(id, "-")
+	if last := trimmed[strings.LastIndexByte(trimmed, '-')+1:]; last != "" {
+		svc = cat.Service(last)
 	}
 	if svc == nil {
 		svc = cat.Service(id)
@@ -503,18 +522,33 @@ func requestContext(r *Request, x extensions) json.RawMessage {
 // aggregate applies processed usage to an application's counters at t, in
 // every period: sets replace ("#0" clears), other values add.
 func aggregate(w *store.CounterWriter, app *store.Application, u usage, t time.Time) {
+	starts := periodStarts(t)
+	aggregateAt(w, app, u, &starts)
+}
+
+// aggregateAt is aggregate with the periods' starts at t worked out.
+func aggregateAt(w *store.CounterWriter, app *store.Application, u usage, starts *[len(period.All)]int64) {
 	for _, mu := range u {
 		set := mu.value.isSet()
 		// Beyond int64 the real backend's Redis refuses the INCRBY (and its
 		// worker fails); the sandbox's counters saturate instead.
 		n := getFrom(&mu.value, count{}).saturated()
 		for _, p := range period.All {
-			k := store.Key(app, mu.metric, p, t)
+			k := store.KeyAt(app, mu.metric, p, starts[p])
 			if set {
 				w.Set(k, n)
 			} else {
-				w.Set(k, addSat(w.Get(k), n))
+				w.Add(k, n)
 			}
 		}
 	}
+}
+
+// periodStarts are the starts of every period at t, in Unix seconds.
+func periodStarts(t time.Time) [len(period.All)]int64 {
+	var out [len(period.All)]int64
+	for _, p := range period.All {
+		out[p] = p.Start(t).Unix()
+	}
+	return out
 }

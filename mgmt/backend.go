@@ -7,6 +7,7 @@ package mgmt
 
 import (
 	"log/slog"
+	"sync"
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
@@ -57,6 +58,25 @@ type Response struct {
 	// Bare marks the answer of apisonator's internal error catcher, which
 	// replaces every header: none but the length is sent.
 	Bare bool
+
+	pooled *[]byte // Body's buffer, back to documents on Release
+}
+
+// documents are the buffers of status documents, reused from answer to
+// answer.
+var documents = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// Release hands the body's buffer back for the next answer; the Response
+// must not be used afterwards. Calling it is optional.
+func (r *Response) Release() {
+	if r.pooled == nil {
+		return
+	}
+	if cap(r.Body) <= 64<<10 { // an answer with thousands of keys is not kept
+		*r.pooled = r.Body[:0]
+		documents.Put(r.pooled)
+	}
+	r.pooled, r.Body = nil, nil
 }
 
 // internalError is what the real backend answers when an exception escapes,

@@ -12,28 +12,38 @@ import (
 // status is apisonator's Transactor::Status: the outcome of an
 // authorization and what the response shows.
 type status struct {
-	ep  Endpoint
-	app *store.Application
-	svc *store.Service
-	now time.Time
+	ep   Endpoint
+	app  *store.Application
+	plan *store.Plan // the application's
+	svc  *store.Service
+	now  time.Time
+	// starts are the starts of the periods at now, in Unix seconds.
+	starts [len(period.All)]int64
 	// reason is the rejection; nil means authorized.
 	reason *Error
 	// current holds the stored value of each limit of the app's plan.
 	current []int64
-	// rawUsage is the usage parameter as sent, nil when absent.
+	// rawUsage is the usage parameter as sent, nil when absent; limitUsage
+	// and limitErr what processUsage makes of it.
 	rawUsage      *rackquery.Hash
+	limitUsage    usage
+	limitErr      *Error
 	redirectField string
 	ext           extensions
 }
 
-func (s *status) limits() []store.Limit { return s.app.Plan.Limits }
+func (s *status) limits() []store.Limit { return s.plan.Limits }
 
 // readCurrent loads the stored counter of every limit at s.now.
 func (s *status) readCurrent(c store.Counters) {
 	ls := s.limits()
-	s.current = make([]int64, len(ls))
+	if cap(s.current) >= len(ls) {
+		s.current = s.current[:len(ls)]
+	} else {
+		s.current = make([]int64, len(ls))
+	}
 	for i, l := range ls {
-		s.current[i] = c.Get(store.Key(s.app, l.Metric, l.Period, s.now))
+		s.current[i] = c.Get(store.KeyAt(s.app, l.Metric, l.Period, s.starts[l.Period]))
 	}
 }
 
@@ -41,13 +51,10 @@ func (s *status) readCurrent(c store.Counters) {
 // usage's metrics and their ancestors are checked, each against the stored
 // value plus (or, for "#N", replaced by) the usage; without one, every
 // limit is checked as it stands.
-func (s *status) checkLimits(flat bool) *Error {
-	var u usage
-	if s.rawUsage != nil {
-		var err *Error
-		if u, err = processUsage(s.svc, s.rawUsage, flat); err != nil {
-			return err
-		}
+func (s *status) checkLimits() *Error {
+	u := s.limitUsage
+	if s.limitErr != nil {
+		return s.limitErr
 	}
 	for i, l := range s.limits() {
 		v := small(s.current[i])
@@ -65,20 +72,45 @@ func (s *status) checkLimits(flat bool) *Error {
 	return nil
 }
 
-// rawValue returns the usage sent for a metric name, exactly as named.
-func (s *status) rawValue(name string) *usageValue {
+// parseUsage processes the usage parameter, for the limits' check.
+func (s *status) parseUsage(flat bool) {
+	if s.rawUsage != nil {
+		s.limitUsage, s.limitErr = processUsage(s.svc, s.rawUsage, flat)
+	}
+}
+
+// withRaw applies the usage sent for a metric name, exactly as named, to
+// cur (getFrom); without one cur stays.
+func (s *status) withRaw(name string, cur count) count {
 	if s.rawUsage == nil {
-		return nil
+		return cur
 	}
 	v, ok := s.rawUsage.Get(name)
 	if !ok {
-		return nil
+		return cur
 	}
 	str, ok := v.(rackquery.String)
 	if !ok {
-		return nil
+		return cur
 	}
-	return &usageValue{raw: string(str)}
+	return getFrom(&usageValue{raw: string(str)}, cur)
+}
+
+// withTree applies the usage of m and then of its descendants, in the order
+// Metric.Descendants gives them, to cur.
+func (s *status) withTree(m *store.Metric, cur count) count {
+	cur = s.withRaw(m.Name, cur)
+	return s.withDescendants(m, cur)
+}
+
+func (s *status) withDescendants(m *store.Metric, cur count) count {
+	for _, c := range m.Children {
+		cur = s.withRaw(c.Name, cur)
+	}
+	for _, c := range m.Children {
+		cur = s.withDescendants(c, cur)
+	}
+	return cur
 }
 
 // shown is the current_value of a usage report: the stored value, plus the
@@ -88,22 +120,11 @@ func (s *status) shown(i int) count {
 	if s.reason != nil || !s.ep.reports() || s.rawUsage == nil {
 		return cur
 	}
-	m := s.limits()[i].Metric
-	cur = getFrom(s.rawValue(m.Name), cur)
-	for _, d := range m.Descendants() {
-		cur = getFrom(s.rawValue(d.Name), cur)
-	}
-	return cur
+	return s.withTree(s.limits()[i].Metric, cur)
 }
 
 // usageOf is the usage of a metric and its descendants in this request.
-func (s *status) usageOf(m *store.Metric) count {
-	u := getFrom(s.rawValue(m.Name), count{})
-	for _, d := range m.Descendants() {
-		u = getFrom(s.rawValue(d.Name), u)
-	}
-	return u
-}
+func (s *status) usageOf(m *store.Metric) count { return s.withTree(m, count{}) }
 
 // response writes the status document and the extension headers.
 func (s *status) response() *Response {
@@ -118,7 +139,9 @@ func (s *status) response() *Response {
 		r.Header = append(r.Header, s.limitHeaders()...)
 	}
 	if !s.ext.noBody {
-		r.Body = s.document()
+		buf := documents.Get().(*[]byte)
+		r.Body = s.document((*buf)[:0])
+		r.pooled = buf
 	}
 	return r
 }
@@ -138,7 +161,7 @@ func (s *status) limitHeaders() [][2]string {
 		for _, n := range s.rawUsage.Keys() {
 			names[n] = true
 			if m := s.svc.Metric(n); m != nil {
-				for _, a := range m.Ancestors() {
+				for a := m.Parent; a != nil; a = a.Parent {
 					names[a.Name] = true
 				}
 			}
@@ -200,8 +223,7 @@ func (s *status) limitHeaders() [][2]string {
 }
 
 // document writes the <status> document of Status#to_xml.
-func (s *status) document() []byte {
-	b := make([]byte, 0, 512+256*len(s.current))
+func (s *status) document(b []byte) []byte {
 	b = append(b, xmlHeader...)
 	b = append(b, "<status>"...)
 	if s.reason == nil {
@@ -227,7 +249,7 @@ func (s *status) document() []byte {
 		b = append(b, "></application>"...)
 	}
 	b = append(b, "<plan>"...)
-	b = appendEscaped(b, s.app.Plan.Name)
+	b = appendEscaped(b, s.plan.Name)
 	b = append(b, "</plan>"...)
 	ls := s.limits()
 	if len(ls) > 0 {

@@ -73,6 +73,11 @@ func (h *Hash) Set(k string, v Value) {
 		h.vals[i] = v
 		return
 	}
+	if h.keys == nil {
+		// Most hashes are small: one allocation each for their first keys,
+		// not one per doubling.
+		h.keys, h.vals = make([]string, 0, 4), make([]Value, 0, 4)
+	}
 	h.keys = append(h.keys, k)
 	h.vals = append(h.vals, v)
 	if h.index != nil {

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"encoding/xml"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -247,7 +249,7 @@ func TestAMServicesPlansMetricsLimits(t *testing.T) {
 		`</metrics></service>`)
 	expectIn(t, "services", s.get("/admin/api/services.xml?"+rw).body, `<services><service><id>100</id>`, `</service><service><id>200</id>`)
 	expect(t, "another provider's service", s.get("/admin/api/services/900.xml?"+rw), 404, "")
-	expect(t, "invalid service update", s.am("PUT", "/admin/api/services/100.xml", rw+"&service[name]=&backend_version=3"), 422,
+	expect(t, "invalid service update", s.am("PUT", "/admin/api/services/100.xml", rw+"&service[name]=&service[backend_version]=3"), 422,
 		xmlDecl+`<errors><error>Backend version is not included in the list</error><error>Name can't be blank</error></errors>`)
 	// Referrer filters required: authorize then wants a referrer.
 	expectIn(t, "require referrers", s.am("PUT", "/admin/api/services/100.xml", rw+"&referrer_filters_required=1&system_name=ignored").body,
@@ -260,7 +262,7 @@ func TestAMServicesPlansMetricsLimits(t *testing.T) {
 	expect(t, "service plans", s.get(plans+".xml?"+rw), 200, xmlDecl+`<plans>`+basic3+pro4+gold5+`</plans>`)
 	expect(t, "all plans", s.get("/admin/api/application_plans.xml?"+rw), 200, xmlDecl+`<plans>`+basic3+pro4+gold5+starter7+`</plans>`)
 	expect(t, "missing parameters", s.am("POST", plans+".xml", rw), 400, "Required parameter missing: application_plan")
-	r := s.am("POST", plans+".xml", rw+"&application_plan[name]=Silver+Plan&cost_per_month=9.90&setup_fee=10&trial_period_days=7")
+	r := s.am("POST", plans+".xml", rw+"&application_plan[name]=Silver+Plan&application_plan[cost_per_month]=9.90&application_plan[setup_fee]=10&application_plan[trial_period_days]=7")
 	silver := `<plan custom="false" default="false"><id>11</id><name>Silver Plan</name><type>application_plan</type><state>hidden</state>` +
 		`<approval_required>false</approval_required><setup_fee>10.0</setup_fee><cost_per_month>9.9</cost_per_month><trial_period_days>7</trial_period_days>` +
 		`<cancellation_period>0</cancellation_period><service_id>100</service_id></plan>`
@@ -284,7 +286,7 @@ func TestAMServicesPlansMetricsLimits(t *testing.T) {
 	expectIn(t, "renamed plan", s.get(echoAuth+"&referrer=good.test").body, "<plan>Basic &amp; Co</plan>")
 
 	metrics := "/admin/api/services/100/metrics"
-	expect(t, "create metric", s.am("POST", metrics+".xml", rw+"&metric[friendly_name]=Data+Out&unit=MB&description=Bytes"), 201,
+	expect(t, "create metric", s.am("POST", metrics+".xml", rw+"&metric[friendly_name]=Data+Out&metric[unit]=MB&metric[description]=Bytes"), 201,
 		xmlDecl+`<metric><id>5</id><name>data_out</name><system_name>data_out</system_name><friendly_name>Data Out</friendly_name>`+
 			`<service_id>100</service_id><description>Bytes</description><unit>MB</unit></metric>`)
 	authrep := strings.Replace(echoAuth, "authorize", "authrep", 1) + "&referrer=good.test"
@@ -315,7 +317,7 @@ func TestAMServicesPlansMetricsLimits(t *testing.T) {
 	expect(t, "duplicate period", s.am("POST", limits+".xml", rw+"&period=day&value=9"), 422,
 		xmlDecl+`<errors><error>Period has already been taken</error></errors>`)
 	expect(t, "bad period", s.am("POST", limits+".xml", rw+"&period=fortnight"), 422, xmlDecl+`<errors><error>Period is invalid</error></errors>`)
-	expect(t, "negative value is 0", s.am("POST", limits+".xml", rw+"&usage_limit[period]=month&value=-4"), 201,
+	expect(t, "negative value is 0", s.am("POST", limits+".xml", rw+"&usage_limit[period]=month&usage_limit[value]=-4"), 201,
 		xmlDecl+`<limit><id>4</id><metric_id>5</metric_id><plan_id>3</plan_id><period>month</period><value>0</value></limit>`)
 	expect(t, "raise limit", s.am("PUT", limits+"/3.xml", rw+"&value=10"), 200,
 		xmlDecl+`<limit><id>3</id><metric_id>5</metric_id><plan_id>3</plan_id><period>day</period><value>10</value></limit>`)
@@ -408,4 +410,42 @@ func TestAMFirstTraffic(t *testing.T) {
 	list := "/admin/api/applications.xml?" + rw
 	expectIn(t, "active since", s.get(list+"&active_since=2026-11-23").body, "<applications><application><id>1</id>")
 	expect(t, "inactive since", s.get(list+"&inactive_since=2026-11-23T11:00:00Z"), 200, xmlDecl+`<applications></applications>`)
+}
+
+// Keys and application ids take porta's format (/\A[\x21-\x7E]+\Z/),
+// without < & and ", which list_app_keys would write raw into its XML
+// (issue 10 item 5); every key the API takes keeps that answer XML.
+func TestAMKeyCharacters(t *testing.T) {
+	s := amSandbox(t)
+	keys := apps + "/1/keys.xml"
+	invalid := xmlDecl + `<errors><error>Value is invalid</error></errors>`
+	for _, k := range []string{"a<bcde", "ab&cde", `ab"cde`, "ab cde", "clé-secrète"} {
+		expect(t, "key "+k, s.am("POST", keys, rw+"&key="+url.QueryEscape(k)), 422, invalid)
+		expect(t, "app key "+k, s.am("POST", apps+".xml", rw+"&plan_id=3&application_id=new-app&application_key="+url.QueryEscape(k)), 422,
+			xmlDecl+`<errors><error>Application keys is invalid</error></errors>`)
+	}
+	for _, id := range []string{"a<bc", "a&bc", `a"bc`} {
+		expect(t, "app id "+id, s.am("POST", apps+".xml", rw+"&plan_id=3&application_id="+url.QueryEscape(id)), 422,
+			xmlDecl+`<errors><error>Application is invalid</error></errors>`)
+	}
+	// What porta takes gets in: the rest of printable ASCII, and one final
+	// newline (Ruby's \Z).
+	for _, k := range []string{"a>b'c{}[]~!", "newline\n"} {
+		if r := s.am("POST", keys, rw+"&key="+url.QueryEscape(k)); r.status != 201 {
+			t.Errorf("key %q: %d %s", k, r.status, r.body)
+		}
+	}
+	r := s.get(echoAuth)
+	if r.status != 200 {
+		t.Fatalf("authorize: %d %s", r.status, r.body)
+	}
+	r = s.get(echoAuth, "3scale-options: list_app_keys=1")
+	var doc struct {
+		Keys []struct {
+			ID string `xml:"id,attr"`
+		} `xml:"app_keys>key"`
+	}
+	if err := xml.Unmarshal([]byte(r.body), &doc); err != nil || len(doc.Keys) != 3 {
+		t.Errorf("list_app_keys: %v, %d keys in %s", err, len(doc.Keys), r.body)
+	}
 }

@@ -2,11 +2,11 @@ package server
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -16,112 +16,196 @@ import (
 	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
 )
 
-// am adapts an Account Management API endpoint to echo: the format comes
-// from the path's extension (XML without one, as porta's routes default),
-// and the parameters are the query and the body (a form, or JSON) merged,
-// the body winning, as Rails merges them.
-func am(h api.Handler) echo.HandlerFunc {
+// am adapts an Account Management API endpoint to echo: the route's ids
+// and format are read as Rails' router reads them (railsPath), and the
+// parameters are the query and the body (a form, or JSON) merged, the body
+// winning, as Rails merges them. As in porta, the Accept header plays no
+// part: porta's API routes default their format to XML, and Rails reads
+// the format parameter before any Accept header.
+// A route constrained to JSON (format "json") routes no other format.
+func am(h api.Handler, format string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		call := &api.Call{Method: r.Method, Format: "xml", Path: map[string]string{}}
-		last := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
-		ext := ""
-		for _, e := range []string{".json", ".xml"} {
-			if strings.HasSuffix(last, e) {
-				call.Format, ext = e[1:], e
-			}
-		}
-		names, values := c.ParamNames(), c.ParamValues()
-		for i, n := range names {
-			v := values[i]
-			if u, err := url.PathUnescape(v); err == nil {
-				v = u
-			}
-			// The extension belongs to the route's last segment only.
-			if strings.HasSuffix(c.Path(), ":"+n) {
-				v = strings.TrimSuffix(v, ext)
-			}
-			call.Path[n] = v
+		call := &api.Call{Method: r.Method, Format: format, Path: map[string]string{}}
+		if !railsPath(c, call) || (format == "json" && call.Format != "json") {
+			return c.NoContent(http.StatusNotFound) // porta has no such route
 		}
 		call.BasicUser, call.BasicPass, _ = r.BasicAuth()
-		ps, err := amParams(r)
-		if err != nil {
-			return writeReply(c, &api.Reply{Status: http.StatusBadRequest, ContentType: "text/plain; charset=utf-8",
-				Body: []byte("Invalid request parameters: " + err.Error())})
+		call.BaseURL = "http://" + r.Host
+		if r.TLS != nil {
+			call.BaseURL = "https://" + r.Host
 		}
-		call.Params = params.Of(ps)
+		ps, body, err := amParams(r)
+		if err != nil {
+			return writeReply(c, unparsable(r))
+		}
+		call.Params, call.Body = params.Of(ps), params.Of(body)
+		call.ContentType = rackquery.MediaType(r.Header.Get("Content-Type"))
 		return writeReply(c, h(r.Context(), call))
 	}
 }
 
-func amParams(r *http.Request) (*rackquery.Hash, error) {
+// unparsable is Rails' answer to parameters it cannot parse (a malformed
+// JSON body, a broken %-encoding): ActionDispatch's PublicExceptions
+// renders the 400 in the request's format, which, the parameters being
+// unreadable, comes from the Accept header (unless a browser's), else the
+// path's extension; in HTML there is no public/400.html in porta, so the
+// body is empty.
+func unparsable(r *http.Request) *api.Reply {
+	format := ""
+	if accept := r.Header.Get("Accept"); strings.TrimSpace(accept) != "" && !browserLike.MatchString(accept) {
+		mt, _, _ := strings.Cut(accept, ",")
+		format = mimeFormat(rackquery.MediaType(mt))
+	} else if m := pathExtension.FindStringSubmatch(r.URL.Path); m != nil {
+		format = m[1]
+	}
+	switch format {
+	case "json":
+		return &api.Reply{Status: http.StatusBadRequest, ContentType: "application/json; charset=utf-8",
+			Body: []byte(`{"status":400,"error":"Bad Request"}`)}
+	case "xml":
+		return &api.Reply{Status: http.StatusBadRequest, ContentType: "application/xml; charset=utf-8",
+			Body: []byte("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hash>\n  <status type=\"integer\">400</status>\n" +
+				"  <error>Bad Request</error>\n</hash>\n")}
+	}
+	return &api.Reply{Status: http.StatusBadRequest, ContentType: "text/html; charset=utf-8"}
+}
+
+var (
+	// browserLike is Rails' BROWSER_LIKE_ACCEPTS: such an Accept header
+	// is not trusted to choose a format.
+	browserLike   = regexp.MustCompile(`,\s*\*/\*|\*/\*\s*,`)
+	pathExtension = regexp.MustCompile(`\.(\w+)$`)
+)
+
+// mimeFormat is the format Rails registers for a media type.
+func mimeFormat(mt string) string {
+	switch mt {
+	case "application/json", "text/x-json", "application/jsonrequest":
+		return "json"
+	case "application/xml", "text/xml", "application/x-xml":
+		return "xml"
+	}
+	return ""
+}
+
+// railsPath reads the route's ids and format into call as porta's routes
+// match them, on the path as sent (still percent-encoded, so an encoded
+// dot is part of an id): an id is [^/.?]+, and the last segment may end in
+// .FORMAT, itself [^/.?]+; an application key is the shortest text that a
+// .json, a .xml or the end follows (porta's keys route constraint), so
+// keys/foo.json.xml is the key foo.json. It reports false for a path no
+// route of porta matches.
+func railsPath(c echo.Context, call *api.Call) bool {
+	names, values := c.ParamNames(), c.ParamValues()
+	for i, n := range names {
+		v := values[i]
+		last := i == len(names)-1 && strings.HasSuffix(c.Path(), ":"+n)
+		switch {
+		case n == "format":
+			if !formatSegment(v) {
+				return false
+			}
+			call.Format = unescape(v)
+			continue
+		case last && n == "key":
+			key, format := splitKey(v)
+			if format != "" {
+				call.Format = unescape(format)
+			}
+			v = key
+		case last:
+			id, format, dotted := strings.Cut(v, ".")
+			if dotted {
+				if !formatSegment(format) {
+					return false
+				}
+				call.Format = unescape(format)
+			}
+			v = id
+		}
+		if v == "" || (n != "key" && strings.Contains(v, ".")) {
+			return false
+		}
+		call.Path[n] = unescape(v)
+	}
+	return true
+}
+
+// formatSegment reports whether s can be the format of a Rails route.
+func formatSegment(s string) bool { return s != "" && !strings.ContainsAny(s, "./?") }
+
+// splitKey splits the last segment of a key route as porta's constraint
+// id: /([^\/]+?)(?=\.json|\.xml|$|\/)/ and the optional .FORMAT split it:
+// the shortest key after which the rest is a .json… or .xml… format, or
+// nothing.
+func splitKey(s string) (key, format string) {
+	for i := 1; i < len(s); i++ {
+		rest := s[i:]
+		if (strings.HasPrefix(rest, ".json") || strings.HasPrefix(rest, ".xml")) && formatSegment(rest[1:]) {
+			return s[:i], rest[1:]
+		}
+	}
+	return s, ""
+}
+
+// normalizeAMPath is Journey's normalize_path for porta's API: repeated
+// slashes are one, and a trailing slash is dropped.
+func normalizeAMPath(next echo.HandlerFunc) echo.HandlerFunc {
+	clean := func(p string) string {
+		for strings.Contains(p, "//") {
+			p = strings.ReplaceAll(p, "//", "/")
+		}
+		if len(p) > 1 {
+			p = strings.TrimSuffix(p, "/")
+		}
+		return p
+	}
+	return func(c echo.Context) error {
+		u := c.Request().URL
+		if strings.HasPrefix(clean(u.Path), "/admin/api/") {
+			u.Path, u.RawPath = clean(u.Path), clean(u.RawPath)
+		}
+		return next(c)
+	}
+}
+
+func unescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// amParams reads the query and the body's parameters, and returns them
+// merged (the body wins) and the body's alone.
+func amParams(r *http.Request) (merged, body *rackquery.Hash, err error) {
 	q, err := rackquery.Parse(r.URL.RawQuery)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
+		return nil, nil, fmt.Errorf("read body: %w", err)
 	}
-	if len(body) > maxBody {
-		return nil, fmt.Errorf("body over %d bytes", maxBody)
+	if len(raw) > maxBody {
+		return nil, nil, fmt.Errorf("body over %d bytes", maxBody)
 	}
-	var form *rackquery.Hash
+	form := rackquery.NewHash()
 	switch mt := rackquery.MediaType(r.Header.Get("Content-Type")); {
 	case mt == "application/json":
-		if len(bytes.TrimSpace(body)) > 0 {
-			if form, err = jsonParams(body); err != nil {
-				return nil, err
+		if len(bytes.TrimSpace(raw)) > 0 {
+			if form, err = rackquery.ParseJSON(raw); err != nil {
+				return nil, nil, err
 			}
 		}
-	case mt == rackquery.FormURLEncoded || mt == rackquery.FormMultipart || (mt == "" && len(body) > 0):
-		if form, err = rackquery.ParseForm(body, r.Header.Get("Content-Type")); err != nil {
-			return nil, err
+	case mt == rackquery.FormURLEncoded || mt == rackquery.FormMultipart || (mt == "" && len(raw) > 0):
+		if form, err = rackquery.ParseForm(raw, r.Header.Get("Content-Type")); err != nil {
+			return nil, nil, err
 		}
 	}
-	if form != nil {
-		rackquery.Merge(q, form)
-	}
-	return q, nil
-}
-
-// jsonParams reads a JSON object body as Rails' params: scalars become
-// their text, objects hashes, arrays arrays.
-func jsonParams(body []byte) (*rackquery.Hash, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("invalid JSON: %w", err)
-	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("invalid JSON: the body must be an object")
-	}
-	return jsonValue(obj).(*rackquery.Hash), nil
-}
-
-func jsonValue(v any) rackquery.Value {
-	switch v := v.(type) {
-	case map[string]any:
-		h := rackquery.NewHash()
-		for k, e := range v {
-			h.Set(k, jsonValue(e))
-		}
-		return h
-	case []any:
-		a := make(rackquery.Array, len(v))
-		for i, e := range v {
-			a[i] = jsonValue(e)
-		}
-		return a
-	case nil:
-		return rackquery.Nil{}
-	case string:
-		return rackquery.String(v)
-	default:
-		return rackquery.String(fmt.Sprint(v))
-	}
+	rackquery.Merge(q, form)
+	return q, form, nil
 }
 
 func writeReply(c echo.Context, rep *api.Reply) error {

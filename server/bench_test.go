@@ -2,10 +2,12 @@ package server
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,11 +15,16 @@ import (
 	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 )
 
-// benchWorld has limits high enough never to deny.
-const benchWorld = `version: 1
+// benchFixture is a world of n applications, 2 per account with one user
+// each (app-1, app-2, …, with keys key-1, …), on a plan whose limits no
+// run reaches.
+func benchFixture(n int) string {
+	var y strings.Builder
+	y.WriteString(`version: 1
 providers:
   - name: Bench
     provider_key: bench-key
+    access_token: bench-token
     services:
       - id: "1"
         name: Bench API
@@ -25,30 +32,47 @@ providers:
         application_plans:
           - {name: Big, limits: {hits: {day: 1000000000000, minute: 1000000000000}, search: {month: 1000000000000}}}
     accounts:
-      - org_name: Bench
-        applications:
-          - {name: App, app_id: bench-app, app_keys: [bench-key-1]}
-`
+`)
+	for a := 1; 2*a-1 <= n; a++ {
+		fmt.Fprintf(&y, "      - org_name: Dev %d\n        users: [{username: dev%d, email: dev%d@bench.example.com}]\n        applications:\n", a, a, a)
+		for i := 2*a - 1; i <= 2*a && i <= n; i++ {
+			fmt.Fprintf(&y, "          - {name: App %d, app_id: app-%d, app_keys: [key-%d]}\n", i, i, i)
+		}
+	}
+	return y.String()
+}
 
-// benchHandler is the real handler on a SQLite file in WAL mode, so that
-// authrep and report pay for their durable commits.
-func benchHandler(b *testing.B) http.Handler {
+var benchNow = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+
+// benchHandler is the real handler on a world of n applications, in memory
+// or (onDisk) on a SQLite file in WAL mode, where authrep and report pay
+// for their durable commits.
+func benchHandler(b *testing.B, n int, onDisk bool) http.Handler {
 	b.Helper()
-	w, err := fixtures.Parse("bench.yaml", []byte(benchWorld), zeroReader{})
+	w, err := fixtures.Parse("bench.yaml", []byte(benchFixture(n)), zeroReader{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	_, h := seeded(b, filepath.Join(b.TempDir(), "bench.db"), w, clock.NewFake(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)))
+	path := ""
+	if onDisk {
+		path = filepath.Join(b.TempDir(), "bench.db")
+	}
+	_, h := seeded(b, path, w, clock.NewFake(benchNow))
 	return h
 }
 
-func benchGet(b *testing.B, h http.Handler, path string) {
+// benchGet sends GETs from as many clients as the load command uses; path
+// gives the URL of the i-th request of a client.
+func benchGet(b *testing.B, h http.Handler, path func(rnd *rand.Rand) string) {
 	b.ReportAllocs()
-	b.SetParallelism(16) // as many clients as the load command uses
+	b.SetParallelism(16)
+	var seed atomic.Uint64
+	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
+		rnd := rand.New(rand.NewPCG(seed.Add(1), 0))
 		for pb.Next() {
 			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+			h.ServeHTTP(rec, httptest.NewRequest("GET", path(rnd), nil))
 			if rec.Code != 200 {
 				b.Fatalf("%d %s", rec.Code, rec.Body)
 			}
@@ -56,23 +80,51 @@ func benchGet(b *testing.B, h http.Handler, path string) {
 	})
 }
 
-const benchQuery = "?provider_key=bench-key&service_id=1&app_id=bench-app&app_key=bench-key-1&usage%5Bsearch%5D=1"
-
-func BenchmarkAuthorize(b *testing.B) {
-	benchGet(b, benchHandler(b), "/transactions/authorize.xml"+benchQuery)
+func appQuery(i int) string {
+	return fmt.Sprintf("?provider_key=bench-key&service_id=1&app_id=app-%d&app_key=key-%d&usage%%5Bsearch%%5D=1", i, i)
 }
 
-// Concurrent authreps share group commits.
+func hot(endpoint string) func(*rand.Rand) string {
+	url := "/transactions/" + endpoint + ".xml" + appQuery(1)
+	return func(*rand.Rand) string { return url }
+}
+
+func random(endpoint string, n int) func(*rand.Rand) string {
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = "/transactions/" + endpoint + ".xml" + appQuery(i+1)
+	}
+	return func(rnd *rand.Rand) string { return urls[rnd.IntN(n)] }
+}
+
+func BenchmarkAuthorize(b *testing.B) {
+	benchGet(b, benchHandler(b, 1, false), hot("authorize"))
+}
+
+// Authrep over one hot application, in memory and on a file; on a file,
+// concurrent authreps share group commits.
 func BenchmarkAuthrep(b *testing.B) {
-	benchGet(b, benchHandler(b), "/transactions/authrep.xml"+benchQuery)
+	for _, mode := range []string{"memory", "file"} {
+		h := benchHandler(b, 1, mode == "file") // once: a parent benchmark runs once
+		b.Run(mode, func(b *testing.B) { benchGet(b, h, hot("authrep")) })
+	}
+}
+
+// Authrep over a random application of 10,000 per request: most are an
+// application's first traffic of the day.
+func BenchmarkAuthrepRandom(b *testing.B) {
+	for _, mode := range []string{"memory", "file"} {
+		h := benchHandler(b, 10000, mode == "file")
+		b.Run(mode, func(b *testing.B) { benchGet(b, h, random("authrep", 10000)) })
+	}
 }
 
 func BenchmarkReport1000(b *testing.B) {
-	h := benchHandler(b)
+	h := benchHandler(b, 1, true)
 	var body strings.Builder
 	body.WriteString("provider_key=bench-key&service_id=1")
 	for i := range 1000 {
-		fmt.Fprintf(&body, "&transactions[%d][app_id]=bench-app&transactions[%d][usage][search]=1", i, i)
+		fmt.Fprintf(&body, "&transactions[%d][app_id]=app-1&transactions[%d][usage][search]=1", i, i)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -86,21 +138,12 @@ func BenchmarkReport1000(b *testing.B) {
 	}
 }
 
-// BenchmarkAMUpdateAccount is one Account Management API write: a durable
-// commit that rebuilds the catalog, in a world of apps applications.
+// BenchmarkAMUpdateAccount is one Account Management API write, a durable
+// commit, in worlds of apps applications.
 func BenchmarkAMUpdateAccount(b *testing.B) {
-	for _, apps := range []int{1, 1000} {
+	for _, apps := range []int{1, 1000, 10000} {
+		h := benchHandler(b, apps, true)
 		b.Run(fmt.Sprintf("apps=%d", apps), func(b *testing.B) {
-			var y strings.Builder
-			y.WriteString(benchWorld)
-			for i := 1; i < apps; i++ {
-				fmt.Fprintf(&y, "          - {name: App %d, app_id: app-%d, app_keys: [key-%d]}\n", i, i, i)
-			}
-			w, err := fixtures.Parse("bench.yaml", []byte(y.String()), zeroReader{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			_, h := seeded(b, filepath.Join(b.TempDir(), "bench.db"), w, clock.NewFake(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)))
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := range b.N {

@@ -39,12 +39,21 @@ func (zeroReader) Read(p []byte) (int, error) {
 
 func start(t *testing.T, fixture string, now time.Time) *sandbox {
 	t.Helper()
+	return startWith(t, fixture, now, nil)
+}
+
+// startWith is start with the handler wrapped by wrap (nil: as it is).
+func startWith(t *testing.T, fixture string, now time.Time, wrap func(http.Handler) http.Handler) *sandbox {
+	t.Helper()
 	world, err := fixtures.Load([]string{fixture}, zeroReader{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	clk := clock.NewFake(now)
 	st, h := seeded(t, "", world, clk)
+	if wrap != nil {
+		h = wrap(h)
+	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &sandbox{t: t, url: srv.URL, clock: clk, store: st}

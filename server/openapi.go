@@ -24,6 +24,18 @@ func (h *handlers) openapi(c echo.Context) error {
 	return err
 }
 
+// amOpenAPI serves the description of the Account Management API, beside
+// the Service Management API's.
+func (h *handlers) amOpenAPI(c echo.Context) error {
+	commonHeaders(c.Response().Header(), "application/yaml", true)
+	c.Response().WriteHeader(http.StatusOK)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	_, err := c.Response().Write(openapi.AccountManagementYAML())
+	return err
+}
+
 // validate logs, as a warning, every request that violates the OpenAPI
 // description, naming each violation; the request is then served as usual.
 // It helps client-plugin authors see what they send wrong even when the

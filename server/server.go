@@ -112,6 +112,7 @@ func apiHandler(o Options, d *porta.Domain) http.Handler {
 	e.HTTPErrorHandler = h.httpError
 	// CORS pre-flight for any path, before routing (apisonator: options '*').
 	e.Pre(h.preflight)
+	e.Pre(normalizeAMPath)
 	if o.Validator != nil {
 		e.Pre(validate(o.Validator, o.Logger))
 	}
@@ -128,6 +129,7 @@ func apiHandler(o Options, d *porta.Domain) http.Handler {
 	e.Match(getHead, "/status", h.status)
 	e.HEAD("/available", h.available)
 	e.Match(getHead, "/openapi.yaml", h.openapi)
+	e.Match(getHead, "/openapi/account_management.yaml", h.amOpenAPI)
 
 	// The per-service error log, at apisonator's internal API path.
 	e.GET("/internal/services/:sid/errors", h.listErrors)
@@ -136,7 +138,10 @@ func apiHandler(o Options, d *porta.Domain) http.Handler {
 	e.DELETE("/internal/services/:sid/errors/", h.deleteErrors)
 
 	// The Account Management API (porta's /admin/api).
-	route := func(method, path string, hd api.Handler) { amRoute(e, method, "/admin/api"+path, hd) }
+	route := func(method, path string, hd api.Handler) { amRoute(e, method, "/admin/api"+path, hd, "xml") }
+	// Routes porta constrains to JSON (format: :json), which is their
+	// default too.
+	jsonRoute := func(method, path string, hd api.Handler) { amRoute(e, method, "/admin/api"+path, hd, "json") }
 	route("POST", "/signup", p.Signup)
 	route("GET", "/accounts", p.ListAccounts)
 	route("GET", "/accounts/find", p.FindAccount)
@@ -148,6 +153,19 @@ func apiHandler(o Options, d *porta.Domain) http.Handler {
 	route("PUT", "/accounts/:id/make_pending", p.MakePendingAccount)
 	route("PUT", "/accounts/:id/change_plan", p.ChangeAccountPlan)
 	route("POST", "/accounts/:account_id/messages", p.SendMessage)
+	jsonRoute("GET", "/accounts/:account_id/service_subscriptions", p.ListSubscriptions)
+	jsonRoute("POST", "/accounts/:account_id/service_subscriptions", p.CreateSubscription)
+	jsonRoute("GET", "/accounts/:account_id/service_subscriptions/:id", p.ShowSubscription)
+	jsonRoute("DELETE", "/accounts/:account_id/service_subscriptions/:id", p.DeleteSubscription)
+	jsonRoute("PUT", "/accounts/:account_id/service_subscriptions/:id/change_plan", p.ChangeSubscriptionPlan)
+	jsonRoute("PUT", "/accounts/:account_id/service_subscriptions/:id/approve", p.ApproveSubscription)
+
+	route("GET", "/account_plans", p.ListAccountPlans)
+	route("POST", "/account_plans", p.CreateAccountPlan)
+	route("GET", "/account_plans/:id", p.ShowAccountPlan)
+	route("PUT", "/account_plans/:id", p.UpdateAccountPlan)
+	route("DELETE", "/account_plans/:id", p.DeleteAccountPlan)
+	route("PUT", "/account_plans/:id/default", p.DefaultAccountPlan)
 
 	route("GET", "/accounts/:account_id/users", p.ListUsers)
 	route("POST", "/accounts/:account_id/users", p.CreateUser)
@@ -183,8 +201,17 @@ func apiHandler(o Options, d *porta.Domain) http.Handler {
 	route("DELETE", "/accounts/:account_id/applications/:application_id/referrer_filters/:id", p.DeleteReferrerFilter)
 
 	route("GET", "/services", p.ListServices)
+	route("POST", "/services", p.CreateService)
 	route("GET", "/services/:id", p.ShowService)
 	route("PUT", "/services/:id", p.UpdateService)
+	route("DELETE", "/services/:id", p.DeleteService)
+	route("GET", "/service_plans", p.ListAllServicePlans)
+	route("GET", "/services/:service_id/service_plans", p.ListServiceServicePlans)
+	route("POST", "/services/:service_id/service_plans", p.CreateServicePlan)
+	route("GET", "/services/:service_id/service_plans/:id", p.ShowServicePlan)
+	route("PUT", "/services/:service_id/service_plans/:id", p.UpdateServicePlan)
+	route("DELETE", "/services/:service_id/service_plans/:id", p.DeleteServicePlan)
+	route("PUT", "/services/:service_id/service_plans/:id/default", p.DefaultServicePlan)
 	route("GET", "/application_plans", p.ListAllPlans)
 	route("GET", "/services/:service_id/application_plans", p.ListServicePlans)
 	route("POST", "/services/:service_id/application_plans", p.CreatePlan)
@@ -229,21 +256,25 @@ func apiHandler(o Options, d *porta.Domain) http.Handler {
 	return e
 }
 
-// amRoute registers an Account Management API route. porta's routes take an
-// optional format, so a path that ends in a fixed segment also answers
-// with .xml and .json (one ending in an id carries its extension in the
-// id, which the adapter strips); PUT routes answer PATCH too, as Rails'.
-func amRoute(e *echo.Echo, method, path string, h api.Handler) {
+// amRoute registers an Account Management API route. porta's routes end
+// in an optional format: a path whose last segment is fixed also answers
+// with .FORMAT (one ending in an id carries the format in the id, which
+// the adapter splits as Rails does). GET routes answer HEAD, PUT routes
+// PATCH, as Rails' do.
+func amRoute(e *echo.Echo, method, path string, h api.Handler, format string) {
 	methods := []string{method}
-	if method == http.MethodPut {
+	switch method {
+	case http.MethodGet:
+		methods = append(methods, http.MethodHead)
+	case http.MethodPut:
 		methods = append(methods, http.MethodPatch)
 	}
 	paths := []string{path}
 	if last := path[strings.LastIndexByte(path, '/')+1:]; !strings.HasPrefix(last, ":") {
-		paths = append(paths, path+".xml", path+".json")
+		paths = append(paths, path+".:format")
 	}
 	for _, p := range paths {
-		e.Match(methods, p, am(h))
+		e.Match(methods, p, am(h, format))
 	}
 }
 
@@ -257,17 +288,30 @@ type handlers struct {
 
 const contentTypeXML = "application/vnd.3scale-v2.0+xml"
 
+// The values of the headers every answer carries, made once: net/http
+// only reads them.
+var (
+	xmlContentType = []string{contentTypeXML}
+	allowOrigin    = []string{"*"}
+	exposeHeaders  = []string{"ETag, Link, 3scale-rejection-reason"}
+	selfOnly       = []string{"default-src 'self'"}
+)
+
 // commonHeaders are what apisonator's before filter sets on every response.
 func commonHeaders(h http.Header, contentType string, csp bool) {
-	if contentType != "" {
+	switch contentType {
+	case "":
+	case contentTypeXML:
 		// Canonical, unlike the rest: net/http looks for this spelling and
 		// would add a sniffed second Content-Type otherwise.
+		h["Content-Type"] = xmlContentType
+	default:
 		h.Set("Content-Type", contentType)
 	}
-	set(h, "access-control-allow-origin", "*")
-	set(h, "access-control-expose-headers", "ETag, Link, 3scale-rejection-reason")
+	h["access-control-allow-origin"] = allowOrigin
+	h["access-control-expose-headers"] = exposeHeaders
 	if csp {
-		set(h, "content-security-policy", "default-src 'self'")
+		h["content-security-policy"] = selfOnly
 	}
 }
 
@@ -310,7 +354,11 @@ func (h *handlers) preflight(next echo.HandlerFunc) echo.HandlerFunc {
 // A body over Rack's limit gets Rack's error.
 func request(c echo.Context) (*mgmt.Request, *mgmt.Response) {
 	r := c.Request()
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	var body []byte
+	var err error
+	if r.Body != nil && r.Body != http.NoBody {
+		body, err = io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	}
 	if err != nil {
 		return nil, &mgmt.Response{Status: http.StatusBadRequest, ErrorDocument: true,
 			Body: mgmt.ErrorDocument("bad_request", "request body could not be read")}
@@ -340,6 +388,7 @@ func request(c echo.Context) (*mgmt.Request, *mgmt.Response) {
 }
 
 func write(c echo.Context, resp *mgmt.Response) error {
+	defer resp.Release()
 	w := c.Response()
 	if resp.Bare {
 		// No header at all: a nil Content-Type stops net/http sniffing one.

@@ -10,25 +10,43 @@ import (
 )
 
 // Catalog is an immutable, in-memory snapshot of the 3scale model (everything
-// but usage counters, messages, errors and webhook deliveries).
-// Authorization and the Account Management API's reads use only this and
-// the counters, never SQLite, so reads stay off the write path. Every change
-// to the model builds a new Catalog and swaps it in atomically.
+// but usage counters, first-traffic times, messages, errors and webhook
+// deliveries). Authorization and the Account Management API's reads use
+// only this and the live state, never SQLite, so reads stay off the write
+// path. Every change to the model makes a new Catalog and swaps it in
+// atomically; the new one shares all it did not change with the old one.
+//
+// The model is two graphs. The providers' configuration (providers,
+// access tokens, services, metrics, plans, limits) is small and linked by
+// pointers both ways (a service's Provider, a plan's Service, a metric's
+// Parent); it is copied whole when any of it changes. The developer side
+// (accounts, users, applications, service subscriptions) is as large as
+// the world: its objects list what they own (an account's Users and
+// Applications, a provider's Accounts, a service's Applications) but name
+// what owns them, and their plans, by id (AccountID, ServiceID, PlanID):
+// look those up in the catalog (Catalog.Account, Service, Plan, Provider).
+// A change so copies the objects it changes and the lists that hold them,
+// never their siblings.
 type Catalog struct {
 	Providers []*Provider
 
+	// The configuration, rebuilt whole when it changes.
+	providers      map[int64]*Provider
 	providersByKey map[string]*Provider
 	accessTokens   map[string]*AccessToken
 	services       map[string]*Service
 	tokens         map[tokenKey]struct{}
-	accounts       map[int64]*Account
-	users          map[int64]*User
-	apps           map[int64]*Application
 	plans          map[int64]*Plan
 	metrics        map[int64]*Metric
 	limits         map[int64]Limit
-	invitations    map[int64]*Invitation
-	invitationKeys map[string]*Invitation // by token
+
+	// The developer side, copied shard by shard.
+	accounts *cowMap[int64, *Account]
+	users    *cowMap[int64, *User]
+	apps     *cowMap[int64, *Application]
+	// Invitations, by id and by the token of their link.
+	invitations    *cowMap[int64, *Invitation]
+	invitationKeys *cowMap[string, *Invitation]
 }
 
 type tokenKey struct{ token, serviceID string }
@@ -106,7 +124,7 @@ type Provider struct {
 	DefaultService *Service
 	Services       []*Service
 	AccountPlans   []*Plan
-	Accounts       []*Account
+	Accounts       []*Account // in id order
 }
 
 // ProviderRecord is the stored row of a provider.
@@ -169,6 +187,7 @@ func (w Webhooks) Enabled(event string) bool {
 type AccessToken struct {
 	ID         int64
 	Provider   *Provider
+	ProviderID int64
 	Value      string
 	Name       string
 	Permission string   // rw | ro
@@ -183,11 +202,11 @@ type Service struct {
 	Metrics      []*Metric // fixture order
 	Plans        []*Plan   // application plans
 	ServicePlans []*Plan
-	Applications []*Application
+	Applications []*Application // in id order
 
 	metricsByName map[string]*Metric
-	apps          map[string]*Application // by app_id
-	appsByUserKey map[string]*Application
+	apps          *cowMap[string, *Application] // by app_id
+	appsByUserKey *cowMap[string, *Application]
 }
 
 // ServiceRecord is the stored row of a service.
@@ -210,8 +229,10 @@ type ServiceRecord struct {
 	BuyerCanSelectPlan        bool
 	BuyerPlanChangePermission string
 	SupportEmail              string
-	CreatedAt                 time.Time
-	UpdatedAt                 time.Time
+	// DeploymentOption is where the gateway runs: hosted, self_managed…
+	DeploymentOption string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // Metric is a counter of a service; methods are metrics with a parent.
@@ -231,6 +252,8 @@ type MetricRecord struct {
 	Unit         string
 	Description  string
 	ParentID     int64 // 0 for a metric
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // The types of plans.
@@ -277,28 +300,30 @@ func (p *Plan) Custom() bool { return p.OriginalID != 0 }
 
 // Limit is a usage limit: at most Value of Metric per Period.
 type Limit struct {
-	ID     int64
-	Plan   *Plan
-	Metric *Metric
-	Period period.Period
-	Value  int64
+	ID                   int64
+	Plan                 *Plan
+	Metric               *Metric
+	Period               period.Period
+	Value                int64
+	CreatedAt, UpdatedAt time.Time
 }
 
 // LimitRecord is the stored row of a usage limit.
 type LimitRecord struct {
-	ID       int64
-	PlanID   int64
-	MetricID int64
-	Period   period.Period
-	Value    int64
+	ID        int64
+	PlanID    int64
+	MetricID  int64
+	Period    period.Period
+	Value     int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
-// Account is a developer (buyer) account.
+// Account is a developer (buyer) account. Its provider and account plan
+// are Catalog.Provider(ProviderID) and Catalog.Plan(PlanID).
 type Account struct {
 	AccountRecord
-	Provider     *Provider
-	Plan         *Plan
-	Users        []*User
+	Users        []*User // in id order, as Applications and Contracts
 	Applications []*Application
 	Contracts    []*ServiceContract
 	Invitations  []*Invitation // id order
@@ -320,10 +345,9 @@ type AccountRecord struct {
 	UpdatedAt              time.Time
 }
 
-// User is a person who belongs to an account.
+// User is a person who belongs to an account: Catalog.Account(AccountID).
 type User struct {
 	UserRecord
-	Account *Account
 }
 
 // UserRecord is the stored row of a user.
@@ -354,12 +378,10 @@ const (
 	SignupInvitation = "invitation"
 )
 
-// ServiceContract is an account's subscription to a service.
+// ServiceContract is an account's subscription to a service; its account,
+// service and service plan are found by AccountID, ServiceID and PlanID.
 type ServiceContract struct {
 	ServiceContractRecord
-	Account *Account
-	Service *Service
-	Plan    *Plan
 }
 
 // ServiceContractRecord is the stored row of a service subscription.
@@ -373,14 +395,14 @@ type ServiceContractRecord struct {
 	UpdatedAt time.Time
 }
 
-// Application is a developer's client application on a service.
+// Application is a developer's client application on a service. Its
+// account, service and plan are found by AccountID, ServiceID and PlanID.
 type Application struct {
 	ApplicationRecord
-	Account         *Account
-	Service         *Service
-	Plan            *Plan
 	Keys            []AppKey // first one is the OAuth <application><key>
 	ReferrerFilters []ReferrerFilter
+
+	live *live // shared by every version of the application
 }
 
 // ApplicationRecord is the stored row of an application.
@@ -397,8 +419,6 @@ type ApplicationRecord struct {
 	ProviderVerificationKey string
 	RedirectURL             string
 	ExtraFields             Fields
-	FirstTrafficAt          *time.Time
-	FirstDailyTrafficAt     *time.Time
 	CreatedAt               time.Time
 	UpdatedAt               time.Time
 }
@@ -428,14 +448,20 @@ func (c *Catalog) AccessToken(value string) *AccessToken { return c.accessTokens
 // Service finds a service by id.
 func (c *Catalog) Service(id string) *Service { return c.services[id] }
 
+// Provider finds a provider by id.
+func (c *Catalog) Provider(id int64) *Provider { return c.providers[id] }
+
 // Account finds an account by id.
-func (c *Catalog) Account(id int64) *Account { return c.accounts[id] }
+func (c *Catalog) Account(id int64) *Account { a, _ := c.accounts.get(id); return a }
 
 // User finds a user by id.
-func (c *Catalog) User(id int64) *User { return c.users[id] }
+func (c *Catalog) User(id int64) *User { u, _ := c.users.get(id); return u }
 
 // Application finds an application by its porta id.
-func (c *Catalog) Application(id int64) *Application { return c.apps[id] }
+func (c *Catalog) Application(id int64) *Application { a, _ := c.apps.get(id); return a }
+
+// ApplicationCount is the number of applications.
+func (c *Catalog) ApplicationCount() int { return c.apps.len() }
 
 // Plan finds a plan of any type by id.
 func (c *Catalog) Plan(id int64) *Plan { return c.plans[id] }
@@ -476,10 +502,13 @@ func (p *Provider) AccountApprovalRequired() bool {
 func (s *Service) Metric(name string) *Metric { return s.metricsByName[name] }
 
 // Application finds an application of the service by app_id.
-func (s *Service) Application(appID string) *Application { return s.apps[appID] }
+func (s *Service) Application(appID string) *Application { a, _ := s.apps.get(appID); return a }
 
 // ApplicationByUserKey finds an application of the service by user_key.
-func (s *Service) ApplicationByUserKey(key string) *Application { return s.appsByUserKey[key] }
+func (s *Service) ApplicationByUserKey(key string) *Application {
+	a, _ := s.appsByUserKey.get(key)
+	return a
+}
 
 // Active reports whether the service accepts authorizations.
 func (s *Service) Active() bool { return s.State == "" || s.State == "active" }
@@ -578,40 +607,4 @@ func (u *User) InformalName() string {
 		}
 	}
 	return u.Username
-}
-
-// index fills the lookup maps once every object is in place.
-func (c *Catalog) index() {
-	c.providersByKey = make(map[string]*Provider, len(c.Providers))
-	c.accessTokens = make(map[string]*AccessToken)
-	c.services = make(map[string]*Service)
-	c.tokens = make(map[tokenKey]struct{})
-	c.invitationKeys = make(map[string]*Invitation, len(c.invitations))
-	for _, inv := range c.invitations {
-		c.invitationKeys[inv.Token] = inv
-	}
-	for _, p := range c.Providers {
-		c.providersByKey[p.ProviderKey] = p
-		for _, t := range p.AccessTokens {
-			c.accessTokens[t.Value] = t
-		}
-		for _, s := range p.Services {
-			c.services[s.ID] = s
-			for _, t := range s.Tokens {
-				c.tokens[tokenKey{t, s.ID}] = struct{}{}
-			}
-			s.metricsByName = make(map[string]*Metric, len(s.Metrics))
-			for _, m := range s.Metrics {
-				s.metricsByName[m.Name] = m
-			}
-			s.apps = make(map[string]*Application, len(s.Applications))
-			s.appsByUserKey = make(map[string]*Application)
-			for _, a := range s.Applications {
-				s.apps[a.AppID] = a
-				if a.UserKey != "" {
-					s.appsByUserKey[a.UserKey] = a
-				}
-			}
-		}
-	}
 }

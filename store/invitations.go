@@ -1,17 +1,17 @@
 package store
 
 import (
-	"context"
 	"database/sql"
 	"time"
 )
 
-// Invitation is an invitation to join a developer account: the invited
-// email, the token of the link the email carries, when the email was sent
-// and when it was accepted.
+// Invitation is an invitation to join a developer account
+// (Catalog.Account(AccountID)): the invited email, the token of the link
+// the email carries, when the email was sent and when it was accepted. An
+// account's invitations are read with it: a change to one is a change of
+// its account.
 type Invitation struct {
 	InvitationRecord
-	Account *Account
 }
 
 // InvitationRecord is the stored row of an invitation.
@@ -27,17 +27,34 @@ type InvitationRecord struct {
 	CreatedAt  time.Time
 }
 
+const invitationColumns = `id, account_id, email, token, sent_at, accepted_at, created_at`
+
+func scanInvitation(r rowScanner) (*Invitation, error) {
+	inv := &Invitation{}
+	var sent, accepted sql.NullInt64
+	var created int64
+	if err := r.Scan(&inv.ID, &inv.AccountID, &inv.Email, &inv.Token, &sent, &accepted, &created); err != nil {
+		return nil, err
+	}
+	inv.SentAt, inv.AcceptedAt, inv.CreatedAt = optTime(sent), optTime(accepted), unix(created)
+	return inv, nil
+}
+
 // Invitation finds an invitation by id.
-func (c *Catalog) Invitation(id int64) *Invitation { return c.invitations[id] }
+func (c *Catalog) Invitation(id int64) *Invitation { inv, _ := c.invitations.get(id); return inv }
 
 // InvitationByToken finds an invitation by the token of its link.
-func (c *Catalog) InvitationByToken(token string) *Invitation { return c.invitationKeys[token] }
+func (c *Catalog) InvitationByToken(token string) *Invitation {
+	inv, _ := c.invitationKeys.get(token)
+	return inv
+}
 
 // SaveInvitation inserts (ID 0) or updates an invitation.
 func (t *Tx) SaveInvitation(inv *InvitationRecord) error {
 	if inv.CreatedAt.IsZero() {
 		inv.CreatedAt = t.Now
 	}
+	t.changedAccount(inv.AccountID)
 	args := []any{inv.AccountID, inv.Email, inv.Token, nullTime(inv.SentAt), nullTime(inv.AcceptedAt),
 		inv.CreatedAt.Unix()}
 	if inv.ID == 0 {
@@ -51,26 +68,9 @@ func (t *Tx) SaveInvitation(inv *InvitationRecord) error {
 	return err
 }
 
-// DeleteInvitation deletes an invitation.
-func (t *Tx) DeleteInvitation(id int64) error {
-	_, err := t.exec("delete invitation", `DELETE FROM invitations WHERE id=?`, id)
+// DeleteInvitation deletes an invitation of an account.
+func (t *Tx) DeleteInvitation(accountID, id int64) error {
+	t.changedAccount(accountID)
+	_, err := t.exec("delete invitation", `DELETE FROM invitations WHERE id=? AND account_id=?`, id, accountID)
 	return err
-}
-
-// loadInvitations reads the invitations into their accounts.
-func loadInvitations(ctx context.Context, q querier, c *Catalog) error {
-	return scanAll(ctx, q, `SELECT id, account_id, email, token, sent_at, accepted_at, created_at
-		FROM invitations ORDER BY id`, func(r *sql.Rows) error {
-		inv := &Invitation{}
-		var sent, accepted sql.NullInt64
-		var created int64
-		if err := r.Scan(&inv.ID, &inv.AccountID, &inv.Email, &inv.Token, &sent, &accepted, &created); err != nil {
-			return err
-		}
-		inv.SentAt, inv.AcceptedAt, inv.CreatedAt = optTime(sent), optTime(accepted), unix(created)
-		inv.Account = c.accounts[inv.AccountID]
-		inv.Account.Invitations = append(inv.Account.Invitations, inv)
-		c.invitations[inv.ID] = inv
-		return nil
-	})
 }

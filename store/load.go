@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -71,6 +73,9 @@ func (c jsonColumn[T]) Scan(src any) error {
 	}
 	var zero T
 	*c.dst = zero
+	if len(raw) == 2 && raw[0] == '[' && raw[1] == ']' {
+		return nil // most rows: nothing to decode
+	}
 	if err := json.Unmarshal(raw, c.dst); err != nil {
 		return fmt.Errorf("json column: %w", err)
 	}
@@ -102,92 +107,205 @@ func splitList(s string) []string {
 	return strings.Split(s, ",")
 }
 
-// loadCatalog reads the whole model into a new Catalog.
-func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
-	c := &Catalog{
-		accounts: map[int64]*Account{},
-		users:    map[int64]*User{},
-		apps:     map[int64]*Application{},
-		plans:    map[int64]*Plan{},
-		metrics:  map[int64]*Metric{},
-		limits:   map[int64]Limit{},
+// rowScanner is a row of *sql.Rows or *sql.Row.
+type rowScanner interface{ Scan(dest ...any) error }
 
-		invitations: map[int64]*Invitation{},
-	}
-	providers := map[int64]*Provider{}
-	err := scanAll(ctx, q, `SELECT id, name, provider_key, admin_username, admin_email, admin_password_hash,
+// The columns of each table as the catalog reads them, for the whole table
+// and for the rows of one object.
+const (
+	providerColumns = `id, name, provider_key, admin_username, admin_email, admin_password_hash,
 		signups_enabled, useraccountarea_enabled, hide_service, public_search, account_plans_ui_visible,
 		change_account_plan_permission, service_plans_ui_visible, change_service_plan_permission, enforce_sso,
 		webhooks_url, webhooks_active, webhooks_provider_actions, webhooks_events,
-		account_fields, user_fields, application_fields, created_at FROM providers ORDER BY id`, func(r *sql.Rows) error {
-		p := &Provider{}
-		st := &p.Settings
-		var events string
-		var created int64
-		if err := r.Scan(&p.ID, &p.Name, &p.ProviderKey, &p.AdminUsername, &p.AdminEmail, &p.AdminPasswordHash,
-			&st.SignupsEnabled, &st.UserAccountAreaEnabled, &st.HideService, &st.PublicSearch,
-			&st.AccountPlansUIVisible, &st.ChangeAccountPlanPermission, &st.ServicePlansUIVisible,
-			&st.ChangeServicePlanPermission, &st.EnforceSSO,
-			&p.Webhooks.URL, &p.Webhooks.Active, &p.Webhooks.ProviderActions, &events,
-			jsonColumn[[]string]{&p.AccountFields}, jsonColumn[[]string]{&p.UserFields}, jsonColumn[[]string]{&p.ApplicationFields},
-			&created); err != nil {
+		account_fields, user_fields, application_fields, created_at`
+	serviceColumns = `id, provider_id, name, system_name, description, is_default, state,
+		backend_version, referrer_filters_required, intentions_required, buyers_manage_apps, buyers_manage_keys,
+		custom_keys_enabled, buyer_key_regenerate_enabled, mandatory_app_key, buyer_can_select_plan,
+		buyer_plan_change_permission, support_email, deployment_option, created_at, updated_at`
+	planColumns = `id, provider_id, COALESCE(service_id, ''), type, name, system_name, description,
+		is_default, state, approval_required, setup_fee, cost_per_month, trial_period_days, cancellation_period,
+		COALESCE(original_id, 0), created_at, updated_at`
+	accountColumns = `id, provider_id, plan_id, org_name, state, fields, extra_fields, annotations,
+		monthly_billing_enabled, monthly_charging_enabled, created_at, updated_at`
+	userColumns = `id, account_id, username, email, password_hash, role, state, fields, extra_fields,
+		signup_type, created_at, updated_at`
+	contractColumns    = `id, account_id, service_id, plan_id, state, created_at, updated_at`
+	applicationColumns = `id, account_id, service_id, plan_id, name, description, state, app_id,
+		user_key, provider_verification_key, redirect_url, extra_fields, first_traffic_at, first_daily_traffic_at,
+		created_at, updated_at`
+	keyColumns    = `application_id, value, created_at`
+	filterColumns = `id, application_id, value, created_at`
+)
+
+func scanProvider(r rowScanner) (*Provider, error) {
+	p := &Provider{}
+	st := &p.Settings
+	var events string
+	var created int64
+	if err := r.Scan(&p.ID, &p.Name, &p.ProviderKey, &p.AdminUsername, &p.AdminEmail, &p.AdminPasswordHash,
+		&st.SignupsEnabled, &st.UserAccountAreaEnabled, &st.HideService, &st.PublicSearch,
+		&st.AccountPlansUIVisible, &st.ChangeAccountPlanPermission, &st.ServicePlansUIVisible,
+		&st.ChangeServicePlanPermission, &st.EnforceSSO,
+		&p.Webhooks.URL, &p.Webhooks.Active, &p.Webhooks.ProviderActions, &events,
+		jsonColumn[[]string]{&p.AccountFields}, jsonColumn[[]string]{&p.UserFields}, jsonColumn[[]string]{&p.ApplicationFields},
+		&created); err != nil {
+		return nil, err
+	}
+	p.Webhooks.Events = splitList(events)
+	p.CreatedAt = unix(created)
+	return p, nil
+}
+
+func scanService(r rowScanner) (*Service, error) {
+	s := &Service{}
+	var created, updated int64
+	if err := r.Scan(&s.ID, &s.ProviderID, &s.Name, &s.SystemName, &s.Description, &s.Default, &s.State,
+		&s.BackendVersion, &s.ReferrerFiltersRequired, &s.IntentionsRequired, &s.BuyersManageApps,
+		&s.BuyersManageKeys, &s.CustomKeysEnabled, &s.BuyerKeyRegenerateEnabled, &s.MandatoryAppKey,
+		&s.BuyerCanSelectPlan, &s.BuyerPlanChangePermission, &s.SupportEmail, &s.DeploymentOption, &created,
+		&updated); err != nil {
+		return nil, err
+	}
+	s.CreatedAt, s.UpdatedAt = unix(created), unix(updated)
+	return s, nil
+}
+
+func scanPlan(r rowScanner) (*Plan, error) {
+	p := &Plan{}
+	var trial sql.NullInt64
+	var created, updated int64
+	if err := r.Scan(&p.ID, &p.ProviderID, &p.ServiceID, &p.Type, &p.Name, &p.SystemName, &p.Description,
+		&p.Default, &p.State, &p.ApprovalRequired, &p.SetupFee, &p.CostPerMonth, &trial,
+		&p.CancellationPeriod, &p.OriginalID, &created, &updated); err != nil {
+		return nil, err
+	}
+	if trial.Valid {
+		p.TrialPeriodDays = &trial.Int64
+	}
+	p.CreatedAt, p.UpdatedAt = unix(created), unix(updated)
+	return p, nil
+}
+
+func scanAccount(r rowScanner) (*Account, error) {
+	a := &Account{}
+	var created, updated int64
+	if err := r.Scan(&a.ID, &a.ProviderID, &a.PlanID, &a.OrgName, &a.State, jsonColumn[Fields]{&a.Fields},
+		jsonColumn[Fields]{&a.ExtraFields}, jsonColumn[Fields]{&a.Annotations}, &a.MonthlyBillingEnabled,
+		&a.MonthlyChargingEnabled, &created, &updated); err != nil {
+		return nil, err
+	}
+	a.CreatedAt, a.UpdatedAt = unix(created), unix(updated)
+	return a, nil
+}
+
+func scanUser(r rowScanner) (*User, error) {
+	u := &User{}
+	var created, updated int64
+	if err := r.Scan(&u.ID, &u.AccountID, &u.Username, &u.Email, &u.PasswordHash, &u.Role, &u.State,
+		jsonColumn[Fields]{&u.Fields}, jsonColumn[Fields]{&u.ExtraFields}, &u.SignupType, &created, &updated); err != nil {
+		return nil, err
+	}
+	u.CreatedAt, u.UpdatedAt = unix(created), unix(updated)
+	return u, nil
+}
+
+func scanContract(r rowScanner) (*ServiceContract, error) {
+	sc := &ServiceContract{}
+	var created, updated int64
+	if err := r.Scan(&sc.ID, &sc.AccountID, &sc.ServiceID, &sc.PlanID, &sc.State, &created, &updated); err != nil {
+		return nil, err
+	}
+	sc.CreatedAt, sc.UpdatedAt = unix(created), unix(updated)
+	return sc, nil
+}
+
+// scanApplication reads an application; its live state comes from cells,
+// made with the stored first-traffic times if it has none yet.
+func scanApplication(r rowScanner, cells *liveCells) (*Application, error) {
+	a := &Application{}
+	var first, firstDaily sql.NullInt64
+	var created, updated int64
+	if err := r.Scan(&a.ID, &a.AccountID, &a.ServiceID, &a.PlanID, &a.Name, &a.Description, &a.State, &a.AppID,
+		&a.UserKey, &a.ProviderVerificationKey, &a.RedirectURL, jsonColumn[Fields]{&a.ExtraFields}, &first,
+		&firstDaily, &created, &updated); err != nil {
+		return nil, err
+	}
+	a.live = cells.cell(a.ID, optTime(first), optTime(firstDaily))
+	a.CreatedAt, a.UpdatedAt = unix(created), unix(updated)
+	return a, nil
+}
+
+func scanKey(r rowScanner) (int64, AppKey, error) {
+	var app, created int64
+	var k AppKey
+	if err := r.Scan(&app, &k.Value, &created); err != nil {
+		return 0, k, err
+	}
+	k.CreatedAt = unix(created)
+	return app, k, nil
+}
+
+func scanFilter(r rowScanner) (int64, ReferrerFilter, error) {
+	var app, created int64
+	var f ReferrerFilter
+	if err := r.Scan(&f.ID, &app, &f.Value, &created); err != nil {
+		return 0, f, err
+	}
+	f.CreatedAt = unix(created)
+	return app, f, nil
+}
+
+// loadConfig reads the providers' configuration: providers, access tokens,
+// services, service tokens, metrics, plans and limits, linked. The
+// services' applications and the providers' accounts are left empty.
+func loadConfig(ctx context.Context, q querier) ([]*Provider, error) {
+	var out []*Provider
+	providers := map[int64]*Provider{}
+	err := scanAll(ctx, q, `SELECT `+providerColumns+` FROM providers ORDER BY id`, func(r *sql.Rows) error {
+		p, err := scanProvider(r)
+		if err != nil {
 			return err
 		}
-		p.Webhooks.Events = splitList(events)
-		p.CreatedAt = unix(created)
 		providers[p.ID] = p
-		c.Providers = append(c.Providers, p)
+		out = append(out, p)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-
 	err = scanAll(ctx, q, `SELECT id, provider_id, value, name, permission, scopes FROM access_tokens ORDER BY id`,
 		func(r *sql.Rows) error {
 			t := &AccessToken{}
-			var pid int64
 			var scopes string
-			if err := r.Scan(&t.ID, &pid, &t.Value, &t.Name, &t.Permission, &scopes); err != nil {
+			if err := r.Scan(&t.ID, &t.ProviderID, &t.Value, &t.Name, &t.Permission, &scopes); err != nil {
 				return err
 			}
 			t.Scopes = splitList(scopes)
-			t.Provider = providers[pid]
+			t.Provider = providers[t.ProviderID]
 			t.Provider.AccessTokens = append(t.Provider.AccessTokens, t)
 			return nil
 		})
 	if err != nil {
 		return nil, err
 	}
-
 	services := map[string]*Service{}
-	err = scanAll(ctx, q, `SELECT id, provider_id, name, system_name, description, is_default, state,
-		backend_version, referrer_filters_required, intentions_required, buyers_manage_apps, buyers_manage_keys,
-		custom_keys_enabled, buyer_key_regenerate_enabled, mandatory_app_key, buyer_can_select_plan,
-		buyer_plan_change_permission, support_email, created_at, updated_at FROM services ORDER BY rowid`,
-		func(r *sql.Rows) error {
-			s := &Service{}
-			var created, updated int64
-			if err := r.Scan(&s.ID, &s.ProviderID, &s.Name, &s.SystemName, &s.Description, &s.Default, &s.State,
-				&s.BackendVersion, &s.ReferrerFiltersRequired, &s.IntentionsRequired, &s.BuyersManageApps,
-				&s.BuyersManageKeys, &s.CustomKeysEnabled, &s.BuyerKeyRegenerateEnabled, &s.MandatoryAppKey,
-				&s.BuyerCanSelectPlan, &s.BuyerPlanChangePermission, &s.SupportEmail, &created, &updated); err != nil {
-				return err
-			}
-			s.CreatedAt, s.UpdatedAt = unix(created), unix(updated)
-			p := providers[s.ProviderID]
-			s.Provider = p
-			p.Services = append(p.Services, s)
-			if s.Default {
-				p.DefaultService = s
-			}
-			services[s.ID] = s
-			return nil
-		})
+	err = scanAll(ctx, q, `SELECT `+serviceColumns+` FROM services ORDER BY rowid`, func(r *sql.Rows) error {
+		s, err := scanService(r)
+		if err != nil {
+			return err
+		}
+		p := providers[s.ProviderID]
+		s.Provider = p
+		p.Services = append(p.Services, s)
+		if s.Default {
+			p.DefaultService = s
+		}
+		services[s.ID] = s
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-
 	err = scanAll(ctx, q, `SELECT token, service_id FROM service_tokens ORDER BY rowid`, func(r *sql.Rows) error {
 		var token, sid string
 		if err := r.Scan(&token, &sid); err != nil {
@@ -200,48 +318,97 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-
-	err = scanAll(ctx, q, `SELECT id, service_id, name, friendly_name, unit, description, COALESCE(parent_id, 0)
-		FROM metrics ORDER BY id`, func(r *sql.Rows) error {
+	metrics := map[int64]*Metric{}
+	err = scanAll(ctx, q, `SELECT id, service_id, name, friendly_name, unit, description, COALESCE(parent_id, 0),
+		created_at, updated_at FROM metrics ORDER BY id`, func(r *sql.Rows) error {
 		m := &Metric{}
-		if err := r.Scan(&m.ID, &m.ServiceID, &m.Name, &m.FriendlyName, &m.Unit, &m.Description, &m.ParentID); err != nil {
+		var created, updated int64
+		if err := r.Scan(&m.ID, &m.ServiceID, &m.Name, &m.FriendlyName, &m.Unit, &m.Description, &m.ParentID,
+			&created, &updated); err != nil {
 			return err
 		}
+		m.CreatedAt, m.UpdatedAt = unix(created), unix(updated)
 		s := services[m.ServiceID]
 		m.Service = s
 		s.Metrics = append(s.Metrics, m)
-		c.metrics[m.ID] = m
+		metrics[m.ID] = m
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	// Children keep the service's metric order.
+	plans := map[int64]*Plan{}
+	var planList []*Plan
+	err = scanAll(ctx, q, `SELECT `+planColumns+` FROM plans ORDER BY id`, func(r *sql.Rows) error {
+		p, err := scanPlan(r)
+		if err != nil {
+			return err
+		}
+		plans[p.ID] = p
+		planList = append(planList, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	type limitRow struct {
+		l          Limit
+		plan, metr int64
+	}
+	var limits []limitRow
+	err = scanAll(ctx, q, `SELECT id, plan_id, metric_id, period, value, created_at, updated_at FROM limits`,
+		func(r *sql.Rows) error {
+			var lr limitRow
+			var per uint8
+			var created, updated int64
+			if err := r.Scan(&lr.l.ID, &lr.plan, &lr.metr, &per, &lr.l.Value, &created, &updated); err != nil {
+				return err
+			}
+			lr.l.CreatedAt, lr.l.UpdatedAt = unix(created), unix(updated)
+			lr.l.Period = period.Period(per)
+			limits = append(limits, lr)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range planList {
+		p.Limits = nil
+	}
+	for _, lr := range limits {
+		p := plans[lr.plan]
+		l := lr.l
+		l.Metric = metrics[lr.metr]
+		p.Limits = append(p.Limits, l)
+	}
+	link(out, planList, providers, services, plans)
+	return out, nil
+}
+
+// link completes a configuration whose objects are in place, their plans
+// listed with their limits (which may point to metrics of another
+// version): the plans hang from their provider or service, metrics from
+// their parents, limits point to their plan and this version's metrics
+// and come in usage-report order.
+func link(out []*Provider, planList []*Plan, providers map[int64]*Provider, services map[string]*Service, plans map[int64]*Plan) {
 	for _, s := range services {
+		byID := make(map[int64]*Metric, len(s.Metrics))
 		for _, m := range s.Metrics {
+			byID[m.ID] = m
+			m.Children = nil
+		}
+		// Children keep the service's metric order.
+		for _, m := range s.Metrics {
+			m.Parent = nil
 			if m.ParentID != 0 {
-				m.Parent = c.metrics[m.ParentID]
+				m.Parent = byID[m.ParentID]
 				m.Parent.Children = append(m.Parent.Children, m)
 			}
 		}
 	}
-
-	err = scanAll(ctx, q, `SELECT id, provider_id, COALESCE(service_id, ''), type, name, system_name, description,
-		is_default, state, approval_required, setup_fee, cost_per_month, trial_period_days, cancellation_period,
-		COALESCE(original_id, 0), created_at, updated_at FROM plans ORDER BY id`, func(r *sql.Rows) error {
-		p := &Plan{}
-		var trial sql.NullInt64
-		var created, updated int64
-		if err := r.Scan(&p.ID, &p.ProviderID, &p.ServiceID, &p.Type, &p.Name, &p.SystemName, &p.Description,
-			&p.Default, &p.State, &p.ApprovalRequired, &p.SetupFee, &p.CostPerMonth, &trial,
-			&p.CancellationPeriod, &p.OriginalID, &created, &updated); err != nil {
-			return err
-		}
-		if trial.Valid {
-			p.TrialPeriodDays = &trial.Int64
-		}
-		p.CreatedAt, p.UpdatedAt = unix(created), unix(updated)
+	for _, p := range planList {
 		p.Provider = providers[p.ProviderID]
+		p.Original = plans[p.OriginalID]
 		switch p.Type {
 		case AccountPlan:
 			p.Provider.AccountPlans = append(p.Provider.AccountPlans, p)
@@ -252,156 +419,258 @@ func loadCatalog(ctx context.Context, q querier) (*Catalog, error) {
 			p.Service = services[p.ServiceID]
 			p.Service.Plans = append(p.Service.Plans, p)
 		}
-		c.plans[p.ID] = p
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range c.plans {
-		p.Original = c.plans[p.OriginalID]
-	}
-
-	err = scanAll(ctx, q, `SELECT id, plan_id, metric_id, period, value FROM limits`, func(r *sql.Rows) error {
-		var pid, mid int64
-		var per uint8
-		var l Limit
-		if err := r.Scan(&l.ID, &pid, &mid, &per, &l.Value); err != nil {
-			return err
+		for i := range p.Limits {
+			l := &p.Limits[i]
+			l.Plan = p
+			if p.Service != nil && l.Metric != nil {
+				l.Metric = p.Service.metricByID(l.Metric.ID)
+			}
 		}
-		l.Plan = c.plans[pid]
-		l.Metric = c.metrics[mid]
-		l.Period = period.Period(per)
-		l.Plan.Limits = append(l.Plan.Limits, l)
-		c.limits[l.ID] = l
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range c.plans {
 		if p.Service != nil {
 			sortLimits(p)
 		}
 	}
+}
 
-	err = scanAll(ctx, q, `SELECT id, provider_id, plan_id, org_name, state, fields, extra_fields, annotations,
-		monthly_billing_enabled, monthly_charging_enabled, created_at, updated_at FROM accounts ORDER BY id`,
-		func(r *sql.Rows) error {
-			a := &Account{}
-			var created, updated int64
-			if err := r.Scan(&a.ID, &a.ProviderID, &a.PlanID, &a.OrgName, &a.State, jsonColumn[Fields]{&a.Fields},
-				jsonColumn[Fields]{&a.ExtraFields}, jsonColumn[Fields]{&a.Annotations}, &a.MonthlyBillingEnabled,
-				&a.MonthlyChargingEnabled, &created, &updated); err != nil {
-				return err
+func (s *Service) metricByID(id int64) *Metric {
+	for _, m := range s.Metrics {
+		if m.ID == id {
+			return m
+		}
+	}
+	return nil
+}
+
+// cloneConfig copies a configuration whole, so that the copy can be
+// linked to new versions of its providers' accounts and services'
+// applications; the developer side is shared.
+func cloneConfig(old []*Provider) []*Provider {
+	out := make([]*Provider, 0, len(old))
+	providers := map[int64]*Provider{}
+	services := map[string]*Service{}
+	plans := map[int64]*Plan{}
+	var planList []*Plan
+	clonePlan := func(p *Plan) {
+		np := &Plan{PlanRecord: p.PlanRecord, Limits: slices.Clone(p.Limits)}
+		plans[np.ID] = np
+		planList = append(planList, np)
+	}
+	for _, p := range old {
+		np := &Provider{ProviderRecord: p.ProviderRecord, Accounts: p.Accounts}
+		providers[np.ID] = np
+		out = append(out, np)
+		for _, t := range p.AccessTokens {
+			nt := *t
+			nt.Provider = np
+			np.AccessTokens = append(np.AccessTokens, &nt)
+		}
+		for _, pl := range p.AccountPlans {
+			clonePlan(pl)
+		}
+		for _, s := range p.Services {
+			ns := &Service{ServiceRecord: s.ServiceRecord, Provider: np, Tokens: s.Tokens,
+				Applications: s.Applications, apps: s.apps, appsByUserKey: s.appsByUserKey}
+			services[ns.ID] = ns
+			np.Services = append(np.Services, ns)
+			if p.DefaultService == s {
+				np.DefaultService = ns
 			}
-			a.CreatedAt, a.UpdatedAt = unix(created), unix(updated)
-			a.Provider = providers[a.ProviderID]
-			a.Plan = c.plans[a.PlanID]
-			a.Provider.Accounts = append(a.Provider.Accounts, a)
-			c.accounts[a.ID] = a
-			return nil
-		})
+			for _, m := range s.Metrics {
+				ns.Metrics = append(ns.Metrics, &Metric{MetricRecord: m.MetricRecord, Service: ns})
+			}
+			for _, pl := range s.ServicePlans {
+				clonePlan(pl)
+			}
+			for _, pl := range s.Plans {
+				clonePlan(pl)
+			}
+		}
+	}
+	slices.SortFunc(planList, func(a, b *Plan) int { return cmp.Compare(a.ID, b.ID) })
+	link(out, planList, providers, services, plans)
+	return out
+}
+
+// setConfig makes providers the catalog's configuration and indexes it.
+func (c *Catalog) setConfig(providers []*Provider) {
+	c.Providers = providers
+	c.providers = make(map[int64]*Provider, len(providers))
+	c.providersByKey = make(map[string]*Provider, len(providers))
+	c.accessTokens = make(map[string]*AccessToken)
+	c.services = make(map[string]*Service)
+	c.tokens = make(map[tokenKey]struct{})
+	c.plans = make(map[int64]*Plan)
+	c.metrics = make(map[int64]*Metric)
+	c.limits = make(map[int64]Limit)
+	addPlan := func(p *Plan) {
+		c.plans[p.ID] = p
+		for _, l := range p.Limits {
+			c.limits[l.ID] = l
+		}
+	}
+	for _, p := range providers {
+		c.providers[p.ID] = p
+		c.providersByKey[p.ProviderKey] = p
+		for _, t := range p.AccessTokens {
+			c.accessTokens[t.Value] = t
+		}
+		for _, pl := range p.AccountPlans {
+			addPlan(pl)
+		}
+		for _, s := range p.Services {
+			c.services[s.ID] = s
+			for _, t := range s.Tokens {
+				c.tokens[tokenKey{t, s.ID}] = struct{}{}
+			}
+			s.metricsByName = make(map[string]*Metric, len(s.Metrics))
+			for _, m := range s.Metrics {
+				s.metricsByName[m.Name] = m
+				c.metrics[m.ID] = m
+			}
+			for _, pl := range s.ServicePlans {
+				addPlan(pl)
+			}
+			for _, pl := range s.Plans {
+				addPlan(pl)
+			}
+			if s.apps == nil {
+				s.apps, s.appsByUserKey = newKeyMap[*Application](), newKeyMap[*Application]()
+			}
+		}
+	}
+}
+
+// loadCatalog reads the whole model into a new Catalog.
+func loadCatalog(ctx context.Context, q querier, cells *liveCells) (*Catalog, error) {
+	providers, err := loadConfig(ctx, q)
 	if err != nil {
 		return nil, err
 	}
+	c := &Catalog{}
+	c.setConfig(providers)
+	// Linked through plain maps, then indexed once, each shard of the
+	// persistent maps made at its size.
+	var accounts []*Account
+	var users []*User
+	var apps []*Application
+	accByID := map[int64]*Account{}
+	appByID := map[int64]*Application{}
 
-	err = scanAll(ctx, q, `SELECT id, account_id, username, email, password_hash, role, state, fields, extra_fields,
-		signup_type, created_at, updated_at FROM users ORDER BY id`, func(r *sql.Rows) error {
-		u := &User{}
-		var created, updated int64
-		if err := r.Scan(&u.ID, &u.AccountID, &u.Username, &u.Email, &u.PasswordHash, &u.Role, &u.State,
-			jsonColumn[Fields]{&u.Fields}, jsonColumn[Fields]{&u.ExtraFields}, &u.SignupType, &created,
-			&updated); err != nil {
+	err = scanAll(ctx, q, `SELECT `+accountColumns+` FROM accounts ORDER BY id`, func(r *sql.Rows) error {
+		a, err := scanAccount(r)
+		if err != nil {
 			return err
 		}
-		u.CreatedAt, u.UpdatedAt = unix(created), unix(updated)
-		u.Account = c.accounts[u.AccountID]
-		u.Account.Users = append(u.Account.Users, u)
-		c.users[u.ID] = u
+		p := c.providers[a.ProviderID]
+		p.Accounts = append(p.Accounts, a)
+		accounts = append(accounts, a)
+		accByID[a.ID] = a
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-
-	err = scanAll(ctx, q, `SELECT id, account_id, service_id, plan_id, state, created_at, updated_at
-		FROM service_contracts ORDER BY id`, func(r *sql.Rows) error {
-		sc := &ServiceContract{}
-		var created, updated int64
-		if err := r.Scan(&sc.ID, &sc.AccountID, &sc.ServiceID, &sc.PlanID, &sc.State, &created, &updated); err != nil {
+	err = scanAll(ctx, q, `SELECT `+userColumns+` FROM users ORDER BY id`, func(r *sql.Rows) error {
+		u, err := scanUser(r)
+		if err != nil {
 			return err
 		}
-		sc.CreatedAt, sc.UpdatedAt = unix(created), unix(updated)
-		sc.Account = c.accounts[sc.AccountID]
-		sc.Service = services[sc.ServiceID]
-		sc.Plan = c.plans[sc.PlanID]
-		sc.Account.Contracts = append(sc.Account.Contracts, sc)
+		a := accByID[u.AccountID]
+		a.Users = append(a.Users, u)
+		users = append(users, u)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-
-	err = scanAll(ctx, q, `SELECT id, account_id, service_id, plan_id, name, description, state, app_id,
-		user_key, provider_verification_key, redirect_url, extra_fields, first_traffic_at, first_daily_traffic_at,
-		created_at, updated_at FROM applications ORDER BY id`, func(r *sql.Rows) error {
-		a := &Application{}
-		var first, firstDaily sql.NullInt64
-		var created, updated int64
-		if err := r.Scan(&a.ID, &a.AccountID, &a.ServiceID, &a.PlanID, &a.Name, &a.Description, &a.State, &a.AppID,
-			&a.UserKey, &a.ProviderVerificationKey, &a.RedirectURL, jsonColumn[Fields]{&a.ExtraFields}, &first,
-			&firstDaily, &created, &updated); err != nil {
+	err = scanAll(ctx, q, `SELECT `+contractColumns+` FROM service_contracts ORDER BY id`, func(r *sql.Rows) error {
+		sc, err := scanContract(r)
+		if err != nil {
 			return err
 		}
-		a.FirstTrafficAt, a.FirstDailyTrafficAt = optTime(first), optTime(firstDaily)
-		a.CreatedAt, a.UpdatedAt = unix(created), unix(updated)
-		a.Account = c.accounts[a.AccountID]
-		a.Service = services[a.ServiceID]
-		a.Plan = c.plans[a.PlanID]
-		a.Account.Applications = append(a.Account.Applications, a)
-		a.Service.Applications = append(a.Service.Applications, a)
-		c.apps[a.ID] = a
+		a := accByID[sc.AccountID]
+		a.Contracts = append(a.Contracts, sc)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-
-	err = scanAll(ctx, q, `SELECT application_id, value, created_at FROM application_keys ORDER BY rowid`,
-		func(r *sql.Rows) error {
-			var id, created int64
-			var k AppKey
-			if err := r.Scan(&id, &k.Value, &created); err != nil {
-				return err
-			}
-			k.CreatedAt = unix(created)
-			c.apps[id].Keys = append(c.apps[id].Keys, k)
-			return nil
-		})
+	err = scanAll(ctx, q, `SELECT `+applicationColumns+` FROM applications ORDER BY id`, func(r *sql.Rows) error {
+		a, err := scanApplication(r, cells)
+		if err != nil {
+			return err
+		}
+		acc := accByID[a.AccountID]
+		acc.Applications = append(acc.Applications, a)
+		s := c.services[a.ServiceID]
+		s.Applications = append(s.Applications, a)
+		apps = append(apps, a)
+		appByID[a.ID] = a
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	err = scanAll(ctx, q, `SELECT id, application_id, value, created_at FROM referrer_filters ORDER BY id`,
-		func(r *sql.Rows) error {
-			var app, created int64
-			var f ReferrerFilter
-			if err := r.Scan(&f.ID, &app, &f.Value, &created); err != nil {
-				return err
-			}
-			f.CreatedAt = unix(created)
-			c.apps[app].ReferrerFilters = append(c.apps[app].ReferrerFilters, f)
-			return nil
-		})
+	// Keys and filters are appended in place: every application is still
+	// this load's own.
+	err = scanAll(ctx, q, `SELECT `+keyColumns+` FROM application_keys ORDER BY rowid`, func(r *sql.Rows) error {
+		id, k, err := scanKey(r)
+		if err != nil {
+			return err
+		}
+		a := appByID[id]
+		a.Keys = append(a.Keys, k)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-
-	if err := loadInvitations(ctx, q, c); err != nil {
+	err = scanAll(ctx, q, `SELECT `+filterColumns+` FROM referrer_filters ORDER BY id`, func(r *sql.Rows) error {
+		id, f, err := scanFilter(r)
+		if err != nil {
+			return err
+		}
+		a := appByID[id]
+		a.ReferrerFilters = append(a.ReferrerFilters, f)
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-
-	c.index()
+	var invitations []*Invitation
+	err = scanAll(ctx, q, `SELECT `+invitationColumns+` FROM invitations ORDER BY id`, func(r *sql.Rows) error {
+		inv, err := scanInvitation(r)
+		if err != nil {
+			return err
+		}
+		a := accByID[inv.AccountID]
+		a.Invitations = append(a.Invitations, inv)
+		invitations = append(invitations, inv)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.invitations = buildCowMap(hashID, len(invitations), func(i int) (int64, *Invitation) {
+		return invitations[i].ID, invitations[i]
+	})
+	c.invitationKeys = buildCowMap(hashKey, len(invitations), func(i int) (string, *Invitation) {
+		return invitations[i].Token, invitations[i]
+	})
+	c.accounts = buildCowMap(hashID, len(accounts), func(i int) (int64, *Account) { return accounts[i].ID, accounts[i] })
+	c.users = buildCowMap(hashID, len(users), func(i int) (int64, *User) { return users[i].ID, users[i] })
+	c.apps = buildCowMap(hashID, len(apps), func(i int) (int64, *Application) { return apps[i].ID, apps[i] })
+	for _, s := range c.services {
+		list := s.Applications
+		s.apps = buildCowMap(hashKey, len(list), func(i int) (string, *Application) { return list[i].AppID, list[i] })
+		var keyed []*Application
+		for _, a := range list {
+			if a.UserKey != "" {
+				keyed = append(keyed, a)
+			}
+		}
+		s.appsByUserKey = buildCowMap(hashKey, len(keyed), func(i int) (string, *Application) { return keyed[i].UserKey, keyed[i] })
+	}
 	return c, nil
 }
 

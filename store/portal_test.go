@@ -260,7 +260,7 @@ func TestInvitationsAndSecret(t *testing.T) {
 	})
 	cat := st.Catalog()
 	inv := cat.InvitationByToken("0123456789abcdef0123456789abcdef")
-	if inv == nil || inv.Account.ID != acc.ID || inv.SentAt != nil || len(cat.Account(acc.ID).Invitations) != 1 {
+	if inv == nil || inv.AccountID != acc.ID || inv.SentAt != nil || len(cat.Account(acc.ID).Invitations) != 1 {
 		t.Fatalf("invitation = %+v", inv)
 	}
 	secret, err := st.Secret(ctx, "cookies", 32)

@@ -2,7 +2,7 @@ package store
 
 // schemaVersion is stored in PRAGMA user_version; a database written by a
 // different version is refused rather than misread.
-const schemaVersion = 3
+const schemaVersion = 4
 
 // applicationID is stored in PRAGMA application_id, the field of the SQLite
 // header that names the program a database belongs to: "3SBX" in ASCII.
@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS services (
 	buyer_can_select_plan INTEGER NOT NULL DEFAULT 0,
 	buyer_plan_change_permission TEXT NOT NULL DEFAULT 'request',
 	support_email TEXT NOT NULL DEFAULT '',
+	deployment_option TEXT NOT NULL DEFAULT 'hosted',
 	created_at INTEGER NOT NULL,
 	updated_at INTEGER NOT NULL
 );
@@ -91,6 +92,8 @@ CREATE TABLE IF NOT EXISTS metrics (
 	unit TEXT NOT NULL,
 	description TEXT NOT NULL,
 	parent_id INTEGER REFERENCES metrics(id) ON DELETE CASCADE,
+	created_at INTEGER NOT NULL DEFAULT 0,
+	updated_at INTEGER NOT NULL DEFAULT 0,
 	UNIQUE (service_id, name)
 );
 CREATE TABLE IF NOT EXISTS plans (
@@ -118,6 +121,8 @@ CREATE TABLE IF NOT EXISTS limits (
 	metric_id INTEGER NOT NULL REFERENCES metrics(id) ON DELETE CASCADE,
 	period INTEGER NOT NULL,
 	value INTEGER NOT NULL,
+	created_at INTEGER NOT NULL DEFAULT 0,
+	updated_at INTEGER NOT NULL DEFAULT 0,
 	UNIQUE (plan_id, metric_id, period)
 );
 CREATE TABLE IF NOT EXISTS accounts (

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
+	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
 
@@ -22,6 +24,7 @@ func (s *Store) Seed(ctx context.Context, w *fixtures.World) error {
 	}
 	var counters []seeded
 	err := s.Change(ctx, func(t *Tx) error {
+		t.changedAll() // the catalog is read once, at the end
 		counters = counters[:0]
 		for _, p := range w.Providers {
 			apps, err := t.seedProvider(p)
@@ -38,6 +41,12 @@ func (s *Store) Seed(ctx context.Context, w *fixtures.World) error {
 	})
 	if err != nil {
 		return fmt.Errorf("seed fixtures: %w", err)
+	}
+	if s.Catalog().ApplicationCount() >= 10000 {
+		// Seeding a big world leaves hundreds of megabytes of garbage (rows
+		// read, statements): hand them back now, not at the first GCs under
+		// traffic, so that an idle sandbox stays small.
+		debug.FreeOSMemory()
 	}
 	if len(counters) == 0 {
 		return nil
@@ -67,10 +76,7 @@ func (s *Store) Seed(ctx context.Context, w *fixtures.World) error {
 // seedProvider writes one provider and everything it owns. It returns the
 // fixture applications by their new ids.
 func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, error) {
-	hash, err := HashPassword(p.Admin.Password)
-	if err != nil {
-		return nil, err
-	}
+	hash := hashFixturePassword(p.Admin.Password)
 	prov := &ProviderRecord{
 		Name:              p.Name,
 		ProviderKey:       p.ProviderKey,
@@ -183,23 +189,49 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 		}
 	}
 
+	// The developer side, which is most of a big world, goes in batches of
+	// rows with ids given here: one statement per hundred rows.
+	accounts, err := t.inserter("accounts", "id, provider_id, plan_id, org_name, state, fields, extra_fields, "+
+		"annotations, monthly_billing_enabled, monthly_charging_enabled, created_at, updated_at")
+	if err != nil {
+		return nil, err
+	}
+	users, err := t.inserter("users", "id, account_id, username, email, password_hash, role, state, fields, "+
+		"extra_fields, created_at, updated_at", accounts)
+	if err != nil {
+		return nil, err
+	}
+	contracts, err := t.inserter("service_contracts", "id, account_id, service_id, plan_id, state, created_at, updated_at",
+		accounts)
+	if err != nil {
+		return nil, err
+	}
+	applications, err := t.inserter("applications", "id, account_id, service_id, plan_id, name, description, state, "+
+		"app_id, user_key, provider_verification_key, redirect_url, extra_fields, created_at, updated_at", accounts)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := t.inserter("application_keys", "application_id, value, created_at", applications)
+	if err != nil {
+		return nil, err
+	}
+	filters, err := t.inserter("referrer_filters", "id, application_id, value, created_at", applications)
+	if err != nil {
+		return nil, err
+	}
+	now := t.Now.Unix()
 	apps := map[int64]fixtures.Application{}
 	for _, acc := range p.Accounts {
-		arec := &AccountRecord{ProviderID: prov.ID, PlanID: accountPlans[acc.Plan], OrgName: acc.OrgName, State: acc.State,
-			MonthlyBillingEnabled: true, MonthlyChargingEnabled: true}
-		arec.Fields, arec.ExtraFields = SplitFields(OptionalAccountFields, toFields(acc.Fields))
-		if err := t.SaveAccount(arec); err != nil {
+		fields, extra := SplitFields(OptionalAccountFields, toFields(acc.Fields))
+		accID := accounts.id()
+		if err := accounts.add(accID, prov.ID, accountPlans[acc.Plan], acc.OrgName, acc.State, fieldsJSON(fields),
+			fieldsJSON(extra), fieldsJSON(nil), true, true, now, now); err != nil {
 			return nil, err
 		}
 		for _, u := range acc.Users {
-			hash, err := HashPassword(u.Password)
-			if err != nil {
-				return nil, err
-			}
-			urec := &UserRecord{AccountID: arec.ID, Username: u.Username, Email: u.Email, PasswordHash: hash,
-				Role: u.Role, State: u.State}
-			urec.Fields, urec.ExtraFields = SplitFields(OptionalUserFields, toFields(u.Fields))
-			if err := t.SaveUser(urec); err != nil {
+			fields, extra := SplitFields(OptionalUserFields, toFields(u.Fields))
+			if err := users.add(users.id(), accID, u.Username, u.Email, hashFixturePassword(u.Password), u.Role, u.State,
+				fieldsJSON(fields), fieldsJSON(extra), now, now); err != nil {
 				return nil, err
 			}
 		}
@@ -217,33 +249,98 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 			// with the application as porta does.
 			if !subscribed[app.Service] {
 				subscribed[app.Service] = true
-				c := &ServiceContractRecord{AccountID: arec.ID, ServiceID: app.Service, PlanID: ids.servicePlan,
-					State: "live"}
-				if err := t.SaveContract(c); err != nil {
+				if err := contracts.add(contracts.id(), accID, app.Service, ids.servicePlan, "live", now, now); err != nil {
 					return nil, err
 				}
 			}
-			rec := &ApplicationRecord{AccountID: arec.ID, ServiceID: app.Service, PlanID: planID, Name: app.Name,
-				Description: app.Description, State: app.State, AppID: app.AppID, UserKey: app.UserKey,
-				ProviderVerificationKey: app.ProviderVerificationKey, RedirectURL: app.RedirectURL,
-				ExtraFields: toFields(app.Fields)}
-			if err := t.SaveApplication(rec); err != nil {
+			appID := applications.id()
+			if err := applications.add(appID, accID, app.Service, planID, app.Name, app.Description, app.State, app.AppID,
+				app.UserKey, app.ProviderVerificationKey, app.RedirectURL, fieldsJSON(toFields(app.Fields)), now, now); err != nil {
 				return nil, err
 			}
 			for _, k := range app.AppKeys {
-				if err := t.AddKey(rec.ID, k); err != nil {
-					return nil, fmt.Errorf("application %q: %w", app.Name, err)
+				if err := keys.add(appID, k, now); err != nil {
+					return nil, err
 				}
 			}
 			for _, f := range app.ReferrerFilters {
-				if _, err := t.AddReferrerFilter(rec.ID, f); err != nil {
-					return nil, fmt.Errorf("application %q: %w", app.Name, err)
+				if err := filters.add(filters.id(), appID, f, now); err != nil {
+					return nil, err
 				}
 			}
-			apps[rec.ID] = app
+			apps[appID] = app
+		}
+	}
+	// Parents before children.
+	for _, in := range []*inserter{accounts, users, contracts, applications, keys, filters} {
+		if err := in.write(); err != nil {
+			return nil, err
 		}
 	}
 	return apps, nil
+}
+
+// inserter writes the rows of a table in batches, with ids it gives.
+type inserter struct {
+	t       *Tx
+	table   string
+	columns string
+	width   int
+	next    int64 // the next id
+	args    []any
+	parents []*inserter // whose queued rows go first
+}
+
+// insertBatch is the number of rows of one statement.
+const insertBatch = 100
+
+// inserter starts the batches of a table; its ids follow the largest one
+// the table ever had (AUTOINCREMENT never gives an id again).
+func (t *Tx) inserter(table, columns string, parents ...*inserter) (*inserter, error) {
+	in := &inserter{t: t, table: table, columns: columns, width: strings.Count(columns, ",") + 1, parents: parents}
+	if strings.HasPrefix(columns, "id,") {
+		err := t.tx.QueryRowContext(t.ctx, `SELECT max(COALESCE((SELECT max(id) FROM `+table+`), 0),
+			COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0)) + 1`, table).Scan(&in.next)
+		if err != nil {
+			return nil, fmt.Errorf("next id of %s: %w", table, err)
+		}
+	}
+	return in, nil
+}
+
+// id gives the next row its id.
+func (in *inserter) id() int64 {
+	id := in.next
+	in.next++
+	return id
+}
+
+// add queues a row, writing a batch when one is full.
+func (in *inserter) add(row ...any) error {
+	in.args = append(in.args, row...)
+	if len(in.args) < insertBatch*in.width {
+		return nil
+	}
+	return in.write()
+}
+
+// write sends the queued rows, after those of the parent tables.
+func (in *inserter) write() error {
+	for _, p := range in.parents {
+		if err := p.write(); err != nil {
+			return err
+		}
+	}
+	rows := len(in.args) / in.width
+	if rows == 0 {
+		return nil
+	}
+	row := "(" + strings.TrimSuffix(strings.Repeat("?,", in.width), ",") + ")"
+	query := "INSERT INTO " + in.table + " (" + in.columns + ") VALUES " +
+		strings.TrimSuffix(strings.Repeat(row+",", rows), ",")
+	_, err := in.t.exec("seed "+in.table, query, in.args...)
+	in.args = in.args[:0]
+	return err
 }
 
 func toFields(pairs []fixtures.Pair) Fields {

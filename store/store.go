@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"os"
 	"runtime"
 	"strings"
@@ -46,20 +45,29 @@ type Store struct {
 	pending *Catalog
 	// outbox is signalled after a commit that queued webhook events.
 	outbox chan struct{}
-	// traffic holds the applications whose traffic of a day is being
-	// recorded (trafficKey), so that it is recorded once.
-	traffic sync.Map
+	// onDisk is set with a database file: only then must live state
+	// (counters, first-traffic times) be stored before it is shown.
+	onDisk bool
+	// cells hold every application's live state: usage counters and
+	// first-traffic times.
+	cells liveCells
 
-	usageMu   sync.RWMutex
-	usage     map[CounterKey]int64
+	usageMu   sync.RWMutex // guards every application's counters
 	lastPrune time.Time
+	undo      failedUsage
 
 	opsMu  sync.RWMutex // guards closed against sends on a closed ops channel
 	closed bool
 	ops    chan *op
 	done   chan struct{}
 
-	upsertUsage *sql.Stmt
+	upsertUsage map[int]*sql.Stmt // by rows per statement
+	// stmts are the queries of changes, prepared once for the connection;
+	// txStmts their forms in the transaction being built; unprepared the
+	// queries met since the last transaction. Only the writer uses them.
+	stmts      map[string]*sql.Stmt
+	txStmts    map[string]*sql.Stmt
+	unprepared []string
 }
 
 // op is one unit of work run by the writer goroutine inside a transaction.
@@ -68,7 +76,10 @@ type op struct {
 	// usage, when set instead of fn, holds increments of counters to add.
 	// The usage of all ops in a batch is summed first, so a hot counter is
 	// written once per commit however many requests moved it.
-	usage map[CounterKey]int64
+	usage []counterDelta
+	// needsUsage makes the usage summed so far in the batch be stored
+	// before fn runs, so that fn reads it.
+	needsUsage bool
 	// after runs once the op's transaction committed; failed, if set,
 	// when it did not.
 	after  func()
@@ -102,13 +113,15 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 	db.SetConnMaxIdleTime(0)
 
 	s := &Store{
-		db:     db,
-		clk:    clk,
-		log:    log,
-		usage:  make(map[CounterKey]int64),
-		ops:    make(chan *op, 4096),
-		done:   make(chan struct{}),
-		outbox: make(chan struct{}, 1),
+		onDisk:  path != "",
+		db:      db,
+		clk:     clk,
+		log:     log,
+		ops:     make(chan *op, 4096),
+		done:    make(chan struct{}),
+		outbox:  make(chan struct{}, 1),
+		txStmts: make(map[string]*sql.Stmt),
+		stmts:   make(map[string]*sql.Stmt),
 	}
 	if err := s.init(ctx, path != ""); err != nil {
 		db.Close()
@@ -148,14 +161,16 @@ func (s *Store) init(ctx context.Context, onDisk bool) error {
 	if err := s.createSchema(ctx); err != nil {
 		return err
 	}
-	stmt, err := s.db.PrepareContext(ctx, `INSERT INTO usage (application_id, metric_id, period, start, value)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = min(value + excluded.value, 9223372036854775807)`)
-	if err != nil {
-		return fmt.Errorf("prepare usage upsert: %w", err)
+	s.upsertUsage = make(map[int]*sql.Stmt, len(upsertRows))
+	for _, n := range upsertRows {
+		stmt, err := s.db.PrepareContext(ctx, upsertQuery(n))
+		if err != nil {
+			return fmt.Errorf("prepare usage upsert: %w", err)
+		}
+		s.upsertUsage[n] = stmt
 	}
-	s.upsertUsage = stmt
 
-	cat, err := loadCatalog(ctx, s.db)
+	cat, err := loadCatalog(ctx, s.db, &s.cells)
 	if err != nil {
 		return err
 	}
@@ -199,7 +214,12 @@ func (s *Store) Close() error {
 	close(s.ops)
 	s.opsMu.Unlock()
 	<-s.done
-	s.upsertUsage.Close()
+	for _, st := range s.upsertUsage {
+		st.Close()
+	}
+	for _, st := range s.stmts {
+		st.Close()
+	}
 	return s.db.Close()
 }
 
@@ -253,6 +273,7 @@ func (s *Store) run() {
 			}
 		}
 		s.commit(batch)
+		s.prepare()
 	}
 }
 
@@ -285,44 +306,80 @@ func finish(o *op, err error) {
 	}
 }
 
+// stmt returns query prepared for tx. A query is prepared once for the
+// connection, between two transactions (while one runs the one connection
+// is busy with it); until then, in each transaction that runs it. Only the
+// writer goroutine calls it, with constant queries.
+func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	if st, ok := s.txStmts[query]; ok {
+		return st, nil
+	}
+	var st *sql.Stmt
+	if prepared, ok := s.stmts[query]; ok {
+		st = tx.StmtContext(ctx, prepared)
+	} else {
+		var err error
+		if st, err = tx.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+		s.unprepared = append(s.unprepared, query)
+	}
+	s.txStmts[query] = st
+	return st, nil
+}
+
+// prepare prepares the queries transactions met for the first time;
+// called by the writer between transactions.
+func (s *Store) prepare() {
+	for _, q := range s.unprepared {
+		if _, ok := s.stmts[q]; ok {
+			continue
+		}
+		st, err := s.db.Prepare(q)
+		if err != nil {
+			continue // prepared in each transaction, then
+		}
+		s.stmts[q] = st
+	}
+	s.unprepared = s.unprepared[:0]
+}
+
 func (s *Store) runTx(ctx context.Context, batch []*op) error {
 	s.pending = nil
-	defer func() { s.pending = nil }()
+	defer func() {
+		s.pending = nil
+		clear(s.txStmts) // closed with their transaction
+	}()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	var usage map[CounterKey]int64
-	merged := false
 	for _, o := range batch {
 		if o.usage != nil {
-			switch {
-			case usage == nil:
-				usage = o.usage
-			case !merged:
-				usage = maps.Clone(usage)
-				merged = true
-				fallthrough
-			default:
-				for k, d := range o.usage {
-					usage[k] = addSat(usage[k], d)
-				}
+			if usage == nil {
+				usage = make(map[CounterKey]int64, len(o.usage))
+			}
+			for _, d := range o.usage {
+				usage[d.key] = addSat(usage[d.key], d.d)
 			}
 			continue
+		}
+		if o.needsUsage && len(usage) > 0 {
+			if err := s.storeUsage(ctx, tx, usage); err != nil {
+				tx.Rollback()
+				return err
+			}
+			usage = nil
 		}
 		if err := o.fn(ctx, tx); err != nil {
 			tx.Rollback()
 			return err
 		}
 	}
-	if len(usage) > 0 {
-		stmt := tx.StmtContext(ctx, s.upsertUsage)
-		for k, v := range usage {
-			if _, err := stmt.ExecContext(ctx, k.App, k.Metric, uint8(k.Period), k.Start, v); err != nil {
-				tx.Rollback()
-				return fmt.Errorf("store usage: %w", err)
-			}
-		}
+	if err := s.storeUsage(ctx, tx, usage); err != nil {
+		tx.Rollback()
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
@@ -334,6 +391,7 @@ func (s *Store) runTx(ctx context.Context, batch []*op) error {
 // start again from 1.
 func (s *Store) Reset(ctx context.Context) error {
 	err := s.Change(ctx, func(t *Tx) error {
+		t.changedAll()
 		for _, table := range tables {
 			if _, err := t.exec("reset "+table, "DELETE FROM "+table); err != nil {
 				return err
@@ -346,25 +404,15 @@ func (s *Store) Reset(ctx context.Context) error {
 		return err
 	}
 	s.usageMu.Lock()
-	s.usage = make(map[CounterKey]int64)
+	s.cells.forget(nil)
 	s.usageMu.Unlock()
 	return nil
 }
 
-// forgetUsage drops the in-memory counters of deleted applications.
-func (s *Store) forgetUsage(apps []int64) {
-	gone := make(map[int64]bool, len(apps))
-	for _, a := range apps {
-		gone[a] = true
-	}
-	s.usageMu.Lock()
-	for k := range s.usage {
-		if gone[k.App] {
-			delete(s.usage, k)
-		}
-	}
-	s.usageMu.Unlock()
-}
+// forgetUsage drops the live state of deleted applications. It runs on the
+// writer, which never waits for usageMu: the cells go from the map, and the
+// old catalogs that still hold them never show them again.
+func (s *Store) forgetUsage(apps []int64) { s.cells.forget(apps) }
 
 // signalOutbox wakes the webhook dispatcher, if it sleeps.
 func (s *Store) signalOutbox() {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -187,4 +188,32 @@ func TestFailedCommitsTakeBackTheirUsage(t *testing.T) {
 			t.Errorf("live %d, stored %d, seeded 42 + acknowledged %d", got, stored, acked.Load())
 		}
 	})
+}
+
+// Fixture users log in with their fixture passwords; passwords set later
+// are bcrypt's.
+func TestSeededPasswords(t *testing.T) {
+	st := open(t, "")
+	defer st.Close()
+	if err := st.Seed(context.Background(), world(t, 4)); err != nil {
+		t.Fatal(err)
+	}
+	cat := st.Catalog()
+	u1, u2 := cat.Account(1).Users[0], cat.Account(2).Users[0]
+	if !PasswordMatches(u1.PasswordHash, "pw-1") || PasswordMatches(u1.PasswordHash, "pw-2") ||
+		!PasswordMatches(u2.PasswordHash, "pw-2") || PasswordMatches(u2.PasswordHash, "") {
+		t.Errorf("fixture passwords: %q %q", u1.PasswordHash, u2.PasswordHash)
+	}
+	if !PasswordMatches(cat.Providers[0].AdminPasswordHash, "admin") {
+		t.Error("the admin's default password does not match")
+	}
+	h, err := HashPassword("secret")
+	if err != nil || !strings.HasPrefix(h, "$2a$") || !PasswordMatches(h, "secret") || PasswordMatches(h, "Secret") {
+		t.Errorf("HashPassword: %q, %v", h, err)
+	}
+	for _, bad := range []string{"sha256$", "sha256$zz$00", "sha256$00", ""} {
+		if PasswordMatches(bad, "") {
+			t.Errorf("%q matches", bad)
+		}
+	}
 }

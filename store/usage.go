@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/period"
@@ -16,50 +19,232 @@ type CounterKey struct {
 	Metric int64
 	Period period.Period
 	Start  int64
+
+	live *live // the application's cell, when Key knew it
 }
 
 // Key returns the counter of app's metric in the period instance containing t.
 func Key(app *Application, m *Metric, p period.Period, t time.Time) CounterKey {
-	return CounterKey{App: app.ID, Metric: m.ID, Period: p, Start: p.Start(t).Unix()}
+	return CounterKey{App: app.ID, Metric: m.ID, Period: p, Start: p.Start(t).Unix(), live: app.live}
 }
+
+// KeyAt is Key for the period instance that starts at start (Unix seconds).
+func KeyAt(app *Application, m *Metric, p period.Period, start int64) CounterKey {
+	return CounterKey{App: app.ID, Metric: m.ID, Period: p, Start: start, live: app.live}
+}
+
+// bare is the key without its cell: what identifies the counter.
+func (k CounterKey) bare() CounterKey { k.live = nil; return k }
 
 // Counters reads usage counters.
 type Counters interface {
 	Get(k CounterKey) int64
 }
 
+// counters are one application's live counters: a short list of cells
+// (its metrics times the periods, plus the older instances reports stamped
+// in the past reach), searched in place: an authrep touches a few dozen, and
+// comparing a few dozen small structs costs less than hashing their keys.
+// Guarded by Store.usageMu.
+type counters struct {
+	cells []cell
+	// index finds a cell when there are many (reports stamped over a day
+	// of minutes, say).
+	index map[cellKey]int
+}
+
+type cellKey struct {
+	metric int64
+	start  int64
+	period period.Period
+}
+
+type cell struct {
+	cellKey
+	value int64
+	// pend is what the update under way added, once touched marks it.
+	pend    int64
+	touched bool
+}
+
+// indexFrom is the number of cells beyond which they are indexed.
+const indexFrom = 48
+
+func (c *counters) find(k cellKey) int {
+	if c.index != nil {
+		if i, ok := c.index[k]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range c.cells {
+		if c.cells[i].cellKey == k {
+			return i
+		}
+	}
+	return -1
+}
+
+func (c *counters) get(k cellKey) int64 {
+	if i := c.find(k); i >= 0 {
+		return c.cells[i].value
+	}
+	return 0
+}
+
+// set gives a counter a value and returns its index.
+func (c *counters) set(k cellKey, v int64) int {
+	if i := c.find(k); i >= 0 {
+		c.cells[i].value = v
+		return i
+	}
+	c.cells = append(c.cells, cell{cellKey: k, value: v})
+	switch {
+	case c.index != nil:
+		c.index[k] = len(c.cells) - 1
+	case len(c.cells) > indexFrom:
+		c.reindex()
+	}
+	return len(c.cells) - 1
+}
+
+func (c *counters) reindex() {
+	if len(c.cells) <= indexFrom {
+		c.index = nil
+		return
+	}
+	c.index = make(map[cellKey]int, len(c.cells))
+	for i := range c.cells {
+		c.index[c.cells[i].cellKey] = i
+	}
+}
+
+// prune drops the cells of period instances older than live.
+func (c *counters) prune(oldest *[len(period.All)]int64) {
+	kept := c.cells[:0]
+	for _, cl := range c.cells {
+		if cl.start >= oldest[cl.period] {
+			kept = append(kept, cl)
+		}
+	}
+	if len(kept) == len(c.cells) {
+		return
+	}
+	clear(c.cells[len(kept):])
+	c.cells = kept
+	c.reindex()
+}
+
+// counters returns the cell of k's application, nil if it has none and
+// create is false.
+func (s *Store) countersOf(k CounterKey, create bool) *counters {
+	if k.live != nil {
+		return &k.live.counters
+	}
+	l := s.cells.lookup(k.App, create)
+	if l == nil {
+		return nil
+	}
+	return &l.counters
+}
+
+func (s *Store) get(k CounterKey) int64 {
+	if c := s.countersOf(k, false); c != nil {
+		return c.get(cellKey{k.Metric, k.Start, k.Period})
+	}
+	return 0
+}
+
 // CounterWriter reads and writes usage counters inside UpdateUsage.
 type CounterWriter struct {
 	s *Store
-	// delta is what this update added to each counter it set: it is what
-	// gets stored, and what is taken back if the commit fails.
-	delta map[CounterKey]int64
+	// touched are the cells this update set, each once, with what it added
+	// in their pend: it is what gets stored, and what is taken back if the
+	// commit fails. Only kept with a database file.
+	touched []touch
+}
+
+type touch struct {
+	c   *counters
+	i   int
+	key CounterKey // bare
+}
+
+type counterDelta struct {
+	key CounterKey // bare
+	d   int64
 }
 
 // Get returns the current value of a counter (0 if never written).
-func (w *CounterWriter) Get(k CounterKey) int64 { return w.s.usage[k] }
+func (w *CounterWriter) Get(k CounterKey) int64 { return w.s.get(k) }
 
 // Set gives a counter a new value, persisted when UpdateUsage returns.
 func (w *CounterWriter) Set(k CounterKey, v int64) {
-	w.delta[k] = addSat(w.delta[k], v-w.s.usage[k])
-	w.s.usage[k] = v
+	c, i := w.cell(k)
+	w.move(c, i, k, v)
 }
 
-type readCounters map[CounterKey]int64
+// Add adds n to a counter (saturating), as Set(k, Get(k)+n) does.
+func (w *CounterWriter) Add(k CounterKey, n int64) {
+	c, i := w.cell(k)
+	w.move(c, i, k, addSat(c.cells[i].value, n))
+}
 
-func (r readCounters) Get(k CounterKey) int64 { return r[k] }
+// cell finds or makes k's cell.
+func (w *CounterWriter) cell(k CounterKey) (*counters, int) {
+	c := w.s.countersOf(k, true)
+	ck := cellKey{k.Metric, k.Start, k.Period}
+	if i := c.find(ck); i >= 0 {
+		return c, i
+	}
+	return c, c.set(ck, 0)
+}
+
+// move gives cell i of c the value v, and keeps what it added.
+func (w *CounterWriter) move(c *counters, i int, k CounterKey, v int64) {
+	cl := &c.cells[i]
+	if w.s.onDisk {
+		cl.pend = addSat(cl.pend, addSat(v, -cl.value))
+		if !cl.touched {
+			cl.touched = true
+			w.touched = append(w.touched, touch{c, i, k.bare()})
+		}
+	}
+	cl.value = v
+}
+
+// deltas collects the increments of the touched cells and clears their
+// marks; called with usageMu held, before anything can move the cells.
+func (w *CounterWriter) deltas() []counterDelta {
+	var out []counterDelta
+	for _, t := range w.touched {
+		cl := &t.c.cells[t.i]
+		if cl.pend != 0 {
+			out = append(out, counterDelta{t.key, cl.pend})
+		}
+		cl.pend, cl.touched = 0, false
+	}
+	return out
+}
+
+type readCounters struct{ s *Store }
+
+func (r readCounters) Get(k CounterKey) int64 { return r.s.get(k) }
 
 // ReadUsage calls fn with a consistent view of the counters. fn must not
 // keep the Counters after it returns.
 func (s *Store) ReadUsage(fn func(Counters)) {
+	s.takeBackFailed()
 	s.usageMu.RLock()
 	defer s.usageMu.RUnlock()
-	fn(readCounters(s.usage))
+	fn(readCounters{s})
 }
 
-// UpdateUsage calls fn with exclusive access to the counters, then commits
-// every counter fn set and returns once that commit is durable. If fn returns
-// an error its writes are still applied: fn must decide before it writes.
+// UpdateUsage calls fn with exclusive access to the counters, then, with a
+// database file, commits every counter fn set and returns once that commit
+// is durable. Without one nothing needs to last: the counters change in
+// memory and UpdateUsage returns at once. If fn returns an error its writes
+// are still applied: fn must decide before it writes.
 //
 // The new values are visible to the next caller at once, before the commit,
 // so that concurrent callers cannot both take the last unit of a limit.
@@ -68,26 +253,26 @@ func (s *Store) ReadUsage(fn func(Counters)) {
 // the updates made on top of them keep theirs), so the counters never show
 // usage that was not stored once the commit's outcome is known.
 func (s *Store) UpdateUsage(ctx context.Context, fn func(*CounterWriter) error) error {
-	w := &CounterWriter{s: s, delta: make(map[CounterKey]int64)}
+	w := &CounterWriter{s: s}
 	s.usageMu.Lock()
+	s.takeBackLocked()
 	err := fn(w)
+	delta := w.deltas()
 	s.maybePrune()
-	var o *op
-	if len(w.delta) > 0 {
-		o = &op{done: make(chan error, 1), usage: w.delta, failed: func() { s.undoUsage(w.delta) }}
-		// Queue while still holding the lock so that the order of commits
-		// is the order of the updates.
-		if serr := s.submit(o); serr != nil {
-			s.usageMu.Unlock()
-			return serr
-		}
-	}
 	s.usageMu.Unlock()
-	if err != nil {
+	if len(delta) == 0 {
 		return err
 	}
-	if o == nil {
-		return nil
+	// Increments add up in any order: the update need not be queued under
+	// the lock.
+	o := &op{done: make(chan error, 1), usage: delta}
+	o.failed = func() { s.failed(delta) }
+	if serr := s.submit(o); serr != nil {
+		s.failed(delta)
+		return serr
+	}
+	if err != nil {
+		return err
 	}
 	select {
 	case cerr := <-o.done:
@@ -97,14 +282,50 @@ func (s *Store) UpdateUsage(ctx context.Context, fn func(*CounterWriter) error) 
 	}
 }
 
-// undoUsage takes back the increments of an update whose commit failed.
-// A counter pruned meanwhile is left alone: nothing reads it any more.
-func (s *Store) undoUsage(delta map[CounterKey]int64) {
+// failedUsage holds the increments of updates whose commit failed, until
+// they are taken back from the live counters by the next reader or writer
+// of them: the writer goroutine never waits for the counters' lock.
+type failedUsage struct {
+	mu      sync.Mutex
+	pending [][]counterDelta
+}
+
+func (s *Store) failed(delta []counterDelta) {
+	s.undo.mu.Lock()
+	s.undo.pending = append(s.undo.pending, delta)
+	s.undo.mu.Unlock()
+}
+
+// takeBackFailed takes back failed increments, if any, before a read.
+func (s *Store) takeBackFailed() {
+	s.undo.mu.Lock()
+	none := len(s.undo.pending) == 0
+	s.undo.mu.Unlock()
+	if none {
+		return
+	}
 	s.usageMu.Lock()
-	defer s.usageMu.Unlock()
-	for k, d := range delta {
-		if cur, ok := s.usage[k]; ok {
-			s.usage[k] = addSat(cur, -d)
+	s.takeBackLocked()
+	s.usageMu.Unlock()
+}
+
+// takeBackLocked takes back failed increments; called with usageMu held.
+// A counter pruned meanwhile is left alone: nothing reads it any more.
+func (s *Store) takeBackLocked() {
+	s.undo.mu.Lock()
+	pending := s.undo.pending
+	s.undo.pending = nil
+	s.undo.mu.Unlock()
+	for _, delta := range pending {
+		for _, d := range delta {
+			c := s.countersOf(d.key, false)
+			if c == nil {
+				continue
+			}
+			k := cellKey{d.key.Metric, d.key.Start, d.key.Period}
+			if i := c.find(k); i >= 0 {
+				c.cells[i].value = addSat(c.cells[i].value, -d.d)
+			}
 		}
 	}
 }
@@ -134,20 +355,115 @@ func oldestLive(now time.Time) [len(period.All)]int64 {
 }
 
 // maybePrune forgets, at most once a minute, the counters of period
-// instances that nothing can read or change any more. They stay in SQLite.
-// Called with usageMu held.
+// instances that nothing can read or change any more. With a file they stay
+// in SQLite. Called with usageMu held.
 func (s *Store) maybePrune() {
 	now := s.clk.Now()
 	if now.Sub(s.lastPrune) < time.Minute && !now.Before(s.lastPrune) {
 		return
 	}
 	s.lastPrune = now
-	live := oldestLive(now)
-	for k := range s.usage {
-		if k.Start < live[k.Period] {
-			delete(s.usage, k)
+	oldest := oldestLive(now)
+	s.cells.each(func(l *live) { l.counters.prune(&oldest) })
+}
+
+// CounterValue is one counter and its value.
+type CounterValue struct {
+	CounterKey
+	Value int64
+}
+
+// ExportUsage returns every live counter (those of the period instances a
+// request can still read or change), in no particular order.
+func (s *Store) ExportUsage() []CounterValue {
+	s.takeBackFailed()
+	s.usageMu.RLock()
+	defer s.usageMu.RUnlock()
+	var out []CounterValue
+	s.cells.each(func(l *live) {
+		for _, c := range l.counters.cells {
+			out = append(out, CounterValue{CounterKey{App: l.app, Metric: c.metric, Period: c.period, Start: c.start}, c.value})
+		}
+	})
+	return out
+}
+
+// ImportUsage replaces every counter with vs (an ExportUsage of this or
+// another store on the same model). With a database file the stored
+// counters are replaced too, in one commit; updates wait meanwhile.
+func (s *Store) ImportUsage(ctx context.Context, vs []CounterValue) error {
+	s.usageMu.Lock()
+	defer s.usageMu.Unlock()
+	if s.onDisk {
+		// The writer never takes usageMu: holding it while waiting is safe,
+		// and keeps every update either before the import or after it.
+		err := s.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM usage`); err != nil {
+				return fmt.Errorf("import usage: %w", err)
+			}
+			sum := make(map[CounterKey]int64, len(vs))
+			for _, v := range vs {
+				sum[v.bare()] = v.Value
+			}
+			return s.storeUsage(ctx, tx, sum)
+		})
+		if err != nil {
+			return err
 		}
 	}
+	// Updates that failed before the import refer to counters it replaced.
+	s.undo.mu.Lock()
+	s.undo.pending = nil
+	s.undo.mu.Unlock()
+	s.cells.each(func(l *live) { l.counters = counters{} })
+	for _, v := range vs {
+		s.countersOf(v.CounterKey, true).set(cellKey{v.Metric, v.Start, v.Period}, v.Value)
+	}
+	return nil
+}
+
+// upsertRows is how many counters one statement of storeUsage writes.
+var upsertRows = []int{100, 10, 1}
+
+func upsertQuery(rows int) string {
+	return `INSERT INTO usage (application_id, metric_id, period, start, value) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?),", rows), ",") +
+		` ON CONFLICT DO UPDATE SET value = min(value + excluded.value, 9223372036854775807)`
+}
+
+// storeUsage adds increments to the stored counters, up to 100 rows per
+// statement.
+func (s *Store) storeUsage(ctx context.Context, tx *sql.Tx, usage map[CounterKey]int64) error {
+	args := make([]any, 0, 5*upsertRows[0])
+	flush := func(rows int) error {
+		_, err := tx.StmtContext(ctx, s.upsertUsage[rows]).ExecContext(ctx, args...)
+		args = args[:0]
+		if err != nil {
+			return fmt.Errorf("store usage: %w", err)
+		}
+		return nil
+	}
+	left := len(usage)
+	size := 0 // rows of the statement being filled
+	for k, v := range usage {
+		if size == 0 {
+			for _, n := range upsertRows {
+				if n <= left {
+					size = n
+					break
+				}
+			}
+		}
+		args = append(args, k.App, k.Metric, uint8(k.Period), k.Start, v)
+		left--
+		if len(args) == 5*size {
+			if err := flush(size); err != nil {
+				return err
+			}
+			size = 0
+		}
+	}
+	return nil
 }
 
 // loadUsage reads the counters of the live period instances.
@@ -166,7 +482,7 @@ func (s *Store) loadUsage(ctx context.Context) error {
 				rows.Close()
 				return fmt.Errorf("load %s usage: %w", p, err)
 			}
-			s.usage[k] = v
+			s.countersOf(k, true).set(cellKey{k.Metric, k.Start, k.Period}, v)
 		}
 		err = rows.Err()
 		rows.Close()

@@ -1,24 +1,32 @@
-// Command loadtest measures the sandbox binary on loopback beside a bare
-// net/http handler in the same run: requests per second and latency of
-// authorize, authrep and 1000-transaction reports, the time to the first
-// answer after start, and the resident memory when idle.
+// Command loadtest measures the sandbox binary on loopback, in generated
+// worlds of N applications (2 per account, one user each), beside a bare
+// net/http handler in the same run: the first answer after start (from the
+// fixture, and on restart from --db), the resident memory idle and after
+// load, authorize and authrep over one hot application and over a random
+// application per request (in memory and on a --db file), the tail of a
+// durable authrep in an open loop at half of its peak, a 1000-transaction
+// report and one Account Management API write.
 //
-//	go run ./cmd/loadtest -bin bin/threescale-sandbox
+//	go run ./cmd/loadtest -bin bin/threescale-sandbox -apps 10,1000,10000,100000
 //
-// Every request goes to 127.0.0.1; every loop is bounded in time.
+// Every ratio is taken against the bare handler measured just before and
+// just after it (A B A B), so that a machine whose speed drifts, or that
+// other work shares, still gives comparable figures. Every request goes to
+// 127.0.0.1; every loop is bounded in time.
 package main
 
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,11 +42,24 @@ func main() {
 	}
 }
 
+type config struct {
+	bin     string
+	dur     time.Duration
+	conc    int
+	sizes   []int
+	writes  int
+	reports int
+}
+
 func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
-	bin := fs.String("bin", "bin/threescale-sandbox", "sandbox binary to measure")
-	dur := fs.Duration("duration", 5*time.Second, "length of each closed-loop run")
-	conc := fs.Int("c", 32, "concurrent connections")
+	cfg := config{}
+	fs.StringVar(&cfg.bin, "bin", "bin/threescale-sandbox", "sandbox binary to measure")
+	fs.DurationVar(&cfg.dur, "duration", 5*time.Second, "length of each closed-loop and open-loop run")
+	fs.IntVar(&cfg.conc, "c", 32, "concurrent connections of the closed loops")
+	apps := fs.String("apps", "10,1000,10000,100000", "world sizes: numbers of applications, comma-separated")
+	fs.IntVar(&cfg.writes, "writes", 50, "Account Management API writes per world (bounded by -duration too)")
+	fs.IntVar(&cfg.reports, "reports", 50, "1000-transaction reports per world (bounded by -duration too)")
 	fs.StringVar(&serverCPUs, "server-cpus", "", "pin the servers to these CPUs with taskset (e.g. 1); run the load test itself elsewhere")
 	bare := fs.Bool("bare", false, "internal: serve a bare net/http handler on -addr")
 	addr := fs.String("addr", "127.0.0.1:0", "internal: address for -bare")
@@ -48,38 +69,36 @@ func run(args []string, out io.Writer) error {
 	if *bare {
 		return serveBare(*addr)
 	}
-
-	// Start-up with the default fixture: time from exec to the first
-	// answered authorize, then the idle RSS.
-	def, startup, err := startSandbox(*bin, defaultProbe)
-	if err != nil {
-		return err
+	for _, s := range strings.Split(*apps, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 2 {
+			return fmt.Errorf("-apps: %q is not a number of applications (at least 2)", s)
+		}
+		cfg.sizes = append(cfg.sizes, n)
 	}
-	time.Sleep(time.Second)
-	rss := rssKB(def.cmd.Process.Pid)
-	def.stop()
 
-	// Throughput on a world whose limits are high enough never to deny.
 	dir, err := os.MkdirTemp("", "loadtest")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	fixture := dir + "/bench.yaml"
-	if err := os.WriteFile(fixture, []byte(benchFixture), 0o644); err != nil {
-		return err
+
+	pinning := "servers and load generator share every CPU"
+	if serverCPUs != "" {
+		pinning = "servers pinned to CPUs " + serverCPUs + ", load generator elsewhere"
 	}
-	sb, _, err := startSandbox(*bin, benchProbe, "--fixtures", fixture)
+	fmt.Fprintf(out, "threescale-sandbox load test: %d connections, %s per run; %s; load average %s\n",
+		cfg.conc, cfg.dur, pinning, loadAverage())
+
+	// The default world: time to the first answer, and idle memory.
+	def, startup, err := startSandbox(cfg.bin, defaultProbe)
 	if err != nil {
 		return err
 	}
-	defer sb.stop()
-	// The same world on a database file: WAL, a commit before every 2xx.
-	durable, _, err := startSandbox(*bin, benchProbe, "--fixtures", fixture, "--db", dir+"/bench.db")
-	if err != nil {
-		return err
-	}
-	defer durable.stop()
+	time.Sleep(time.Second)
+	fmt.Fprintf(out, "default world: first authorize answered %s after exec; idle RSS %s\n",
+		ms(startup), mib(rssKB(def.cmd.Process.Pid)))
+	def.stop()
 
 	self, err := os.Executable()
 	if err != nil {
@@ -91,84 +110,251 @@ func run(args []string, out io.Writer) error {
 	}
 	defer bareProc.stop()
 
-	base := sb.url
-	authorize := base + benchProbe
-	const authrepPath = "/transactions/authrep.xml?provider_key=bench-key&service_id=1&app_id=bench-app&app_key=bench-key-1&usage%5Bsearch%5D=1"
-	authrep := base + authrepPath
-
-	pinning := "servers and load generator share every CPU"
-	if serverCPUs != "" {
-		pinning = "servers pinned to CPUs " + serverCPUs + ", load generator elsewhere"
-	}
-	fmt.Fprintf(out, "threescale-sandbox load test: %d connections, %s per run; %s\n", *conc, *dur, pinning)
-	fmt.Fprintf(out, "first authorize answered %.1f ms after exec; idle RSS %d KiB (%.1f MiB)\n\n",
-		float64(startup.Microseconds())/1000, rss, float64(rss)/1024)
-	fmt.Fprintf(out, "%-34s %10s %9s %9s\n", "closed loop", "req/s", "p50", "p99")
-	results := map[string]result{}
-	for _, c := range []struct{ name, url string }{
-		{"bare net/http handler", bareProc.url + "/"},
-		{"authorize.xml", authorize},
-		{"authrep.xml", authrep},
-		{"authrep.xml, --db file (WAL)", durable.url + authrepPath},
-	} {
-		r, err := closedLoop(c.url, *conc, *dur)
+	var worlds []*worldResult
+	for _, n := range cfg.sizes {
+		w, err := measureWorld(out, cfg, dir, bareProc.url+"/", n)
 		if err != nil {
-			return fmt.Errorf("%s: %w", c.name, err)
+			return fmt.Errorf("%d applications: %w", n, err)
 		}
-		results[c.name] = r
-		fmt.Fprintf(out, "%-34s %10.0f %9s %9s\n", c.name, r.rps, ms(r.p50), ms(r.p99))
+		worlds = append(worlds, w)
 	}
-	bareRPS := results["bare net/http handler"].rps
-	fmt.Fprintf(out, "authrep / bare handler: %.2f in memory, %.2f on a file\n\n",
-		results["authrep.xml"].rps/bareRPS, results["authrep.xml, --db file (WAL)"].rps/bareRPS)
-
-	// The bare handler at authrep's rate shows what the load generator,
-	// sharing the machine, adds to every figure.
-	fmt.Fprintf(out, "%-34s %10s %9s %9s\n", "open loop at half of peak", "req/s", "p50", "p99")
-	for _, c := range []struct{ name, url, rateOf string }{
-		{"bare handler (authrep's rate)", bareProc.url + "/", "authrep.xml"},
-		{"authorize.xml", authorize, "authorize.xml"},
-		{"authrep.xml", authrep, "authrep.xml"},
-		{"authrep.xml, --db file (WAL)", durable.url + authrepPath, "authrep.xml, --db file (WAL)"},
-	} {
-		r, err := openLoop(c.url, results[c.rateOf].rps/2, *dur)
-		if err != nil {
-			return fmt.Errorf("%s open loop: %w", c.name, err)
-		}
-		fmt.Fprintf(out, "%-34s %10.0f %9s %9s\n", c.name, r.rps, ms(r.p50), ms(r.p99))
-	}
-
-	body := reportBody(1000)
-	r, err := sequential(durable.url+"/transactions.xml", body, 50)
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	fmt.Fprintf(out, "\n%-34s %10s %9s %9s\n", "report, 1000 transactions", "reports/s", "p50", "p99")
-	fmt.Fprintf(out, "%-34s %10.0f %9s %9s\n", "POST /transactions.xml, --db file", r.rps, ms(r.p50), ms(r.p99))
+	printSummary(out, worlds)
 	return nil
 }
 
-func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }
+// A row of the summary: what it measures and how a cell shows it.
+type row struct {
+	name string
+	cell func(w *worldResult) string
+}
+
+// worldResult is what one world size measured.
+type worldResult struct {
+	n                         int
+	fromFixture, fromDB       time.Duration
+	idleRSS, loadRSS, dbRSS   int
+	closed                    map[string]result
+	ratio                     map[string]float64
+	openDB, openBare          result
+	report, write             result
+	reportCount, writesCount  int
+	writeErrors, reportErrors int
+}
+
+// The closed-loop runs of every world, in the order they run. Random runs
+// come last on each server: before the fix, each of their requests queued
+// a catalog rebuild that later runs would wait behind.
+const (
+	authorizeHot = "authorize, hot application"
+	authrepHot   = "authrep, hot application"
+	authorizeRnd = "authorize, random application"
+	authrepRnd   = "authrep, random application"
+	authrepHotDB = "authrep --db, hot application"
+	authrepRndDB = "authrep --db, random application"
+)
+
+func measureWorld(out io.Writer, cfg config, dir, bareURL string, n int) (*worldResult, error) {
+	w := &worldResult{n: n, closed: map[string]result{}, ratio: map[string]float64{}}
+	fixture := filepath.Join(dir, fmt.Sprintf("world-%d.yaml", n))
+	if err := os.WriteFile(fixture, []byte(worldFixture(n)), 0o644); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(out, "\n== %d applications (%d accounts, %d users)\n", n, (n+1)/2, (n+1)/2)
+
+	mem, d, err := startSandbox(cfg.bin, benchProbe, "--fixtures", fixture)
+	if err != nil {
+		return nil, err
+	}
+	defer mem.stop()
+	w.fromFixture = d
+	time.Sleep(time.Second)
+	w.idleRSS = rssKB(mem.cmd.Process.Pid)
+
+	// Seed a database file from the fixture, stop, and time the restart.
+	db := filepath.Join(dir, fmt.Sprintf("world-%d.db", n))
+	seed, seedTime, err := startSandbox(cfg.bin, benchProbe, "--fixtures", fixture, "--db", db)
+	if err != nil {
+		return nil, err
+	}
+	seed.stop()
+	durable, d, err := startSandbox(cfg.bin, benchProbe, "--db", db)
+	if err != nil {
+		return nil, err
+	}
+	defer durable.stop()
+	w.fromDB = d
+	fmt.Fprintf(out, "first authorize answered %s after exec from the fixture, %s with a new --db, %s on restart from --db; idle RSS %s\n",
+		ms(w.fromFixture), ms(seedTime), ms(w.fromDB), mib(w.idleRSS))
+
+	hot := func(base, ep string) []string {
+		return []string{base + "/transactions/" + ep + ".xml?" + appQuery(1)}
+	}
+	random := func(base, ep string) []string {
+		urls := make([]string, n)
+		for i := range urls {
+			urls[i] = base + "/transactions/" + ep + ".xml?" + appQuery(i+1)
+		}
+		return urls
+	}
+	runs := []struct {
+		name string
+		urls []string
+	}{
+		{authorizeHot, hot(mem.url, "authorize")},
+		{authrepHot, hot(mem.url, "authrep")},
+		{authrepHotDB, hot(durable.url, "authrep")},
+		{authorizeRnd, random(mem.url, "authorize")},
+		{authrepRnd, random(mem.url, "authrep")},
+		{authrepRndDB, random(durable.url, "authrep")},
+	}
+
+	fmt.Fprintf(out, "%-38s %10s %7s %9s %9s\n", "closed loop", "req/s", "/ bare", "p50", "p99")
+	bare, err := closedLoop([]string{bareURL}, cfg.conc, cfg.dur)
+	if err != nil {
+		return nil, fmt.Errorf("bare handler: %w", err)
+	}
+	fmt.Fprintf(out, "%-38s %10.0f %7s %9s %9s\n", "bare net/http handler", bare.rps, "", ms(bare.p50), ms(bare.p99))
+	for _, r := range runs {
+		res, err := closedLoop(r.urls, cfg.conc, cfg.dur)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.name, err)
+		}
+		next, err := closedLoop([]string{bareURL}, cfg.conc, cfg.dur)
+		if err != nil {
+			return nil, fmt.Errorf("bare handler: %w", err)
+		}
+		w.closed[r.name] = res
+		w.ratio[r.name] = res.rps / ((bare.rps + next.rps) / 2)
+		fmt.Fprintf(out, "%-38s %10.0f %7.2f %9s %9s\n", r.name, res.rps, w.ratio[r.name], ms(res.p50), ms(res.p99))
+		fmt.Fprintf(out, "%-38s %10.0f %7s %9s %9s\n", "bare net/http handler", next.rps, "", ms(next.p50), ms(next.p99))
+		bare = next
+	}
+
+	// The tail of a durable authrep at half of its peak, each request timed
+	// from its scheduled send, beside the bare handler at the same rate.
+	rate := w.closed[authrepHotDB].rps / 2
+	fmt.Fprintf(out, "%-38s %10s %7s %9s %9s\n", "open loop at half of peak", "req/s", "", "p50", "p99")
+	if rate >= 1 {
+		if w.openBare, err = openLoop(bareURL, rate, cfg.dur); err != nil {
+			return nil, fmt.Errorf("bare open loop: %w", err)
+		}
+		if w.openDB, err = openLoop(hot(durable.url, "authrep")[0], rate, cfg.dur); err != nil {
+			return nil, fmt.Errorf("authrep open loop: %w", err)
+		}
+	}
+	fmt.Fprintf(out, "%-38s %10.0f %7s %9s %9s\n", "bare handler (authrep --db's rate)", w.openBare.rps, "", ms(w.openBare.p50), ms(w.openBare.p99))
+	fmt.Fprintf(out, "%-38s %10.0f %7s %9s %9s\n", "authrep --db, hot application", w.openDB.rps, "", ms(w.openDB.p50), ms(w.openDB.p99))
+
+	// One at a time: a 1000-transaction report, an Account Management API
+	// write, each on the database file.
+	fmt.Fprintf(out, "%-38s %10s %7s %9s %9s\n", "one at a time, --db", "n", "", "p50", "p99")
+	w.report, w.reportCount, err = sequential(durable.url+"/transactions.xml", "POST", reportBody, 202, cfg.reports, cfg.dur)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	fmt.Fprintf(out, "%-38s %10d %7s %9s %9s\n", "report, 1000 transactions", w.reportCount, "", ms(w.report.p50), ms(w.report.p99))
+	w.write, w.writesCount, err = sequential(durable.url+"/admin/api/accounts/1.xml", "PUT", func(i int) string {
+		return fmt.Sprintf("access_token=bench-token&org_name=Dev+1+renamed+%d", i)
+	}, 200, cfg.writes, cfg.dur)
+	if err != nil {
+		return nil, fmt.Errorf("account write: %w", err)
+	}
+	fmt.Fprintf(out, "%-38s %10d %7s %9s %9s\n", "PUT /admin/api/accounts/1.xml", w.writesCount, "", ms(w.write.p50), ms(w.write.p99))
+
+	w.loadRSS = rssKB(mem.cmd.Process.Pid)
+	w.dbRSS = rssKB(durable.cmd.Process.Pid)
+	fmt.Fprintf(out, "RSS after load: %s in memory, %s with --db\n", mib(w.loadRSS), mib(w.dbRSS))
+	return w, nil
+}
+
+func printSummary(out io.Writer, worlds []*worldResult) {
+	ratio := func(name string) func(w *worldResult) string {
+		return func(w *worldResult) string {
+			return fmt.Sprintf("%.0f/s %.2f", w.closed[name].rps, w.ratio[name])
+		}
+	}
+	rows := []row{
+		{"first answer, from the fixture", func(w *worldResult) string { return ms(w.fromFixture) }},
+		{"first answer, restart from --db", func(w *worldResult) string { return ms(w.fromDB) }},
+		{"RSS idle / after load", func(w *worldResult) string {
+			return fmt.Sprintf("%.0f / %.0f MiB", float64(w.idleRSS)/1024, float64(w.loadRSS)/1024)
+		}},
+		{"authorize, hot app (req/s, / bare)", ratio(authorizeHot)},
+		{"authorize, random app", ratio(authorizeRnd)},
+		{"authrep, hot app", ratio(authrepHot)},
+		{"authrep, random app", ratio(authrepRnd)},
+		{"authrep --db, hot app", ratio(authrepHotDB)},
+		{"authrep --db, random app", ratio(authrepRndDB)},
+		{"authrep --db p99, open loop at half", func(w *worldResult) string {
+			return fmt.Sprintf("%s (bare %s)", ms(w.openDB.p99), ms(w.openBare.p99))
+		}},
+		{"report 1000 tx, p50 / p99", func(w *worldResult) string {
+			return ms(w.report.p50) + " / " + ms(w.report.p99)
+		}},
+		{"Account Management write, p50 / p99", func(w *worldResult) string {
+			return ms(w.write.p50) + " / " + ms(w.write.p99)
+		}},
+	}
+	fmt.Fprintf(out, "\n%-38s", "applications")
+	for _, w := range worlds {
+		fmt.Fprintf(out, " | %20d", w.n)
+	}
+	fmt.Fprintln(out)
+	for _, r := range rows {
+		fmt.Fprintf(out, "%-38s", r.name)
+		for _, w := range worlds {
+			fmt.Fprintf(out, " | %20s", r.cell(w))
+		}
+		fmt.Fprintln(out)
+	}
+}
+
+func ms(d time.Duration) string {
+	if d >= 10*time.Second {
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	}
+	return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000)
+}
+
+func mib(kb int) string { return fmt.Sprintf("%.1f MiB", float64(kb)/1024) }
+
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
 
 type proc struct {
-	cmd *exec.Cmd
-	url string
+	cmd    *exec.Cmd
+	url    string
+	exited chan struct{} // closed once the process was waited for
+}
+
+// watch waits for the process in the background.
+func watch(cmd *exec.Cmd) chan struct{} {
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	return exited
 }
 
 func (p *proc) stop() {
 	_ = p.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { _ = p.cmd.Wait(); close(done) }()
 	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
+	case <-p.exited:
+	case <-time.After(30 * time.Second):
 		_ = p.cmd.Process.Kill()
+		<-p.exited
 	}
 }
 
-// startProcess runs a command that prints its base URL after prefix.
 // serverCPUs, when set, pins the measured servers to these CPUs with
-// taskset, so that the load generator (pinned elsewhere by the Makefile)
+// taskset, so that the load generator (pinned elsewhere by the caller)
 // does not steal their time and the latencies are the servers' own.
 var serverCPUs string
 
@@ -179,6 +365,7 @@ func command(path string, args ...string) *exec.Cmd {
 	return exec.Command(path, args...)
 }
 
+// startProcess runs a command that prints its base URL after prefix.
 func startProcess(path string, args []string, prefix string) (*proc, error) {
 	cmd := command(path, args...)
 	stdout, err := cmd.StdoutPipe()
@@ -194,12 +381,16 @@ func startProcess(path string, args []string, prefix string) (*proc, error) {
 		line := strings.TrimSpace(sc.Text())
 		if strings.HasPrefix(line, prefix) {
 			go func() { _, _ = io.Copy(io.Discard, stdout) }()
-			return &proc{cmd: cmd, url: strings.TrimSpace(strings.TrimPrefix(line, prefix))}, nil
+			return &proc{cmd: cmd, url: strings.TrimSpace(strings.TrimPrefix(line, prefix)), exited: watch(cmd)}, nil
 		}
 	}
 	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
 	return nil, fmt.Errorf("%s printed no %q line", path, prefix)
 }
+
+// startTimeout bounds the wait for a sandbox's first answer.
+const startTimeout = 10 * time.Minute
 
 // startSandbox starts the binary on a free port and measures the time from
 // exec to the first 200 on authorize.
@@ -214,37 +405,78 @@ func startSandbox(bin, probe string, extra ...string) (*proc, time.Duration, err
 	begin := time.Now()
 	cmd := command(bin, append([]string{"serve", "--addr", addr, "--log-level", "error"}, extra...)...)
 	cmd.Stdout = io.Discard
-	cmd.Stderr = os.Stderr
+	// Requests cut off at the end of a run log errors: keep only the last
+	// lines, for when the sandbox fails to start.
+	stderr := &tail{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		return nil, 0, err
 	}
+	exited := watch(cmd)
 	url := "http://" + addr
 	probe = url + probe
 	client := &http.Client{Timeout: time.Second}
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+	for deadline := time.Now().Add(startTimeout); time.Now().Before(deadline); {
+		select {
+		case <-exited:
+			return nil, 0, fmt.Errorf("%s exited before answering: %s", bin, stderr)
+		default:
+		}
 		resp, err := client.Get(probe)
 		if err == nil {
 			_, _ = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
-				return &proc{cmd: cmd, url: url}, time.Since(begin), nil
+				return &proc{cmd: cmd, url: url, exited: exited}, time.Since(begin), nil
 			}
+			_ = cmd.Process.Kill()
+			<-exited
 			return nil, 0, fmt.Errorf("probe: status %d", resp.StatusCode)
 		}
 		time.Sleep(time.Millisecond)
 	}
 	_ = cmd.Process.Kill()
-	return nil, 0, errors.New("sandbox did not answer within 10s")
+	<-exited
+	return nil, 0, fmt.Errorf("sandbox did not answer within %s", startTimeout)
 }
 
-const (
-	defaultProbe = "/transactions/authorize.xml?provider_key=acme-provider-key&app_id=keyless-app-id"
-	benchProbe   = "/transactions/authorize.xml?provider_key=bench-key&service_id=1&app_id=bench-app&app_key=bench-key-1&usage%5Bhits%5D=1"
-)
+// tail keeps the last 4 KiB written to it.
+type tail struct {
+	mu  sync.Mutex
+	buf []byte
+}
 
-// benchFixture has limits in several periods (so every check runs) that
-// no run reaches.
-const benchFixture = `version: 1
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - 4096; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return strings.TrimSpace(string(t.buf))
+}
+
+const defaultProbe = "/transactions/authorize.xml?provider_key=acme-provider-key&app_id=keyless-app-id"
+
+var benchProbe = "/transactions/authorize.xml?" + appQuery(1)
+
+// appQuery are the credentials and usage of the i-th application.
+func appQuery(i int) string {
+	return fmt.Sprintf("provider_key=bench-key&service_id=1&app_id=app-%d&app_key=key-%d&usage%%5Bsearch%%5D=1", i, i)
+}
+
+// worldFixture is a world of n applications, 2 per account, each account
+// with one user, on a plan whose limits (in several periods, so that every
+// check runs) no run reaches.
+func worldFixture(n int) string {
+	var b strings.Builder
+	b.WriteString(`version: 1
 providers:
   - name: Bench
     provider_key: bench-key
@@ -262,10 +494,17 @@ providers:
               hits: {day: 1000000000000, minute: 1000000000000}
               search: {month: 1000000000000}
     accounts:
-      - org_name: Bench Dev
-        applications:
-          - {name: Bench App, service: "1", plan: unlimited, app_id: bench-app, app_keys: [bench-key-1]}
-`
+`)
+	for a := 1; 2*a-1 <= n; a++ {
+		fmt.Fprintf(&b, "      - org_name: Dev %d\n", a)
+		fmt.Fprintf(&b, "        users: [{username: dev%d, email: dev%d@bench.example.com, password: pw-%d}]\n", a, a, a)
+		b.WriteString("        applications:\n")
+		for i := 2*a - 1; i <= 2*a && i <= n; i++ {
+			fmt.Fprintf(&b, "          - {name: App %d, app_id: app-%d, app_keys: [key-%d]}\n", i, i, i)
+		}
+	}
+	return b.String()
+}
 
 func serveBare(addr string) error {
 	ln, err := net.Listen("tcp", addr)
@@ -311,46 +550,60 @@ func summarize(lat []time.Duration, elapsed time.Duration) result {
 }
 
 func newClient(conns int) *http.Client {
-	return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+	return &http.Client{Timeout: startTimeout, Transport: &http.Transport{
 		MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true,
 	}}
 }
 
-func get(client *http.Client, url string) error {
-	resp, err := client.Get(url)
+// get fetches url; a request cut off by ctx's end is not an error (and
+// reports false: it does not count).
+func get(ctx context.Context, client *http.Client, url string) (bool, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
 	if err != nil {
-		return err
+		return false, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, nil
+		}
+		return false, err
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 200 && resp.StatusCode != 409 {
-		return fmt.Errorf("status %d", resp.StatusCode)
+		return false, fmt.Errorf("status %d", resp.StatusCode)
 	}
-	return nil
+	return ctx.Err() == nil, nil
 }
 
-// closedLoop keeps conns requests in flight for d.
-func closedLoop(url string, conns int, d time.Duration) (result, error) {
+// closedLoop keeps conns requests in flight for d, each to one of urls
+// picked at random.
+func closedLoop(urls []string, conns int, d time.Duration) (result, error) {
 	client := newClient(conns)
+	defer client.CloseIdleConnections()
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	var mu sync.Mutex
 	var all []time.Duration
 	var firstErr atomic.Value
 	var wg sync.WaitGroup
-	begin := time.Now()
-	for range conns {
+	for g := range conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			rnd := rand.New(rand.NewPCG(uint64(g), 1))
 			lat := make([]time.Duration, 0, 1<<14)
 			for ctx.Err() == nil {
 				t := time.Now()
-				if err := get(client, url); err != nil {
+				ok, err := get(ctx, client, urls[rnd.IntN(len(urls))])
+				if err != nil {
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}
-				lat = append(lat, time.Since(t))
+				if ok {
+					lat = append(lat, time.Since(t))
+				}
 			}
 			mu.Lock()
 			all = append(all, lat...)
@@ -361,17 +614,20 @@ func closedLoop(url string, conns int, d time.Duration) (result, error) {
 	if err, _ := firstErr.Load().(error); err != nil {
 		return result{}, err
 	}
-	return summarize(all, time.Since(begin)), nil
+	return summarize(all, d), nil
 }
 
 // openLoop sends rate requests per second for d, whatever the latency, and
 // measures each from its scheduled start.
 func openLoop(url string, rate float64, d time.Duration) (result, error) {
 	client := newClient(256)
+	defer client.CloseIdleConnections()
 	n := int(rate * d.Seconds())
 	interval := time.Duration(float64(time.Second) / rate)
 	lat := make([]time.Duration, n)
 	errs := make(chan error, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), d+time.Minute)
+	defer cancel()
 	var wg sync.WaitGroup
 	begin := time.Now()
 	for i := range n {
@@ -380,7 +636,7 @@ func openLoop(url string, rate float64, d time.Duration) (result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := get(client, url); err != nil {
+			if _, err := get(ctx, client, url); err != nil {
 				select {
 				case errs <- err:
 				default:
@@ -398,32 +654,40 @@ func openLoop(url string, rate float64, d time.Duration) (result, error) {
 	return summarize(lat, time.Since(begin)), nil
 }
 
-func reportBody(n int) string {
+// reportBody is a report of 1000 transactions of the hot application.
+func reportBody(int) string {
 	var b strings.Builder
 	b.WriteString("provider_key=bench-key&service_id=1")
-	for i := range n {
-		fmt.Fprintf(&b, "&transactions[%d][app_id]=bench-app&transactions[%d][usage][search]=1", i, i)
+	for i := range 1000 {
+		fmt.Fprintf(&b, "&transactions[%d][app_id]=app-1&transactions[%d][usage][search]=1", i, i)
 	}
 	return b.String()
 }
 
-// sequential posts body n times, one at a time.
-func sequential(url, body string, n int) (result, error) {
+// sequential sends up to n requests one at a time, for at most d (but at
+// least one), and expects status want from each.
+func sequential(url, method string, body func(i int) string, want, n int, d time.Duration) (result, int, error) {
 	client := newClient(1)
+	defer client.CloseIdleConnections()
 	lat := make([]time.Duration, 0, n)
 	begin := time.Now()
-	for range n {
-		t := time.Now()
-		resp, err := client.Post(url, "application/x-www-form-urlencoded", strings.NewReader(body))
+	for i := 0; i < n && (i == 0 || time.Since(begin) < d); i++ {
+		req, err := http.NewRequest(method, url, strings.NewReader(body(i)))
 		if err != nil {
-			return result{}, err
+			return result{}, 0, err
 		}
-		_, _ = io.Copy(io.Discard, resp.Body)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		t := time.Now()
+		resp, err := client.Do(req)
+		if err != nil {
+			return result{}, 0, err
+		}
+		msg, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != 202 {
-			return result{}, fmt.Errorf("status %d", resp.StatusCode)
+		if resp.StatusCode != want {
+			return result{}, 0, fmt.Errorf("status %d: %.200s", resp.StatusCode, msg)
 		}
 		lat = append(lat, time.Since(t))
 	}
-	return summarize(lat, time.Since(begin)), nil
+	return summarize(lat, time.Since(begin)), len(lat), nil
 }

@@ -56,6 +56,9 @@ type Example struct {
 	// request, or the documented response, does not match the OpenAPI
 	// description on purpose.
 	ViolatesRequest, ViolatesResponse bool
+	// Receiver (@receiver) sends the request to the webhook receiver the
+	// contract command runs, not to the target: what the target delivered.
+	Receiver bool
 
 	Request  Request
 	Response Response
@@ -243,8 +246,14 @@ func (p *parser) directives(e *Example) bool {
 					p.fail(p.i, "@violates takes request and/or response")
 					return false
 				}
+			case "receiver":
+				if arg != "" {
+					p.fail(p.i, "@receiver takes no argument")
+					return false
+				}
+				e.Receiver = true
 			default:
-				p.fail(p.i, "unknown directive @%s (known: @source, @violates)", name)
+				p.fail(p.i, "unknown directive @%s (known: @source, @violates, @receiver)", name)
 				return false
 			}
 		default:

@@ -20,6 +20,7 @@ const (
 	integer
 	pattern
 	timestamp
+	datetime
 	periodStart
 	periodEnd
 	reset
@@ -102,7 +103,7 @@ func parseTemplate(s string, u use) (Template, error) {
 // Placeholders by name; a bare identifier that is none of these is a
 // variable.
 var responseOnly = map[string]kind{
-	"any": anyValue, "int": integer, "regex": pattern, "timestamp": timestamp,
+	"any": anyValue, "int": integer, "regex": pattern, "timestamp": timestamp, "datetime": datetime,
 	"period_start": periodStart, "period_end": periodEnd, "reset": reset, "capture": capture, "absent": absent,
 	"either": either,
 }
@@ -140,7 +141,7 @@ func parsePlaceholder(src, body string, u use) (segment, error) {
 		return seg, seg.parseTime(arg)
 	}
 	if arg != "" || !identifier.MatchString(name) {
-		return seg, fmt.Errorf("%s: unknown placeholder (known: any, int, regex, either, timestamp, period_start, period_end, reset, capture, absent, time, repeat, or a variable name)", src)
+		return seg, fmt.Errorf("%s: unknown placeholder (known: any, int, regex, either, timestamp, datetime, period_start, period_end, reset, capture, absent, time, repeat, or a variable name)", src)
 	}
 	seg.kind = variable
 	seg.arg = name
@@ -149,7 +150,7 @@ func parsePlaceholder(src, body string, u use) (segment, error) {
 
 func (seg *segment) parseArg(name, arg string, u use) error {
 	switch seg.kind {
-	case anyValue, integer, timestamp:
+	case anyValue, integer, timestamp, datetime:
 		if arg != "" {
 			return fmt.Errorf("%s: {{%s}} takes no argument", seg.text, name)
 		}
@@ -388,6 +389,8 @@ func (t Template) Match(got string, env *Env) (bool, error) {
 			re.WriteString(`(?P<` + g + `>-?[0-9]+)`)
 		case timestamp, periodStart, periodEnd:
 			re.WriteString(`(?P<` + g + `>[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4})`)
+		case datetime:
+			re.WriteString(`(?P<` + g + `>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[+-][0-9]{2}:[0-9]{2}))`)
 		case reset:
 			re.WriteString(`(?P<` + g + `>-?[0-9]+)`)
 		case pattern, capture:

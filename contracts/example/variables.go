@@ -6,6 +6,12 @@ import (
 	"github.com/threescale-sandbox/threescale-sandbox/contracts/xmltree"
 )
 
+// Builtins are the variables a replay defines itself: target_url, the
+// target's base URL (which porta's JSON links start with), and
+// webhook_url, where the target is to post its webhooks (the contract
+// command's receiver).
+var Builtins = []string{"target_url", "webhook_url"}
+
 // Variables lists the variables the file's examples use, sorted, so that a
 // run can name every one missing before it starts. Values captured by
 // {{capture NAME}} are not variables: they are listed as captured.

@@ -35,14 +35,46 @@ import (
 //go:embed openapi.yaml
 var document []byte
 
+//go:embed account_management.yaml
+var accountManagement []byte
+
 // YAML returns the description as served at GET /openapi.yaml. The slice is
 // shared: callers must not modify it.
 func YAML() []byte { return document }
 
-// Description is the loaded document with a router over its operations.
+// AccountManagementYAML returns the description of the Account Management
+// API (porta's /admin/api), served at GET /openapi/account_management.yaml.
+// The slice is shared: callers must not modify it.
+func AccountManagementYAML() []byte { return accountManagement }
+
+// LoadAccountManagement parses and validates the embedded description of
+// the Account Management API.
+func LoadAccountManagement() (*Description, error) {
+	return Parse(accountManagement)
+}
+
+// Description is the loaded document with a router over its operations;
+// a combined description (LoadAll) routes a request to the first of its
+// documents that has an operation for it.
 type Description struct {
 	doc    *openapi3.T
 	router routers.Router
+	more   []*Description
+}
+
+// LoadAll loads both descriptions: the Service Management API's and the
+// Account Management API's, as one.
+func LoadAll() (*Description, error) {
+	sm, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	am, err := LoadAccountManagement()
+	if err != nil {
+		return nil, err
+	}
+	sm.more = []*Description{am}
+	return sm, nil
 }
 
 // Load parses and validates the embedded description.
@@ -89,6 +121,19 @@ func (v Violations) asError() error {
 // route finds the operation of r. HEAD is answered wherever GET is, so a
 // HEAD without an operation of its own is checked as the GET.
 func (d *Description) route(r *http.Request) (*routers.Route, map[string]string, error) {
+	route, params, err := d.find(r)
+	for _, other := range d.more {
+		if err == nil {
+			break
+		}
+		if rt, ps, oerr := other.route(r); oerr == nil {
+			return rt, ps, nil
+		}
+	}
+	return route, params, err
+}
+
+func (d *Description) find(r *http.Request) (*routers.Route, map[string]string, error) {
 	route, params, err := d.router.FindRoute(r)
 	if err != nil && r.Method == http.MethodHead {
 		get := r.Clone(r.Context())
@@ -113,7 +158,7 @@ func (d *Description) CheckRequest(r *http.Request, body []byte) error {
 	if r.Method == http.MethodOptions {
 		return nil
 	}
-	route, _, err := d.route(r)
+	route, pathParams, err := d.route(r)
 	if err != nil {
 		return Violations{err.Error()}
 	}
@@ -141,7 +186,7 @@ func (d *Description) CheckRequest(r *http.Request, body []byte) error {
 		}
 		v = append(v, visit("request body", schema, merged)...)
 	}
-	v = append(v, d.checkSecurity(route, merged)...)
+	v = append(v, d.checkSecurity(route, merged, r)...)
 	for _, ref := range op.Parameters {
 		p := ref.Value
 		switch p.In {
@@ -149,6 +194,8 @@ func (d *Description) CheckRequest(r *http.Request, body []byte) error {
 			v = append(v, checkParameter(p, query)...)
 		case openapi3.ParameterInHeader:
 			v = append(v, checkHeader(p, r.Header)...)
+		case openapi3.ParameterInPath:
+			v = append(v, visit(fmt.Sprintf("path parameter %q", p.Name), schemaOf(p.Schema), pathParams[p.Name])...)
 		}
 	}
 	return v.asError()
@@ -180,6 +227,13 @@ func requestBody(r *http.Request, rb *openapi3.RequestBody, body []byte) (*rackq
 		}
 		return nil, schemaOf(media.Schema), nil
 	}
+	if mt == "application/json" {
+		form, err := parseJSON(body)
+		if err != nil {
+			return nil, nil, Violations{"request body: " + err.Error()}
+		}
+		return form, schemaOf(media.Schema), nil
+	}
 	form, err := parseForm(body, mt == "multipart/form-data", boundary)
 	if err != nil {
 		return nil, nil, Violations{"request body: " + err.Error()}
@@ -204,11 +258,12 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // checkSecurity passes when one of the operation's security requirements has
-// all its API keys present and non-empty in the parameters.
-func (d *Description) checkSecurity(route *routers.Route, params map[string]any) Violations {
+// all its API keys present and non-empty in the parameters (HTTP Basic: an
+// Authorization header with Basic credentials).
+func (d *Description) checkSecurity(route *routers.Route, params map[string]any, r *http.Request) Violations {
 	reqs := route.Operation.Security
 	if reqs == nil {
-		reqs = &d.doc.Security
+		reqs = &route.Spec.Security
 	}
 	if len(*reqs) == 0 {
 		return nil
@@ -218,9 +273,16 @@ func (d *Description) checkSecurity(route *routers.Route, params map[string]any)
 		ok := true
 		var keys []string
 		for _, name := range sortedKeys(req) {
-			scheme := d.doc.Components.SecuritySchemes[name]
+			scheme := route.Spec.Components.SecuritySchemes[name]
 			if scheme == nil || scheme.Value == nil {
 				return Violations{fmt.Sprintf("security scheme %q is not declared", name)}
+			}
+			if scheme.Value.Type == "http" {
+				keys = append(keys, "HTTP Basic credentials")
+				if u, p, given := r.BasicAuth(); !given || (u == "" && p == "") {
+					ok = false
+				}
+				continue
 			}
 			key := scheme.Value.Name
 			keys = append(keys, key)
@@ -424,6 +486,22 @@ func prefixPointer(ptr []string, lines []string) []string {
 	for i, l := range lines {
 		out[i] = p + ": " + l
 	}
+	return out
+}
+
+// Operations lists the operationIds of the description, sorted.
+func (d *Description) Operations() []string {
+	var out []string
+	for _, doc := range append([]*Description{d}, d.more...) {
+		for _, item := range doc.doc.Paths.Map() {
+			for _, op := range item.Operations() {
+				if op.OperationID != "" {
+					out = append(out, op.OperationID)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
 	return out
 }
 

@@ -54,3 +54,6 @@ func fromRack(v rackquery.Value) any {
 		return nil
 	}
 }
+
+// parseJSON reads a JSON body as Rails reads it into params.
+func parseJSON(body []byte) (*rackquery.Hash, error) { return rackquery.ParseJSON(body) }

@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +20,23 @@ import (
 func init() {
 	openapi3filter.RegisterBodyDecoder("application/vnd.3scale-v2.0+xml", decodeXML)
 	openapi3filter.RegisterBodyDecoder("application/xml", decodeXML)
+	openapi3filter.RegisterBodyDecoder("application/json", decodeJSONOrText)
+}
+
+// decodeJSONOrText is kin-openapi's JSON decoder, except that a body that
+// is no JSON is read as its text, for the schema to judge: porta renders
+// some texts as "JSON" as they are (render json: "Wrong type for
+// parameter: metric").
+func decodeJSONOrText(body io.Reader, _ http.Header, _ *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
+	data, err := io.ReadAll(body)
+	if err != nil {
+		return nil, err
+	}
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		return string(data), nil
+	}
+	return v, nil
 }
 
 // textExtension marks the property that holds an element's text, as the

@@ -37,6 +37,23 @@ type Target struct {
 	// Slack widens the window of period placeholders, for a target whose
 	// clock is a little off.
 	Slack time.Duration
+	// Receiver is the base URL of the webhook receiver (a Receiver) that
+	// @receiver examples read; "" when there is none. The target posts its
+	// webhooks to WebhookURL, which examples give it as {{webhook_url}}
+	// (Receiver + "/hooks" when empty).
+	Receiver, WebhookURL string
+}
+
+// Builtins are the variables a run defines itself (example.Builtins).
+var Builtins = example.Builtins
+
+// ExampleID is the ID of an example (its endpoint, then FILE/NAME), with
+// the variables known before the run.
+func ExampleID(o *Options, e *example.Example, vars map[string]string) string {
+	if e.Receiver {
+		return ID("webhook_delivery", e)
+	}
+	return ID(Endpoint(o.OpenAPI, e.Request.Method, e.Request.Path(&example.Env{Vars: vars})), e)
 }
 
 // Options say which examples run and how.
@@ -192,10 +209,9 @@ func Run(ctx context.Context, files []*example.File, t Target, o Options) (*Summ
 // Count is the number of examples of files that the options select.
 func Count(files []*example.File, o *Options, vars map[string]string) int {
 	n := 0
-	env := &example.Env{Vars: vars}
 	for _, f := range files {
 		for _, e := range f.Examples {
-			if o.Selected(ID(Endpoint(o.OpenAPI, e.Request.Method, e.Request.Path(env)), e)) {
+			if o.Selected(ExampleID(o, e, vars)) {
 				n++
 			}
 		}
@@ -214,11 +230,18 @@ func runFile(ctx context.Context, f *example.File, t Target, o *Options) []*Resu
 	for k, v := range o.Vars {
 		vars[k] = v
 	}
+	vars["target_url"] = t.URL
+	switch {
+	case t.WebhookURL != "":
+		vars["webhook_url"] = t.WebhookURL
+	case t.Receiver != "":
+		vars["webhook_url"] = t.Receiver + "/hooks"
+	}
 	r := &runner{t: t, o: o, env: &example.Env{Vars: vars, Slack: t.Slack}}
 	ids := make([]string, len(f.Examples))
 	last := -1
 	for i, e := range f.Examples {
-		ids[i] = ID(Endpoint(o.OpenAPI, e.Request.Method, e.Request.Path(r.env)), e)
+		ids[i] = ExampleID(o, e, r.env.Vars)
 		if o.Selected(ids[i]) {
 			last = i
 		}
@@ -277,12 +300,21 @@ func (r *runner) example(ctx context.Context, e *example.Example, id string, rec
 	var reqViolations, respViolations error
 	for {
 		res.Attempts++
-		req, body, err := e.Request.Build(r.t.URL, r.env, r.t.Clock.Now())
+		base := r.t.URL
+		if e.Receiver {
+			if r.t.Receiver == "" {
+				return fail("@receiver: this run has no webhook receiver")
+			}
+			base = r.t.Receiver
+		}
+		req, body, err := e.Request.Build(base, r.env, r.t.Clock.Now())
 		if err != nil {
 			return fail("cannot build the request: %v", err)
 		}
 		res.Request = renderRequest(req, body)
-		reqViolations = r.o.OpenAPI.CheckRequest(req, body)
+		if !e.Receiver {
+			reqViolations = r.o.OpenAPI.CheckRequest(req, body)
+		}
 		r.env.Sent = r.t.Clock.Now()
 		resp, err := r.t.Client.Do(req.WithContext(ctx))
 		if err != nil {
@@ -296,7 +328,9 @@ func (r *runner) example(ctx context.Context, e *example.Example, id string, rec
 		}
 		actual = &example.Actual{Status: resp.StatusCode, Header: resp.Header, Body: data}
 		res.Actual = renderActual(e, actual)
-		respViolations = r.o.OpenAPI.CheckResponse(req, resp.StatusCode, resp.Header, data)
+		if !e.Receiver {
+			respViolations = r.o.OpenAPI.CheckResponse(req, resp.StatusCode, resp.Header, data)
+		}
 		diffs, err = e.Check(actual, r.env)
 		if err != nil {
 			return fail("cannot check the response: %v", err)

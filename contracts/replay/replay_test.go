@@ -22,6 +22,7 @@ import (
 	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 	"github.com/threescale-sandbox/threescale-sandbox/server"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/webhook"
 )
 
 type zeroReader struct{}
@@ -45,6 +46,15 @@ func sandbox(t *testing.T, set *contracts.Set) (http.Handler, *clock.Fake) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	// Webhooks are delivered, for the examples that read them at the
+	// receiver.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		webhook.New(webhook.Options{Store: st, Clock: clk, Logger: log}).Run(ctx)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
 	return server.NewServer(server.Options{Store: st, Clock: clk, Logger: log}), clk
 }
 
@@ -54,7 +64,7 @@ func load(t *testing.T) (*contracts.Set, *openapi.Description) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := openapi.Load()
+	d, err := openapi.LoadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +75,10 @@ func run(t *testing.T, files []*example.File, h http.Handler, clk clock.Clock, o
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	sum, err := replay.Run(context.Background(), files, replay.Target{URL: srv.URL, Client: srv.Client(), Clock: clk}, o)
+	receiver := httptest.NewServer(&replay.Receiver{})
+	t.Cleanup(receiver.Close)
+	sum, err := replay.Run(context.Background(), files, replay.Target{URL: srv.URL, Client: srv.Client(), Clock: clk,
+		Receiver: receiver.URL}, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +111,21 @@ func TestContractsPassAgainstTheSandbox(t *testing.T) {
 	}
 	for name := range min {
 		t.Errorf("no examples for endpoint %s", name)
+	}
+	// Every operation of the Account Management API has examples, and so
+	// do webhook deliveries.
+	am, err := openapi.LoadAccountManagement()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, e := range sum.Endpoints {
+		have[e.Name] = true
+	}
+	for _, op := range append(am.Operations(), "webhook_delivery") {
+		if !have[op] {
+			t.Errorf("no examples for %s", op)
+		}
 	}
 	// Every example says where its behaviour is documented.
 	for _, f := range set.Files {

@@ -10,9 +10,9 @@ import (
 )
 
 // editAccountForm is the edit form of acc.
-func editAccountForm(acc *store.Account) accountFormView {
+func editAccountForm(prov *store.Provider, acc *store.Account) accountFormView {
 	return accountFormView{Account: acc,
-		AccFields: definedFields("account", acc.Provider.AccountFields, store.OptionalAccountFields, acc.Fields, acc.ExtraFields)}
+		AccFields: definedFields("account", prov.AccountFields, store.OptionalAccountFields, acc.Fields, acc.ExtraFields)}
 }
 
 // accountEdit is GET /buyers/accounts/{id}/edit: "Edit account ORG
@@ -22,7 +22,7 @@ func (pg *pages) accountEdit(p *web.Page) error {
 	if err != nil {
 		return err
 	}
-	return p.Render("account_edit", editAccountForm(acc))
+	return p.Render("account_edit", editAccountForm(p.Provider(), acc))
 }
 
 // accountUpdate is PUT /buyers/accounts/{id}.
@@ -34,7 +34,7 @@ func (pg *pages) accountUpdate(p *web.Page) error {
 	_, err = p.Domain().UpdateAccount(p.Context(), p.Actor(), acc.ID, porta.AccountUpdate{
 		AccountInput: porta.AccountInput{OrgName: p.Form.Ptr("account[org_name]"), Fields: p.Form.Fields("account")}})
 	if p.Form.Invalid(err, fieldErrors("account", "org_name")) {
-		return p.RenderStatus(http.StatusUnprocessableEntity, "account_edit", editAccountForm(acc))
+		return p.RenderStatus(http.StatusUnprocessableEntity, "account_edit", editAccountForm(p.Provider(), acc))
 	}
 	if err != nil {
 		return err
@@ -68,5 +68,5 @@ func (pg *pages) accountPlanChange(p *web.Page) error {
 	if err != nil {
 		return err // an unknown plan: 404
 	}
-	return p.Redirect(fmt.Sprintf("/buyers/accounts/%d", acc.ID), web.Notice(fmt.Sprintf("Plan changed to '%s'", changed.Plan.Name)))
+	return p.Redirect(fmt.Sprintf("/buyers/accounts/%d", acc.ID), web.Notice(fmt.Sprintf("Plan changed to '%s'", p.Catalog().Plan(changed.PlanID).Name)))
 }

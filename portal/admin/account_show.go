@@ -10,8 +10,12 @@ import (
 // applications.
 type accountView struct {
 	*store.Account
-	Admin  *store.User
-	Fields []definedField
+	// Plan is its account plan (nil for none), Applications its
+	// applications with their services.
+	Plan         *store.Plan
+	Applications []store.LinkedApplication
+	Admin        *store.User
+	Fields       []definedField
 	// Plans are the account plans it may move to (porta's Change Plan
 	// card, shown with more than one published account plan).
 	Plans []option
@@ -32,13 +36,17 @@ func (pg *pages) accountShow(p *web.Page) error {
 	if err != nil {
 		return err
 	}
-	v := accountView{Account: acc,
-		Fields: definedFields("account", acc.Provider.AccountFields, store.OptionalAccountFields, acc.Fields, acc.ExtraFields)}
+	cat, prov := p.Catalog(), p.Provider()
+	v := accountView{Account: acc, Plan: cat.Plan(acc.PlanID),
+		Fields: definedFields("account", prov.AccountFields, store.OptionalAccountFields, acc.Fields, acc.ExtraFields)}
 	if admins := acc.Admins(); len(admins) > 0 {
 		v.Admin = admins[0]
 	}
+	for _, app := range acc.Applications {
+		v.Applications = append(v.Applications, cat.LinkApplication(app))
+	}
 	var published []*store.Plan
-	for _, pl := range stockPlans(acc.Provider.AccountPlans) {
+	for _, pl := range stockPlans(prov.AccountPlans) {
 		if pl.State == "published" {
 			published = append(published, pl)
 		}

@@ -42,12 +42,14 @@ func (pg *pages) accountsIndex(p *web.Page) error {
 		"org_name":   func(a, b *store.Account) int { return byText(a.OrgName, b.OrgName) },
 		"created_at": func(a, b *store.Account) int { return a.CreatedAt.Compare(b.CreatedAt) },
 		"state":      func(a, b *store.Account) int { return cmp.Compare(a.State, b.State) },
-		"plans.name": func(a, b *store.Account) int { return byText(planName(a.Plan), planName(b.Plan)) },
+		"plans.name": func(a, b *store.Account) int {
+			return byText(planName(cat.Plan(a.PlanID)), planName(cat.Plan(b.PlanID)))
+		},
 	})
 	shown, pgr := paginate(p, accounts)
 	rows := make([]accountRow, len(shown))
 	for i, acc := range shown {
-		rows[i] = newAccountRow(acc)
+		rows[i] = newAccountRow(cat, acc)
 	}
 	plans := porta.Provider(cat, a).AccountPlans
 	return p.Render("accounts", accountsView{
@@ -64,6 +66,7 @@ func (pg *pages) accountsIndex(p *web.Page) error {
 // accountRow is an account as its row shows it.
 type accountRow struct {
 	*store.Account
+	Plan *store.Plan // nil for none
 	// Admin is the first admin user (porta's admin_user); nil for none.
 	Admin *store.User
 	// PendingAdmin is the admin, when still pending: the row's
@@ -71,8 +74,8 @@ type accountRow struct {
 	PendingAdmin *store.User
 }
 
-func newAccountRow(acc *store.Account) accountRow {
-	r := accountRow{Account: acc}
+func newAccountRow(cat *store.Catalog, acc *store.Account) accountRow {
+	r := accountRow{Account: acc, Plan: cat.Plan(acc.PlanID)}
 	if admins := acc.Admins(); len(admins) > 0 {
 		r.Admin = admins[0]
 		if r.Admin.State == "pending" {

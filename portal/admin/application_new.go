@@ -25,9 +25,10 @@ type planGroup struct {
 
 func newApplicationForm(p *web.Page, acc *store.Account) applicationFormView {
 	chosen, _ := p.Form.Int64("cinstance[plan_id]")
+	prov := p.Provider()
 	v := applicationFormView{Account: acc,
-		Fields: definedFields("cinstance", acc.Provider.ApplicationFields, nil, nil, nil)}
-	for _, s := range acc.Provider.Services {
+		Fields: definedFields("cinstance", prov.ApplicationFields, nil, nil, nil)}
+	for _, s := range prov.Services {
 		g := planGroup{Service: s.Name}
 		for _, pl := range stockPlans(s.Plans) {
 			sel := pl.ID == chosen || (chosen == 0 && pl.Default && len(v.Groups) == 0)

@@ -31,15 +31,21 @@ func (pg *pages) applicationPlansIndex(p *web.Page) error {
 	if err != nil {
 		return err
 	}
+	// An application on a customized plan counts for its stock plan.
+	stock := make(map[int64]int64, len(s.Plans))
+	for _, pl := range s.Plans {
+		stock[pl.ID] = pl.ID
+		if pl.Custom() {
+			stock[pl.ID] = pl.OriginalID
+		}
+	}
+	count := make(map[int64]int)
+	for _, app := range s.Applications {
+		count[stock[app.PlanID]]++
+	}
 	v := plansView{Service: s}
 	for _, pl := range stockPlans(s.Plans) {
-		row := planRow{Plan: pl}
-		for _, app := range s.Applications {
-			if app.PlanID == pl.ID || app.Plan.OriginalID == pl.ID {
-				row.Applications++
-			}
-		}
-		v.Plans = append(v.Plans, row)
+		v.Plans = append(v.Plans, planRow{Plan: pl, Applications: count[pl.ID]})
 	}
 	return p.Render("application_plans", v)
 }

@@ -14,7 +14,7 @@ import (
 // API Credentials by the service's authentication mode, the plan card and
 // the Change plan card.
 type applicationView struct {
-	*store.Application
+	store.LinkedApplication
 	Fields []definedField
 	// Mode is the service's: "1" (user_key), "2" (app_id and keys) or
 	// "oauth".
@@ -32,13 +32,18 @@ type applicationView struct {
 	OtherPlans []option
 }
 
-// application finds the application of the path's id.
-func application(p *web.Page) (*store.Application, error) {
+// application finds the application of the path's id, with its owners.
+func application(p *web.Page) (store.LinkedApplication, error) {
 	id, err := p.ID("id")
 	if err != nil {
-		return nil, err
+		return store.LinkedApplication{}, err
 	}
-	return porta.Application(p.Catalog(), p.Actor(), porta.AppRef{ID: id})
+	cat := p.Catalog()
+	app, err := porta.Application(cat, p.Actor(), porta.AppRef{ID: id})
+	if err != nil {
+		return store.LinkedApplication{}, err
+	}
+	return cat.LinkApplication(app), nil
 }
 
 // applicationShow is GET /p/admin/applications/{id}.
@@ -50,10 +55,10 @@ func (pg *pages) applicationShow(p *web.Page) error {
 	return p.Render("application", newApplicationView(app))
 }
 
-func newApplicationView(app *store.Application) applicationView {
+func newApplicationView(app store.LinkedApplication) applicationView {
 	svc := app.Service
-	v := applicationView{Application: app, Mode: svc.BackendVersion,
-		Fields:       definedFields("cinstance", app.Account.Provider.ApplicationFields, nil, nil, app.ExtraFields),
+	v := applicationView{LinkedApplication: app, Mode: svc.BackendVersion,
+		Fields:       definedFields("cinstance", app.Provider.ApplicationFields, nil, nil, app.ExtraFields),
 		CanAddKey:    len(app.Keys) < keysLimit(svc),
 		CanDeleteKey: !(svc.BackendVersion == "2" && svc.MandatoryAppKey) || len(app.Keys) > 1,
 	}

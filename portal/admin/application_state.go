@@ -66,7 +66,7 @@ func (pg *pages) applicationChangePlan(p *web.Page) error {
 	if err != nil {
 		return err
 	}
-	return p.Redirect(appPath(app.ID), web.Notice(fmt.Sprintf("Plan changed to '%s'", changed.Plan.Name)))
+	return p.Redirect(appPath(app.ID), web.Notice(fmt.Sprintf("Plan changed to '%s'", p.Catalog().Plan(changed.PlanID).Name)))
 }
 
 // planCustomize is POST /buyers/contracts/{id}/custom_application_plans:
@@ -101,5 +101,5 @@ func (pg *pages) planDecustomize(p *web.Page) error {
 	if err != nil {
 		return err
 	}
-	return p.Redirect(appPath(app.ID), web.Notice("The plan was set back to "+changed.Plan.Name))
+	return p.Redirect(appPath(app.ID), web.Notice("The plan was set back to "+p.Catalog().Plan(changed.PlanID).Name))
 }

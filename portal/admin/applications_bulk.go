@@ -15,9 +15,10 @@ const applicationsList = "/p/admin/applications"
 // selectedApplications are the selected applications the provider has.
 func selectedApplications(p *web.Page) []bulkItem {
 	var out []bulkItem
+	cat := p.Catalog()
 	for _, id := range selectedIDs(p) {
-		if app, err := porta.Application(p.Catalog(), p.Actor(), porta.AppRef{ID: id}); err == nil {
-			out = append(out, bulkItem{ID: app.ID, Name: app.Name, Extra: app.Account.OrgName})
+		if app, err := porta.Application(cat, p.Actor(), porta.AppRef{ID: id}); err == nil {
+			out = append(out, bulkItem{ID: app.ID, Name: app.Name, Extra: cat.Account(app.AccountID).OrgName})
 		}
 	}
 	return out

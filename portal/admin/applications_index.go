@@ -17,7 +17,7 @@ import (
 type applicationsView struct {
 	// Account is the account whose applications these are; nil for all.
 	Account *store.Account
-	Apps    []*store.Application
+	Apps    []store.LinkedApplication
 	Pager   pager
 	// The filters as given.
 	Name, AccountQuery       string
@@ -66,15 +66,21 @@ func (pg *pages) applications(p *web.Page, acc *store.Account) error {
 	all := porta.Applications(cat, a, porta.ApplicationFilter{AccountID: f.AccountID})
 	apps := porta.Applications(cat, a, f)
 	sortBy(p, apps, "cinstances.created_at", map[string]func(a, b *store.Application) int{
-		"cinstances.name":       func(a, b *store.Application) int { return byText(a.Name, b.Name) },
-		"cinstances.state":      func(a, b *store.Application) int { return cmp.Compare(a.State, b.State) },
-		"accounts.org_name":     func(a, b *store.Application) int { return byText(a.Account.OrgName, b.Account.OrgName) },
+		"cinstances.name":  func(a, b *store.Application) int { return byText(a.Name, b.Name) },
+		"cinstances.state": func(a, b *store.Application) int { return cmp.Compare(a.State, b.State) },
+		"accounts.org_name": func(a, b *store.Application) int {
+			return byText(cat.Account(a.AccountID).OrgName, cat.Account(b.AccountID).OrgName)
+		},
 		"cinstances.created_at": func(a, b *store.Application) int { return a.CreatedAt.Compare(b.CreatedAt) },
 		"cinstances.first_daily_traffic_at": func(a, b *store.Application) int {
-			return cmp.Compare(unixOf(a.FirstDailyTrafficAt), unixOf(b.FirstDailyTrafficAt))
+			return cmp.Compare(unixOf(a.FirstDailyTrafficAt()), unixOf(b.FirstDailyTrafficAt()))
 		},
 	})
-	shown, pgr := paginate(p, apps)
+	page, pgr := paginate(p, apps)
+	shown := make([]store.LinkedApplication, len(page))
+	for i, app := range page {
+		shown[i] = cat.LinkApplication(app)
+	}
 	prov := porta.Provider(cat, a)
 	services := []option{{Value: "", Label: "All", Selected: f.ServiceID == ""}}
 	for _, s := range prov.Services {

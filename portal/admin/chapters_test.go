@@ -215,7 +215,7 @@ func TestChapter3ChangingPlans(t *testing.T) {
 		t.Errorf("service plans: %q", got)
 	}
 	if c := named(t, s, "Developer Co").Contract(echoService); c.PlanID != premium.ID {
-		t.Errorf("subscription on %s", c.Plan.Name)
+		t.Errorf("subscription on %s", s.Store.Catalog().Plan(c.PlanID).Name)
 	}
 
 	// 3.3: the application's plan, from its page.

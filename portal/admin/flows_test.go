@@ -72,7 +72,7 @@ func TestBulkOperationsMixAllowedAndRefused(t *testing.T) {
 	}
 	r = submit(c, "/buyers/accounts/new", "/buyers/applications/bulk/change_plan", url.Values{"selected[]": {d(echo.ID), d(legacy.ID)},
 		"change_plans[plan_id]": {d(planNamed(t, s, "Pro").ID)}})
-	if r.Status != 422 || app(t, s, "Legacy App").Plan.Name != "Starter" {
+	if r.Status != 422 || s.Store.Catalog().Plan(app(t, s, "Legacy App").PlanID).Name != "Starter" {
 		t.Errorf("several services posted: %d", r.Status)
 	}
 }

@@ -1,11 +1,14 @@
 package admin_test
 
 import (
+	"crypto/rand"
 	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 )
 
 // hostileWorld names its objects with markup, and has a second provider
@@ -77,8 +80,22 @@ func TestHostileNamesAreEscaped(t *testing.T) {
 		url.Values{"invitation[email]": {"new@evil.example.com"}}); r.Status != 200 {
 		t.Fatalf("invitation: %d", r.Status)
 	}
-	sent := s.Emails(t, storeFilter("evil@evil.example.com"))
-	_ = sent
+	// A message from the account, for the inbox, and one in the trash.
+	d2 := porta.New(s.Store, rand.Reader)
+	prov := s.Store.Catalog().Providers[0]
+	for _, subject := range []string{"<b>question</b>", "<b>trashed</b>"} {
+		if _, err := d2.SendMessage(t.Context(), porta.ByDeveloper(prov, evil.Users[0]), evil.ID,
+			porta.MessageInput{Subject: subject, Body: "<script>q()</script>"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inbox, err := d2.Inbox(t.Context(), porta.ByAdmin(prov), false)
+	if err != nil || len(inbox) != 2 {
+		t.Fatalf("inbox %v %v", err, inbox)
+	}
+	if err := d2.HideMessage(t.Context(), porta.ByAdmin(prov), inbox[0].RecipientID, true); err != nil {
+		t.Fatal(err)
+	}
 	pages := []string{
 		"/buyers/accounts", "/buyers/accounts?search%5Bquery%5D=alert", "/buyers/accounts/" + d(evil.ID),
 		"/buyers/accounts/" + d(evil.ID) + "/edit", "/buyers/accounts/" + d(evil.ID) + "/applications",
@@ -97,6 +114,8 @@ func TestHostileNamesAreEscaped(t *testing.T) {
 		"/p/admin/messages/outbox", "/p/admin/messages/outbox/new?to=" + d(evil.ID),
 		"/apiconfig/services/2555417735001/usage_rules", "/apiconfig/services/2555417735001/application_plans",
 		"/apiconfig/application_plans/" + d(evilApp.PlanID) + "/edit", "/site/usage_rules/edit", "/p/admin/dashboard",
+		"/p/admin/messages", "/p/admin/messages/inbox/" + d(inbox[1].RecipientID), "/p/admin/messages/trash",
+		"/p/admin/messages/trash/" + d(inbox[0].ID),
 	}
 	if m := regexp.MustCompile(`href="(/p/admin/messages/outbox/\d+)"`).FindStringSubmatch(c.Get("/p/admin/messages/outbox").Body); m != nil {
 		pages = append(pages, m[1])
@@ -109,7 +128,8 @@ func TestHostileNamesAreEscaped(t *testing.T) {
 			t.Errorf("%s: %d", path, r.Status)
 			continue
 		}
-		for _, raw := range []string{"<script>alert(", "<img src=x", "<u>Echo", "<s>Basic", "<i>Plan", "<b>subject", "<script>body("} {
+		for _, raw := range []string{"<script>alert(", "<img src=x", "<u>Echo", "<s>Basic", "<i>Plan", "<b>subject", "<script>body(",
+			"<b>question", "<b>trashed", "<script>q("} {
 			if strings.Contains(r.Body, raw) {
 				t.Errorf("%s writes %q raw", path, raw)
 			}

@@ -21,7 +21,7 @@ const subscriptionsList = "/buyers/service_contracts"
 // subscriptionsView is the list of every subscription, or an account's.
 type subscriptionsView struct {
 	Account                 *store.Account
-	Contracts               []*store.ServiceContract
+	Contracts               []store.LinkedServiceContract
 	Pager                   pager
 	AccountQuery            string
 	States, Services, Plans []option
@@ -58,11 +58,17 @@ func (pg *pages) subscriptions(p *web.Page, acc *store.Account) error {
 	}
 	contracts := porta.AllSubscriptions(cat, a, f)
 	sortBy(p, contracts, "cinstances.created_at", map[string]func(a, b *store.ServiceContract) int{
-		"accounts.org_name":     func(a, b *store.ServiceContract) int { return byText(a.Account.OrgName, b.Account.OrgName) },
+		"accounts.org_name": func(a, b *store.ServiceContract) int {
+			return byText(cat.Account(a.AccountID).OrgName, cat.Account(b.AccountID).OrgName)
+		},
 		"cinstances.state":      func(a, b *store.ServiceContract) int { return cmp.Compare(a.State, b.State) },
 		"cinstances.created_at": func(a, b *store.ServiceContract) int { return a.CreatedAt.Compare(b.CreatedAt) },
 	})
-	shown, pgr := paginate(p, contracts)
+	page, pgr := paginate(p, contracts)
+	shown := make([]store.LinkedServiceContract, len(page))
+	for i, c := range page {
+		shown[i] = cat.LinkContract(c)
+	}
 	prov := porta.Provider(cat, a)
 	services := []option{{Value: "", Label: "All", Selected: f.ServiceID == ""}}
 	plans := []option{{Value: "", Label: "All", Selected: planID == 0}}
@@ -116,7 +122,7 @@ func (pg *pages) subscriptionApprove(p *web.Page) error {
 
 // subscriptionEditView is the change-plan form of a subscription.
 type subscriptionEditView struct {
-	*store.ServiceContract
+	store.LinkedServiceContract
 	Plans []option
 }
 
@@ -128,8 +134,9 @@ func (pg *pages) subscriptionEdit(p *web.Page) error {
 	if err != nil {
 		return err
 	}
-	return p.Render("service_contract_edit", subscriptionEditView{ServiceContract: c,
-		Plans: planOptions(stockPlans(c.Service.ServicePlans), c.PlanID)})
+	linked := p.Catalog().LinkContract(c)
+	return p.Render("service_contract_edit", subscriptionEditView{LinkedServiceContract: linked,
+		Plans: planOptions(stockPlans(linked.Service.ServicePlans), c.PlanID)})
 }
 
 // subscriptionUpdate is PUT
@@ -156,12 +163,14 @@ func (pg *pages) subscriptionUpdate(p *web.Page) error {
 
 // selectedSubscriptions are the selected subscriptions the provider has.
 func selectedSubscriptions(p *web.Page) []bulkItem {
-	all := porta.AllSubscriptions(p.Catalog(), p.Actor(), porta.SubscriptionFilter{})
+	cat := p.Catalog()
+	all := porta.AllSubscriptions(cat, p.Actor(), porta.SubscriptionFilter{})
 	var out []bulkItem
 	for _, id := range selectedIDs(p) {
 		for _, c := range all {
 			if c.ID == id {
-				out = append(out, bulkItem{ID: c.ID, Name: c.Account.OrgName, Extra: c.Service.Name + ": " + c.Plan.Name})
+				l := cat.LinkContract(c)
+				out = append(out, bulkItem{ID: c.ID, Name: l.Account.OrgName, Extra: l.Service.Name + ": " + l.Plan.Name})
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/web"
@@ -30,7 +31,7 @@ func (pg *pages) usersIndex(p *web.Page) error {
 
 // userView is a user's page.
 type userView struct {
-	*store.User
+	store.LinkedUser
 	Fields []definedField
 }
 
@@ -54,8 +55,8 @@ func (pg *pages) userShow(p *web.Page) error {
 	if err != nil {
 		return err
 	}
-	return p.Render("user", userView{User: u,
-		Fields: definedFields("user", u.Account.Provider.UserFields, store.OptionalUserFields, u.Fields, u.ExtraFields)})
+	return p.Render("user", userView{LinkedUser: p.Catalog().LinkUser(u),
+		Fields: definedFields("user", p.Provider().UserFields, store.OptionalUserFields, u.Fields, u.ExtraFields)})
 }
 
 // userAction is POST /buyers/accounts/{id}/users/{uid}/activate
@@ -92,16 +93,8 @@ func refusedUser(done string, msgs []string) string {
 	return joinMessages(msgs)
 }
 
-func joinMessages(msgs []string) string {
-	out := ""
-	for i, m := range msgs {
-		if i > 0 {
-			out += ","
-		}
-		out += m
-	}
-	return out
-}
+// joinMessages joins a refusal's messages as porta's flash does.
+func joinMessages(msgs []string) string { return strings.Join(msgs, ",") }
 
 // The user operations as userAction takes them.
 var (

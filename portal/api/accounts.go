@@ -4,10 +4,8 @@ import (
 	"context"
 	"strings"
 
-	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
-	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -17,7 +15,7 @@ import (
 // ListAccounts is GET /admin/api/accounts.xml: state filter, paginated.
 func (p *API) ListAccounts(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		return ok(page(c, "accounts", porta.Accounts(cat, a, porta.AccountFilter{State: c.Params.Get("state")}), xmlrep.Account))
+		return page(c, "accounts", cat, porta.Accounts(cat, a, porta.AccountFilter{State: c.Params.Get("state")}), accountRep)
 	})
 }
 
@@ -31,13 +29,13 @@ func (p *API) FindAccount(ctx context.Context, c *Call) *Reply {
 			q.Username = &name
 		}
 		acc, err := porta.FindAccount(cat, a, q)
-		return answer(p, c, 200, acc, err, xmlrep.Account)
+		return answer(p, c, 200, acc, err, accountRep)
 	})
 }
 
 // ShowAccount is GET /admin/api/accounts/{id}.xml.
 func (p *API) ShowAccount(ctx context.Context, c *Call) *Reply {
-	return show(p, c, porta.Account, c.id("id"), xmlrep.Account)
+	return show(p, c, porta.Account, c.id("id"), accountRep)
 }
 
 // accountInput reads an account's writable parameters: org_name (or its
@@ -74,7 +72,7 @@ func (p *API) UpdateAccount(ctx context.Context, c *Call) *Reply {
 	in := porta.AccountUpdate{AccountInput: accountInput(c),
 		MonthlyBillingEnabled:  boolInput(c, "monthly_billing_enabled"),
 		MonthlyChargingEnabled: boolInput(c, "monthly_charging_enabled")}
-	return runWith(ctx, p, c, 200, p.domain.UpdateAccount, c.id("id"), in, xmlrep.Account)
+	return runWith(ctx, p, c, 200, p.domain.UpdateAccount, c.id("id"), in, accountRep)
 }
 
 // DeleteAccount is DELETE /admin/api/accounts/{id}.xml.
@@ -84,24 +82,24 @@ func (p *API) DeleteAccount(ctx context.Context, c *Call) *Reply {
 
 // ApproveAccount is PUT /admin/api/accounts/{id}/approve.xml.
 func (p *API) ApproveAccount(ctx context.Context, c *Call) *Reply {
-	return run(ctx, p, c, 200, p.domain.ApproveAccount, c.id("id"), xmlrep.Account)
+	return run(ctx, p, c, 200, p.domain.ApproveAccount, c.id("id"), accountRep)
 }
 
 // RejectAccount is PUT /admin/api/accounts/{id}/reject.xml.
 func (p *API) RejectAccount(ctx context.Context, c *Call) *Reply {
-	return run(ctx, p, c, 200, p.domain.RejectAccount, c.id("id"), xmlrep.Account)
+	return run(ctx, p, c, 200, p.domain.RejectAccount, c.id("id"), accountRep)
 }
 
 // MakePendingAccount is PUT /admin/api/accounts/{id}/make_pending.xml.
 func (p *API) MakePendingAccount(ctx context.Context, c *Call) *Reply {
-	return run(ctx, p, c, 200, p.domain.MakePendingAccount, c.id("id"), xmlrep.Account)
+	return run(ctx, p, c, 200, p.domain.MakePendingAccount, c.id("id"), accountRep)
 }
 
 // ChangeAccountPlan is PUT /admin/api/accounts/{id}/change_plan.xml with
 // plan_id, an account plan of the provider; it answers with that plan.
 func (p *API) ChangeAccountPlan(ctx context.Context, c *Call) *Reply {
 	return runWith(ctx, p, c, 200, p.domain.ChangeAccountPlan, c.id("id"), params.ToI(c.Params.Get("plan_id")),
-		func(d *builderxml.Doc, acc *store.Account) { xmlrep.Plan(d, acc.Plan) })
+		accountPlanRep)
 }
 
 // Signup is POST /admin/api/signup.xml: the account's parameters, the
@@ -113,7 +111,7 @@ func (p *API) Signup(ctx context.Context, c *Call) *Reply {
 			AccountPlanID:     params.ToI(c.Params.Get("account_plan_id")),
 			ServicePlanID:     params.ToI(c.Params.Get("service_plan_id")),
 			ApplicationPlanID: params.ToI(c.Params.Get("application_plan_id"))})
-		return answer(p, c, 201, acc, err, xmlrep.SignupAccount)
+		return answer(p, c, 201, acc, err, signupRep)
 	})
 }
 
@@ -121,7 +119,7 @@ func (p *API) Signup(ctx context.Context, c *Call) *Reply {
 // subject and body (or message[subject], message[body]): a message from
 // the provider to the account.
 func (p *API) SendMessage(ctx context.Context, c *Call) *Reply {
-	return p.endpoint(c, xmlOnly, func(a porta.Actor, cat *store.Catalog) *Reply {
+	return p.endpoint(c, xmlOrJSON, func(a porta.Actor, cat *store.Catalog) *Reply {
 		if _, err := porta.Account(cat, a, *c.accountID()); err != nil {
 			return p.replyError(c, err)
 		}
@@ -131,6 +129,6 @@ func (p *API) SendMessage(ctx context.Context, c *Call) *Reply {
 		subject, _ := c.Params.Wrapped("message", "subject")
 		body, _ := c.Params.Wrapped("message", "body")
 		m, err := p.domain.SendMessage(ctx, a, *c.accountID(), porta.MessageInput{Subject: subject, Body: body})
-		return answer(p, c, 201, m, err, xmlrep.Message)
+		return answer(p, c, 201, m, err, messageRep)
 	})
 }

@@ -20,6 +20,7 @@ import (
 	"net/http"
 
 	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
+	"github.com/threescale-sandbox/threescale-sandbox/portal/jsonrep"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
@@ -45,8 +46,16 @@ type Call struct {
 	// Params are the query and body parameters, merged as Rails does (the
 	// body wins).
 	Params params.Params
+	// Body are the body's parameters alone (Rails' request_parameters),
+	// and ContentType the body's media type: what porta's wrapped
+	// parameters are made of (wrapped.go).
+	Body        params.Params
+	ContentType string
 	// Path holds the route's ids by name, extensions removed.
 	Path map[string]string
+	// BaseURL is the scheme and host the request came to, which porta's
+	// JSON links start with.
+	BaseURL string
 	// Basic holds HTTP Basic credentials, when sent.
 	BasicUser, BasicPass string
 }
@@ -79,55 +88,77 @@ func (p *API) endpoint(c *Call, format func(*Call) *Reply, fn func(a porta.Actor
 	if rep := format(c); rep != nil {
 		return rep
 	}
-	return fn(a, cat)
+	return head(c, fn(a, cat))
 }
 
-// read answers a GET of XML from the committed model.
-func (p *API) read(c *Call, fn func(a porta.Actor, cat *store.Catalog) *Reply) *Reply {
-	return p.endpoint(c, xmlOnly, fn)
-}
-
-// write answers a write of XML: fn runs the operation.
-func (p *API) write(c *Call, fn func(a porta.Actor) *Reply) *Reply {
-	return p.endpoint(c, xmlOnly, func(a porta.Actor, _ *store.Catalog) *Reply { return fn(a) })
-}
-
-// xmlOnly refuses a format the endpoint does not offer. porta offers JSON
-// for most objects, in representations unlike its XML; the sandbox speaks
-// it only where the issue of the day needs it (settings, webhooks).
-func xmlOnly(c *Call) *Reply {
-	switch c.Format {
-	case "xml":
-		return nil
-	case "json":
-		return &Reply{Status: http.StatusNotAcceptable, ContentType: contentJSON,
-			Body: jsonObject("error", "The sandbox serves this endpoint as XML only: use the .xml extension.")}
+// head is the answer to a HEAD, which Rails routes to the GET route but
+// leaves a HEAD: porta's responder (ThreeScale::Api::Responder) displays
+// an object only for a GET, and answers anything else it does not know
+// with head :no_content. An error keeps its status; Rack::Head drops
+// every body.
+func head(c *Call, rep *Reply) *Reply {
+	if c.Method != http.MethodHead {
+		return rep
 	}
+	if rep.Status == http.StatusOK {
+		return &Reply{Status: http.StatusNoContent}
+	}
+	return &Reply{Status: rep.Status, ContentType: rep.ContentType}
+}
+
+// read answers a GET from the committed model.
+func (p *API) read(c *Call, fn func(a porta.Actor, cat *store.Catalog) *Reply) *Reply {
+	return p.endpoint(c, xmlOrJSON, fn)
+}
+
+// write answers a write: fn runs the operation.
+func (p *API) write(c *Call, fn func(a porta.Actor) *Reply) *Reply {
+	return p.endpoint(c, xmlOrJSON, func(a porta.Actor, _ *store.Catalog) *Reply { return fn(a) })
+}
+
+// xmlOrJSON refuses a format porta's controllers do not respond to
+// (respond_to :xml, :json): UnknownFormat, which porta answers 406 with
+// render_error.
+func xmlOrJSON(c *Call) *Reply {
+	if c.Format == "xml" || c.Format == "json" {
+		return nil
+	}
+	return unknownFormat(c)
+}
+
+// unknownFormat is porta's answer to ActionController::UnknownFormat.
+func unknownFormat(c *Call) *Reply {
 	return errorReply(c, http.StatusNotAcceptable, fmt.Sprintf("The server does not understand %q request.", c.Format))
 }
 
 // answer is an operation's reply: v written as a document with status, or
 // the error's reply.
-func answer[T any](p *API, c *Call, status int, v T, err error, write func(*builderxml.Doc, T)) *Reply {
+// An operation's v is written from the committed catalog, which holds the
+// operation's writes.
+func answer[T any](p *API, c *Call, status int, v T, err error, r rep[T]) *Reply {
+	return answerFrom(p, c, status, p.domain.Catalog(), v, err, r)
+}
+
+// answerFrom is answer for v read from cat.
+func answerFrom[T any](p *API, c *Call, status int, cat *store.Catalog, v T, err error, r rep[T]) *Reply {
 	if err != nil {
 		return p.replyError(c, err)
 	}
-	return xmlReply(status, xmlrep.Doc(write, v).Bytes())
+	return represent(c, status, cat, v, r)
 }
 
 // show answers a read of the object find finds by key.
-func show[K, R any](p *API, c *Call, find func(*store.Catalog, porta.Actor, K) (R, error), key K,
-	write func(*builderxml.Doc, R)) *Reply {
+func show[K, R any](p *API, c *Call, find func(*store.Catalog, porta.Actor, K) (R, error), key K, write rep[R]) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
 		v, err := find(cat, a, key)
-		return answer(p, c, 200, v, err, write)
+		return answerFrom(p, c, 200, cat, v, err, write)
 	})
 }
 
 // run answers an operation on the object named by key with status and
 // what the operation returns.
 func run[K, R any](ctx context.Context, p *API, c *Call, status int, op func(context.Context, porta.Actor, K) (R, error),
-	key K, write func(*builderxml.Doc, R)) *Reply {
+	key K, write rep[R]) *Reply {
 	return p.write(c, func(a porta.Actor) *Reply {
 		v, err := op(ctx, a, key)
 		return answer(p, c, status, v, err, write)
@@ -136,7 +167,7 @@ func run[K, R any](ctx context.Context, p *API, c *Call, status int, op func(con
 
 // runWith is run for an operation that takes an input.
 func runWith[K, I, R any](ctx context.Context, p *API, c *Call, status int,
-	op func(context.Context, porta.Actor, K, I) (R, error), key K, in I, write func(*builderxml.Doc, R)) *Reply {
+	op func(context.Context, porta.Actor, K, I) (R, error), key K, in I, write rep[R]) *Reply {
 	return run(ctx, p, c, status, func(ctx context.Context, a porta.Actor, key K) (R, error) {
 		return op(ctx, a, key, in)
 	}, key, write)
@@ -188,12 +219,16 @@ func notFound(c *Call) *Reply {
 	return &Reply{Status: 404, ContentType: headContentType(c)}
 }
 
-// errorReply is porta's render_error: <error>text</error>.
+// errorReply is porta's render_error: <error>text</error>, {"error":
+// text}, or the text alone in any other format.
 func errorReply(c *Call, status int, text string) *Reply {
-	if c.Format == "json" {
+	switch c.Format {
+	case "json":
 		return &Reply{Status: status, ContentType: contentJSON, Body: jsonObject("error", text)}
+	case "xml":
+		return xmlReply(status, builderxml.New().Text("error", text).Bytes())
 	}
-	return xmlReply(status, builderxml.New().Text("error", text).Bytes())
+	return &Reply{Status: status, ContentType: "text/plain", Body: []byte(text)}
 }
 
 // replyError turns an operation's error into porta's reply.
@@ -237,11 +272,24 @@ func validationReply(c *Call, status int, e *porta.ValidationError) *Reply {
 // not apply: from, event, error and the object, as Nokogiri prints it.
 func transitionReply(p *API, c *Call, e *porta.TransitionError) *Reply {
 	var object []byte
+	var objectJSON jsonrep.Object
+	cat := p.domain.Catalog()
 	switch o := e.Object.(type) {
 	case *store.User:
-		object = xmlrep.Fragment(xmlrep.User, o)
+		object, objectJSON = xmlrep.Fragment(xmlrep.User, cat, o), jsonrep.User(c.links(), cat, o)
 	case *store.Message:
-		object = xmlrep.Fragment(xmlrep.Message, o)
+		object, objectJSON = xmlrep.Fragment(xmlrep.Message, cat, o), jsonrep.Message(c.links(), cat, o)
+	case *store.Service:
+		object, objectJSON = xmlrep.Fragment(xmlrep.Service, cat, o), jsonrep.Service(c.links(), cat, o)
+	case *store.ServiceContract:
+		objectJSON = jsonrep.ServiceSubscription(c.links(), cat, o)
+	}
+	if c.Format == "json" {
+		// StateMachine::InvalidTransitionRepresenter::JSON: the object
+		// nested, without its root.
+		body := jsonrep.Object{{Key: "error", Value: jsonrep.Object{{Key: "from", Value: e.From}, {Key: "event", Value: e.Event},
+			{Key: "error", Value: e.Message()}, {Key: "object", Value: objectJSON.Inner()}}}}
+		return jsonReply(http.StatusUnprocessableEntity, body.Bytes())
 	}
 	d := builderxml.Fragment().Open("error").Text("from", e.From).Text("event", e.Event).
 		Text("error", e.Message()).Raw(object).Close("error")

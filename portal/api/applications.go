@@ -3,10 +3,8 @@ package api
 import (
 	"context"
 
-	"github.com/threescale-sandbox/threescale-sandbox/builderxml"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/params"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
-	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -49,7 +47,7 @@ func applicationFilter(c *Call) porta.ApplicationFilter {
 // ListApplications is GET /admin/api/applications.xml, paginated.
 func (p *API) ListApplications(ctx context.Context, c *Call) *Reply {
 	return p.read(c, func(a porta.Actor, cat *store.Catalog) *Reply {
-		return ok(page(c, "applications", porta.Applications(cat, a, applicationFilter(c)), xmlrep.Application))
+		return page(c, "applications", cat, porta.Applications(cat, a, applicationFilter(c)), applicationRep)
 	})
 }
 
@@ -63,7 +61,7 @@ func (p *API) FindApplication(ctx context.Context, c *Call) *Reply {
 		}
 		app, err := porta.FindApplication(cat, a, porta.ApplicationQuery{ServiceID: c.Params.Ptr("service_id"),
 			UserKey: c.Params.Ptr("user_key"), AppID: c.Params.Ptr("app_id"), ID: params.ToI(v)})
-		return answer(p, c, 200, app, err, xmlrep.Application)
+		return answer(p, c, 200, app, err, applicationRep)
 	})
 }
 
@@ -76,7 +74,7 @@ func (p *API) ListAccountApplications(ctx context.Context, c *Call) *Reply {
 			return p.replyError(c, err)
 		}
 		apps := porta.Applications(cat, a, porta.ApplicationFilter{AccountID: &acc.ID, State: c.Params.Get("state")})
-		return ok(list("applications", apps, xmlrep.Application))
+		return list(c, "applications", cat, apps, applicationRep)
 	})
 }
 
@@ -89,14 +87,14 @@ func (p *API) FindAccountApplication(ctx context.Context, c *Call) *Reply {
 		if err != nil {
 			return p.replyError(c, err)
 		}
-		app, err := porta.FindAccountApplication(acc, c.Params.Ptr("user_key"), c.Params.Ptr("app_id"))
-		return answer(p, c, 200, app, err, xmlrep.Application)
+		app, err := porta.FindAccountApplication(cat, acc, c.Params.Ptr("user_key"), c.Params.Ptr("app_id"))
+		return answer(p, c, 200, app, err, applicationRep)
 	})
 }
 
 // ShowApplication is GET /admin/api/accounts/{account_id}/applications/{id}.xml.
 func (p *API) ShowApplication(ctx context.Context, c *Call) *Reply {
-	return show(p, c, porta.Application, appRef(c, "id"), xmlrep.Application)
+	return show(p, c, porta.Application, appRef(c, "id"), applicationRep)
 }
 
 // applicationInput reads an application's writable parameters.
@@ -114,14 +112,14 @@ func (p *API) CreateApplication(ctx context.Context, c *Call) *Reply {
 		app, err := p.domain.CreateApplication(ctx, a, *c.accountID(), params.ToI(c.Params.Get("plan_id")),
 			porta.NewApplication{ApplicationInput: applicationInput(c), ApplicationID: c.Params.Ptr("application_id"),
 				Keys: c.Params.Strings("application_key")})
-		return answer(p, c, 201, app, err, xmlrep.Application)
+		return answer(p, c, 201, app, err, applicationRep)
 	})
 }
 
 // UpdateApplication is PUT /admin/api/accounts/{account_id}/applications/
 // {id}.xml.
 func (p *API) UpdateApplication(ctx context.Context, c *Call) *Reply {
-	return runWith(ctx, p, c, 200, p.domain.UpdateApplication, appRef(c, "id"), applicationInput(c), xmlrep.Application)
+	return runWith(ctx, p, c, 200, p.domain.UpdateApplication, appRef(c, "id"), applicationInput(c), applicationRep)
 }
 
 // DeleteApplication is DELETE …/applications/{id}.xml.
@@ -129,60 +127,56 @@ func (p *API) DeleteApplication(ctx context.Context, c *Call) *Reply {
 	return runDelete(ctx, p, c, p.domain.DeleteApplication, appRef(c, "id"))
 }
 
-// applicationPlan writes an application's plan, which porta's plan
-// changes answer with.
-func applicationPlan(d *builderxml.Doc, app *store.Application) { xmlrep.Plan(d, app.Plan) }
-
 // AcceptApplication is PUT …/applications/{id}/accept.xml.
 func (p *API) AcceptApplication(ctx context.Context, c *Call) *Reply {
-	return run(ctx, p, c, 200, p.domain.AcceptApplication, appRef(c, "id"), xmlrep.Application)
+	return run(ctx, p, c, 200, p.domain.AcceptApplication, appRef(c, "id"), applicationRep)
 }
 
 // SuspendApplication is PUT …/applications/{id}/suspend.xml.
 func (p *API) SuspendApplication(ctx context.Context, c *Call) *Reply {
-	return run(ctx, p, c, 200, p.domain.SuspendApplication, appRef(c, "id"), xmlrep.Application)
+	return run(ctx, p, c, 200, p.domain.SuspendApplication, appRef(c, "id"), applicationRep)
 }
 
 // ResumeApplication is PUT …/applications/{id}/resume.xml.
 func (p *API) ResumeApplication(ctx context.Context, c *Call) *Reply {
-	return run(ctx, p, c, 200, p.domain.ResumeApplication, appRef(c, "id"), xmlrep.Application)
+	return run(ctx, p, c, 200, p.domain.ResumeApplication, appRef(c, "id"), applicationRep)
 }
 
 // ChangeUserKey is PUT …/applications/{id}/change_user_key.xml, a sandbox
 // addition: porta offers this only as the admin portal's "Regenerate"
 // button.
 func (p *API) ChangeUserKey(ctx context.Context, c *Call) *Reply {
-	return run(ctx, p, c, 200, p.domain.ChangeUserKey, appRef(c, "id"), xmlrep.Application)
+	return run(ctx, p, c, 200, p.domain.ChangeUserKey, appRef(c, "id"), applicationRep)
 }
 
 // CustomizePlan is PUT …/applications/{id}/customize_plan.xml; it answers
 // with the application's plan.
 func (p *API) CustomizePlan(ctx context.Context, c *Call) *Reply {
-	return run(ctx, p, c, 200, p.domain.CustomizePlan, appRef(c, "id"), applicationPlan)
+	return run(ctx, p, c, 200, p.domain.CustomizePlan, appRef(c, "id"), applicationPlanRep)
 }
 
 // DecustomizePlan is PUT …/applications/{id}/decustomize_plan.xml; it
 // answers with the application's plan.
 func (p *API) DecustomizePlan(ctx context.Context, c *Call) *Reply {
-	return run(ctx, p, c, 200, p.domain.DecustomizePlan, appRef(c, "id"), applicationPlan)
+	return run(ctx, p, c, 200, p.domain.DecustomizePlan, appRef(c, "id"), applicationPlanRep)
 }
 
 // ChangeApplicationPlan is PUT …/applications/{id}/change_plan.xml with
 // plan_id; it answers with the plan.
 func (p *API) ChangeApplicationPlan(ctx context.Context, c *Call) *Reply {
 	return runWith(ctx, p, c, 200, p.domain.ChangeApplicationPlan, appRef(c, "id"), params.ToI(c.Params.Get("plan_id")),
-		applicationPlan)
+		applicationPlanRep)
 }
 
 // ListKeys is GET …/applications/{application_id}/keys.xml.
 func (p *API) ListKeys(ctx context.Context, c *Call) *Reply {
-	return show(p, c, porta.Application, appRef(c, "application_id"), xmlrep.Keys)
+	return show(p, c, porta.Application, appRef(c, "application_id"), keysRep)
 }
 
 // CreateKey is POST …/applications/{application_id}/keys.xml with key (a
 // random one when absent); it answers with the application.
 func (p *API) CreateKey(ctx context.Context, c *Call) *Reply {
-	return runWith(ctx, p, c, 201, p.domain.CreateKey, appRef(c, "application_id"), c.Params.Ptr("key"), xmlrep.Application)
+	return runWith(ctx, p, c, 201, p.domain.CreateKey, appRef(c, "application_id"), c.Params.Ptr("key"), applicationRep)
 }
 
 // DeleteKey is DELETE …/applications/{application_id}/keys/{key}.xml.
@@ -194,14 +188,14 @@ func (p *API) DeleteKey(ctx context.Context, c *Call) *Reply {
 
 // ListReferrerFilters is GET …/applications/{application_id}/referrer_filters.xml.
 func (p *API) ListReferrerFilters(ctx context.Context, c *Call) *Reply {
-	return show(p, c, porta.Application, appRef(c, "application_id"), xmlrep.ReferrerFilters)
+	return show(p, c, porta.Application, appRef(c, "application_id"), filtersRep)
 }
 
 // CreateReferrerFilter is POST …/referrer_filters.xml with referrer_filter;
 // it answers with the application.
 func (p *API) CreateReferrerFilter(ctx context.Context, c *Call) *Reply {
 	return runWith(ctx, p, c, 201, p.domain.CreateReferrerFilter, appRef(c, "application_id"),
-		c.Params.Get("referrer_filter"), xmlrep.Application)
+		c.Params.Get("referrer_filter"), applicationRep)
 }
 
 // DeleteReferrerFilter is DELETE …/referrer_filters/{id}.xml, by the

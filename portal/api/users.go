@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
-	"github.com/threescale-sandbox/threescale-sandbox/portal/xmlrep"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -32,23 +31,23 @@ func (p *API) ListUsers(ctx context.Context, c *Call) *Reply {
 			return p.replyError(c, err)
 		}
 		f := porta.UserFilter{State: c.Params.Ptr("state"), Role: c.Params.Ptr("role")}
-		return ok(list("users", porta.Users(acc, f), xmlrep.User))
+		return list(c, "users", cat, porta.Users(acc, f), userRep)
 	})
 }
 
 // ShowUser is GET /admin/api/accounts/{account_id}/users/{id}.xml.
 func (p *API) ShowUser(ctx context.Context, c *Call) *Reply {
-	return show(p, c, porta.User, userRef(c), xmlrep.User)
+	return show(p, c, porta.User, userRef(c), userRep)
 }
 
 // CreateUser is POST /admin/api/accounts/{account_id}/users.xml.
 func (p *API) CreateUser(ctx context.Context, c *Call) *Reply {
-	return runWith(ctx, p, c, 201, p.domain.CreateUser, *c.accountID(), userInput(c), xmlrep.User)
+	return runWith(ctx, p, c, 201, p.domain.CreateUser, *c.accountID(), userInput(c), userRep)
 }
 
 // UpdateUser is PUT /admin/api/accounts/{account_id}/users/{id}.xml.
 func (p *API) UpdateUser(ctx context.Context, c *Call) *Reply {
-	return runWith(ctx, p, c, 200, p.domain.UpdateUser, userRef(c), userInput(c), xmlrep.User)
+	return runWith(ctx, p, c, 200, p.domain.UpdateUser, userRef(c), userInput(c), userRep)
 }
 
 // DeleteUser is DELETE /admin/api/accounts/{account_id}/users/{id}.xml.
@@ -58,22 +57,22 @@ func (p *API) DeleteUser(ctx context.Context, c *Call) *Reply {
 
 // ActivateUser is PUT …/users/{id}/activate.xml.
 func (p *API) ActivateUser(ctx context.Context, c *Call) *Reply {
-	return run(ctx, p, c, 200, p.domain.ActivateUser, userRef(c), xmlrep.User)
+	return run(ctx, p, c, 200, p.domain.ActivateUser, userRef(c), userRep)
 }
 
 // SuspendUser is PUT …/users/{id}/suspend.xml.
 func (p *API) SuspendUser(ctx context.Context, c *Call) *Reply {
-	return run(ctx, p, c, 200, p.domain.SuspendUser, userRef(c), xmlrep.User)
+	return run(ctx, p, c, 200, p.domain.SuspendUser, userRef(c), userRep)
 }
 
 // UnsuspendUser is PUT …/users/{id}/unsuspend.xml.
 func (p *API) UnsuspendUser(ctx context.Context, c *Call) *Reply {
-	return run(ctx, p, c, 200, p.domain.UnsuspendUser, userRef(c), xmlrep.User)
+	return run(ctx, p, c, 200, p.domain.UnsuspendUser, userRef(c), userRep)
 }
 
 // SetUserRole is PUT …/users/{id}/admin.xml and …/member.xml.
 func (p *API) SetUserRole(role string) Handler {
 	return func(ctx context.Context, c *Call) *Reply {
-		return runWith(ctx, p, c, 200, p.domain.SetUserRole, userRef(c), role, xmlrep.User)
+		return runWith(ctx, p, c, 200, p.domain.SetUserRole, userRef(c), role, userRep)
 	}
 }

@@ -24,7 +24,7 @@ func (pg *pages) activate(p *web.Page) error {
 	if err := p.SignOut(); err != nil {
 		return err
 	}
-	if porta.ApprovalRequired(u.Account) {
+	if cat := p.Catalog(); porta.ApprovalRequired(cat, cat.Account(u.AccountID)) {
 		return p.Redirect("/login", web.Notice("You will receive a message once your account is approved."))
 	}
 	return p.Redirect("/login", web.Notice("Signup complete. You can now sign in."))

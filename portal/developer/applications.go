@@ -14,19 +14,24 @@ import (
 
 // application finds the developer's application of the path's id: one of
 // another account is not found, as an unknown one (404, no hint).
-func application(p *web.Page) (*store.Application, error) {
+func application(p *web.Page) (store.LinkedApplication, error) {
 	id, err := p.ID("id")
 	if err != nil {
-		return nil, err
+		return store.LinkedApplication{}, err
 	}
-	return porta.Application(p.Catalog(), p.Actor(), porta.AppRef{ID: id})
+	cat := p.Catalog()
+	app, err := porta.Application(cat, p.Actor(), porta.AppRef{ID: id})
+	if err != nil {
+		return store.LinkedApplication{}, err
+	}
+	return cat.LinkApplication(app), nil
 }
 
 // account is the signed-in developer's account.
 func account(p *web.Page) *store.Account { return p.Catalog().Account(p.Signed.User.AccountID) }
 
 // appPath is the path of an application's page.
-func appPath(app *store.Application) string { return fmt.Sprintf("/admin/applications/%d", app.ID) }
+func appPath(id int64) string { return fmt.Sprintf("/admin/applications/%d", id) }
 
 // newApplicationService is the service a new application goes on, as
 // porta's new and create find it: service_id (an id or a system_name),
@@ -103,9 +108,9 @@ func newAppForm(p *web.Page, s *store.Service) (appForm, error) {
 }
 
 // keyPath is the path of one of an application's keys.
-func keyPath(app *store.Application, key string) string {
-	return appPath(app) + "/keys/" + url.PathEscape(key)
+func keyPath(id int64, key string) string {
+	return appPath(id) + "/keys/" + url.PathEscape(key)
 }
 
 // appRef names an application for the operations.
-func appRef(app *store.Application) porta.AppRef { return porta.AppRef{ID: app.ID} }
+func appRef(id int64) porta.AppRef { return porta.AppRef{ID: id} }

@@ -29,5 +29,5 @@ func (pg *pages) applicationsCreate(p *web.Page) error {
 	if err != nil {
 		return err
 	}
-	return p.Redirect(appPath(app), web.Notice("Application was successfully created."))
+	return p.Redirect(appPath(app.ID), web.Notice("Application was successfully created."))
 }

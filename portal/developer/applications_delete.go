@@ -9,7 +9,7 @@ func (pg *pages) applicationsDelete(p *web.Page) error {
 	if err != nil {
 		return err
 	}
-	if _, err := p.Domain().DeleteApplication(p.Context(), p.Actor(), appRef(app)); err != nil {
+	if _, err := p.Domain().DeleteApplication(p.Context(), p.Actor(), appRef(app.ID)); err != nil {
 		return err
 	}
 	return p.Redirect("/admin/applications", web.Notice("Application was successfully deleted."))

@@ -8,11 +8,11 @@ import (
 
 // editAppForm is the edit form of app, when the service lets developers
 // edit applications (403 otherwise).
-func editAppForm(p *web.Page, app *store.Application) (appForm, error) {
+func editAppForm(p *web.Page, app store.LinkedApplication) (appForm, error) {
 	if !porta.DeveloperCan(app).Update {
 		return appForm{}, porta.ErrForbidden
 	}
-	return appForm{Application: app, Service: app.Service, Plan: app.Plan,
+	return appForm{Application: app.Application, Service: app.Service, Plan: app.Plan,
 		Fields: definedFields("application", p.Provider().ApplicationFields), Values: fieldValues(app.ExtraFields)}, nil
 }
 

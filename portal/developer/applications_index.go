@@ -16,7 +16,7 @@ type applicationsView struct {
 }
 
 type applicationRow struct {
-	*store.Application
+	store.LinkedApplication
 	Can porta.Can
 }
 
@@ -27,7 +27,8 @@ func (pg *pages) applicationsIndex(p *web.Page) error {
 	v := applicationsView{MultipleServices: len(p.Provider().Services) > 1,
 		CanCreate: len(porta.ApplicationServices(cat, a)) > 0}
 	for _, app := range porta.Applications(cat, a, porta.ApplicationFilter{}) {
-		v.Applications = append(v.Applications, applicationRow{app, porta.DeveloperCan(app)})
+		l := cat.LinkApplication(app)
+		v.Applications = append(v.Applications, applicationRow{l, porta.DeveloperCan(l)})
 	}
 	return p.Render("applications", v)
 }

@@ -8,7 +8,7 @@ import (
 
 // applicationView is an application's page.
 type applicationView struct {
-	App *store.Application
+	App store.LinkedApplication
 	Can porta.Can
 	// Keys are its application keys with their paths.
 	Keys []keyView
@@ -34,7 +34,7 @@ func (pg *pages) applicationsShow(p *web.Page) error {
 	}
 	v := applicationView{App: app, Can: porta.DeveloperCan(app), KeysLimit: porta.KeysLimit(app.Service)}
 	for _, k := range app.Keys {
-		v.Keys = append(v.Keys, keyView{Value: k.Value, Path: keyPath(app, k.Value)})
+		v.Keys = append(v.Keys, keyView{Value: k.Value, Path: keyPath(app.ID, k.Value)})
 	}
 	values := fieldValues(app.ExtraFields)
 	for _, f := range definedFields("application", p.Provider().ApplicationFields) {

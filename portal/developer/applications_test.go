@@ -146,7 +146,8 @@ func TestApplicationCreateAndEdit(t *testing.T) {
 		!strings.Contains(r.Body, "&lt;b&gt;Bold&lt;/b&gt; &amp; co") {
 		t.Error("a hostile name is not escaped")
 	}
-	app := s.Store.Catalog().Service(legacyService).Applications[before]
+	cat := s.Store.Catalog()
+	app := cat.LinkApplication(cat.Service(legacyService).Applications[before])
 	if app.Plan.Name != "Starter" || app.State != "live" || len(app.UserKey) != 32 {
 		t.Errorf("new application: %s %s %q", app.Plan.Name, app.State, app.UserKey)
 	}

@@ -18,12 +18,12 @@ func (pg *pages) applicationsUpdate(p *web.Page) error {
 	if err != nil {
 		return err
 	}
-	_, err = p.Domain().UpdateApplication(p.Context(), p.Actor(), appRef(app), applicationInput(p))
+	_, err = p.Domain().UpdateApplication(p.Context(), p.Actor(), appRef(app.ID), applicationInput(p))
 	if p.Form.Invalid(err, applicationErrors(p.Provider())) {
 		return p.RenderStatus(http.StatusUnprocessableEntity, "application_edit", v)
 	}
 	if err != nil {
 		return err
 	}
-	return p.Redirect(appPath(app), web.Notice("Application was successfully updated."))
+	return p.Redirect(appPath(app.ID), web.Notice("Application was successfully updated."))
 }

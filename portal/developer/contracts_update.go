@@ -18,9 +18,9 @@ func (pg *pages) contractsUpdate(p *web.Page) error {
 	if !ok {
 		return porta.ErrNotFound
 	}
-	pc, err := p.Domain().DeveloperChangePlan(p.Context(), p.Actor(), appRef(app), planID)
+	pc, err := p.Domain().DeveloperChangePlan(p.Context(), p.Actor(), appRef(app.ID), planID)
 	if err != nil {
 		return err
 	}
-	return p.Redirect(appPath(app), web.Notice(pc.Message))
+	return p.Redirect(appPath(app.ID), web.Notice(pc.Message))
 }

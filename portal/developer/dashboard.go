@@ -8,8 +8,9 @@ import (
 
 // dashboardView is the credentials panel and the latest messages.
 type dashboardView struct {
-	// Application is the account's first application; nil for none.
-	Application *store.Application
+	// Application is the account's first application with its service and
+	// plan; nil for none.
+	Application *store.LinkedApplication
 	Messages    []store.Received
 }
 
@@ -20,7 +21,8 @@ func (pg *pages) dashboard(p *web.Page) error {
 	a := p.Actor()
 	var v dashboardView
 	if apps := porta.Applications(p.Catalog(), a, porta.ApplicationFilter{}); len(apps) > 0 {
-		v.Application = apps[0]
+		linked := p.Catalog().LinkApplication(apps[0])
+		v.Application = &linked
 	}
 	msgs, err := p.Domain().Inbox(p.Context(), a, false)
 	if err != nil {

@@ -11,17 +11,20 @@ import (
 // inviteeView is the invitee's signup form.
 type inviteeView struct {
 	Invitation *store.Invitation
+	Account    *store.Account // the account invited to
 	Fields     []formField
 }
 
 // inviteeForm finds the invitation of the path's token that may still be
 // accepted, and its form.
 func inviteeForm(p *web.Page) (inviteeView, error) {
-	inv, err := porta.PendingInvitation(p.Catalog(), p.Request().PathValue("token"))
+	cat := p.Catalog()
+	inv, err := porta.PendingInvitation(cat, p.Request().PathValue("token"))
 	if err != nil {
 		return inviteeView{}, err
 	}
-	return inviteeView{Invitation: inv, Fields: definedFields("user", inv.Account.Provider.UserFields)}, nil
+	acc := cat.Account(inv.AccountID)
+	return inviteeView{Invitation: inv, Account: acc, Fields: definedFields("user", cat.Provider(acc.ProviderID).UserFields)}, nil
 }
 
 // invitationRefused answers the link of an invitation that signs no one

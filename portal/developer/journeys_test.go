@@ -251,7 +251,8 @@ func TestPlanChangeInTheBrowser(t *testing.T) {
 	if r := c.Post("/admin/contracts/"+itoa(echo.ID)+"?plan_id="+itoa(echo.PlanID), url.Values{"_method": {"put"}}); r.Status != 403 {
 		t.Errorf("a forged change under none: %d", r.Status)
 	}
-	if got := s.Store.Catalog().Application(echo.ID).Plan.Name; got != "Pro" {
+	cat := s.Store.Catalog()
+	if got := cat.Plan(cat.Application(echo.ID).PlanID).Name; got != "Pro" {
 		t.Errorf("plan %s after the forged change", got)
 	}
 }

@@ -17,17 +17,17 @@ func (pg *pages) keysCreate(p *web.Page) error {
 	if err != nil {
 		return err
 	}
-	_, err = p.Domain().CreateKey(p.Context(), p.Actor(), appRef(app), p.Form.Ptr("key"))
+	_, err = p.Domain().CreateKey(p.Context(), p.Actor(), appRef(app.ID), p.Form.Ptr("key"))
 	var v *porta.ValidationError
 	if errors.As(err, &v) {
 		text := v.Error()
 		if len(v.On("base")) > 0 {
 			text = fmt.Sprintf("At most %d keys are allowed.", porta.KeysLimit(app.Service))
 		}
-		return p.Redirect(appPath(app), web.Error(text))
+		return p.Redirect(appPath(app.ID), web.Error(text))
 	}
 	if err != nil {
 		return err
 	}
-	return p.Redirect(appPath(app), web.Notice("Application key was created."))
+	return p.Redirect(appPath(app.ID), web.Notice("Application key was created."))
 }

@@ -15,12 +15,12 @@ func (pg *pages) keysDelete(p *web.Page) error {
 	if err != nil {
 		return err
 	}
-	_, err = p.Domain().RemoveKey(p.Context(), p.Actor(), appRef(app), p.Request().PathValue("key"))
+	_, err = p.Domain().RemoveKey(p.Context(), p.Actor(), appRef(app.ID), p.Request().PathValue("key"))
 	if errors.Is(err, porta.ErrLastKey) {
-		return p.Redirect(appPath(app), web.Error("One application key minimum is required."))
+		return p.Redirect(appPath(app.ID), web.Error("One application key minimum is required."))
 	}
 	if err != nil {
 		return err
 	}
-	return p.Redirect(appPath(app), web.Notice("Application key was deleted."))
+	return p.Redirect(appPath(app.ID), web.Notice("Application key was deleted."))
 }

@@ -10,8 +10,8 @@ func (pg *pages) keysRegenerate(p *web.Page) error {
 	if err != nil {
 		return err
 	}
-	if _, err := p.Domain().RegenerateKey(p.Context(), p.Actor(), appRef(app), p.Request().PathValue("key")); err != nil {
+	if _, err := p.Domain().RegenerateKey(p.Context(), p.Actor(), appRef(app.ID), p.Request().PathValue("key")); err != nil {
 		return err
 	}
-	return p.Redirect(appPath(app), web.Notice("Application key was regenerated."))
+	return p.Redirect(appPath(app.ID), web.Notice("Application key was regenerated."))
 }

@@ -37,14 +37,16 @@ func (pg *pages) plansWidget(p *web.Page) error {
 	}
 	v := plansWidgetView{Service: s}
 	if id, ok := p.Form.Int64("application_id"); ok || p.Form.Has("application_id") {
-		app, err := porta.Application(p.Catalog(), p.Actor(), porta.AppRef{ID: id})
+		cat := p.Catalog()
+		own, err := porta.Application(cat, p.Actor(), porta.AppRef{ID: id})
 		if err != nil {
 			return err
 		}
+		app := cat.LinkApplication(own)
 		if app.ServiceID != s.ID {
 			return fmt.Errorf("application %d is not of service %s: %w", app.ID, s.ID, porta.ErrNotFound)
 		}
-		v.Application, v.Current, v.Others = app, app.Plan, porta.OtherPlans(app)
+		v.Application, v.Current, v.Others = app.Application, app.Plan, porta.OtherPlans(app)
 		if porta.CanChangePlan(app) {
 			v.Label = porta.PlanChangeLabel(app)
 		}

@@ -10,8 +10,8 @@ func (pg *pages) userKeyUpdate(p *web.Page) error {
 	if err != nil {
 		return err
 	}
-	if _, err := p.Domain().ChangeUserKey(p.Context(), p.Actor(), appRef(app)); err != nil {
+	if _, err := p.Domain().ChangeUserKey(p.Context(), p.Actor(), appRef(app.ID)); err != nil {
 		return err
 	}
-	return p.Redirect(appPath(app), web.Notice("The user key was regenerated."))
+	return p.Redirect(appPath(app.ID), web.Notice("The user key was regenerated."))
 }

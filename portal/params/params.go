@@ -10,7 +10,8 @@
 package params
 
 import (
-	"strconv"
+	"math/big"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,6 +65,27 @@ func (p Params) Hash(key string) (Params, bool) {
 	v, _ := p.Value(key)
 	h, ok := v.(*rackquery.Hash)
 	return Params{h}, ok
+}
+
+// Slice returns the parameters named in keys, as Rails' ParamsWrapper
+// takes a request's body parameters into the wrapper.
+func (p Params) Slice(keys []string) Params {
+	out := rackquery.NewHash()
+	for _, k := range p.Keys() {
+		if slices.Contains(keys, k) {
+			v, _ := p.h.Get(k)
+			out.Set(k, v)
+		}
+	}
+	return Params{out}
+}
+
+// Len is how many parameters there are.
+func (p Params) Len() int {
+	if p.h == nil {
+		return 0
+	}
+	return p.h.Len()
 }
 
 // Keys are the parameters' names in the order given.
@@ -125,21 +147,33 @@ func (p Params) Fields() map[string]string {
 	return out
 }
 
-// ToI is Ruby's String#to_i: an optional sign and leading digits, 0 when
-// there are none.
+// ToI is Ruby's String#to_i where the result fits 64 bits: an optional
+// sign and leading digits, 0 when there are none or too many.
 func ToI(s string) int64 {
+	n := Integer(s)
+	if !n.IsInt64() {
+		return 0
+	}
+	return n.Int64()
+}
+
+// Integer is Ruby's String#to_i, of any size: leading white space, an
+// optional sign, then digits (single underscores between them allowed);
+// 0 when there are none.
+func Integer(s string) *big.Int {
 	s = strings.TrimLeft(s, " \t\n\v\f\r")
 	end := 0
 	if end < len(s) && (s[end] == '-' || s[end] == '+') {
 		end++
 	}
 	start := end
-	for end < len(s) && (s[end] >= '0' && s[end] <= '9' || s[end] == '_' && end > start) {
+	for end < len(s) && (s[end] >= '0' && s[end] <= '9' ||
+		s[end] == '_' && end > start && s[end-1] != '_' && end+1 < len(s) && s[end+1] >= '0' && s[end+1] <= '9') {
 		end++
 	}
-	n, err := strconv.ParseInt(strings.ReplaceAll(s[:end], "_", ""), 10, 64)
-	if err != nil {
-		return 0
+	n, ok := new(big.Int).SetString(strings.ReplaceAll(s[:end], "_", ""), 10)
+	if !ok {
+		return new(big.Int)
 	}
 	return n
 }

@@ -42,12 +42,12 @@ func TestCreateAccount(t *testing.T) {
 	}
 	u := acc.Users[0]
 	if acc.State != "approved" || u.State != "active" || u.Role != RoleAdmin || u.SignupType != store.SignupByProvider ||
-		u.PasswordHash != "" || acc.Plan == nil || !acc.Plan.Default {
+		u.PasswordHash != "" || d.Catalog().Plan(acc.PlanID) == nil || !d.Catalog().Plan(acc.PlanID).Default {
 		t.Errorf("account %+v, user %+v", acc.AccountRecord, u.UserRecord)
 	}
 	if len(acc.Applications) != 1 || acc.Applications[0].Name != "New Org's App" ||
 		acc.Applications[0].Description != "Default application created on signup." ||
-		acc.Applications[0].Plan.SystemName != "basic" || len(acc.Contracts) != 1 {
+		d.Catalog().Plan(acc.Applications[0].PlanID).SystemName != "basic" || len(acc.Contracts) != 1 {
 		t.Errorf("applications %+v", acc.Applications)
 	}
 	// The application's generated key is told as any key made outside the

@@ -70,8 +70,12 @@ func (d *Domain) UpdateAccount(ctx context.Context, a Actor, id int64, in Accoun
 		if err != nil {
 			return nil, err
 		}
+		prov, err := t.provider()
+		if err != nil {
+			return nil, err
+		}
 		rec := acc.AccountRecord
-		if err := applyAccount(in.AccountInput, acc.Provider, &rec); err != nil {
+		if err := applyAccount(in.AccountInput, prov, &rec); err != nil {
 			return nil, err
 		}
 		set(&rec.MonthlyBillingEnabled, in.MonthlyBillingEnabled)
@@ -162,12 +166,16 @@ func (d *Domain) transitionAccount(ctx context.Context, a Actor, id int64, event
 // Account's transitions deliver them: the waiting list when it becomes
 // pending; the approval when it is approved on a plan that requires
 // approval, unless the provider created its admin; the rejection.
-func (t *tx) accountStateMail(acc *store.Account) error {
+func (t *tx) accountStateMail(a *store.Account) error {
+	acc, err := t.linkAccount(a)
+	if err != nil {
+		return err
+	}
 	switch acc.State {
 	case "pending":
 		return t.queueIf(waitingListMail(acc))
 	case "approved":
-		admin := firstAdmin(acc)
+		admin := firstAdmin(acc.Account)
 		if acc.Plan == nil || !acc.Plan.ApprovalRequired || admin == nil || admin.SignupType == store.SignupByProvider {
 			return nil
 		}

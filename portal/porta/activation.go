@@ -33,7 +33,7 @@ func (d *Domain) Activate(ctx context.Context, code string) (*store.User, error)
 		if u == nil || u.State != "pending" {
 			return nil, fmt.Errorf("activation code: %w", ErrNotFound)
 		}
-		t.actor, t.muted = ByDeveloper(u.Account.Provider, nil), true
+		t.actor, t.muted = ByDeveloper(cat.Provider(cat.Account(u.AccountID).ProviderID), nil), true
 		return t.makeActive(u)
 	})
 }
@@ -51,10 +51,14 @@ func (t *tx) makeActive(u *store.User) (*store.User, error) {
 	if err := t.DeleteUserTokens(u.ID, store.TokenActivation); err != nil {
 		return nil, err
 	}
-	if acc := u.Account; acc.State == "created" && u.Role == RoleAdmin {
+	cat, err := t.Catalog()
+	if err != nil {
+		return nil, err
+	}
+	if acc := cat.Account(u.AccountID); acc.State == "created" && u.Role == RoleAdmin {
 		arec := acc.AccountRecord
 		arec.State = "approved"
-		if ApprovalRequired(acc) {
+		if ApprovalRequired(cat, acc) {
 			arec.State = "pending"
 		}
 		if err := t.SaveAccount(&arec); err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/threescale-sandbox/threescale-sandbox/keyformat"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
@@ -38,16 +39,11 @@ type NewApplication struct {
 	Keys []string
 }
 
-var (
-	userKeyRE = regexp.MustCompile(`^(([\w\-.]+)|([A-Za-z0-9+]{4})*([A-Za-z0-9+]{4}|[A-Za-z0-9+]{3}=|[A-Za-z0-9+]{2}==))$`)
-	printable = regexp.MustCompile(`^[\x21-\x7E]+$`)
-)
-
 // applyApplication applies an application's input and validates it as
-// Cinstance does; appID is given only on create. human is a person
-// editing it in a portal (porta's validate_human_edition!), who must
-// give it a name.
-func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, rec *store.ApplicationRecord, human bool) (userKeyChanged bool, err error) {
+// Cinstance does; appID is given only on create. The first-traffic times
+// go to tr (store.Tx.SetTraffic stores them). human is a person editing it
+// in a portal (porta's validate_human_edition!), who must give it a name.
+func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, rec *store.ApplicationRecord, tr *store.Traffic, human bool) (userKeyChanged bool, err error) {
 	setTrimmed(&rec.Name, in.Name)
 	setTrimmed(&rec.Description, in.Description)
 	setTrimmed(&rec.RedirectURL, in.RedirectURL)
@@ -61,7 +57,7 @@ func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, 
 	for _, f := range []struct {
 		v  *Instant
 		to **time.Time
-	}{{in.FirstTrafficAt, &rec.FirstTrafficAt}, {in.FirstDailyTrafficAt, &rec.FirstDailyTrafficAt}} {
+	}{{in.FirstTrafficAt, &tr.First}, {in.FirstDailyTrafficAt, &tr.FirstDaily}} {
 		if f.v != nil {
 			*f.to = nil
 			if f.v.Valid {
@@ -78,7 +74,7 @@ func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, 
 	// porta gives every application one, and checks it when it is set.
 	checkKey := rec.UserKey != "" || in.UserKey != nil
 	switch n := len(rec.UserKey); {
-	case checkKey && !userKeyRE.MatchString(rec.UserKey):
+	case checkKey && !keyformat.UserKey(rec.UserKey):
 		errs.add("user_key", "is invalid", "User key is invalid")
 	case n > 256:
 		errs.add("user_key", "is too long (maximum is 256 characters)", "User key is too long (maximum is 256 characters)")
@@ -89,7 +85,7 @@ func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, 
 	case n > 255:
 		errs.add("application_id", "is too long (maximum is 255 characters)", "Application is too long (maximum is 255 characters)")
 	}
-	if rec.AppID != "" && !printable.MatchString(rec.AppID) {
+	if rec.AppID != "" && !keyformat.Key(rec.AppID) {
 		errs.add("application_id", "is invalid", "Application is invalid")
 	}
 	if len([]rune(rec.Name)) > 255 {
@@ -119,10 +115,11 @@ func keysLimit(s *store.Service) int {
 	return 5
 }
 
-// keyProblems validates a new application key.
-func keyProblems(app *store.Application, value string, pending []string) error {
+// keyProblems validates a new application key (of app, on svc, when app
+// is not nil).
+func keyProblems(app *store.Application, svc *store.Service, value string, pending []string) error {
 	var errs problems
-	if !printable.MatchString(value) {
+	if !keyformat.Key(value) {
 		errs.add("value", "is invalid", "Value is invalid")
 	}
 	switch n := len(value); {
@@ -145,7 +142,7 @@ func keyProblems(app *store.Application, value string, pending []string) error {
 	}
 	limit := 5
 	if app != nil {
-		limit = keysLimit(app.Service)
+		limit = keysLimit(svc)
 	}
 	if len(existing) >= limit {
 		errs.add("base", "Limit reached", "Limit reached")
@@ -206,7 +203,8 @@ func (t *tx) createApplication(acc *store.Account, plan *store.Plan, in NewAppli
 	if rec.AppID, err = t.d.hex(4); err != nil {
 		return nil, err
 	}
-	if _, err := applyApplication(in.ApplicationInput, in.ApplicationID, acc.Provider, &rec, !t.actor.viaAPI()); err != nil {
+	var traffic store.Traffic
+	if _, err := applyApplication(in.ApplicationInput, in.ApplicationID, plan.Service.Provider, &rec, &traffic, !t.actor.viaAPI()); err != nil {
 		return nil, err
 	}
 	keys := in.Keys
@@ -218,12 +216,17 @@ func (t *tx) createApplication(acc *store.Account, plan *store.Plan, in NewAppli
 		keys = []string{k}
 	}
 	for i, k := range keys {
-		if keyProblems(nil, k, keys[:i]) != nil || i >= keysLimit(svc) {
+		if keyProblems(nil, nil, k, keys[:i]) != nil || i >= keysLimit(svc) {
 			return nil, fail("application_keys", "is invalid", "Application keys is invalid")
 		}
 	}
 	if err := t.SaveApplication(&rec); err != nil {
 		return nil, err
+	}
+	if traffic != (store.Traffic{}) {
+		if err := t.SetTraffic(rec.ID, traffic); err != nil {
+			return nil, err
+		}
 	}
 	for _, k := range keys {
 		if err := t.AddKey(rec.ID, k); err != nil {
@@ -245,14 +248,22 @@ func (t *tx) createApplication(acc *store.Account, plan *store.Plan, in NewAppli
 	if err := t.keyMessages(app, len(keys), keyCreatedMessage); err != nil {
 		return nil, err
 	}
-	return app, t.queue(providerAppCreatedMail(t.d.links, app))
+	linked, err := t.linkApp(app)
+	if err != nil {
+		return nil, err
+	}
+	return app, t.queue(providerAppCreatedMail(t.d.links, linked))
 }
 
 // keyMessages tells the developer of n keys created or deleted, as
 // ApplicationKey's callbacks do outside the API (which silences them).
-func (t *tx) keyMessages(app *store.Application, n int, msg func(*store.Application) systemMessage) error {
-	if t.actor.viaAPI() {
+func (t *tx) keyMessages(a *store.Application, n int, msg func(store.LinkedApplication) systemMessage) error {
+	if t.actor.viaAPI() || n == 0 {
 		return nil
+	}
+	app, err := t.linkApp(a)
+	if err != nil {
+		return err
 	}
 	for range n {
 		if err := t.tell(app.Account, msg(app)); err != nil {
@@ -290,17 +301,28 @@ func (t *tx) applicationChanged(id int64, actions ...string) (*store.Application
 // redirect_url and user_key; its app_id and plan do not change this way.
 func (d *Domain) UpdateApplication(ctx context.Context, a Actor, ref AppRef, in ApplicationInput) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		if err := a.developerMay(DeveloperCan(app).Update); err != nil {
+		if err := t.developerMay(a, app, func(c Can) bool { return c.Update }); err != nil {
 			return nil, err
 		}
 		in := a.developerInput(in)
 		rec := app.ApplicationRecord
-		keyChanged, err := applyApplication(in, nil, app.Account.Provider, &rec, !t.actor.viaAPI())
+		before := app.Traffic()
+		traffic := before
+		prov, err := t.provider()
+		if err != nil {
+			return nil, err
+		}
+		keyChanged, err := applyApplication(in, nil, prov, &rec, &traffic, !t.actor.viaAPI())
 		if err != nil {
 			return nil, err
 		}
 		if err := t.SaveApplication(&rec); err != nil {
 			return nil, err
+		}
+		if traffic != before {
+			if err := t.SetTraffic(rec.ID, traffic); err != nil {
+				return nil, err
+			}
 		}
 		if keyChanged {
 			return t.applicationChanged(rec.ID, "updated", "key_updated")
@@ -313,7 +335,7 @@ func (d *Domain) UpdateApplication(ctx context.Context, a Actor, ref AppRef, in 
 // "Regenerate" button does: user_key_updated and key_updated.
 func (d *Domain) ChangeUserKey(ctx context.Context, a Actor, ref AppRef) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		if err := a.developerMay(DeveloperCan(app).RegenerateUserKey); err != nil {
+		if err := t.developerMay(a, app, func(c Can) bool { return c.RegenerateUserKey }); err != nil {
 			return nil, err
 		}
 		rec := app.ApplicationRecord
@@ -333,18 +355,28 @@ func (d *Domain) ChangeUserKey(ctx context.Context, a Actor, ref AppRef) (*store
 // application as it was.
 func (d *Domain) DeleteApplication(ctx context.Context, a Actor, ref AppRef) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		if err := a.developerMay(DeveloperCan(app).Delete); err != nil {
+		if err := t.developerMay(a, app, func(c Can) bool { return c.Delete }); err != nil {
 			return nil, err
 		}
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
+		plan := cat.Plan(app.PlanID)
 		if err := t.DeleteApplication(app.ID); err != nil {
 			return nil, err
 		}
-		if app.Plan.Custom() {
+		// The event shows the plan the application was on: written before
+		// a customized one goes with it.
+		if err := emit(t, "deleted", app); err != nil {
+			return nil, err
+		}
+		if plan.Custom() {
 			if err := t.DeletePlan(app.PlanID); err != nil {
 				return nil, err
 			}
 		}
-		return app, emit(t, "deleted", app)
+		return app, nil
 	})
 }
 
@@ -397,7 +429,11 @@ func (d *Domain) transitionApplication(ctx context.Context, a Actor, ref AppRef,
 // stateMessage tells the developer of an application's new state, as
 // porta's messengers do: accepted (on a plan that requires approval, to
 // an account with admins) and suspended.
-func (t *tx) stateMessage(event string, app *store.Application) error {
+func (t *tx) stateMessage(event string, a *store.Application) error {
+	app, err := t.linkApp(a)
+	if err != nil {
+		return err
+	}
 	switch event {
 	case "accept":
 		if app.Plan.ApprovalRequired && len(app.Account.Admins()) > 0 {
@@ -441,19 +477,28 @@ func (t *tx) changePlan(app *store.Application, plan *store.Plan) (*store.Applic
 	if err != nil {
 		return nil, err
 	}
-	return changed, t.tell(changed.Account, planChangedMessage(changed))
+	linked, err := t.linkApp(changed)
+	if err != nil {
+		return nil, err
+	}
+	return changed, t.tell(linked.Account, planChangedMessage(linked))
 }
 
 // movePlan puts an application on another plan; a customized plan it
 // leaves is deleted, as porta does.
 func (t *tx) movePlan(app *store.Application, planID int64) error {
+	cat, err := t.Catalog()
+	if err != nil {
+		return err
+	}
+	old := cat.Plan(app.PlanID)
 	rec := app.ApplicationRecord
 	rec.PlanID = planID
 	if err := t.SaveApplication(&rec); err != nil {
 		return err
 	}
-	if app.Plan.Custom() {
-		return t.DeletePlan(app.PlanID)
+	if old.Custom() {
+		return t.DeletePlan(old.ID)
 	}
 	return nil
 }
@@ -466,10 +511,14 @@ func (d *Domain) CustomizePlan(ctx context.Context, a Actor, ref AppRef) (*store
 		return nil, err
 	}
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		if app.Plan.Custom() {
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
+		stock := cat.Plan(app.PlanID)
+		if stock.Custom() {
 			return app, nil
 		}
-		stock := app.Plan
 		copyRec := stock.PlanRecord
 		copyRec.ID, copyRec.CreatedAt = 0, t.Now
 		copyRec.Name = stock.Name + " (custom)"
@@ -510,10 +559,15 @@ func (d *Domain) DecustomizePlan(ctx context.Context, a Actor, ref AppRef) (*sto
 		return nil, err
 	}
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		if !app.Plan.Custom() || app.Plan.Original == nil {
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
+		plan := cat.Plan(app.PlanID)
+		if !plan.Custom() || plan.Original == nil {
 			return app, nil
 		}
-		if err := t.movePlan(app, app.Plan.OriginalID); err != nil {
+		if err := t.movePlan(app, plan.OriginalID); err != nil {
 			return nil, err
 		}
 		return t.applicationChanged(app.ID, "updated")
@@ -524,7 +578,7 @@ func (d *Domain) DecustomizePlan(ctx context.Context, a Actor, ref AppRef) (*sto
 // key_created.
 func (d *Domain) CreateKey(ctx context.Context, a Actor, ref AppRef, value *string) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		if err := a.developerMay(DeveloperCan(app).ManageKeys); err != nil {
+		if err := t.developerMay(a, app, func(c Can) bool { return c.ManageKeys }); err != nil {
 			return nil, err
 		}
 		var key string
@@ -536,7 +590,11 @@ func (d *Domain) CreateKey(ctx context.Context, a Actor, ref AppRef, value *stri
 				return nil, err
 			}
 		}
-		if err := keyProblems(app, key, nil); err != nil {
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
+		if err := keyProblems(app, cat.Service(app.ServiceID), key, nil); err != nil {
 			return nil, err
 		}
 		if err := t.AddKey(app.ID, key); err != nil {
@@ -560,7 +618,7 @@ func (d *Domain) DeleteKey(ctx context.Context, a Actor, ref AppRef, value strin
 // deleteKey deletes a key of app, fires key_deleted and tells the
 // developer.
 func (t *tx) deleteKey(app *store.Application, value string) (*store.Application, error) {
-	if err := t.actor.developerMay(DeveloperCan(app).ManageKeys); err != nil {
+	if err := t.developerMay(t.actor, app, func(c Can) bool { return c.ManageKeys }); err != nil {
 		return nil, err
 	}
 	if !app.HasKey(value) {

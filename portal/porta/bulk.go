@@ -145,8 +145,9 @@ func (d *Domain) BulkChangeAccountPlans(ctx context.Context, a Actor, ids []int6
 // applicationName names an application for a bulk failure.
 func (d *Domain) applicationName(a Actor) func(int64) (string, string) {
 	return func(id int64) (string, string) {
-		if app, err := Application(d.Catalog(), a, AppRef{ID: id}); err == nil {
-			return app.Name, app.Account.OrgName
+		cat := d.Catalog()
+		if app, err := Application(cat, a, AppRef{ID: id}); err == nil {
+			return app.Name, cat.Account(app.AccountID).OrgName
 		}
 		return fmt.Sprint(id), ""
 	}
@@ -180,7 +181,7 @@ func ApplicationsService(cat *store.Catalog, a Actor, ids []int64) (*store.Servi
 		if svc != nil && app.ServiceID != svc.ID {
 			return nil, ErrMultipleServices
 		}
-		svc = app.Service
+		svc = cat.Service(app.ServiceID)
 	}
 	if svc == nil {
 		return nil, fmt.Errorf("selected applications: %w", ErrNotFound)

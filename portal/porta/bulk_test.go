@@ -41,7 +41,7 @@ func TestBulkOperations(t *testing.T) {
 		t.Errorf("accept: %v %+v", err, r)
 	}
 	var pro int64
-	for _, p := range mine.Service.Plans {
+	for _, p := range d.Catalog().Service(mine.ServiceID).Plans {
 		if p.SystemName == "pro" {
 			pro = p.ID
 		}
@@ -52,7 +52,7 @@ func TestBulkOperations(t *testing.T) {
 	}
 	for _, app := range accountNamed(t, d, "Dev Co").Applications {
 		if app.PlanID != pro {
-			t.Errorf("%s is on %s", app.Name, app.Plan.Name)
+			t.Errorf("%s is on %s", app.Name, d.Catalog().Plan(app.PlanID).Name)
 		}
 	}
 	if _, err := d.BulkChangeApplicationPlans(ctx, admin, []int64{9999}, pro); !errors.Is(err, ErrNotFound) {

@@ -92,8 +92,12 @@ func (d *Domain) UpdatePersonalDetails(ctx context.Context, a Actor, keep, curre
 		if u.PasswordHash != "" && !store.PasswordMatches(u.PasswordHash, currentPassword) {
 			return nil, fail("current_password", "is incorrect", "Current password is incorrect")
 		}
+		prov, err := t.userProvider(u)
+		if err != nil {
+			return nil, err
+		}
 		rec := u.UserRecord
-		if err := withProblems(applyUser(in, u.Account.Provider, &rec, true), passwordProblems(in, false)); err != nil {
+		if err := withProblems(applyUser(in, prov, &rec, true), passwordProblems(in, false)); err != nil {
 			return nil, err
 		}
 		if err := t.SaveUser(&rec); err != nil {

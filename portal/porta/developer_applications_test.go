@@ -85,6 +85,17 @@ func (f *appsFixture) service(t *testing.T, id string, in ServiceInput) {
 	}
 }
 
+// app is the application of id as the domain has it now, with its owners.
+func (f *appsFixture) app(id int64) store.LinkedApplication {
+	cat := f.d.Catalog()
+	return cat.LinkApplication(cat.Application(id))
+}
+
+// linked is app with its owners in the domain's catalog.
+func (f *appsFixture) linked(app *store.Application) store.LinkedApplication {
+	return f.d.Catalog().LinkApplication(app)
+}
+
 func (f *appsFixture) plan(name string) *store.Plan {
 	for _, s := range f.d.Catalog().Providers[0].Services {
 		for _, pl := range s.Plans {
@@ -116,7 +127,7 @@ func TestDeveloperApplicationSwitches(t *testing.T) {
 	refused("delete", err)
 	_, err = f.d.CreateKey(ctx, f.dev, mine, nil)
 	refused("create key without buyers_manage_apps", err)
-	if can := DeveloperCan(f.d.Catalog().Application(f.mine.ID)); can.Update || can.Delete || can.ManageKeys {
+	if can := DeveloperCan(f.app(f.mine.ID)); can.Update || can.Delete || can.ManageKeys {
 		t.Errorf("can %+v", can)
 	}
 	// The provider is bound by none of them.
@@ -131,7 +142,7 @@ func TestDeveloperApplicationSwitches(t *testing.T) {
 	refused("remove key", err)
 	_, err = f.d.RegenerateKey(ctx, f.dev, mine, "mine-key-1")
 	refused("regenerate key", err)
-	if app := f.d.Catalog().Application(f.mine.ID); len(app.Keys) != 1 || app.Keys[0].Value != "mine-key-1" {
+	if app := f.app(f.mine.ID); len(app.Keys) != 1 || app.Keys[0].Value != "mine-key-1" {
 		t.Errorf("keys %v after refusals", app.Keys)
 	}
 
@@ -160,15 +171,15 @@ func TestDeveloperKeys(t *testing.T) {
 	if _, err := f.d.RemoveKey(ctx, f.dev, mine, "mine-key-1"); !errors.Is(err, ErrLastKey) {
 		t.Errorf("the last key: %v", err)
 	}
-	if DeveloperCan(f.mine).DeleteKey || !DeveloperCan(f.mine).AddKey {
-		t.Errorf("can %+v", DeveloperCan(f.mine))
+	if DeveloperCan(f.app(f.mine.ID)).DeleteKey || !DeveloperCan(f.app(f.mine.ID)).AddKey {
+		t.Errorf("can %+v", DeveloperCan(f.app(f.mine.ID)))
 	}
 	for range 4 {
 		if _, err := f.d.CreateKey(ctx, f.dev, mine, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	app := f.d.Catalog().Application(f.mine.ID)
+	app := f.app(f.mine.ID)
 	if can := DeveloperCan(app); can.AddKey || !can.DeleteKey || len(app.Keys) != KeysLimit(app.Service) {
 		t.Errorf("five keys: can %+v", can)
 	}
@@ -195,17 +206,17 @@ func TestDeveloperCreateApplication(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if app.Plan.Name != "Basic" || app.State != "live" || app.UserKey == "my-own-key" || app.Account.ID != f.mine.AccountID {
-		t.Errorf("new application on %s, %s, key %s", app.Plan.Name, app.State, app.UserKey)
+	if f.linked(app).Plan.Name != "Basic" || app.State != "live" || app.UserKey == "my-own-key" || app.AccountID != f.mine.AccountID {
+		t.Errorf("new application on %s, %s, key %s", f.linked(app).Plan.Name, app.State, app.UserKey)
 	}
 	if got := events(t, f.st, &f.seen); !slices.Equal(got, []string{"application created", "application key_created"}) {
 		t.Errorf("events %q", got)
 	}
 	f.service(t, "100", ServiceInput{BuyerCanSelectPlan: ptr(true)})
-	if app, err = f.d.DeveloperCreateApplication(ctx, f.dev, "100", pro.ID, ApplicationInput{Name: ptr("Pro one")}); err != nil || app.Plan.Name != "Pro" {
+	if app, err = f.d.DeveloperCreateApplication(ctx, f.dev, "100", pro.ID, ApplicationInput{Name: ptr("Pro one")}); err != nil || f.linked(app).Plan.Name != "Pro" {
 		t.Errorf("chosen plan: %v %v", app, err)
 	}
-	if got := NewApplicationPlans(app.Service); len(got) != 2 {
+	if got := NewApplicationPlans(f.d.Catalog().Service(app.ServiceID)); len(got) != 2 {
 		t.Errorf("plans to choose %d, want Basic and Pro", len(got))
 	}
 	if _, err := f.d.DeveloperCreateApplication(ctx, f.dev, "100", secret.ID, ApplicationInput{Name: ptr("Hidden")}); !errors.Is(err, ErrNotFound) {
@@ -251,14 +262,14 @@ func TestDeveloperChangePlan(t *testing.T) {
 	pro, secret := f.plan("Pro"), f.plan("Secret")
 
 	// request, porta's default: nothing changes, the provider is asked.
-	if !CanChangePlan(f.mine) || PlanChangeLabel(f.mine) != "Request Plan Change" || len(OtherPlans(f.mine)) != 1 {
-		t.Errorf("request: can %v, %q, %d other plans", CanChangePlan(f.mine), PlanChangeLabel(f.mine), len(OtherPlans(f.mine)))
+	if !CanChangePlan(f.app(f.mine.ID)) || PlanChangeLabel(f.app(f.mine.ID)) != "Request Plan Change" || len(OtherPlans(f.app(f.mine.ID))) != 1 {
+		t.Errorf("request: can %v, %q, %d other plans", CanChangePlan(f.app(f.mine.ID)), PlanChangeLabel(f.app(f.mine.ID)), len(OtherPlans(f.app(f.mine.ID))))
 	}
 	pc, err := f.d.DeveloperChangePlan(ctx, f.dev, mine, pro.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pc.Changed || pc.Message != "A request to change your application plan has been sent." || pc.Application.Plan.Name != "Basic" {
+	if pc.Changed || pc.Message != "A request to change your application plan has been sent." || f.linked(pc.Application).Plan.Name != "Basic" {
 		t.Errorf("request: %+v", pc)
 	}
 	if got := subjectsTo(outbox(t, f.st)); !slices.Equal(got, []string{"john@dev.test: Plan change request has been received",
@@ -299,7 +310,7 @@ func TestDeveloperChangePlan(t *testing.T) {
 	// direct: changed now.
 	f.service(t, "100", ServiceInput{BuyerPlanChangePermission: ptr(PlanChangeDirect)})
 	pc, err = f.d.DeveloperChangePlan(ctx, f.dev, mine, pro.ID)
-	if err != nil || !pc.Changed || pc.Message != "Plan change was successful." || pc.Application.Plan.Name != "Pro" {
+	if err != nil || !pc.Changed || pc.Message != "Plan change was successful." || f.linked(pc.Application).Plan.Name != "Pro" {
 		t.Errorf("direct: %+v %v", pc, err)
 	}
 	if got := events(t, f.st, &f.seen); !slices.Equal(got, []string{"application plan_changed", "application updated"}) {
@@ -311,7 +322,7 @@ func TestDeveloperChangePlan(t *testing.T) {
 
 	// none: no change offered.
 	f.service(t, "100", ServiceInput{BuyerPlanChangePermission: ptr(PlanChangeNone)})
-	app := f.d.Catalog().Application(f.mine.ID)
+	app := f.app(f.mine.ID)
 	if CanChangePlan(app) || PlanChangeLabel(app) != "" {
 		t.Errorf("none: can %v %q", CanChangePlan(app), PlanChangeLabel(app))
 	}
@@ -327,7 +338,7 @@ func TestDeveloperChangePlan(t *testing.T) {
 	if _, err := f.d.DeveloperChangePlan(ctx, f.dev, mine, f.plan("Basic").ID); !errors.Is(err, ErrForbidden) {
 		t.Errorf("suspended: %v", err)
 	}
-	if got := f.d.Catalog().Application(f.mine.ID).Plan.Name; got != "Pro" {
+	if got := f.app(f.mine.ID).Plan.Name; got != "Pro" {
 		t.Errorf("plan %s after refusals", got)
 	}
 }

@@ -32,7 +32,7 @@ type Can struct {
 }
 
 // DeveloperCan is what a developer of its account may do to app.
-func DeveloperCan(app *store.Application) Can {
+func DeveloperCan(app store.LinkedApplication) Can {
 	s := app.Service
 	keys := s.BuyersManageApps && s.BuyersManageKeys
 	return Can{
@@ -49,13 +49,27 @@ func DeveloperCan(app *store.Application) Can {
 
 // canDeleteKey is porta's can_delete_key?: a service that requires an
 // application key keeps the last one.
-func canDeleteKey(app *store.Application) bool {
+func canDeleteKey(app store.LinkedApplication) bool {
 	return !app.Service.MandatoryAppKey || len(app.Keys) > 1
 }
 
 // KeysLimit is how many application keys an application may have: porta's
 // keys_limit (5; one client secret on OAuth services).
 func KeysLimit(s *store.Service) int { return keysLimit(s) }
+
+// developerMay refuses a developer of its account what the service's
+// switches do not allow to app (what picks the ability of Can); other
+// actors pass without looking.
+func (t *tx) developerMay(a Actor, app *store.Application, what func(Can) bool) error {
+	if a.Kind != Developer {
+		return nil
+	}
+	l, err := t.linkApp(app)
+	if err != nil {
+		return err
+	}
+	return a.developerMay(what(DeveloperCan(l)))
+}
 
 // developerMay refuses a developer what the service's switches do not
 // allow (allowed false); other actors pass.

@@ -33,7 +33,10 @@ func SignupEnabled(p *store.Provider) bool {
 
 // ApprovalRequired is porta's Account#approval_required?: the account's
 // plan wants the provider to approve it before its users may log in.
-func ApprovalRequired(acc *store.Account) bool { return acc.Plan != nil && acc.Plan.ApprovalRequired }
+func ApprovalRequired(cat *store.Catalog, acc *store.Account) bool {
+	pl := cat.Plan(acc.PlanID)
+	return pl != nil && pl.ApprovalRequired
+}
 
 // PortalSignupInput is the developer portal's signup form.
 type PortalSignupInput struct {
@@ -144,7 +147,7 @@ func (d *Domain) DeveloperSignup(ctx context.Context, a Actor, in PortalSignupIn
 		if err := t.queue(signupConfirmationMail(t.d.links, prov, newUser, code)); err != nil {
 			return nil, err
 		}
-		if err := t.queue(providerSignupMail(t.d.links, newAcc, newUser)); err != nil {
+		if err := t.queue(providerSignupMail(cat, t.d.links, newAcc, newUser)); err != nil {
 			return nil, err
 		}
 		return newUser, nil

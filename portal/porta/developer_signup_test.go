@@ -114,12 +114,14 @@ func TestDeveloperSignup(t *testing.T) {
 	ctx := context.Background()
 	seen := 0
 	u := signUp(t, d, "zoe")
-	if u.State != "pending" || u.Role != RoleAdmin || u.SignupType != store.SignupNew || u.Account.State != "created" {
-		t.Errorf("user %s %s %s, account %s", u.State, u.Role, u.SignupType, u.Account.State)
+	cat := d.Catalog()
+	acc := cat.Account(u.AccountID)
+	if u.State != "pending" || u.Role != RoleAdmin || u.SignupType != store.SignupNew || acc.State != "created" {
+		t.Errorf("user %s %s %s, account %s", u.State, u.Role, u.SignupType, acc.State)
 	}
 	var apps []string
-	for _, app := range u.Account.Applications {
-		apps = append(apps, app.Name+" on "+app.Service.Name+" "+app.Plan.Name+": "+app.Description)
+	for _, app := range acc.Applications {
+		apps = append(apps, app.Name+" on "+cat.Service(app.ServiceID).Name+" "+cat.Plan(app.PlanID).Name+": "+app.Description)
 	}
 	if want := []string{"Zeta Labs's App on Echo API Basic: Default application created on signup.",
 		"Zeta Labs's App on Keys API Starter: Default application created on signup."}; !slices.Equal(apps, want) {
@@ -154,8 +156,9 @@ func TestDeveloperSignup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if act.State != "active" || act.Account.State != "pending" || !ApprovalRequired(act.Account) {
-		t.Errorf("after activation: user %s, account %s", act.State, act.Account.State)
+	cat = d.Catalog()
+	if acc := cat.Account(act.AccountID); act.State != "active" || acc.State != "pending" || !ApprovalRequired(cat, acc) {
+		t.Errorf("after activation: user %s, account %s", act.State, acc.State)
 	}
 	if got := subjectsTo(outbox(t, st)); !slices.Equal(got, []string{"zoe@zeta.test: Waiting list confirmation"}) {
 		t.Errorf("activation emails %q", got)
@@ -184,8 +187,9 @@ func TestDeveloperSignupWithoutApproval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Account.State != "approved" || ApprovalRequired(u.Account) {
-		t.Errorf("account %s", u.Account.State)
+	cat := d.Catalog()
+	if acc := cat.Account(u.AccountID); acc.State != "approved" || ApprovalRequired(cat, acc) {
+		t.Errorf("account %s", acc.State)
 	}
 	if es := outbox(t, st); len(es) != 0 {
 		t.Errorf("emails %q", subjectsTo(es))
@@ -266,7 +270,8 @@ func TestDeveloperSignupWithPlans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := u.Account.Applications[0].Plan.Name; got != "Pro" {
+	cat := d.Catalog()
+	if got := cat.Plan(cat.Account(u.AccountID).Applications[0].PlanID).Name; got != "Pro" {
 		t.Errorf("plan %s", got)
 	}
 }

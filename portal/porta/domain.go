@@ -104,6 +104,40 @@ func setTrimmed(to *string, v *string) {
 	}
 }
 
+// linkApp is an application with its owners, as the transaction sees
+// them.
+func (t *tx) linkApp(a *store.Application) (store.LinkedApplication, error) {
+	cat, err := t.Catalog()
+	if err != nil {
+		return store.LinkedApplication{}, err
+	}
+	return cat.LinkApplication(a), nil
+}
+
+// linkAccount is an account with its provider and plan, as the
+// transaction sees them.
+func (t *tx) linkAccount(a *store.Account) (store.LinkedAccount, error) {
+	cat, err := t.Catalog()
+	if err != nil {
+		return store.LinkedAccount{}, err
+	}
+	return cat.LinkAccount(a), nil
+}
+
+// userProvider is the provider of u's account, as the transaction sees
+// it: for the developer's own pages, whose actor may name no provider.
+func (t *tx) userProvider(u *store.User) (*store.Provider, error) {
+	cat, err := t.Catalog()
+	if err != nil {
+		return nil, err
+	}
+	acc := cat.Account(u.AccountID)
+	if acc == nil {
+		return nil, fmt.Errorf("account %d of user %d: %w", u.AccountID, u.ID, ErrNotFound)
+	}
+	return cat.Provider(acc.ProviderID), nil
+}
+
 // provider is the actor's provider as the transaction sees it.
 func (t *tx) provider() (*store.Provider, error) {
 	cat, err := t.Catalog()
@@ -124,7 +158,11 @@ func emit[T xmlrep.EventObject](t *tx, action string, obj T) error {
 	if t.muted || !t.actor.firesWebhooks(prov) {
 		return nil
 	}
-	typ, body := xmlrep.Event(action, obj)
+	cat, err := t.Catalog()
+	if err != nil {
+		return err
+	}
+	typ, body := xmlrep.Event(cat, action, obj)
 	if !prov.Webhooks.Enabled(typ + "_" + action) {
 		return nil
 	}

@@ -41,12 +41,12 @@ const (
 // mail is an email being composed: its recipients, what it says and what
 // caused it.
 type mail struct {
-	kind    string
-	to      []string
-	subject string
-	body    []string // paragraphs
-	links   []string
-	account *store.Account // nil: about no account
+	kind      string
+	to        []string
+	subject   string
+	body      []string // paragraphs
+	links     []string
+	accountID int64 // 0: about no account
 }
 
 // link returns url and records it as one of the email's links.
@@ -62,16 +62,12 @@ func (t *tx) queue(m mail) error {
 		return err
 	}
 	body := strings.Join(m.body, "\n\n") + "\n"
-	var accountID int64
-	if m.account != nil {
-		accountID = m.account.ID
-	}
 	for _, to := range m.to {
 		if to == "" {
 			continue
 		}
 		if err := t.QueueEmail(&store.Email{ProviderID: prov.ID, To: to, From: fromAddress(prov), Subject: m.subject,
-			Body: body, Links: m.links, Kind: m.kind, AccountID: accountID}); err != nil {
+			Body: body, Links: m.links, Kind: m.kind, AccountID: m.accountID}); err != nil {
 			return err
 		}
 	}
@@ -118,7 +114,7 @@ func firstAdmin(acc *store.Account) *store.User {
 // signupConfirmationMail is UserMailer#signup_notification: the
 // activation link of a developer who signed up in the developer portal.
 func signupConfirmationMail(l Links, prov *store.Provider, u *store.User, code string) mail {
-	m := mail{kind: MailSignupConfirmation, to: []string{u.Email}, account: u.Account,
+	m := mail{kind: MailSignupConfirmation, to: []string{u.Email}, accountID: u.AccountID,
 		subject: prov.Name + " API account confirmation"}
 	m.body = []string{
 		"Dear " + u.DisplayName() + ",",
@@ -138,15 +134,15 @@ func accountMail(kind, subject string, acc *store.Account, body func(name string
 	if admin == nil {
 		return mail{}, false
 	}
-	return mail{kind: kind, to: []string{admin.Email}, account: acc, subject: subject,
+	return mail{kind: kind, to: []string{admin.Email}, accountID: acc.ID, subject: subject,
 		body: body(admin.DisplayName())}, true
 }
 
 // waitingListMail is AccountMailer#confirmed: the account waits for the
 // provider's approval.
-func waitingListMail(acc *store.Account) (mail, bool) {
+func waitingListMail(acc store.LinkedAccount) (mail, bool) {
 	prov := acc.Provider
-	return accountMail(MailWaitingList, "Waiting list confirmation", acc, func(name string) []string {
+	return accountMail(MailWaitingList, "Waiting list confirmation", acc.Account, func(name string) []string {
 		return []string{
 			"Dear " + name + ",",
 			"This email is to confirm that we have received your registration request for access to " + prov.Name + "'s API.",
@@ -158,13 +154,13 @@ func waitingListMail(acc *store.Account) (mail, bool) {
 }
 
 // accountApprovedMail is AccountMailer#approved.
-func accountApprovedMail(l Links, acc *store.Account) (mail, bool) {
+func accountApprovedMail(l Links, acc store.LinkedAccount) (mail, bool) {
 	prov := acc.Provider
-	m, ok := accountMail(MailAccountApproved, "Registration now active!", acc, func(string) []string { return nil })
+	m, ok := accountMail(MailAccountApproved, "Registration now active!", acc.Account, func(string) []string { return nil })
 	if !ok {
 		return m, false
 	}
-	name := firstAdmin(acc).DisplayName()
+	name := firstAdmin(acc.Account).DisplayName()
 	m.body = []string{
 		"Dear " + name + ",",
 		prov.Name + " has approved your signup for the " + prov.Name + " API.",
@@ -176,9 +172,9 @@ func accountApprovedMail(l Links, acc *store.Account) (mail, bool) {
 }
 
 // accountRejectedMail is AccountMailer#rejected.
-func accountRejectedMail(acc *store.Account) (mail, bool) {
+func accountRejectedMail(acc store.LinkedAccount) (mail, bool) {
 	prov := acc.Provider
-	return accountMail(MailAccountRejected, "Registration Denied", acc, func(name string) []string {
+	return accountMail(MailAccountRejected, "Registration Denied", acc.Account, func(name string) []string {
 		return []string{
 			"Dear " + name + ",",
 			"We are sorry, but your registration to access " + prov.Name + "'s API was rejected.",
@@ -190,9 +186,9 @@ func accountRejectedMail(acc *store.Account) (mail, bool) {
 
 // invitationMail is InvitationMailer#invitation: the invitee's signup
 // link, /signup/TOKEN.
-func invitationMail(l Links, acc *store.Account, email, token string) mail {
+func invitationMail(l Links, acc store.LinkedAccount, email, token string) mail {
 	prov := acc.Provider
-	m := mail{kind: MailInvitation, to: []string{email}, account: acc, subject: "Invitation to join " + acc.OrgName}
+	m := mail{kind: MailInvitation, to: []string{email}, accountID: acc.ID, subject: "Invitation to join " + acc.OrgName}
 	m.body = []string{
 		"You have been invited to join " + acc.OrgName + ".",
 		"Please sign up by following this link: " + m.link(l.developer("/signup/"+token)),
@@ -206,7 +202,7 @@ func invitationMail(l Links, acc *store.Account, email, token string) mail {
 // lostPasswordMail is UserMailer#lost_password: the reset link, valid for
 // 24 hours.
 func lostPasswordMail(l Links, prov *store.Provider, u *store.User, token string) mail {
-	m := mail{kind: MailLostPassword, to: []string{u.Email}, account: u.Account,
+	m := mail{kind: MailLostPassword, to: []string{u.Email}, accountID: u.AccountID,
 		subject: prov.Name + " Lost password recovery. (Valid for 24 hours)"}
 	m.body = []string{
 		"Dear " + u.DisplayName() + ",",
@@ -223,7 +219,7 @@ func lostPasswordMail(l Links, prov *store.Provider, u *store.User, token string
 // wrote to a developer account: "[msg] SUBJECT" to its admins, with the
 // link to the message in the developer portal's inbox.
 func messageMail(l Links, prov *store.Provider, acc *store.Account, msg *store.Message, recipientID int64) mail {
-	m := mail{kind: MailMessage, to: adminEmails(acc), account: acc, subject: "[msg] " + msg.Subject}
+	m := mail{kind: MailMessage, to: adminEmails(acc), accountID: acc.ID, subject: "[msg] " + msg.Subject}
 	m.body = []string{
 		prov.Name + " has sent you a new message:",
 		"--------------",
@@ -238,23 +234,23 @@ func messageMail(l Links, prov *store.Provider, acc *store.Account, msg *store.M
 // systemMail is the email of a system message: its subject and body, to
 // the account's admins.
 func systemMail(acc *store.Account, msg *store.Message) mail {
-	return mail{kind: MailSystemMessage, to: adminEmails(acc), account: acc, subject: msg.Subject,
+	return mail{kind: MailSystemMessage, to: adminEmails(acc), accountID: acc.ID, subject: msg.Subject,
 		body: []string{strings.TrimSuffix(msg.Body, "\n")}}
 }
 
 // providerMail is a NotificationMailer email to the provider's admin.
 func providerMail(kind, subject string, acc *store.Account, prov *store.Provider, body ...string) mail {
-	return mail{kind: kind, to: []string{prov.AdminEmail}, account: acc, subject: subject,
+	return mail{kind: kind, to: []string{prov.AdminEmail}, accountID: acc.ID, subject: subject,
 		body: append([]string{"Dear " + prov.AdminUsername + ","}, body...)}
 }
 
 // providerSignupMail is NotificationMailer#account_created: a developer
 // signed up.
-func providerSignupMail(l Links, acc *store.Account, u *store.User) mail {
-	prov := acc.Provider
+func providerSignupMail(cat *store.Catalog, l Links, acc *store.Account, u *store.User) mail {
+	prov, plan := cat.Provider(acc.ProviderID), cat.Plan(acc.PlanID)
 	var services []string
 	for _, c := range acc.Contracts {
-		services = append(services, c.Service.Name)
+		services = append(services, cat.Service(c.ServiceID).Name)
 	}
 	signedUpFor := toSentence(services)
 	if signedUpFor == "" {
@@ -263,7 +259,7 @@ func providerSignupMail(l Links, acc *store.Account, u *store.User) mail {
 	m := providerMail(MailProviderSignup, u.InformalName()+" from "+acc.OrgName+" signed up", acc, prov,
 		u.InformalName()+" from "+acc.OrgName+" has signed-up for: "+signedUpFor+".")
 	link := m.link(l.admin("/buyers/accounts/" + id(acc.ID)))
-	if acc.Plan != nil && acc.Plan.ApprovalRequired {
+	if plan != nil && plan.ApprovalRequired {
 		m.body = append(m.body, "  The user requires your approval before keys can be used.\n"+
 			"  Please approve / reject the user from your 3scale Admin Portal.",
 			"  To approve/reject application, follow this link: "+link)
@@ -274,8 +270,8 @@ func providerSignupMail(l Links, acc *store.Account, u *store.User) mail {
 }
 
 // providerAppCreatedMail is NotificationMailer#application_created.
-func providerAppCreatedMail(l Links, app *store.Application) mail {
-	acc, prov := app.Account, app.Account.Provider
+func providerAppCreatedMail(l Links, app store.LinkedApplication) mail {
+	acc, prov := app.Account, app.Provider
 	m := providerMail(MailProviderAppCreated, app.Name+" created on "+app.Service.Name, acc, prov,
 		"A new application subscribed to the "+app.Plan.Name+" plan on the "+app.Service.Name+" service of the "+
 			acc.OrgName+" account.")
@@ -288,8 +284,8 @@ func providerAppCreatedMail(l Links, app *store.Application) mail {
 
 // providerPlanRequestMail is NotificationMailer#application_plan_change_requested:
 // a developer asks for another plan.
-func providerPlanRequestMail(l Links, app *store.Application, u *store.User, requested *store.Plan) mail {
-	acc, prov := app.Account, app.Account.Provider
+func providerPlanRequestMail(l Links, app store.LinkedApplication, u *store.User, requested *store.Plan) mail {
+	acc, prov := app.Account, app.Provider
 	m := providerMail(MailProviderPlanRequest, "Action required: "+u.Username+" from "+acc.OrgName+
 		" requested an app plan change", acc, prov,
 		u.InformalName()+" from "+acc.OrgName+" has requested to change the plan for one of their applications.",
@@ -303,9 +299,9 @@ func providerPlanRequestMail(l Links, app *store.Application, u *store.User, req
 
 // providerMessageMail is NotificationMailer#message_received: a developer
 // wrote to the provider.
-func providerMessageMail(l Links, acc *store.Account, recipientID int64) mail {
+func providerMessageMail(l Links, acc store.LinkedAccount, recipientID int64) mail {
 	prov := acc.Provider
-	m := providerMail(MailProviderMessage, "New message from "+acc.OrgName, acc, prov)
+	m := providerMail(MailProviderMessage, "New message from "+acc.OrgName, acc.Account, prov)
 	m.body[0] += "\nYou have a new message from " + acc.OrgName + ".\nTo view new message, follow this link: " +
 		m.link(l.admin(adminPortalMessages+id(recipientID)))
 	return m
@@ -318,15 +314,15 @@ func providerMessageMail(l Links, acc *store.Account, recipientID int64) mail {
 // body.
 type systemMessage struct{ subject, body string }
 
-func applicationAcceptedMessage(app *store.Application) systemMessage {
-	prov := app.Account.Provider
+func applicationAcceptedMessage(app store.LinkedApplication) systemMessage {
+	prov := app.Provider
 	return systemMessage{"API System: Application has been accepted", "Dear User,\n\n" +
 		prov.Name + " has approved your application " + app.Name + " and your API Keys can now be used.\n\n" +
 		"The " + prov.Name + " API Team"}
 }
 
-func applicationRejectedMessage(app *store.Application, reason string) systemMessage {
-	prov := app.Account.Provider
+func applicationRejectedMessage(app store.LinkedApplication, reason string) systemMessage {
+	prov := app.Provider
 	body := "Dear " + app.Account.OrgName + ",\n\n" + prov.Name + " has rejected your application submission for the API.\n\n"
 	if reason != "" {
 		body += "** Additional Information from Provider **\n" + reason + "\n******************************************\n\n"
@@ -334,30 +330,30 @@ func applicationRejectedMessage(app *store.Application, reason string) systemMes
 	return systemMessage{"API System: Application has been rejected", body + "The API Team"}
 }
 
-func applicationSuspendedMessage(app *store.Application) systemMessage {
-	prov := app.Account.Provider
+func applicationSuspendedMessage(app store.LinkedApplication) systemMessage {
+	prov := app.Provider
 	return systemMessage{"API System: Application has been suspended", "Dear " + app.Account.OrgName + ",\n\n" +
 		prov.Name + " has suspended your application for the API.\n\nThe API Team"}
 }
 
-func planChangedMessage(app *store.Application) systemMessage {
+func planChangedMessage(app store.LinkedApplication) systemMessage {
 	return systemMessage{"Application plan changed to '" + app.Plan.Name + "'", "Dear " + app.Account.OrgName +
 		",\n\nThe application '" + app.Name + "' has been changed to plan '" + app.Plan.Name +
 		"'.\n\nBest regards,\n\nThe API Team"}
 }
 
-func keyCreatedMessage(app *store.Application) systemMessage {
+func keyCreatedMessage(app store.LinkedApplication) systemMessage {
 	return systemMessage{"Application key has been created", "Dear " + app.Account.OrgName +
 		",\n\nA new key has been created for your application " + app.Name + ".\n\nThe API Team"}
 }
 
-func keyDeletedMessage(app *store.Application) systemMessage {
+func keyDeletedMessage(app store.LinkedApplication) systemMessage {
 	return systemMessage{"Application key has been deleted", "Dear " + app.Account.OrgName +
 		",\n\nA key has been deleted from your application " + app.Name + ".\n\nThe API Team"}
 }
 
-func planChangeRequestMessage(app *store.Application, requested *store.Plan) systemMessage {
-	prov := app.Account.Provider
+func planChangeRequestMessage(app store.LinkedApplication, requested *store.Plan) systemMessage {
+	prov := app.Provider
 	name := app.Account.OrgName
 	if admin := firstAdmin(app.Account); admin != nil {
 		name = admin.DisplayName()

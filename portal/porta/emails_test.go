@@ -189,7 +189,7 @@ func TestApplicationMessages(t *testing.T) {
 	dev := accountNamed(t, d, "Dev Co")
 	mine, waiting := dev.Applications[0], dev.Applications[1]
 	var pro *store.Plan
-	for _, p := range mine.Service.Plans {
+	for _, p := range d.Catalog().Service(mine.ServiceID).Plans {
 		if p.SystemName == "pro" {
 			pro = p
 		}
@@ -338,7 +338,7 @@ func TestDeveloperPortalEmailTexts(t *testing.T) {
 		m.links[0] != "http://127.0.0.1:3002/activate/abc123" {
 		t.Errorf("signup confirmation %q: %q", m.subject, strings.Join(m.body, "\n\n"))
 	}
-	inv := invitationMail(links, dev, "new@dev.test", "0123456789abcdef0123456789abcdef")
+	inv := invitationMail(links, d.Catalog().LinkAccount(dev), "new@dev.test", "0123456789abcdef0123456789abcdef")
 	if inv.subject != "Invitation to join Dev Co" || inv.to[0] != "new@dev.test" ||
 		inv.links[0] != "http://127.0.0.1:3002/signup/0123456789abcdef0123456789abcdef" ||
 		!strings.Contains(strings.Join(inv.body, "\n"), "You have been invited to join Dev Co.") {
@@ -349,14 +349,14 @@ func TestDeveloperPortalEmailTexts(t *testing.T) {
 		lost.links[0] != "http://127.0.0.1:3002/admin/account/password?password_reset_token=tok" {
 		t.Errorf("lost password %+v", lost)
 	}
-	signup := providerSignupMail(links, dev, john)
+	signup := providerSignupMail(d.Catalog(), links, dev, john)
 	if signup.subject != "John from Dev Co signed up" || signup.to[0] != "admin@acme.test" ||
 		signup.links[0] != "http://127.0.0.1:3001/buyers/accounts/"+id(dev.ID) ||
 		!strings.Contains(strings.Join(signup.body, "\n"), "John from Dev Co has signed-up for: Echo API.") ||
 		!strings.Contains(strings.Join(signup.body, "\n"), "The user requires your approval before keys can be used.") {
 		t.Errorf("provider signup %q %q", signup.subject, strings.Join(signup.body, "\n"))
 	}
-	app := dev.Applications[0]
+	app := d.Catalog().LinkApplication(dev.Applications[0])
 	req := providerPlanRequestMail(links, app, john, app.Service.Plans[1])
 	if req.subject != "Action required: john from Dev Co requested an app plan change" ||
 		!strings.Contains(strings.Join(req.body, "\n"), "Application: Mine\nService: Echo API\nCurrent plan: Basic\nRequested plan: Pro") {

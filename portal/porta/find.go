@@ -45,7 +45,7 @@ func Application(cat *store.Catalog, a Actor, ref AppRef) (*store.Application, e
 	if app == nil {
 		return nil, fmt.Errorf("application %d: %w", ref.ID, ErrNotFound)
 	}
-	if err := inAccount(cat, a, app.Account, ref.Account); err != nil {
+	if err := inAccount(cat, a, app.AccountID, ref.Account); err != nil {
 		return nil, fmt.Errorf("application %d: %w", ref.ID, err)
 	}
 	return app, nil
@@ -53,11 +53,11 @@ func Application(cat *store.Catalog, a Actor, ref AppRef) (*store.Application, e
 
 // inAccount checks the account of an object found by id: the actor sees
 // it, and it is the account named, when one is.
-func inAccount(cat *store.Catalog, a Actor, acc *store.Account, named *int64) error {
-	if named != nil && acc.ID != *named {
+func inAccount(cat *store.Catalog, a Actor, acc int64, named *int64) error {
+	if named != nil && acc != *named {
 		return fmt.Errorf("not of account %d: %w", *named, ErrNotFound)
 	}
-	_, err := Account(cat, a, acc.ID)
+	_, err := Account(cat, a, acc)
 	return err
 }
 
@@ -74,7 +74,7 @@ func User(cat *store.Catalog, a Actor, ref UserRef) (*store.User, error) {
 	if u == nil {
 		return nil, fmt.Errorf("user %d: %w", ref.ID, ErrNotFound)
 	}
-	if err := inAccount(cat, a, u.Account, ref.Account); err != nil {
+	if err := inAccount(cat, a, u.AccountID, ref.Account); err != nil {
 		return nil, fmt.Errorf("user %d: %w", ref.ID, err)
 	}
 	return u, nil

@@ -127,7 +127,7 @@ func (t *tx) invitationSent(id int64) (*store.Invitation, error) {
 		return nil, err
 	}
 	inv := cat.Invitation(id)
-	return inv, t.queue(invitationMail(t.d.links, inv.Account, inv.Email, inv.Token))
+	return inv, t.queue(invitationMail(t.d.links, cat.LinkAccount(cat.Account(inv.AccountID)), inv.Email, inv.Token))
 }
 
 // ResendInvitation sends an invitation's email again, as porta's resend
@@ -158,6 +158,6 @@ func (d *Domain) DeleteInvitation(ctx context.Context, a Actor, ref InvitationRe
 		return nil, err
 	}
 	return on(ctx, d, a, Invitation, ref, func(t *tx, inv *store.Invitation) (*store.Invitation, error) {
-		return inv, t.DeleteInvitation(inv.ID)
+		return inv, t.DeleteInvitation(inv.AccountID, inv.ID)
 	})
 }

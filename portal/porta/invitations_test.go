@@ -25,7 +25,7 @@ func TestInvitations(t *testing.T) {
 		t.Fatal(err)
 	}
 	if inv.Email != "new@dev.test" || len(inv.Token) != 32 || inv.SentAt == nil || inv.AcceptedAt != nil ||
-		inv.Account.ID != dev.ID {
+		inv.AccountID != dev.ID {
 		t.Errorf("invitation %+v", inv.InvitationRecord)
 	}
 	sent := outbox(t, st)

@@ -45,14 +45,15 @@ func (d *Domain) AcceptInvitation(ctx context.Context, token string, in UserInpu
 		if err != nil {
 			return nil, err
 		}
-		acc := inv.Account
-		t.actor = ByDeveloper(acc.Provider, nil)
+		acc := cat.Account(inv.AccountID)
+		prov := cat.Provider(acc.ProviderID)
+		t.actor = ByDeveloper(prov, nil)
 		if in.Email == nil {
 			email := inv.Email
 			in.Email = &email
 		}
 		rec := store.UserRecord{AccountID: acc.ID, Role: RoleMember, State: "pending", SignupType: store.SignupInvitation}
-		if err := selfServiceUser(in, acc.Provider, &rec); err != nil {
+		if err := selfServiceUser(in, prov, &rec); err != nil {
 			return nil, err
 		}
 		if err := t.SaveUser(&rec); err != nil {

@@ -24,10 +24,14 @@ var ErrLastKey = errors.New("the service requires at least one application key")
 // rule.
 func (d *Domain) RemoveKey(ctx context.Context, a Actor, ref AppRef, value string) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		if err := a.developerMay(DeveloperCan(app).ManageKeys); err != nil {
+		if err := t.developerMay(a, app, func(c Can) bool { return c.ManageKeys }); err != nil {
 			return nil, err
 		}
-		if app.Service.MandatoryAppKey && app.HasKey(value) && len(app.Keys) == 1 {
+		l, err := t.linkApp(app)
+		if err != nil {
+			return nil, err
+		}
+		if l.Service.MandatoryAppKey && app.HasKey(value) && len(app.Keys) == 1 {
 			return nil, ErrLastKey
 		}
 		return t.deleteKey(app, value)
@@ -43,14 +47,19 @@ func (d *Domain) SetUserKey(ctx context.Context, a Actor, ref AppRef, key string
 		return nil, err
 	}
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		if !app.Service.CustomKeysEnabled {
+		l, err := t.linkApp(app)
+		if err != nil {
+			return nil, err
+		}
+		if !l.Service.CustomKeysEnabled {
 			return nil, ErrForbidden
 		}
 		if strings.TrimSpace(key) == "" {
 			return nil, fail("user_key", "can't be blank", "User key can't be blank")
 		}
 		rec := app.ApplicationRecord
-		changed, err := applyApplication(ApplicationInput{UserKey: &key}, nil, app.Account.Provider, &rec, false)
+		var traffic store.Traffic // not given: not changed
+		changed, err := applyApplication(ApplicationInput{UserKey: &key}, nil, l.Provider, &rec, &traffic, false)
 		if err != nil {
 			return nil, err
 		}
@@ -70,10 +79,14 @@ func (d *Domain) SetUserKey(ctx context.Context, a Actor, ref AppRef, key string
 // Only OAuth applications regenerate keys (ErrForbidden).
 func (d *Domain) RegenerateKey(ctx context.Context, a Actor, ref AppRef, value string) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		if app.Service.BackendVersion != "oauth" {
+		l, err := t.linkApp(app)
+		if err != nil {
+			return nil, err
+		}
+		if l.Service.BackendVersion != "oauth" {
 			return nil, ErrForbidden
 		}
-		app, err := t.deleteKey(app, value)
+		app, err = t.deleteKey(app, value)
 		if err != nil {
 			return nil, err
 		}

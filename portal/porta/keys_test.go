@@ -48,11 +48,11 @@ func TestPortalKeyRules(t *testing.T) {
 	if err != nil || app.UserKey != "my-own-key" {
 		t.Fatalf("custom user key: %v %v", err, app)
 	}
-	if _, err := d.SetUserKey(ctx, ByDeveloper(prov, app.Account.Users[0]), ref, "dev-key"); !errors.Is(err, ErrForbidden) {
+	if _, err := d.SetUserKey(ctx, ByDeveloper(prov, d.Catalog().Account(app.AccountID).Users[0]), ref, "dev-key"); !errors.Is(err, ErrForbidden) {
 		t.Errorf("a developer sets a custom key: %v", err)
 	}
 	if err := st.Change(ctx, func(tx *store.Tx) error {
-		rec := app.Service.ServiceRecord
+		rec := d.Catalog().Service(app.ServiceID).ServiceRecord
 		rec.CustomKeysEnabled = false
 		return tx.SaveService(&rec)
 	}); err != nil {

@@ -128,12 +128,13 @@ type ApplicationFilter struct {
 	NameQuery, AccountQuery string
 }
 
-func (f ApplicationFilter) keeps(a *store.Application) bool {
+func (f ApplicationFilter) keeps(cat *store.Catalog, a *store.Application) bool {
+	free := func() bool { return freePlan(cat.Plan(a.PlanID)) }
 	since := func(bound *Instant, after bool) bool {
 		if bound == nil {
 			return true
 		}
-		at := a.FirstDailyTrafficAt
+		at := a.FirstDailyTrafficAt()
 		if !bound.Valid || at == nil {
 			return false
 		}
@@ -144,14 +145,14 @@ func (f ApplicationFilter) keeps(a *store.Application) bool {
 	}
 	return (f.ServiceID == "" || a.ServiceID == f.ServiceID) &&
 		(f.PlanID == nil || a.PlanID == *f.PlanID) &&
-		(f.PlanType != "free" || freePlan(a.Plan)) && (f.PlanType != "paid" || !freePlan(a.Plan)) &&
+		(f.PlanType != "free" || free()) && (f.PlanType != "paid" || !free()) &&
 		(f.State == "" || a.State == f.State) &&
 		since(f.ActiveSince, true) && since(f.InactiveSince, false) &&
 		(f.AccountID == nil || a.AccountID == *f.AccountID) &&
 		(f.Name == "" || strings.Contains(strings.ToLower(a.Name), strings.ToLower(f.Name))) &&
 		(f.UserKey == "" || a.UserKey == f.UserKey) &&
 		(f.NameQuery == "" || nameQueryMatches(a, f.NameQuery)) &&
-		(f.AccountQuery == "" || accountQueryMatches(a.Account, f.AccountQuery))
+		(f.AccountQuery == "" || accountQueryMatches(cat.Account(a.AccountID), f.AccountQuery))
 }
 
 func freePlan(p *store.Plan) bool { return zeroMoney(p.CostPerMonth) && zeroMoney(p.SetupFee) }
@@ -166,7 +167,7 @@ func zeroMoney(s string) bool {
 func Applications(cat *store.Catalog, a Actor, f ApplicationFilter) []*store.Application {
 	var out []*store.Application
 	for _, app := range applicationsOf(Accounts(cat, a, AccountFilter{})) {
-		if f.keeps(app) {
+		if f.keeps(cat, app) {
 			out = append(out, app)
 		}
 	}
@@ -197,13 +198,12 @@ type ApplicationQuery struct {
 // matches.
 func FindApplication(cat *store.Catalog, a Actor, q ApplicationQuery) (*store.Application, error) {
 	var match func(*store.Application) bool
+	byUserKey := func(app *store.Application) bool { return cat.Service(app.ServiceID).BackendVersion == "1" }
 	switch {
 	case q.UserKey != nil:
-		match = func(app *store.Application) bool {
-			return app.Service.BackendVersion == "1" && app.UserKey == *q.UserKey
-		}
+		match = func(app *store.Application) bool { return byUserKey(app) && app.UserKey == *q.UserKey }
 	case q.AppID != nil:
-		match = func(app *store.Application) bool { return app.Service.BackendVersion != "1" && app.AppID == *q.AppID }
+		match = func(app *store.Application) bool { return !byUserKey(app) && app.AppID == *q.AppID }
 	default:
 		match = func(app *store.Application) bool { return app.ID == q.ID }
 	}
@@ -217,10 +217,11 @@ func FindApplication(cat *store.Catalog, a Actor, q ApplicationQuery) (*store.Ap
 
 // FindAccountApplication finds an application of acc by its user_key (on
 // user_key services) or its app_id (on the others), whichever is given.
-func FindAccountApplication(acc *store.Account, userKey, appID *string) (*store.Application, error) {
+func FindAccountApplication(cat *store.Catalog, acc *store.Account, userKey, appID *string) (*store.Application, error) {
 	for _, app := range acc.Applications {
-		if (userKey != nil && app.Service.BackendVersion == "1" && app.UserKey == *userKey) ||
-			(appID != nil && app.Service.BackendVersion != "1" && app.AppID == *appID) {
+		byUserKey := cat.Service(app.ServiceID).BackendVersion == "1"
+		if (userKey != nil && byUserKey && app.UserKey == *userKey) ||
+			(appID != nil && !byUserKey && app.AppID == *appID) {
 			return app, nil
 		}
 	}

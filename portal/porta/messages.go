@@ -43,7 +43,7 @@ func (t *tx) messageMail(from *store.Account, m *store.Message, recipients []sto
 	prov := Provider(cat, t.actor)
 	for _, r := range recipients {
 		if r.AccountID == 0 {
-			if err := t.queue(providerMessageMail(t.d.links, from, r.ID)); err != nil {
+			if err := t.queue(providerMessageMail(t.d.links, cat.LinkAccount(from), r.ID)); err != nil {
 				return err
 			}
 			continue

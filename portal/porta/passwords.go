@@ -107,9 +107,13 @@ func (d *Domain) ResetPassword(ctx context.Context, token string, in UserInput) 
 		if err != nil {
 			return nil, err
 		}
+		prov, err := t.userProvider(u)
+		if err != nil {
+			return nil, err
+		}
 		rec := u.UserRecord
 		pw := UserInput{Password: in.Password, PasswordConfirmation: in.PasswordConfirmation}
-		if err := withProblems(applyUser(pw, u.Account.Provider, &rec, false), passwordProblems(pw, true)); err != nil {
+		if err := withProblems(applyUser(pw, prov, &rec, false), passwordProblems(pw, true)); err != nil {
 			return nil, err
 		}
 		if err := t.SaveUser(&rec); err != nil {

@@ -37,13 +37,13 @@ func PlanChangePermission(s *store.Service) string {
 // CanChangePlan is porta's can_change_plan? of an application: the
 // service permits some change, it has a published plan, and the
 // application is live.
-func CanChangePlan(app *store.Application) bool {
+func CanChangePlan(app store.LinkedApplication) bool {
 	return PlanChangePermission(app.Service) != PlanChangeNone && len(PublishedPlans(app.Service)) > 0 && app.Live()
 }
 
 // OtherPlans are the plans the plan widget offers an application: the
 // service's published plans other than the application's own.
-func OtherPlans(app *store.Application) []*store.Plan {
+func OtherPlans(app store.LinkedApplication) []*store.Plan {
 	var out []*store.Plan
 	for _, pl := range PublishedPlans(app.Service) {
 		if pl.ID != app.PlanID {
@@ -56,7 +56,7 @@ func OtherPlans(app *store.Application) []*store.Plan {
 // PlanChangeLabel is porta's plan_change_permission_name, the widget's
 // button: "Change Plan" where the change is made at once, "Request Plan
 // Change" where the provider is asked, "" where no change is offered.
-func PlanChangeLabel(app *store.Application) string {
+func PlanChangeLabel(app store.LinkedApplication) string {
 	switch PlanChangePermission(app.Service) {
 	case PlanChangeDirect, PlanChangeRequestCreditCard:
 		return "Change Plan"
@@ -91,7 +91,11 @@ func (d *Domain) DeveloperChangePlan(ctx context.Context, a Actor, ref AppRef, p
 	if a.Kind != Developer || a.User == nil {
 		return PlanChange{}, ErrForbidden
 	}
-	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (PlanChange, error) {
+	return on(ctx, d, a, Application, ref, func(t *tx, own *store.Application) (PlanChange, error) {
+		app, err := t.linkApp(own)
+		if err != nil {
+			return PlanChange{}, err
+		}
 		if !CanChangePlan(app) {
 			return PlanChange{}, ErrForbidden
 		}
@@ -110,12 +114,12 @@ func (d *Domain) DeveloperChangePlan(ctx context.Context, a Actor, ref AppRef, p
 			direct = true
 		case PlanChangeRequestCreditCard:
 			if !freePlan(plan) {
-				return PlanChange{Application: app, Message: "Please enter your credit card before changing the plan."}, nil
+				return PlanChange{Application: own, Message: "Please enter your credit card before changing the plan."}, nil
 			}
 			direct = true
 		}
 		if direct {
-			changed, err := t.changePlan(app, plan)
+			changed, err := t.changePlan(own, plan)
 			return PlanChange{Application: changed, Changed: true, Message: "Plan change was successful."}, err
 		}
 		if err := t.tell(app.Account, planChangeRequestMessage(app, plan)); err != nil {
@@ -124,6 +128,6 @@ func (d *Domain) DeveloperChangePlan(ctx context.Context, a Actor, ref AppRef, p
 		if err := t.queue(providerPlanRequestMail(t.d.links, app, a.User, plan)); err != nil {
 			return PlanChange{}, err
 		}
-		return PlanChange{Application: app, Message: "A request to change your application plan has been sent."}, nil
+		return PlanChange{Application: own, Message: "A request to change your application plan has been sent."}, nil
 	})
 }

@@ -87,16 +87,17 @@ func money(s string) (string, bool) {
 	return out, true
 }
 
-// applyPlan applies an application plan's input and validates it as Plan
-// does.
-func (t *tx) applyPlan(in PlanInput, s *store.Service, rec *store.PlanRecord, create bool) error {
+// applyPlan applies a plan's input and validates it as Plan does; its
+// system name is unique among siblings (the plans of its kind of its
+// service, or of the provider).
+func (t *tx) applyPlan(in PlanInput, siblings []*store.Plan, rec *store.PlanRecord, create bool) error {
 	var errs problems
 	setTrimmed(&rec.Name, in.Name)
 	set(&rec.Description, in.Description)
 	set(&rec.ApprovalRequired, in.ApprovalRequired)
 	if create {
 		var err error
-		if rec.SystemName, err = t.systemName(in.SystemName, rec.Name, "application_plan_"); err != nil {
+		if rec.SystemName, err = t.systemName(in.SystemName, rec.Name, rec.Type+"_"); err != nil {
 			return err
 		}
 	}
@@ -151,7 +152,7 @@ func (t *tx) applyPlan(in PlanInput, s *store.Service, rec *store.PlanRecord, cr
 		if !systemNameRE.MatchString(rec.SystemName) {
 			errs.add("system_name", "is invalid", "System name is invalid")
 		}
-		for _, other := range s.Plans {
+		for _, other := range siblings {
 			if other.SystemName == rec.SystemName {
 				errs.add("system_name", "has already been taken", "System name has already been taken")
 			}
@@ -178,7 +179,7 @@ func (d *Domain) CreatePlan(ctx context.Context, a Actor, serviceID string, in P
 	return on(ctx, d, a, Service, serviceID, func(t *tx, s *store.Service) (*store.Plan, error) {
 		rec := store.PlanRecord{ProviderID: s.ProviderID, ServiceID: s.ID, Type: store.ApplicationPlan, State: "hidden",
 			SetupFee: "0.0", CostPerMonth: "0.0"}
-		if err := t.applyPlan(in, s, &rec, true); err != nil {
+		if err := t.applyPlan(in, s.Plans, &rec, true); err != nil {
 			return nil, err
 		}
 		if err := t.SavePlan(&rec); err != nil {
@@ -196,7 +197,7 @@ func (d *Domain) UpdatePlan(ctx context.Context, a Actor, ref PlanRef, in PlanIn
 	}
 	return on(ctx, d, a, Plan, ref, func(t *tx, pl *store.Plan) (*store.Plan, error) {
 		rec := pl.PlanRecord
-		if err := t.applyPlan(in, pl.Service, &rec, false); err != nil {
+		if err := t.applyPlan(in, pl.Service.Plans, &rec, false); err != nil {
 			return nil, err
 		}
 		if err := t.SavePlan(&rec); err != nil {
@@ -213,12 +214,16 @@ func (d *Domain) DeletePlan(ctx context.Context, a Actor, ref PlanRef) (*store.P
 		return nil, err
 	}
 	return on(ctx, d, a, Plan, ref, func(t *tx, pl *store.Plan) (*store.Plan, error) {
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
 		for _, app := range pl.Service.Applications {
 			if app.PlanID == pl.ID {
 				return nil, fail("base", "This application plan cannot be deleted! At least one application depends on it.",
 					"This application plan cannot be deleted! At least one application depends on it.")
 			}
-			if app.Plan.OriginalID == pl.ID {
+			if p := cat.Plan(app.PlanID); p != nil && p.OriginalID == pl.ID {
 				return nil, fail("base", "This application plan cannot be deleted!  At least one customized version of this application plan exists.",
 					"This application plan cannot be deleted!  At least one customized version of this application plan exists.")
 			}
@@ -331,7 +336,8 @@ func (d *Domain) UpdateLimit(ctx context.Context, a Actor, ref LimitRef, in Limi
 		if err != nil {
 			return store.Limit{}, err
 		}
-		rec := store.LimitRecord{ID: l.ID, PlanID: l.Plan.ID, MetricID: l.Metric.ID, Period: l.Period, Value: l.Value}
+		rec := store.LimitRecord{ID: l.ID, PlanID: l.Plan.ID, MetricID: l.Metric.ID, Period: l.Period, Value: l.Value,
+			CreatedAt: l.CreatedAt}
 		if err := applyLimit(in, cat, &rec); err != nil {
 			return store.Limit{}, err
 		}

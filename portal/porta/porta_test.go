@@ -166,7 +166,7 @@ func TestValidationErrorOn(t *testing.T) {
 	d, _ := domain(t)
 	_, mine, _ := developer(t, d)
 	prov := d.Catalog().Providers[0]
-	_, err := d.SetUserRole(context.Background(), ByProviderUser(prov), UserRef{ID: mine.Account.Users[0].ID}, "owner")
+	_, err := d.SetUserRole(context.Background(), ByProviderUser(prov), UserRef{ID: d.Catalog().Account(mine.AccountID).Users[0].ID}, "owner")
 	var v *ValidationError
 	if !errors.As(err, &v) || !slices.Equal(v.On("role"), []string{"is not included in the list"}) || v.On("name") != nil {
 		t.Errorf("unknown role: %v", err)

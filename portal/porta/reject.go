@@ -14,7 +14,11 @@ func (d *Domain) RejectApplication(ctx context.Context, a Actor, ref AppRef, rea
 	if err := a.forProvider(); err != nil {
 		return nil, err
 	}
-	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+	return on(ctx, d, a, Application, ref, func(t *tx, stored *store.Application) (*store.Application, error) {
+		app, err := t.linkApp(stored)
+		if err != nil {
+			return nil, err
+		}
 		if app.State != "pending" {
 			return nil, cannotTransition("reject")
 		}
@@ -26,12 +30,12 @@ func (d *Domain) RejectApplication(ctx context.Context, a Actor, ref AppRef, rea
 				return nil, err
 			}
 		}
-		if err := emit(t, "deleted", app); err != nil {
+		if err := emit(t, "deleted", stored); err != nil {
 			return nil, err
 		}
 		if len(app.Account.Admins()) == 0 {
-			return app, nil
+			return stored, nil
 		}
-		return app, t.tell(app.Account, applicationRejectedMessage(app, reason))
+		return stored, t.tell(app.Account, applicationRejectedMessage(app, reason))
 	})
 }

@@ -44,8 +44,9 @@ type Signed struct {
 
 // CanLogin is porta's User#can_login?: an active user of an approved
 // developer account.
-func CanLogin(u *store.User) bool {
-	return u.State == "active" && u.Account != nil && u.Account.State == "approved"
+func CanLogin(cat *store.Catalog, u *store.User) bool {
+	acc := cat.Account(u.AccountID)
+	return u.State == "active" && acc != nil && acc.State == "approved"
 }
 
 // decoy is a bcrypt hash compared when no user matches, so that an
@@ -83,7 +84,8 @@ func (d *Domain) SignInAdmin(ctx context.Context, c Credentials) (*Signed, error
 func (d *Domain) SignInDeveloper(ctx context.Context, c Credentials) (*Signed, error) {
 	var found *store.User
 	matched := false
-	for _, p := range d.Catalog().Providers {
+	cat := d.Catalog()
+	for _, p := range cat.Providers {
 		for _, acc := range p.Accounts {
 			for _, u := range acc.Users {
 				if u.Username != c.Username && !strings.EqualFold(u.Email, c.Username) {
@@ -102,10 +104,10 @@ func (d *Domain) SignInDeveloper(ctx context.Context, c Credentials) (*Signed, e
 	switch {
 	case found == nil:
 		return nil, ErrBadCredentials
-	case !CanLogin(found):
+	case !CanLogin(cat, found):
 		return nil, ErrInactive
 	}
-	return d.signIn(ctx, store.Session{ProviderID: found.Account.ProviderID, UserID: found.ID,
+	return d.signIn(ctx, store.Session{ProviderID: cat.Account(found.AccountID).ProviderID, UserID: found.ID,
 		Portal: store.PortalDeveloper})
 }
 
@@ -163,7 +165,7 @@ func (d *Domain) signed(cat *store.Catalog, s store.Session) *Signed {
 		return &Signed{Session: s, Provider: prov, Actor: ByAdmin(prov)}
 	}
 	u := cat.User(s.UserID)
-	if u == nil || u.Account.ProviderID != prov.ID || !CanLogin(u) {
+	if u == nil || !CanLogin(cat, u) || cat.Account(u.AccountID).ProviderID != prov.ID {
 		return nil
 	}
 	return &Signed{Session: s, Provider: prov, User: u, Actor: ByDeveloper(prov, u)}

@@ -91,8 +91,9 @@ func subscriptionByID(cat *store.Catalog, a Actor, id int64) (*store.ServiceCont
 // and service.
 func (d *Domain) subscriptionName(a Actor) func(int64) (string, string) {
 	return func(id int64) (string, string) {
-		if c, err := subscriptionByID(d.Catalog(), a, id); err == nil {
-			return c.Account.OrgName, c.Service.Name
+		cat := d.Catalog()
+		if c, err := subscriptionByID(cat, a, id); err == nil {
+			return cat.Account(c.AccountID).OrgName, cat.Service(c.ServiceID).Name
 		}
 		return "", ""
 	}
@@ -129,7 +130,7 @@ func SubscriptionsService(cat *store.Catalog, a Actor, ids []int64) (*store.Serv
 		if svc != nil && c.ServiceID != svc.ID {
 			return nil, ErrMultipleServices
 		}
-		svc = c.Service
+		svc = cat.Service(c.ServiceID)
 	}
 	if svc == nil {
 		return nil, ErrNotFound

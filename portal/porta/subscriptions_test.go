@@ -55,7 +55,7 @@ func TestSubscriptions(t *testing.T) {
 	if err != nil || r.Succeeded() != 1 {
 		t.Fatalf("change plans: %v %+v", err, r)
 	}
-	if c := accountNamed(t, d, "Dev Co").Contracts[0]; c.PlanID != premium.ID || c.Plan.Name != "Premium" {
+	if c := accountNamed(t, d, "Dev Co").Contracts[0]; c.PlanID != premium.ID || d.Catalog().Plan(c.PlanID).Name != "Premium" {
 		t.Errorf("plan %+v", c)
 	}
 	if _, err := d.ChangeSubscriptionPlan(ctx, admin, SubscriptionRef{Account: dev.ID, ID: mine.ID}, dev.PlanID); !errors.Is(err, ErrNotFound) {

@@ -119,8 +119,12 @@ func (t *tx) userChanged(id int64, action string) (*store.User, error) {
 // CreateUser adds a user to an account: a new user is a pending member.
 func (d *Domain) CreateUser(ctx context.Context, a Actor, accountID int64, in UserInput) (*store.User, error) {
 	return on(ctx, d, a, Account, accountID, func(t *tx, acc *store.Account) (*store.User, error) {
+		prov, err := t.provider()
+		if err != nil {
+			return nil, err
+		}
 		rec := store.UserRecord{AccountID: acc.ID, Role: RoleMember, State: "pending"}
-		if err := applyUser(in, acc.Provider, &rec, true); err != nil {
+		if err := applyUser(in, prov, &rec, true); err != nil {
 			return nil, err
 		}
 		if err := t.SaveUser(&rec); err != nil {
@@ -137,8 +141,12 @@ func (d *Domain) UpdateUser(ctx context.Context, a Actor, ref UserRef, in UserIn
 		if err := t.developerUser(u, func(c UserCan) bool { return c.Edit }); err != nil {
 			return nil, err
 		}
+		prov, err := t.provider()
+		if err != nil {
+			return nil, err
+		}
 		rec := u.UserRecord
-		if err := applyUser(in, u.Account.Provider, &rec, true); err != nil {
+		if err := applyUser(in, prov, &rec, true); err != nil {
 			return nil, err
 		}
 		if err := t.SaveUser(&rec); err != nil {
@@ -155,7 +163,11 @@ func (d *Domain) DeleteUser(ctx context.Context, a Actor, ref UserRef) (*store.U
 		if err := t.developerUser(u, func(c UserCan) bool { return c.Delete }); err != nil {
 			return nil, err
 		}
-		if admins := u.Account.Admins(); len(admins) == 1 && admins[0].ID == u.ID {
+		cat, err := t.Catalog()
+		if err != nil {
+			return nil, err
+		}
+		if admins := cat.Account(u.AccountID).Admins(); len(admins) == 1 && admins[0].ID == u.ID {
 			return nil, fail("base", "Can't delete last admin", "Can't delete last admin")
 		}
 		if err := t.DeleteUser(u.ID); err != nil {

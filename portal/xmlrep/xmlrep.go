@@ -66,7 +66,7 @@ func annotationsXML(d *builderxml.Doc, fs store.Fields) {
 // Plan writes a plan of any type. Application plans say whether they
 // are custom and default; the others only carry default="true" when they
 // are the default.
-func Plan(d *builderxml.Doc, p *store.Plan) {
+func Plan(d *builderxml.Doc, _ *store.Catalog, p *store.Plan) {
 	switch {
 	case p.Type == store.ApplicationPlan:
 		d.Open("plan", "custom", boolText(p.Custom()), "default", boolText(p.Default))
@@ -91,7 +91,7 @@ func Plan(d *builderxml.Doc, p *store.Plan) {
 }
 
 // Metric writes a metric, or a method (a metric with a parent).
-func Metric(d *builderxml.Doc, m *store.Metric) {
+func Metric(d *builderxml.Doc, _ *store.Catalog, m *store.Metric) {
 	root := "metric"
 	if m.Parent != nil {
 		root = "method"
@@ -106,24 +106,14 @@ func Metric(d *builderxml.Doc, m *store.Metric) {
 	d.Close(root)
 }
 
-func Limit(d *builderxml.Doc, l store.Limit) {
+func Limit(d *builderxml.Doc, _ *store.Catalog, l store.Limit) {
 	d.Open("limit").Text("id", id(l.ID)).Text("metric_id", id(l.Metric.ID)).Text("plan_id", id(l.Plan.ID)).
 		Text("period", l.Period.String()).Text("value", strconv.FormatInt(l.Value, 10)).Close("limit")
 }
 
-// serviceState is the service's state as porta names it. The sandbox's
-// services are active or suspended in the backend; in porta they stay in
-// the state a new service has, incomplete, unless suspended.
-func serviceState(s *store.Service) string {
-	if s.Active() {
-		return "incomplete"
-	}
-	return "suspended"
-}
-
-func Service(d *builderxml.Doc, s *store.Service) {
+func Service(d *builderxml.Doc, _ *store.Catalog, s *store.Service) {
 	d.Open("service").Text("id", s.ID).Text("account_id", id(s.Provider.ID)).Text("name", s.Name).
-		Text("state", serviceState(s)).Text("system_name", s.SystemName).Text("backend_version", s.BackendVersion).
+		Text("state", s.PortaState()).Text("system_name", s.SystemName).Text("backend_version", s.BackendVersion).
 		Opt("description", s.Description).
 		Text("intentions_required", boolText(s.IntentionsRequired)).
 		Text("buyers_manage_apps", boolText(s.BuyersManageApps)).
@@ -135,36 +125,29 @@ func Service(d *builderxml.Doc, s *store.Service) {
 		Text("buyer_can_select_plan", boolText(s.BuyerCanSelectPlan)).
 		Text("buyer_plan_change_permission", s.BuyerPlanChangePermission)
 	annotationsXML(d, nil)
-	d.Text("deployment_option", "hosted").Text("support_email", supportEmail(s))
+	d.Text("deployment_option", s.DeploymentOption).Text("support_email", s.ContactEmail())
 	d.Open("metrics")
 	for _, m := range s.Metrics {
-		Metric(d, m)
+		Metric(d, nil, m)
 	}
 	d.Close("metrics").Close("service")
 }
 
-// supportEmail is the service's, else the provider admin's.
-func supportEmail(s *store.Service) string {
-	if s.SupportEmail != "" {
-		return s.SupportEmail
-	}
-	return s.Provider.AdminEmail
-}
-
 // applicationXML writes an application; destroyed leaves out what porta
 // cannot write after the row is gone (keys, fields, referrer filters).
-func applicationXML(d *builderxml.Doc, a *store.Application, destroyed bool) {
+func applicationXML(d *builderxml.Doc, cat *store.Catalog, a *store.Application, destroyed bool) {
+	svc := cat.Service(a.ServiceID)
 	d.Open("application")
 	timestamps(d, a.ID, a.CreatedAt, a.UpdatedAt)
-	d.Text("state", a.State).Text("user_account_id", id(a.Account.ID))
-	optTime(d, "first_traffic_at", a.FirstTrafficAt)
-	optTime(d, "first_daily_traffic_at", a.FirstDailyTrafficAt)
-	d.Text("service_id", a.Service.ID)
-	if a.Service.BackendVersion == "1" {
+	d.Text("state", a.State).Text("user_account_id", id(a.AccountID))
+	optTime(d, "first_traffic_at", a.FirstTrafficAt())
+	optTime(d, "first_daily_traffic_at", a.FirstDailyTrafficAt())
+	d.Text("service_id", a.ServiceID)
+	if svc.BackendVersion == "1" {
 		d.Text("user_key", a.UserKey).Text("provider_verification_key", a.ProviderVerificationKey)
 	} else {
 		d.Text("application_id", a.AppID)
-		if a.Service.BackendVersion == "oauth" {
+		if svc.BackendVersion == "oauth" {
 			d.Opt("redirect_url", a.RedirectURL)
 		}
 		if !destroyed {
@@ -175,7 +158,7 @@ func applicationXML(d *builderxml.Doc, a *store.Application, destroyed bool) {
 			d.Close("keys")
 		}
 	}
-	Plan(d, a.Plan)
+	Plan(d, cat, cat.Plan(a.PlanID))
 	if !destroyed {
 		if a.Name != "" {
 			d.Text("name", a.Name)
@@ -184,7 +167,7 @@ func applicationXML(d *builderxml.Doc, a *store.Application, destroyed bool) {
 			d.Text("description", a.Description)
 		}
 		extraFieldsXML(d, a.ExtraFields)
-		if a.Service.ReferrerFiltersRequired {
+		if svc.ReferrerFiltersRequired {
 			d.Open("referrer_filters")
 			for _, f := range a.ReferrerFilters {
 				d.Text("referrer_filter", f.Value)
@@ -205,7 +188,7 @@ func optTime(d *builderxml.Doc, name string, t *time.Time) {
 
 // Keys writes the key list, whose times are Ruby's Time#to_s. Lists, like
 // porta's Api::Collection, are <keys></keys> when empty.
-func Keys(d *builderxml.Doc, a *store.Application) {
+func Keys(d *builderxml.Doc, _ *store.Catalog, a *store.Application) {
 	d.Open("keys")
 	for _, k := range a.Keys {
 		t := rubyTime(k.CreatedAt)
@@ -214,7 +197,7 @@ func Keys(d *builderxml.Doc, a *store.Application) {
 	d.Close("keys")
 }
 
-func ReferrerFilters(d *builderxml.Doc, a *store.Application) {
+func ReferrerFilters(d *builderxml.Doc, _ *store.Catalog, a *store.Application) {
 	d.Open("referrer_filters")
 	for _, f := range a.ReferrerFilters {
 		t := rubyTime(f.CreatedAt)
@@ -244,7 +227,7 @@ type accountOptions struct {
 	withApps  bool // the signup response lists the applications
 }
 
-func accountXML(d *builderxml.Doc, a *store.Account, o accountOptions) {
+func accountXML(d *builderxml.Doc, cat *store.Catalog, a *store.Account, o accountOptions) {
 	d.Open("account")
 	timestamps(d, a.ID, a.CreatedAt, a.UpdatedAt)
 	d.Text("state", a.State)
@@ -257,7 +240,7 @@ func accountXML(d *builderxml.Doc, a *store.Account, o accountOptions) {
 	if a.OrgName != "" {
 		d.Text("org_name", a.OrgName)
 	}
-	fieldsXML(d, a.Fields, definedBuiltins(a.Provider.AccountFields, store.OptionalAccountFields))
+	fieldsXML(d, a.Fields, definedBuiltins(cat.Provider(a.ProviderID).AccountFields, store.OptionalAccountFields))
 	extraFieldsXML(d, a.ExtraFields)
 	if a.State != "suspended" {
 		d.Text("monthly_billing_enabled", boolText(a.MonthlyBillingEnabled)).
@@ -265,8 +248,8 @@ func accountXML(d *builderxml.Doc, a *store.Account, o accountOptions) {
 	}
 	d.Text("credit_card_stored", "false")
 	d.Open("plans")
-	for _, p := range boughtPlans(a) {
-		Plan(d, p)
+	for _, p := range boughtPlans(cat, a) {
+		Plan(d, cat, p)
 	}
 	d.Close("plans")
 	if len(a.Users) == 0 {
@@ -274,7 +257,7 @@ func accountXML(d *builderxml.Doc, a *store.Account, o accountOptions) {
 	} else {
 		d.Open("users")
 		for _, u := range a.Users {
-			userXML(d, u, false)
+			userXML(d, cat, u, false)
 		}
 		d.Close("users")
 	}
@@ -284,7 +267,7 @@ func accountXML(d *builderxml.Doc, a *store.Account, o accountOptions) {
 		} else {
 			d.Open("applications")
 			for _, app := range a.Applications {
-				applicationXML(d, app, false)
+				applicationXML(d, cat, app, false)
 			}
 			d.Close("applications")
 		}
@@ -294,7 +277,7 @@ func accountXML(d *builderxml.Doc, a *store.Account, o accountOptions) {
 
 // boughtPlans are the plans of an account's contracts, each once: its
 // account plan, its service plans, its applications' plans.
-func boughtPlans(a *store.Account) []*store.Plan {
+func boughtPlans(cat *store.Catalog, a *store.Account) []*store.Plan {
 	var out []*store.Plan
 	seen := map[int64]bool{}
 	add := func(p *store.Plan) {
@@ -303,17 +286,17 @@ func boughtPlans(a *store.Account) []*store.Plan {
 			out = append(out, p)
 		}
 	}
-	add(a.Plan)
+	add(cat.Plan(a.PlanID))
 	for _, c := range a.Contracts {
-		add(c.Plan)
+		add(cat.Plan(c.PlanID))
 	}
 	for _, app := range a.Applications {
-		add(app.Plan)
+		add(cat.Plan(app.PlanID))
 	}
 	return out
 }
 
-func userXML(d *builderxml.Doc, u *store.User, destroyed bool) {
+func userXML(d *builderxml.Doc, cat *store.Catalog, u *store.User, destroyed bool) {
 	d.Open("user")
 	timestamps(d, u.ID, u.CreatedAt, u.UpdatedAt)
 	d.Text("account_id", id(u.AccountID)).Text("state", u.State).Text("role", u.Role)
@@ -324,7 +307,7 @@ func userXML(d *builderxml.Doc, u *store.User, destroyed bool) {
 		if u.Email != "" {
 			d.Text("email", u.Email)
 		}
-		fieldsXML(d, u.Fields, definedBuiltins(u.Account.Provider.UserFields, store.OptionalUserFields))
+		fieldsXML(d, u.Fields, definedBuiltins(cat.Provider(cat.Account(u.AccountID).ProviderID).UserFields, store.OptionalUserFields))
 		extraFieldsXML(d, u.ExtraFields)
 	}
 	d.Close("user")
@@ -332,7 +315,7 @@ func userXML(d *builderxml.Doc, u *store.User, destroyed bool) {
 
 // Message writes a message. A message that was never stored (a refused
 // delivery) has a nil id, and its subject may be empty.
-func Message(d *builderxml.Doc, m *store.Message) {
+func Message(d *builderxml.Doc, _ *store.Catalog, m *store.Message) {
 	d.Open("message")
 	if m.ID == 0 {
 		d.Nil("id").Opt("body", m.Body).Opt("subject", m.Subject)
@@ -343,31 +326,40 @@ func Message(d *builderxml.Doc, m *store.Message) {
 }
 
 // Application writes an application as GET …/applications/{id}.xml does.
-func Application(d *builderxml.Doc, a *store.Application) { applicationXML(d, a, false) }
+func Application(d *builderxml.Doc, cat *store.Catalog, a *store.Application) {
+	applicationXML(d, cat, a, false)
+}
 
 // Account writes a developer account with its plans and users.
-func Account(d *builderxml.Doc, a *store.Account) { accountXML(d, a, accountOptions{}) }
+func Account(d *builderxml.Doc, cat *store.Catalog, a *store.Account) {
+	accountXML(d, cat, a, accountOptions{})
+}
 
 // SignupAccount is the account as the signup answers it: with its
 // applications.
-func SignupAccount(d *builderxml.Doc, a *store.Account) {
-	accountXML(d, a, accountOptions{withApps: true})
+func SignupAccount(d *builderxml.Doc, cat *store.Catalog, a *store.Account) {
+	accountXML(d, cat, a, accountOptions{withApps: true})
 }
 
 // User writes a user of a developer account.
-func User(d *builderxml.Doc, u *store.User) { userXML(d, u, false) }
+func User(d *builderxml.Doc, cat *store.Catalog, u *store.User) { userXML(d, cat, u, false) }
+
+// Writer writes one object. The developer side's objects name their
+// provider, service and plans by id: the writer finds them in cat, the
+// catalog the object was read from (or a later one).
+type Writer[T any] func(d *builderxml.Doc, cat *store.Catalog, v T)
 
 // Doc writes one object as a whole document.
-func Doc[T any](write func(*builderxml.Doc, T), v T) *builderxml.Doc {
+func Doc[T any](write Writer[T], cat *store.Catalog, v T) *builderxml.Doc {
 	d := builderxml.New()
-	write(d, v)
+	write(d, cat, v)
 	return d
 }
 
 // Fragment writes one object without a declaration, to embed it.
-func Fragment[T any](write func(*builderxml.Doc, T), v T) []byte {
+func Fragment[T any](write Writer[T], cat *store.Catalog, v T) []byte {
 	d := builderxml.Fragment()
-	write(d, v)
+	write(d, cat, v)
 	return d.Bytes()
 }
 
@@ -380,19 +372,19 @@ type EventObject interface {
 // and the object, written as its GET writes it, or in the short form of a
 // destroyed record when the action is "deleted". It returns the type
 // (account, user or application) with the document.
-func Event[T EventObject](action string, obj T) (typ string, body []byte) {
+func Event[T EventObject](cat *store.Catalog, action string, obj T) (typ string, body []byte) {
 	deleted := action == "deleted"
 	object := builderxml.Fragment()
 	switch o := any(obj).(type) {
 	case *store.Application:
 		typ = "application"
-		applicationXML(object, o, deleted)
+		applicationXML(object, cat, o, deleted)
 	case *store.Account:
 		typ = "account"
-		accountXML(object, o, accountOptions{destroyed: deleted})
+		accountXML(object, cat, o, accountOptions{destroyed: deleted})
 	case *store.User:
 		typ = "user"
-		userXML(object, o, deleted)
+		userXML(object, cat, o, deleted)
 	}
 	return typ, builderxml.New().Open("event").Text("action", action).Text("type", typ).Open("object").
 		Raw(object.Bytes()).Close("object").Close("event").Bytes()

@@ -1,0 +1,84 @@
+package rackquery
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// ParseJSON reads a JSON body as Rails reads one into params (not Rack:
+// ActionDispatch's JSON parameter parser), in the shape of Rack's
+// parameters and in the body's order: scalars become their text, objects
+// hashes, arrays arrays, null nil; a body that is not an object is
+// params[:_json].
+func ParseJSON(body []byte) (*Hash, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	v, err := jsonValue(dec, 0)
+	if err != nil {
+		return nil, fmt.Errorf("invalid JSON: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("invalid JSON: more than one value")
+	}
+	if h, ok := v.(*Hash); ok {
+		return h, nil
+	}
+	h := NewHash()
+	h.Set("_json", v)
+	return h, nil
+}
+
+// maxJSONDepth bounds the nesting of a JSON body, as Ruby's JSON parser
+// bounds it (max_nesting 100).
+const maxJSONDepth = 100
+
+func jsonValue(dec *json.Decoder, depth int) (Value, error) {
+	if depth > maxJSONDepth {
+		return nil, errors.New("nesting too deep")
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		if err == io.EOF {
+			return nil, io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		if t == '[' {
+			a := Array{}
+			for dec.More() {
+				e, err := jsonValue(dec, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				a = append(a, e)
+			}
+			_, err := dec.Token()
+			return a, err
+		}
+		h := NewHash()
+		for dec.More() {
+			k, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			e, err := jsonValue(dec, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			h.Set(k.(string), e)
+		}
+		_, err := dec.Token()
+		return h, err
+	case nil:
+		return Nil{}, nil
+	case string:
+		return String(t), nil
+	default:
+		return String(fmt.Sprint(t)), nil
+	}
+}

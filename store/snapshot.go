@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/threescale-sandbox/threescale-sandbox/period"
+)
+
+// Live is the state that changes with traffic, beside the model: every
+// live usage counter and every application's first-traffic times.
+type Live struct {
+	Usage   []CounterValue
+	Traffic map[int64]Traffic // by application id; none for those without traffic
+}
+
+// Snapshot runs fn on the writer between two changes, with a consistent
+// copy of everything: tx is the database as every change queued before
+// the call left it (read it, or copy it whole with VACUUM INTO), and live
+// the counters and first-traffic times that go with it. Without a database
+// file these exist only in memory; with one, live is read from tx. Nothing
+// changes while fn runs: keep it short.
+func (s *Store) Snapshot(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx, live Live) error) error {
+	o := &op{done: make(chan error, 1), needsUsage: true}
+	o.fn = func(ctx context.Context, tx *sql.Tx) error {
+		var l Live
+		var err error
+		if s.onDisk {
+			l, err = storedLive(ctx, tx, s)
+		} else {
+			l = s.memoryLive()
+		}
+		if err != nil {
+			return err
+		}
+		return fn(ctx, tx, l)
+	}
+	if err := s.submit(o); err != nil {
+		return err
+	}
+	select {
+	case err := <-o.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// memoryLive copies the live state of memory mode, where no update waits
+// for the writer: taking the counters' lock on the writer is safe there.
+func (s *Store) memoryLive() Live {
+	l := Live{Usage: s.ExportUsage(), Traffic: map[int64]Traffic{}}
+	s.cells.each(func(c *live) {
+		if tr := c.traffic.load(); tr != (Traffic{}) {
+			l.Traffic[c.app] = tr
+		}
+	})
+	return l
+}
+
+// storedLive reads the live state from the database: the counters of the
+// period instances that can still change, and the first-traffic times.
+func storedLive(ctx context.Context, tx *sql.Tx, s *Store) (Live, error) {
+	l := Live{Traffic: map[int64]Traffic{}}
+	oldest := oldestLive(s.clk.Now())
+	rows, err := tx.QueryContext(ctx, `SELECT application_id, metric_id, period, start, value FROM usage`)
+	if err != nil {
+		return Live{}, fmt.Errorf("snapshot usage: %w", err)
+	}
+	for rows.Next() {
+		var v CounterValue
+		var p uint8
+		if err := rows.Scan(&v.App, &v.Metric, &p, &v.Start, &v.Value); err != nil {
+			rows.Close()
+			return Live{}, fmt.Errorf("snapshot usage: %w", err)
+		}
+		v.Period = period.Period(p)
+		if int(p) < len(oldest) && v.Start >= oldest[p] {
+			l.Usage = append(l.Usage, v)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Live{}, fmt.Errorf("snapshot usage: %w", err)
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT id, first_traffic_at, first_daily_traffic_at FROM applications
+		WHERE first_traffic_at IS NOT NULL OR first_daily_traffic_at IS NOT NULL`)
+	if err != nil {
+		return Live{}, fmt.Errorf("snapshot traffic: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var first, daily sql.NullInt64
+		if err := rows.Scan(&id, &first, &daily); err != nil {
+			return Live{}, fmt.Errorf("snapshot traffic: %w", err)
+		}
+		l.Traffic[id] = Traffic{First: optTime(first), FirstDaily: optTime(daily)}
+	}
+	return l, rows.Err()
+}

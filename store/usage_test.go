@@ -1,0 +1,172 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/period"
+)
+
+// Every counter comes out of ExportUsage and goes back with ImportUsage,
+// in memory and (stored too) on a file.
+func TestUsageExportImport(t *testing.T) {
+	for _, mode := range []string{"memory", "file"} {
+		t.Run(mode, func(t *testing.T) {
+			path := ""
+			if mode == "file" {
+				path = filepath.Join(t.TempDir(), "s.db")
+			}
+			st := open(t, path)
+			defer func() { st.Close() }()
+			seed(t, st)
+			ctx := context.Background()
+			svc := st.Catalog().Service("2555417735001")
+			app := svc.Application("echo-app-id")
+			hits := svc.Metric("hits")
+			keys := []CounterKey{Key(app, hits, period.Day, now), Key(app, hits, period.Minute, now),
+				{App: app.ID, Metric: hits.ID, Period: period.Hour, Start: period.Hour.Start(now).Unix()}}
+			err := st.UpdateUsage(ctx, func(w *CounterWriter) error {
+				for i, k := range keys {
+					w.Set(k, w.Get(k)+int64(i+1))
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := values(st, keys)
+			exported := st.ExportUsage()
+			if err := st.ImportUsage(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := values(st, keys); slices.ContainsFunc(got, func(v int64) bool { return v != 0 }) || len(st.ExportUsage()) != 0 {
+				t.Fatalf("after importing nothing: %v", got)
+			}
+			if err := st.ImportUsage(ctx, exported); err != nil {
+				t.Fatal(err)
+			}
+			if got := values(st, keys); !slices.Equal(got, want) {
+				t.Errorf("after importing the export: %v, want %v", got, want)
+			}
+			if path == "" {
+				return
+			}
+			st.Close()
+			st = open(t, path)
+			if got := values(st, keys); !slices.Equal(got, want) {
+				t.Errorf("after a restart: %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+func values(st *Store, keys []CounterKey) []int64 {
+	out := make([]int64, len(keys))
+	st.ReadUsage(func(c Counters) {
+		for i, k := range keys {
+			out[i] = c.Get(k.bare())
+		}
+	})
+	return out
+}
+
+// An application with counters in hundreds of period instances (reports
+// stamped over the last day) keeps each apart, and the ones no report can
+// reach any more are forgotten.
+func TestManyPeriodInstances(t *testing.T) {
+	clk := clock.NewFake(now)
+	st, err := Open(context.Background(), "", clk, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	seed(t, st)
+	svc := st.Catalog().Service("2555417735001")
+	app := svc.Application("echo-app-id")
+	hits := svc.Metric("hits")
+	var keys []CounterKey
+	for i := range 300 {
+		keys = append(keys, Key(app, hits, period.Minute, now.Add(-time.Duration(i)*time.Minute)))
+	}
+	err = st.UpdateUsage(context.Background(), func(w *CounterWriter) error {
+		for i, k := range keys {
+			w.Set(k, int64(i))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range values(st, keys) {
+		if v != int64(i) {
+			t.Fatalf("minute -%d: %d", i, v)
+		}
+	}
+	// 23 hours on, the prune keeps the minutes of the last 24 hours.
+	clk.Advance(23*time.Hour + 10*time.Minute)
+	if err := st.UpdateUsage(context.Background(), func(*CounterWriter) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	// A report can be stamped 24 hours back: to now - 50 minutes.
+	for i, v := range values(st, keys) {
+		want := int64(i)
+		if i > 50 {
+			want = 0
+		}
+		if v != want {
+			t.Errorf("minute -%d after 23h10m: %d, want %d", i, v, want)
+		}
+	}
+}
+
+// Snapshot sees the model, the counters and the first-traffic times of
+// every change and update made before it, in memory and on a file.
+func TestSnapshot(t *testing.T) {
+	for _, mode := range []string{"memory", "file"} {
+		t.Run(mode, func(t *testing.T) {
+			path := ""
+			if mode == "file" {
+				path = filepath.Join(t.TempDir(), "s.db")
+			}
+			st := open(t, path)
+			defer st.Close()
+			seed(t, st)
+			ctx := context.Background()
+			svc := st.Catalog().Service("2555417735001")
+			app := svc.Application("echo-app-id")
+			k := Key(app, svc.Metric("hits"), period.Day, now)
+			// Queued, not waited for: the snapshot still comes after them.
+			done := make(chan error, 1)
+			go func() {
+				done <- st.UpdateUsage(ctx, func(w *CounterWriter) error { w.Set(k, w.Get(k)+5); return nil })
+			}()
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			st.NoteTraffic(app, now)
+			var apps int
+			var got int64
+			var tr Traffic
+			err := st.Snapshot(ctx, func(ctx context.Context, tx *sql.Tx, l Live) error {
+				for _, v := range l.Usage {
+					if v.CounterKey == k.bare() {
+						got = v.Value
+					}
+				}
+				tr = l.Traffic[app.ID]
+				return tx.QueryRowContext(ctx, "SELECT count(*) FROM applications").Scan(&apps)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != 42+5 || tr.First == nil || !tr.First.Equal(now) || apps != st.Catalog().ApplicationCount() {
+				t.Errorf("snapshot: hits today %d (want 47), traffic %v, %d applications", got, tr.First, apps)
+			}
+		})
+	}
+}
