@@ -66,6 +66,10 @@ func (t *tx) accountChanged(id int64, action string) (*store.Account, error) {
 // annotations and billing switches.
 func (d *Domain) UpdateAccount(ctx context.Context, a Actor, id int64, in AccountUpdate) (*store.Account, error) {
 	return on(ctx, d, a, Account, id, func(t *tx, acc *store.Account) (*store.Account, error) {
+		in, err := t.developerAccount(in)
+		if err != nil {
+			return nil, err
+		}
 		prov, err := t.provider()
 		if err != nil {
 			return nil, err

@@ -24,6 +24,9 @@ var ErrLastKey = errors.New("the service requires at least one application key")
 // rule.
 func (d *Domain) RemoveKey(ctx context.Context, a Actor, ref AppRef, value string) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+		if err := t.developerMay(a, app, func(c Can) bool { return c.ManageKeys }); err != nil {
+			return nil, err
+		}
 		l, err := t.linkApp(app)
 		if err != nil {
 			return nil, err
