@@ -66,7 +66,7 @@ fuzz:
 # The README's screenshots of the portals, taken by their browser tests in
 # headless Chromium.
 screenshots:
-	THREESCALE_SANDBOX_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'InTheBrowser' ./portal/admin ./portal/developer
+	THREESCALE_SANDBOX_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'InTheBrowser|Chapter' ./portal/admin ./portal/developer
 
 # The files of the container image, for the Dockerfile's build stage and
 # for image-prebuilt: STAGE/root (the static binary, CA certificates, the

@@ -47,3 +47,18 @@ type LinkedUser struct {
 func (c *Catalog) LinkUser(u *User) LinkedUser {
 	return LinkedUser{User: u, Account: c.Account(u.AccountID)}
 }
+
+// LinkedServiceContract is a service subscription with its account,
+// service and service plan.
+type LinkedServiceContract struct {
+	*ServiceContract
+	Account *Account
+	Service *Service
+	Plan    *Plan
+}
+
+// LinkContract links a service subscription in the catalog.
+func (c *Catalog) LinkContract(sc *ServiceContract) LinkedServiceContract {
+	return LinkedServiceContract{ServiceContract: sc, Account: c.Account(sc.AccountID),
+		Service: c.Service(sc.ServiceID), Plan: c.Plan(sc.PlanID)}
+}

@@ -84,3 +84,11 @@ func (t *Tx) DeleteUserSessions(userID int64) error {
 	_, err := t.execAside("delete user sessions", `DELETE FROM user_sessions WHERE user_id = ?`, userID)
 	return err
 }
+
+// DeleteOtherUserSessions deletes every session of a user but the one
+// whose key is keep, as porta does when a user changes their password.
+func (t *Tx) DeleteOtherUserSessions(userID int64, keep string) error {
+	_, err := t.execAside("delete user sessions", `DELETE FROM user_sessions WHERE user_id = ? AND key <> ?`,
+		userID, keep)
+	return err
+}

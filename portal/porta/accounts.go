@@ -66,6 +66,10 @@ func (t *tx) accountChanged(id int64, action string) (*store.Account, error) {
 // annotations and billing switches.
 func (d *Domain) UpdateAccount(ctx context.Context, a Actor, id int64, in AccountUpdate) (*store.Account, error) {
 	return on(ctx, d, a, Account, id, func(t *tx, acc *store.Account) (*store.Account, error) {
+		in, err := t.developerAccount(in)
+		if err != nil {
+			return nil, err
+		}
 		prov, err := t.provider()
 		if err != nil {
 			return nil, err
@@ -114,6 +118,8 @@ var accountTransitions = map[string]struct {
 	"approve":      {[]string{"created", "pending", "rejected"}, "approved"},
 	"reject":       {[]string{"created", "pending", "approved"}, "rejected"},
 	"make_pending": {[]string{"created", "approved", "rejected"}, "pending"},
+	"suspend":      {[]string{"created", "pending", "approved", "rejected", "suspended", "scheduled_for_deletion"}, "suspended"},
+	"resume":       {[]string{"suspended", "scheduled_for_deletion"}, "approved"},
 }
 
 // ApproveAccount approves a created, pending or rejected account.

@@ -41,8 +41,9 @@ type NewApplication struct {
 
 // applyApplication applies an application's input and validates it as
 // Cinstance does; appID is given only on create. The first-traffic times
-// go to tr (store.Tx.SetTraffic stores them).
-func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, rec *store.ApplicationRecord, tr *store.Traffic) (userKeyChanged bool, err error) {
+// go to tr (store.Tx.SetTraffic stores them). human is a person editing it
+// in a portal (porta's validate_human_edition!), who must give it a name.
+func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, rec *store.ApplicationRecord, tr *store.Traffic, human bool) (userKeyChanged bool, err error) {
 	setTrimmed(&rec.Name, in.Name)
 	setTrimmed(&rec.Description, in.Description)
 	setTrimmed(&rec.RedirectURL, in.RedirectURL)
@@ -66,6 +67,9 @@ func applyApplication(in ApplicationInput, appID *string, prov *store.Provider, 
 		}
 	}
 	var errs problems
+	if human && rec.Name == "" {
+		errs.add("name", "can't be blank", "Name can't be blank")
+	}
 	// Applications of fixtures on app_id services may have no user_key;
 	// porta gives every application one, and checks it when it is set.
 	checkKey := rec.UserKey != "" || in.UserKey != nil
@@ -156,6 +160,9 @@ func (d *Domain) CreateApplication(ctx context.Context, a Actor, accountID, plan
 		if err != nil {
 			return nil, err
 		}
+		if plan, in, err = t.developerApplication(acc, plan.Service, plan, in); err != nil {
+			return nil, err
+		}
 		return t.createApplication(acc, plan, in)
 	})
 }
@@ -197,7 +204,7 @@ func (t *tx) createApplication(acc *store.Account, plan *store.Plan, in NewAppli
 		return nil, err
 	}
 	var traffic store.Traffic
-	if _, err := applyApplication(in.ApplicationInput, in.ApplicationID, plan.Service.Provider, &rec, &traffic); err != nil {
+	if _, err := applyApplication(in.ApplicationInput, in.ApplicationID, plan.Service.Provider, &rec, &traffic, !t.actor.viaAPI()); err != nil {
 		return nil, err
 	}
 	keys := in.Keys
@@ -294,6 +301,10 @@ func (t *tx) applicationChanged(id int64, actions ...string) (*store.Application
 // redirect_url and user_key; its app_id and plan do not change this way.
 func (d *Domain) UpdateApplication(ctx context.Context, a Actor, ref AppRef, in ApplicationInput) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+		if err := t.developerMay(a, app, func(c Can) bool { return c.Update }); err != nil {
+			return nil, err
+		}
+		in := a.developerInput(in)
 		rec := app.ApplicationRecord
 		before := app.Traffic()
 		traffic := before
@@ -301,7 +312,7 @@ func (d *Domain) UpdateApplication(ctx context.Context, a Actor, ref AppRef, in 
 		if err != nil {
 			return nil, err
 		}
-		keyChanged, err := applyApplication(in, nil, prov, &rec, &traffic)
+		keyChanged, err := applyApplication(in, nil, prov, &rec, &traffic, !t.actor.viaAPI())
 		if err != nil {
 			return nil, err
 		}
@@ -324,6 +335,9 @@ func (d *Domain) UpdateApplication(ctx context.Context, a Actor, ref AppRef, in 
 // "Regenerate" button does: user_key_updated and key_updated.
 func (d *Domain) ChangeUserKey(ctx context.Context, a Actor, ref AppRef) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+		if err := t.developerMay(a, app, func(c Can) bool { return c.RegenerateUserKey }); err != nil {
+			return nil, err
+		}
 		rec := app.ApplicationRecord
 		var err error
 		if rec.UserKey, err = t.d.hex(16); err != nil {
@@ -341,6 +355,9 @@ func (d *Domain) ChangeUserKey(ctx context.Context, a Actor, ref AppRef) (*store
 // application as it was.
 func (d *Domain) DeleteApplication(ctx context.Context, a Actor, ref AppRef) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+		if err := t.developerMay(a, app, func(c Can) bool { return c.Delete }); err != nil {
+			return nil, err
+		}
 		cat, err := t.Catalog()
 		if err != nil {
 			return nil, err
@@ -432,30 +449,39 @@ func (t *tx) stateMessage(event string, a *store.Application) error {
 // service: plan_changed, then updated. The application's new plan is the
 // answer's.
 func (d *Domain) ChangeApplicationPlan(ctx context.Context, a Actor, ref AppRef, planID int64) (*store.Application, error) {
+	if err := a.forProvider(); err != nil {
+		return nil, err // a developer changes plans as the service permits (DeveloperChangePlan)
+	}
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
 		plan, err := found(t, Plan, PlanRef{ID: planID})
 		if err != nil {
 			return nil, err
 		}
-		if plan.ServiceID != app.ServiceID {
-			return nil, fail("plan", "not allowed in this context", "Plan not allowed in this context")
-		}
-		if plan.ID == app.PlanID {
-			return app, nil
-		}
-		if err := t.movePlan(app, plan.ID); err != nil {
-			return nil, err
-		}
-		changed, err := t.applicationChanged(app.ID, "plan_changed", "updated")
-		if err != nil {
-			return nil, err
-		}
-		linked, err := t.linkApp(changed)
-		if err != nil {
-			return nil, err
-		}
-		return changed, t.tell(linked.Account, planChangedMessage(linked))
+		return t.changePlan(app, plan)
 	})
+}
+
+// changePlan moves an application to a plan of its service, fires
+// plan_changed and updated, and tells the developer.
+func (t *tx) changePlan(app *store.Application, plan *store.Plan) (*store.Application, error) {
+	if plan.ServiceID != app.ServiceID {
+		return nil, fail("plan", "not allowed in this context", "Plan not allowed in this context")
+	}
+	if plan.ID == app.PlanID {
+		return app, nil
+	}
+	if err := t.movePlan(app, plan.ID); err != nil {
+		return nil, err
+	}
+	changed, err := t.applicationChanged(app.ID, "plan_changed", "updated")
+	if err != nil {
+		return nil, err
+	}
+	linked, err := t.linkApp(changed)
+	if err != nil {
+		return nil, err
+	}
+	return changed, t.tell(linked.Account, planChangedMessage(linked))
 }
 
 // movePlan puts an application on another plan; a customized plan it
@@ -552,6 +578,9 @@ func (d *Domain) DecustomizePlan(ctx context.Context, a Actor, ref AppRef) (*sto
 // key_created.
 func (d *Domain) CreateKey(ctx context.Context, a Actor, ref AppRef, value *string) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
+		if err := t.developerMay(a, app, func(c Can) bool { return c.ManageKeys }); err != nil {
+			return nil, err
+		}
 		var key string
 		if value != nil {
 			key = *value
@@ -582,18 +611,27 @@ func (d *Domain) CreateKey(ctx context.Context, a Actor, ref AppRef, value *stri
 // DeleteKey deletes an application key: key_deleted.
 func (d *Domain) DeleteKey(ctx context.Context, a Actor, ref AppRef, value string) (*store.Application, error) {
 	return on(ctx, d, a, Application, ref, func(t *tx, app *store.Application) (*store.Application, error) {
-		if !app.HasKey(value) {
-			return nil, fmt.Errorf("key %q: %w", value, ErrNotFound)
-		}
-		if err := t.DeleteKey(app.ID, value); err != nil {
-			return nil, err
-		}
-		changed, err := t.applicationChanged(app.ID, "key_deleted")
-		if err != nil {
-			return nil, err
-		}
-		return changed, t.keyMessages(changed, 1, keyDeletedMessage)
+		return t.deleteKey(app, value)
 	})
+}
+
+// deleteKey deletes a key of app, fires key_deleted and tells the
+// developer.
+func (t *tx) deleteKey(app *store.Application, value string) (*store.Application, error) {
+	if err := t.developerMay(t.actor, app, func(c Can) bool { return c.ManageKeys }); err != nil {
+		return nil, err
+	}
+	if !app.HasKey(value) {
+		return nil, fmt.Errorf("key %q: %w", value, ErrNotFound)
+	}
+	if err := t.DeleteKey(app.ID, value); err != nil {
+		return nil, err
+	}
+	changed, err := t.applicationChanged(app.ID, "key_deleted")
+	if err != nil {
+		return nil, err
+	}
+	return changed, t.keyMessages(changed, 1, keyDeletedMessage)
 }
 
 var referrerRE = regexp.MustCompile(`^[a-zA-Z0-9*.\-]+$`)

@@ -53,18 +53,25 @@ var links = Links{Developer: "http://127.0.0.1:3002", Admin: "http://127.0.0.1:3
 
 func mailDomain(t *testing.T) (*Domain, *store.Store) {
 	t.Helper()
+	d, st, _ := mailDomainClock(t)
+	return d, st
+}
+
+// mailDomainClock is mailDomain with the clock it runs on.
+func mailDomainClock(t *testing.T) (*Domain, *store.Store, *clock.Fake) {
+	t.Helper()
+	clk := clock.NewFake(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
 	rnd := rand.NewChaCha8([32]byte{'m', 'a', 'i', 'l'})
 	w, err := fixtures.Parse("world.yaml", []byte(mailWorld), rnd)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.OpenSeeded(context.Background(), "", w, clock.NewFake(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)),
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	st, err := store.OpenSeeded(context.Background(), "", w, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return New(st, rnd, WithLinks(links)), st
+	return New(st, rnd, WithLinks(links)), st, clk
 }
 
 func accountNamed(t *testing.T, d *Domain, name string) *store.Account {

@@ -43,9 +43,13 @@ type Instant struct {
 	Valid bool
 }
 
-// AccountFilter selects developer accounts.
+// AccountFilter selects developer accounts; its fields are ANDed.
 type AccountFilter struct {
 	State string // "": any
+	// Query is porta's account search, search[query] (search.go); "":
+	// any.
+	Query  string
+	PlanID *int64 // the account plan; nil: any
 }
 
 // Accounts are the developer accounts the actor sees that f keeps, in id
@@ -53,7 +57,7 @@ type AccountFilter struct {
 func Accounts(cat *store.Catalog, a Actor, f AccountFilter) []*store.Account {
 	var out []*store.Account
 	for _, acc := range Provider(cat, a).Accounts {
-		if a.sees(acc) && (f.State == "" || acc.State == f.State) {
+		if a.sees(acc) && f.keeps(acc) {
 			out = append(out, acc)
 		}
 	}
@@ -119,6 +123,9 @@ type ApplicationFilter struct {
 	AccountID                  *int64
 	Name                       string // a part of the name, in any case; "": any
 	UserKey                    string // "": any
+	// NameQuery is porta's search[name] and AccountQuery its
+	// search[account_query] (search.go); "": any.
+	NameQuery, AccountQuery string
 }
 
 func (f ApplicationFilter) keeps(cat *store.Catalog, a *store.Application) bool {
@@ -143,7 +150,9 @@ func (f ApplicationFilter) keeps(cat *store.Catalog, a *store.Application) bool 
 		since(f.ActiveSince, true) && since(f.InactiveSince, false) &&
 		(f.AccountID == nil || a.AccountID == *f.AccountID) &&
 		(f.Name == "" || strings.Contains(strings.ToLower(a.Name), strings.ToLower(f.Name))) &&
-		(f.UserKey == "" || a.UserKey == f.UserKey)
+		(f.UserKey == "" || a.UserKey == f.UserKey) &&
+		(f.NameQuery == "" || nameQueryMatches(a, f.NameQuery)) &&
+		(f.AccountQuery == "" || accountQueryMatches(cat.Account(a.AccountID), f.AccountQuery))
 }
 
 func freePlan(p *store.Plan) bool { return zeroMoney(p.CostPerMonth) && zeroMoney(p.SetupFee) }

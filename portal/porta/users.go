@@ -138,6 +138,9 @@ func (d *Domain) CreateUser(ctx context.Context, a Actor, accountID int64, in Us
 // and state do not change this way.
 func (d *Domain) UpdateUser(ctx context.Context, a Actor, ref UserRef, in UserInput) (*store.User, error) {
 	return on(ctx, d, a, User, ref, func(t *tx, u *store.User) (*store.User, error) {
+		if err := t.developerUser(u, func(c UserCan) bool { return c.Edit }); err != nil {
+			return nil, err
+		}
 		prov, err := t.provider()
 		if err != nil {
 			return nil, err
@@ -157,6 +160,9 @@ func (d *Domain) UpdateUser(ctx context.Context, a Actor, ref UserRef, in UserIn
 // the user as it was.
 func (d *Domain) DeleteUser(ctx context.Context, a Actor, ref UserRef) (*store.User, error) {
 	return on(ctx, d, a, User, ref, func(t *tx, u *store.User) (*store.User, error) {
+		if err := t.developerUser(u, func(c UserCan) bool { return c.Delete }); err != nil {
+			return nil, err
+		}
 		cat, err := t.Catalog()
 		if err != nil {
 			return nil, err
@@ -187,33 +193,7 @@ func (d *Domain) ActivateUser(ctx context.Context, a Actor, ref UserRef) (*store
 		default:
 			return nil, &TransitionError{From: u.State, Event: "activate", Object: u}
 		}
-		rec := u.UserRecord
-		rec.State = "active"
-		if err := t.SaveUser(&rec); err != nil {
-			return nil, err
-		}
-		cat, err := t.Catalog()
-		if err != nil {
-			return nil, err
-		}
-		if acc := cat.Account(u.AccountID); acc.State == "created" && u.Role == RoleAdmin {
-			arec := acc.AccountRecord
-			arec.State = "approved"
-			if pl := cat.Plan(acc.PlanID); pl != nil && pl.ApprovalRequired {
-				arec.State = "pending"
-			}
-			if err := t.SaveAccount(&arec); err != nil {
-				return nil, err
-			}
-			changed, err := t.accountChanged(arec.ID, "updated")
-			if err != nil {
-				return nil, err
-			}
-			if err := t.accountStateMail(changed); err != nil {
-				return nil, err
-			}
-		}
-		return t.userChanged(rec.ID, "updated")
+		return t.makeActive(u)
 	})
 }
 
@@ -257,15 +237,17 @@ func (t *tx) saveUserState(u *store.User, state string) (*store.User, error) {
 	return t.userChanged(rec.ID, "updated")
 }
 
-// SetUserRole makes a user an admin or a member of its account.
+// SetUserRole makes a user an admin or a member of its account: the
+// provider, or an account's admin for the others (ManagesAccount).
 func (d *Domain) SetUserRole(ctx context.Context, a Actor, ref UserRef, role string) (*store.User, error) {
-	if err := a.forProvider(); err != nil {
-		return nil, err
-	}
 	if role != RoleAdmin && role != RoleMember {
 		return nil, fail("role", "is not included in the list", "Role is not included in the list")
 	}
 	return on(ctx, d, a, User, ref, func(t *tx, u *store.User) (*store.User, error) {
+		// An account's admin may change the others' roles (ManagesAccount).
+		if err := t.developerUser(u, func(c UserCan) bool { return c.ChangeRole }); err != nil {
+			return nil, err
+		}
 		rec := u.UserRecord
 		rec.Role = role
 		if err := t.SaveUser(&rec); err != nil {

@@ -161,15 +161,20 @@ func (c *Client) Cookie(name string) string {
 
 var (
 	tokenRE = regexp.MustCompile(`name="authenticity_token" value="([^"]*)"`)
+	metaRE  = regexp.MustCompile(`<meta name="csrf-token" content="([^"]*)">`)
 	flashRE = regexp.MustCompile(`(?s)<div class="flash flash-(\w+)"[^>]*>(.*?)</div>`)
 	tagRE   = regexp.MustCompile(`(?s)<[^>]*>`)
 	spaceRE = regexp.MustCompile(`\s+`)
 )
 
-// CSRF is the page's first authenticity_token.
+// CSRF is the page's first authenticity_token: a form's, else the
+// csrf-token meta tag's (Rails' csrf_meta_tags, which porta's developer
+// portal layout writes on every page).
 func (r *Response) CSRF() string {
-	if m := tokenRE.FindStringSubmatch(r.Body); m != nil {
-		return html.UnescapeString(m[1])
+	for _, re := range []*regexp.Regexp{tokenRE, metaRE} {
+		if m := re.FindStringSubmatch(r.Body); m != nil {
+			return html.UnescapeString(m[1])
+		}
 	}
 	return ""
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/server"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
+	"github.com/threescale-sandbox/threescale-sandbox/webhook"
 )
 
 // Now is where a sandbox's clock starts.
@@ -91,6 +92,19 @@ func Start(t testing.TB, o Options) *Sandbox {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Webhooks are delivered as serve delivers them, retried on the
+	// sandbox clock (which a test moves).
+	hooksCtx, stopHooks := context.WithCancel(ctx)
+	hooksDone := make(chan struct{})
+	go func() {
+		defer close(hooksDone)
+		webhook.New(webhook.Options{Store: st, Clock: clk, Logger: log, Retries: 5, Delay: time.Minute,
+			Timeout: 5 * time.Second}).Run(hooksCtx)
+	}()
+	t.Cleanup(func() {
+		stopHooks()
+		<-hooksDone
+	})
 	for i, h := range []http.Handler{faces.API, faces.Admin, faces.Developer} {
 		srv := httptest.NewUnstartedServer(h)
 		srv.Listener.Close()

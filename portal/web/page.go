@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -90,6 +91,21 @@ func (p *Page) RenderStatus(status int, view string, data any) error {
 	p.st.Flash, p.dirty = nil, p.dirty || len(p.flashIn) > 0
 	p.writeHeaders()
 	p.w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	p.w.WriteHeader(status)
+	_, err = p.w.Write(body)
+	return err
+}
+
+// JSON answers with v as JSON, for the few endpoints porta's pages call
+// with JavaScript (the webhooks page's Ping, say).
+func (p *Page) JSON(status int, v any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	p.st.Flash, p.dirty = nil, p.dirty || len(p.flashIn) > 0
+	p.writeHeaders()
+	p.w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	p.w.WriteHeader(status)
 	_, err = p.w.Write(body)
 	return err

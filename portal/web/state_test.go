@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
 )
 
 // The state cookie: what write signs, read reads back; anything else
@@ -77,4 +79,30 @@ func FuzzStateCookie(f *testing.F) {
 		}
 		_ = validToken("c2VjcmV0", value)
 	})
+}
+
+// A face's partials (_name.html) are shared by its pages and are no page
+// themselves; capitalize and timef write porta's texts.
+func TestFacePartials(t *testing.T) {
+	face := fstest.MapFS{
+		"layout.html": {Data: []byte(`{{define "layout"}}{{template "content" .}}{{end}}`)},
+		"_note.html":  {Data: []byte(`{{define "note"}}[{{capitalize .}}]{{end}}`)},
+		"page.html": {Data: []byte(`{{define "title"}}t{{end}}{{define "content"}}{{template "note" .Data.State}} ` +
+			`{{timef .Data.At "January 2, 2006 15:04"}}{{end}}`)},
+	}
+	v, err := parseViews(face)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := v.pages["_note"]; ok {
+		t.Error("a partial is a page")
+	}
+	at := time.Date(2026, 11, 22, 10, 15, 0, 0, time.UTC)
+	out, err := v.render("page", &View{Data: struct {
+		State string
+		At    *time.Time
+	}{"pending", &at}})
+	if err != nil || string(out) != "[Pending] November 22, 2026 10:15" {
+		t.Errorf("render: %q %v", out, err)
+	}
 }

@@ -63,6 +63,8 @@ var funcs = template.FuncMap{
 	"button":     buttonView,
 	"time":       formatTime,
 	"date":       formatDate,
+	"timef":      formatTimeAs,
+	"capitalize": capitalize,
 	"plural":     plural,
 	"hasPrefix":  strings.HasPrefix,
 	"stylesheet": func() string { return stylesheetPath },
@@ -77,6 +79,17 @@ func parseViews(face fs.FS) (*views, error) {
 	}
 	if _, err := base.ParseFS(face, "layout.html"); err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	// A face's partials, as Rails names them (_tabs.html), are shared by
+	// its pages.
+	partials, err := fs.Glob(face, "_*.html")
+	if err != nil {
+		return nil, err
+	}
+	if len(partials) > 0 {
+		if _, err := base.ParseFS(face, partials...); err != nil {
+			return nil, fmt.Errorf("parse partials: %w", err)
+		}
 	}
 	names, err := fs.Glob(face, "*.html")
 	if err != nil {
@@ -95,7 +108,7 @@ func parseViews(face fs.FS) (*views, error) {
 		return nil, err
 	}
 	for _, file := range names {
-		if file == "layout.html" {
+		if file == "layout.html" || strings.HasPrefix(file, "_") {
 			continue
 		}
 		if err := add(face, file); err != nil {
@@ -233,6 +246,31 @@ func formatDate(t any) string {
 		return v.UTC().Format("2 Jan 2006")
 	}
 	return ""
+}
+
+// formatTimeAs writes a time (time.Time or *time.Time; nil is "") in
+// UTC with a Go layout, for porta's formats: "January 2, 2006 15:04" is
+// Rails' to_fs(:long).
+func formatTimeAs(t any, layout string) string {
+	switch v := t.(type) {
+	case time.Time:
+		return v.UTC().Format(layout)
+	case *time.Time:
+		if v == nil {
+			return ""
+		}
+		return v.UTC().Format(layout)
+	}
+	return ""
+}
+
+// capitalize is Ruby's String#capitalize: "pending" is "Pending".
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(strings.ToLower(s))
+	return strings.ToUpper(string(r[0])) + string(r[1:])
 }
 
 // plural is Rails' pluralize: "1 Application", "2 Applications".
