@@ -27,8 +27,8 @@ func (s *sandbox) dailyHits() string {
 }
 
 // After a reset the state is the fixtures': counters, the model changed
-// through the Account Management API, the webhook outbox, the error log
-// and the journal.
+// through the Account Management API, the webhook and email outboxes, the
+// error log and the journal.
 func TestReset(t *testing.T) {
 	s := controls(t)
 	rcv := newReceiver(t)
@@ -39,6 +39,12 @@ func TestReset(t *testing.T) {
 	s.am("PUT", "/admin/api/webhooks.json", ctlAM+"&active=true&provider_actions=true&account_updated_on=true&url="+rcv.URL)
 	s.am("PUT", "/admin/api/accounts/1.xml", ctlAM+"&org_name=Renamed")
 	s.am("DELETE", "/admin/api/accounts/1/applications/2.xml", ctlAM)
+	if r := s.am("POST", "/admin/api/accounts/1/messages.xml", ctlAM+"&subject=Hello&body=Welcome."); r.status != 201 {
+		t.Fatalf("message: %d %s", r.status, r.body)
+	}
+	if r := s.get("/_sandbox/emails"); !strings.Contains(r.body, `"subject":"[msg] Hello"`) {
+		t.Fatalf("before the reset, emails: %s", r.body)
+	}
 	s.get("/transactions/authorize.xml?service_token=ctl-service-token&service_id=500&app_id=daily-app&app_key=daily-app-key-1234&usage%5Bnope%5D=1")
 	rcv.await(t, 1)
 	if got := s.dailyHits(); got != "3" {
@@ -63,6 +69,7 @@ func TestReset(t *testing.T) {
 		t.Errorf("after the reset: %d events", n)
 	}
 	expectIn(t, "webhooks", s.am("GET", "/admin/api/webhooks.json", ctlAM).body, `"active":false`)
+	expect(t, "emails", s.get("/_sandbox/emails"), 200, "{\"emails\":[]}\n")
 	expect(t, "errors", s.get("/internal/services/500/errors"), 200, `{"status":"found","errors":[],"count":0}`)
 	// The journal starts again: only the requests since the reset.
 	if got := s.requests(""); len(got) != 5 {
