@@ -88,8 +88,8 @@ func fixtureUsage(cat *Catalog, counts []FixtureCount, now time.Time) map[Counte
 
 // seedProvider writes one provider and everything it owns. It returns the
 // provider's id and the usage its applications list. The developer side's
-// rows are marked changed one by one, for a change that seeds beside a
-// world (a sandbox world); a seed of everything marks it all at once.
+// rows are marked changed one by one, so that a change that adds a world
+// beside others (CreateWorld) re-reads only its own; Seed marks all at once.
 func (t *Tx) seedProvider(p fixtures.Provider) (int64, []FixtureCount, error) {
 	hash := hashFixturePassword(p.Admin.Password)
 	prov := &ProviderRecord{
@@ -291,7 +291,8 @@ func (t *Tx) seedProvider(p fixtures.Provider) (int64, []FixtureCount, error) {
 				per, ok := period.Parse(u.Period)
 				mid, known := ids.metrics[u.Metric]
 				if !ok || !known {
-					return 0, nil, fmt.Errorf("application %q: usage of %s/%s: unknown metric or period", app.Name, u.Metric, u.Period)
+					return 0, nil, fmt.Errorf("application %q: usage of %s/%s: unknown metric or period", app.Name,
+						u.Metric, u.Period)
 				}
 				counts = append(counts, FixtureCount{App: appID, Metric: mid, Period: per, Value: u.Value})
 			}

@@ -327,10 +327,10 @@ func (s *Store) commitAll(batch []*op) {
 }
 
 // lockUsageOnWriter takes the counters' lock from the writer (for reading
-// or writing), committing meanwhile the ops queued before it: an update
-// holds the lock while it queues its op, and would otherwise wait for the
-// writer forever when the queue is full. Ops on the connection are kept
-// for after the current one. It returns the unlock.
+// or writing), committing meanwhile the ops queued before it: a holder of
+// the lock may wait for the writer (ImportUsage with a database file waits
+// for its commit under it), and would otherwise wait forever. Ops on the
+// connection are kept for after the current one. It returns the unlock.
 func (s *Store) lockUsageOnWriter(write bool) (unlock func()) {
 	try, unlock := s.usageMu.TryRLock, s.usageMu.RUnlock
 	if write {
