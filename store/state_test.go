@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
 	"maps"
@@ -506,4 +507,56 @@ func TestImportDropsStaleIncrements(t *testing.T) {
 	if got := echoHits(st); got != 43 {
 		t.Errorf("after a restart: %d hits, want 43 (the stale increment stored)", got)
 	}
+}
+
+// An import waits for the counters' lock on the writer while a holder of
+// the lock waits for a commit of that writer, as ImportUsage does with a
+// database file: the writer commits it meanwhile, and neither waits forever.
+func TestImportBesideImportUsage(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st := open(t, filepath.Join(t.TempDir(), "s.db"))
+	defer st.Close()
+	seed(t, st)
+	saved, err := st.Export(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hit(t, st, 1)
+	st.usageMu.Lock()
+	imported := make(chan error, 1)
+	go func() { imported <- st.Import(ctx, saved) }()
+	// Let the import reach the writer, which then waits for the lock (if it
+	// has not yet, the commit below simply comes first).
+	time.Sleep(200 * time.Millisecond)
+	err = st.exec(ctx, func(ctx context.Context, tx *sql.Tx) error { return nil })
+	st.usageMu.Unlock()
+	if err != nil {
+		t.Fatalf("a commit under the counters' lock: %v", err)
+	}
+	if err := <-imported; err != nil {
+		t.Fatal(err)
+	}
+	if got := echoHits(st); got != 42 {
+		t.Errorf("%d hits, want 42", got)
+	}
+	// And the real thing, beside imports.
+	usage := st.ExportUsage()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for range 20 {
+			if err := st.ImportUsage(ctx, usage); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for range 20 {
+		if err := st.Import(ctx, saved); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
 }
