@@ -57,6 +57,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./contracts/example
 	$(GO) test -run '^$$' -fuzz FuzzParseInstant -fuzztime 30s .
 	$(GO) test -run '^$$' -fuzz FuzzAMAPI -fuzztime 30s ./server
+	$(GO) test -run '^$$' -fuzz FuzzControlAPI -fuzztime 30s ./server
+	$(GO) test -run '^$$' -fuzz FuzzParseDuration -fuzztime 30s ./clock
+	$(GO) test -run '^$$' -fuzz FuzzRead -fuzztime 30s ./bundle
 	$(GO) test -run '^$$' -fuzz FuzzJSON -fuzztime 30s ./rackquery
 	$(GO) test -run '^$$' -fuzz FuzzStateCookie -fuzztime 30s ./portal/web
 

@@ -72,6 +72,7 @@ Flags:
 
 type contractConfig struct {
 	target, dir, run, skip, junit, json, tap string
+	controlToken                             string
 	webhookAddr, webhookURL                  string
 	vars, varKV                              listFlag
 	update, updateAll, verbose, list, quiet  bool
@@ -110,6 +111,7 @@ func contractFlags(stderr io.Writer) (*flag.FlagSet, *contractConfig) {
 	boolFlag(fs, &c.failFast, "fail-fast", "stop at the first failure (--max-failures 1)")
 	intFlag(fs, &c.maxFailures, "max-failures", 0, 0, "stop after `N` failures (0: run everything)")
 	boolFlag(fs, &c.noReset, "no-reset", "with --target: do not reset a target that is a sandbox (POST /_sandbox/reset) before the run")
+	fs.StringVar(&c.controlToken, "control-token", "", "with --target: the `TOKEN` of a sandbox started with --control-token, sent as Authorization: Bearer to its control API")
 	boolFlag(fs, &c.list, "list", "list the IDs of the selected examples and exit")
 	fs.StringVar(&c.webhookAddr, "webhook-addr", "127.0.0.1:0", "`HOST:PORT` the webhook receiver listens on (the target posts the webhooks that @receiver examples read there; port 0: a free one)")
 	durationFlag(fs, &c.webhookWait, "webhook-wait", 5*time.Second, time.Millisecond, "how long a @receiver example `waits` for the target's delivery")
@@ -217,7 +219,7 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 
 	if c.target != "" {
-		if err := prepareTarget(ctx, client, target.URL, !c.noReset, stdout); err != nil {
+		if err := prepareTarget(ctx, client, target.URL, c.controlToken, !c.noReset, stdout); err != nil {
 			return err
 		}
 	}
@@ -284,10 +286,13 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) e
 // saying how to start a sandbox there when it does not; and when it is a
 // sandbox (it answers GET /_sandbox/health), it resets it to its fixtures
 // so that counters left by an earlier run do not fail this one.
-func prepareTarget(ctx context.Context, client *http.Client, base string, reset bool, stdout io.Writer) error {
+func prepareTarget(ctx context.Context, client *http.Client, base, token string, reset bool, stdout io.Writer) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/_sandbox/health", nil)
 	if err != nil {
 		return fmt.Errorf("--target %s: %w", base, err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -299,12 +304,22 @@ func prepareTarget(ctx context.Context, client *http.Client, base string, reset 
 	}
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
+	if resp.StatusCode == http.StatusUnauthorized && reset {
+		if token == "" {
+			return fmt.Errorf("--target %s is a sandbox whose control API wants a token: give it with --control-token or %s (or --no-reset to run on its state as it is)",
+				base, envName("control-token"))
+		}
+		return fmt.Errorf("--target %s refused the control token: give the sandbox's --control-token (or --no-reset)", base)
+	}
 	if resp.StatusCode != http.StatusOK || !reset {
 		return nil // not a sandbox, or not to be reset
 	}
 	req, err = http.NewRequestWithContext(ctx, http.MethodPost, base+"/_sandbox/reset", nil)
 	if err != nil {
 		return err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err = client.Do(req)
 	if err != nil {

@@ -89,6 +89,35 @@ func TestGoClientExample(t *testing.T) {
 	}
 }
 
+// The README's examples of a test on the control API, in Go, Python and
+// Ruby (each with its standard library only), against the default world:
+// twice, as the reset at their start makes them repeatable.
+func TestControlExamples(t *testing.T) {
+	url := serveInProcess(t)
+	for _, ex := range []struct {
+		name, dir, tool string
+		args            []string
+	}{
+		{"go", "docs/examples/controls/go", "go", []string{"test", "-count=1", "./..."}},
+		{"python3", "docs/examples/controls/python", "python3", []string{"-m", "unittest", "test_controls.py"}},
+		{"ruby", "docs/examples/controls/ruby", "ruby", []string{"controls_test.rb"}},
+	} {
+		t.Run(ex.name, func(t *testing.T) {
+			if _, err := exec.LookPath(ex.tool); err != nil {
+				needs(t, ex.name, err)
+			}
+			for _, pass := range []string{"first", "second"} {
+				cmd := exec.Command(ex.tool, ex.args...)
+				cmd.Dir = ex.dir
+				cmd.Env = append(os.Environ(), "GOWORK=off", "SANDBOX_URL="+url)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("%s %v in %s, %s run: %v\n%s", ex.tool, ex.args, ex.dir, pass, err, out)
+				}
+			}
+		})
+	}
+}
+
 // The official Node.js client (npm 3scale), which speaks only HTTPS, with
 // the sandbox's self-signed certificate in NODE_EXTRA_CA_CERTS.
 func TestNodeClientExample(t *testing.T) {
@@ -348,6 +377,7 @@ const runnableMark = "<!-- runs in docs_test.go against the default world -->"
 
 func TestDocShellBlocks(t *testing.T) {
 	docs, _ := filepath.Glob("docs/*.md")
+	docs = append(docs, "README.md")
 	blocks := 0
 	for _, doc := range docs {
 		md, err := os.ReadFile(doc)

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/threescale-sandbox/threescale-sandbox/clock"
 )
 
 // listFlag is a repeatable string flag.
@@ -163,31 +165,11 @@ func timeFlag(fs *flag.FlagSet, p *time.Time, name, def, usage string) {
 }
 
 // instantForms are the forms parseInstant reads, in its error.
-const instantForms = "want RFC 3339 (2026-03-29T10:00:00Z, 2026-03-29T12:00:00+02:00), " +
-	"a date (2026-03-29: midnight UTC) or a date and time without a zone (2026-03-29T10:00 or 2026-03-29 10:00:00: UTC)"
+const instantForms = clock.InstantForms
 
-// instantLayouts are read in order; those without a zone are UTC.
-var instantLayouts = []string{
-	time.RFC3339, time.DateOnly,
-	"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", time.DateTime, "2006-01-02 15:04:05Z07:00",
-}
-
-// parseInstant reads the time of --frozen-time. A text in the shape of a
-// layout but out of range (2026-02-30) is refused with the reason.
-func parseInstant(s string) (time.Time, error) {
-	reason := ""
-	for _, layout := range instantLayouts {
-		t, err := time.Parse(layout, s)
-		if err == nil {
-			return t.UTC(), nil
-		}
-		var pe *time.ParseError
-		if errors.As(err, &pe) && pe.Message != "" && reason == "" {
-			reason = strings.TrimPrefix(pe.Message, ": ") + "; "
-		}
-	}
-	return time.Time{}, errors.New(reason + instantForms)
-}
+// parseInstant reads the time of --frozen-time, in the forms the control
+// API's clock takes too.
+func parseInstant(s string) (time.Time, error) { return clock.ParseInstant(s) }
 
 // levelFlag takes a log level by name.
 func levelFlag(fs *flag.FlagSet, p *slog.Level, name string, def slog.Level, usage string) {
@@ -199,6 +181,18 @@ func levelFlag(fs *flag.FlagSet, p *slog.Level, name string, def slog.Level, usa
 			return l, nil
 		}
 		return 0, errors.New("want one of debug, info, warn, error")
+	})
+}
+
+// choiceFlag takes one of the given words.
+func choiceFlag(fs *flag.FlagSet, p *string, name, def string, choices []string, usage string) {
+	defineChecked(fs, p, name, def, def, usage, func(s string) (string, error) {
+		for _, c := range choices {
+			if strings.EqualFold(s, c) {
+				return c, nil
+			}
+		}
+		return "", errors.New("want one of " + strings.Join(choices, ", "))
 	})
 }
 

@@ -28,8 +28,10 @@ func runHealthcheck(ctx context.Context, args []string, stdout, stderr io.Writer
 		envName("addr")+", else http://127.0.0.1:3000)")
 	timeout := fs.Duration("timeout", 3*time.Second, "give up after this long")
 	quiet := fs.Bool("q", false, "print nothing when ready")
+	token := fs.String("control-token", os.Getenv(envName("control-token")), "the `TOKEN` of a sandbox started with --control-token (default: from "+
+		envName("control-token")+", which serve reads too)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: threescale-sandbox healthcheck [--url URL] [--timeout D] [-q]\n\n"+
+		fmt.Fprintf(fs.Output(), "Usage: threescale-sandbox healthcheck [--url URL] [--timeout D] [--control-token TOKEN] [-q]\n\n"+
 			"Exits 0 when the sandbox answers GET %s with status \"ready\", 1 otherwise.\n\nFlags:\n", healthPath)
 		fs.PrintDefaults()
 	}
@@ -56,6 +58,9 @@ func runHealthcheck(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return fmt.Errorf("healthcheck: %w", err)
 	}
+	if *token != "" {
+		req.Header.Set("Authorization", "Bearer "+*token)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("healthcheck: %s did not answer: %w", target, err)
@@ -69,6 +74,9 @@ func runHealthcheck(ctx context.Context, args []string, stdout, stderr io.Writer
 		Status  string  `json:"status"`
 		Version string  `json:"version"`
 		Uptime  float64 `json:"uptime_s"`
+	}
+	if resp.StatusCode == http.StatusUnauthorized {
+		return fmt.Errorf("healthcheck: %s wants the sandbox's control token: give --control-token or set %s", target, envName("control-token"))
 	}
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("healthcheck: %s answered %s, not ready: %.200q", target, resp.Status, body)

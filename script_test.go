@@ -28,8 +28,9 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"waiturl": waitURL,
-			"http":    httpCall,
+			"waiturl":  waitURL,
+			"http":     httpCall,
+			"download": download,
 		},
 	})
 }
@@ -73,4 +74,20 @@ func httpCall(ts *testscript.TestScript, neg bool, args []string) {
 	b, err := io.ReadAll(resp.Body)
 	ts.Check(err)
 	fmt.Fprintf(ts.Stdout(), "HTTP %d\ncontent-type: %s\n\n%s\n", resp.StatusCode, resp.Header.Get("Content-Type"), b)
+}
+
+// download URL FILE saves the body of a GET, which must answer 200.
+func download(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: download URL FILE")
+	}
+	resp, err := http.Get(args[0])
+	ts.Check(err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	ts.Check(err)
+	if resp.StatusCode != http.StatusOK {
+		ts.Fatalf("GET %s: %d %s", args[0], resp.StatusCode, b)
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), b, 0o644))
 }

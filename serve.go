@@ -15,10 +15,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/threescale-sandbox/threescale-sandbox/bundle"
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
 	"github.com/threescale-sandbox/threescale-sandbox/connlimit"
 	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
 	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/journal"
 	"github.com/threescale-sandbox/threescale-sandbox/mgmt"
 	"github.com/threescale-sandbox/threescale-sandbox/server"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
@@ -35,6 +37,10 @@ type serveConfig struct {
 	reset                          bool
 	frozenTime                     time.Time
 	logLevel                       slog.Level
+	logFormat                      string
+	journalSize                    int
+	controlToken                   string
+	bundle                         string
 	webhookRetries                 int
 	webhookRetryDelay              time.Duration
 	validate                       bool
@@ -57,7 +63,11 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.StringVar(&cfg.db, "db", "", "SQLite database `file`; state survives restarts (default: a fresh in-memory database)")
 	boolFlag(fs, &cfg.reset, "reset", "with --db: forget the stored state and seed from the fixtures again")
 	timeFlag(fs, &cfg.frozenTime, "frozen-time", "", "stop the clock at this `time`: RFC 3339, or a date (midnight UTC), or a date and time without a zone (UTC)")
-	levelFlag(fs, &cfg.logLevel, "log-level", slog.LevelInfo, "`level` of the logs on stderr: debug, info, warn or error")
+	levelFlag(fs, &cfg.logLevel, "log-level", slog.LevelInfo, "`level` of the logs on stderr: debug, info, warn or error (info: a line per request; debug: with its decision trail)")
+	choiceFlag(fs, &cfg.logFormat, "log-format", "text", []string{"text", "json"}, "`format` of the logs: text or json (a JSON object per line)")
+	fs.StringVar(&cfg.bundle, "bundle", "", "start from a repro bundle `file` (GET /_sandbox/bundle): its state, clock and journal; in memory, without --db or --fixtures")
+	fs.StringVar(&cfg.controlToken, "control-token", "", "require Authorization: Bearer `TOKEN` on every /_sandbox route (default: open, as a local tool's)")
+	intFlag(fs, &cfg.journalSize, "journal-size", server.DefaultJournalSize, 0, "how many requests the journal keeps for GET /_sandbox/requests, oldest dropped first (0: none)")
 	intFlag(fs, &cfg.webhookRetries, "webhook-retries", 5, 0, "retries of a webhook delivery after the first attempt (porta: 5)")
 	durationFlag(fs, &cfg.webhookRetryDelay, "webhook-retry-delay", time.Minute, 0,
 		"`delay` between webhook delivery attempts, on the sandbox clock (porta: 1m)")
@@ -86,29 +96,48 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	portalDefaults(fs, cfg)
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	log := newLogger(stderr, cfg.logFormat, cfg.logLevel)
 	if !fixturesGiven {
 		cfg.fixtures = dropEmptyFolders(cfg.fixtures, log)
 	}
 
-	var clk clock.Clock = clock.System{}
+	// The one clock of the sandbox: every component reads it, and the
+	// control API moves it.
+	clk := clock.NewControl()
 	frozen := ""
 	if !cfg.frozenTime.IsZero() {
-		clk = clock.NewFake(cfg.frozenTime)
+		clk.Freeze(cfg.frozenTime)
 		frozen = cfg.frozenTime.Format(time.RFC3339Nano)
 	}
 
-	st, seed, err := openStore(ctx, cfg, clk, log)
+	var st *store.Store
+	var seed seedInfo
+	var err error
+	if cfg.bundle != "" {
+		st, seed, err = openBundle(ctx, fs, cfg, clk, log)
+	} else {
+		st, seed, err = openStore(ctx, cfg, clk, log)
+	}
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if seed.clock != nil {
+		frozen = ""
+		if clk.Frozen() {
+			frozen = clk.Now().Format(time.RFC3339Nano)
+		}
+	}
 
 	build := currentBuild()
 	opts := server.Options{Store: st, Clock: clk, Logger: log, Health: server.Health{
 		Version: build.Version, Commit: build.Commit, Fixtures: seed.sources, DB: cfg.db, Seeded: seed.seeded,
 		Started: started, Wall: clock.System{},
-	}}
+	}, Journal: journal.New(cfg.journalSize), Baseline: seed.baseline, World: seed.fixtures, ControlToken: cfg.controlToken}
+	opts.Journal.Replace(seed.journal)
+	if cfg.db != "" {
+		opts.SnapshotDir = cfg.db + ".snapshots"
+	}
 	if cfg.validate {
 		if opts.Validator, err = openapi.Load(); err != nil {
 			return err
@@ -216,6 +245,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
+// newLogger writes the logs to w, as text or as JSON lines.
+func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
 // The limits of every listener (README, "Limits"). Real clients never come
 // near them; a client that stalls or floods is cut off by them.
 const (
@@ -260,6 +298,54 @@ type seedInfo struct {
 	sources []string        // the fixture files read, when seeded
 	world   *fixtures.World // the world seeded, nil when the stored state was kept
 	summary string          // the same, for the startup summary
+	// fixtures and baseline are the fixtures' world and state, which
+	// POST /_sandbox/reset puts back and POST /_sandbox/worlds copies:
+	// also when the stored state was kept.
+	fixtures *fixtures.World
+	baseline *store.State
+	// From a bundle: its journal, and its clock when it set the one of
+	// the sandbox.
+	journal []*journal.Entry
+	clock   *time.Time
+}
+
+// openBundle starts from a repro bundle: its state in a new in-memory
+// database, at its instant (unless --frozen-time says another), with its
+// fixtures' state and journal.
+func openBundle(ctx context.Context, fs *flag.FlagSet, cfg *serveConfig, clk *clock.Control, log *slog.Logger) (*store.Store, seedInfo, error) {
+	for _, name := range []string{"db", "fixtures", "reset"} {
+		if isGiven(fs, name) {
+			return nil, seedInfo{}, fmt.Errorf("--bundle starts from the bundle's state, in memory: --%s does not go with it", name)
+		}
+	}
+	f, err := os.Open(cfg.bundle)
+	if err != nil {
+		return nil, seedInfo{}, fmt.Errorf("--bundle: %w", err)
+	}
+	b, err := bundle.Read(f)
+	f.Close()
+	if err != nil {
+		return nil, seedInfo{}, fmt.Errorf("--bundle %s: %w", cfg.bundle, err)
+	}
+	info := seedInfo{summary: fmt.Sprintf("opened the bundle %s (taken %s, %d requests in its journal)", cfg.bundle,
+		b.Manifest.CreatedAt.Format(time.RFC3339), len(b.Journal)), fixtures: b.World, baseline: b.Baseline, journal: b.Journal}
+	if cfg.frozenTime.IsZero() {
+		if b.Manifest.Frozen {
+			clk.Freeze(b.Manifest.Clock)
+		} else {
+			clk.Run(b.Manifest.Clock)
+		}
+		info.clock = &b.Manifest.Clock
+	}
+	st, err := store.Open(ctx, "", clk, log)
+	if err != nil {
+		return nil, seedInfo{}, err
+	}
+	if err := st.Import(ctx, b.State); err != nil {
+		st.Close()
+		return nil, seedInfo{}, fmt.Errorf("--bundle %s: %w", cfg.bundle, err)
+	}
+	return st, info, nil
 }
 
 // openStore opens the database and seeds it from the fixtures when it is
@@ -269,17 +355,8 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 	if cfg.reset && cfg.db == "" {
 		return nil, seedInfo{}, errors.New("--reset needs --db (the default in-memory database is always fresh)")
 	}
-	st, err := store.Open(ctx, cfg.db, clk, log)
-	if err != nil {
-		return nil, seedInfo{}, err
-	}
-	if st.Seeded() && !cfg.reset {
-		if len(cfg.fixtures) > 0 {
-			log.Warn("database already holds state; --fixtures ignored (use --reset to reseed)", "db", cfg.db)
-		}
-		return st, seedInfo{summary: "kept the stored state"}, nil
-	}
 	var world *fixtures.World
+	var err error
 	source := "the embedded default fixture"
 	if len(cfg.fixtures) > 0 {
 		world, err = fixtures.Load(cfg.fixtures, rand.Reader)
@@ -287,22 +364,40 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 	} else {
 		world, err = fixtures.Default(rand.Reader)
 	}
-	if err == nil {
-		for _, w := range world.Warnings {
-			log.Warn(w.Error())
-		}
-	}
-	if err == nil && cfg.reset {
-		err = st.Reset(ctx)
-	}
-	if err == nil {
-		err = st.Seed(ctx, world)
-	}
 	if err != nil {
+		return nil, seedInfo{}, err
+	}
+	st, err := store.Open(ctx, cfg.db, clk, log)
+	if err != nil {
+		return nil, seedInfo{}, err
+	}
+	fail := func(err error) (*store.Store, seedInfo, error) {
 		st.Close()
 		return nil, seedInfo{}, err
 	}
-	return st, seedInfo{seeded: true, sources: world.Sources, world: world, summary: "seeded from " + source}, nil
+	baseline, err := st.Baseline(ctx, world)
+	if err != nil {
+		return fail(err)
+	}
+	if st.Seeded() && !cfg.reset {
+		if len(cfg.fixtures) > 0 {
+			log.Warn("database already holds state; --fixtures ignored (use --reset to reseed; POST /_sandbox/reset puts them back)", "db", cfg.db)
+		}
+		return st, seedInfo{summary: "kept the stored state", fixtures: world, baseline: baseline}, nil
+	}
+	for _, w := range world.Warnings {
+		log.Warn(w.Error())
+	}
+	if cfg.reset {
+		if err := st.Reset(ctx); err != nil {
+			return fail(err)
+		}
+	}
+	if err := st.Seed(ctx, world); err != nil {
+		return fail(err)
+	}
+	return st, seedInfo{seeded: true, sources: world.Sources, world: world, summary: "seeded from " + source,
+		fixtures: world, baseline: baseline}, nil
 }
 
 // dropEmptyFolders leaves out the fixture folders, set from the

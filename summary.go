@@ -44,6 +44,7 @@ func printSummary(w io.Writer, cat *store.Catalog, s summary) {
 	fmt.Fprintf(w, "  Webhooks: %s/_sandbox/webhooks (every event sent, with its attempts)\n", s.url)
 	fmt.Fprintf(w, "  Health:   %s/_sandbox/health (status, version, uptime, fixtures, database, clock)\n", s.url)
 	fmt.Fprintf(w, "  Emails:   %s/_sandbox/emails (every email, written instead of sent)\n", s.url)
+	fmt.Fprintf(w, "  Controls: %s/_sandbox/openapi.yaml (reset, snapshots, clock, requests, faults, worlds, bundle)\n", s.url)
 	if s.admin != "" {
 		fmt.Fprintf(w, "  Admin portal:     %s/p/login\n", s.admin)
 	}

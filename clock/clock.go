@@ -99,3 +99,12 @@ func Wait(ctx context.Context, clk Clock, t time.Time, wake <-chan struct{}) boo
 		timer.Stop()
 	}
 }
+
+// Frozen reports that a Fake clock only moves when told to.
+func (f *Fake) Frozen() bool { return true }
+
+// IsFrozen reports whether clk stands still: a frozen Control, or a Fake.
+func IsFrozen(clk Clock) bool {
+	f, ok := clk.(interface{ Frozen() bool })
+	return ok && f.Frozen()
+}

@@ -15,22 +15,37 @@ import (
 // oauth_authrep.xml, following Listener#do_api_method and
 // Transactor#validate step by step.
 func (b *Backend) Auth(ctx context.Context, ep Endpoint, r *Request) *Response {
+	d := r.Decision
+	if d != nil {
+		d.Endpoint = ep.name()
+	}
 	p, perr := params(r)
 	if perr != nil {
-		return errorResponse(perr, false) // parse errors ignore no_body
+		return d.refused(perr, errorResponse(perr, false)) // parse errors ignore no_body
 	}
 	ext, xerr := parseExtensions(r, p)
 	if xerr != nil {
-		return errorResponse(xerr, false)
+		return d.refused(xerr, errorResponse(xerr, false))
 	}
 	if !rackquery.ValidUTF8(p) {
-		return errorResponse(errNotValidData(), false)
+		return d.refused(errNotValidData(), errorResponse(errNotValidData(), false))
 	}
-	c := &authCall{b: b, ep: ep, req: r, p: p, ext: ext, cat: b.store.Catalog()}
+	c := &authCall{b: b, ep: ep, req: r, p: p, ext: ext, cat: b.store.Catalog(), d: d}
 	resp, err := c.run(ctx)
 	if err != nil {
 		c.logError(err)
-		return errorResponse(err, ext.noBody)
+		return d.refused(err, errorResponse(err, ext.noBody))
+	}
+	if d != nil {
+		d.setAuthorized(resp.Status == 200)
+	}
+	return resp
+}
+
+// refused notes the error a call was answered with, and returns resp.
+func (d *Decision) refused(e *Error, resp *Response) *Response {
+	if d != nil {
+		d.Code, d.Message = e.Code, e.Message
 	}
 	return resp
 }
@@ -43,6 +58,7 @@ type authCall struct {
 	p   *rackquery.Hash
 	ext extensions
 	cat *store.Catalog
+	d   *Decision // nil: no trail wanted
 
 	serviceID, appID, userKey, providerKey *string
 	appKey                                 *string
@@ -92,6 +108,12 @@ func (c *authCall) run(ctx context.Context) (*Response, *Error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.d != nil {
+		c.d.Credentials = "provider_key"
+		if c.providerKey == nil {
+			c.d.Credentials = "service_token"
+		}
+	}
 	if present(c.p, "user_id") {
 		return nil, errEndUsers()
 	}
@@ -108,6 +130,10 @@ func (c *authCall) run(ctx context.Context) (*Response, *Error) {
 	svc, err := loadService(c.cat, deref(c.serviceID), pk)
 	if err != nil {
 		return nil, err
+	}
+	if c.d != nil {
+		c.d.setProvider(svc.Provider)
+		c.d.setService(svc)
 	}
 	if c.ep.oauth() && c.appID == nil {
 		return nil, errApplicationNotFound("")
@@ -126,6 +152,9 @@ func (c *authCall) run(ctx context.Context) (*Response, *Error) {
 		if app == nil || c.appID == nil {
 			return nil, errApplicationNotFound(deref(c.appID))
 		}
+	}
+	if c.d != nil {
+		c.d.setApplication(app, c.cat.Plan(app.PlanID))
 	}
 
 	var rawUsage *rackquery.Hash
@@ -152,6 +181,7 @@ func (c *authCall) run(ctx context.Context) (*Response, *Error) {
 		rawUsage:      rawUsage,
 		redirectField: "redirect_url",
 		ext:           c.ext,
+		d:             c.d,
 	}
 	st.starts = periodStarts(st.now)
 	// The usage is parsed before the counters are locked: the lock covers
@@ -213,6 +243,9 @@ func (c *authCall) authrep(ctx context.Context, st *status) (*Response, *Error) 
 		}
 		aggregateAt(w, st.app, report, &st.starts)
 		reported = true
+		if c.d != nil {
+			c.d.Usage = applied(report)
+		}
 		return nil
 	})
 	if verr != nil {
@@ -233,6 +266,7 @@ func (c *authCall) authrep(ctx context.Context, st *status) (*Response, *Error) 
 func (c *authCall) validate(st *status) *Error {
 	svc, app := st.svc, st.app
 	var steps []func() *Error
+	var names []string
 	key := func() *Error {
 		if svc.BackendVersion == "1" || len(app.Keys) == 0 || (c.appKey != nil && app.HasKey(*c.appKey)) {
 			return nil
@@ -298,20 +332,37 @@ func (c *authCall) validate(st *status) *Error {
 	}
 	limits := func() *Error { return st.checkLimits() }
 
+	// The validators, by apisonator's names for them.
 	switch {
 	case c.ep.oauth():
 		steps = []func() *Error{oauthSetting, oauthKey, redirect, referrer, state, serviceState, limits}
+		names = []string{"oauth_setting", "oauth_key", "redirect_uri", "referrer", "state", "service_state", "limits"}
 	case svc.BackendVersion == "oauth":
 		steps = []func() *Error{oauthKey, referrer, state, serviceState, limits}
+		names = []string{"oauth_key", "referrer", "state", "service_state", "limits"}
 	default:
 		steps = []func() *Error{key, referrer, state, serviceState, limits}
+		names = []string{"key", "referrer", "state", "service_state", "limits"}
 	}
-	for _, step := range steps {
-		if e := step(); e != nil {
+	if c.d != nil {
+		c.d.Validators, c.d.Exceeded = c.d.Validators[:0], nil
+	}
+	for i, step := range steps {
+		e := step()
+		if c.d != nil {
+			c.d.check(names[i], e == nil)
+		}
+		if e != nil {
+			if c.d != nil {
+				c.d.Validator = names[i]
+			}
 			if e.Status != 409 {
 				return e // an exception, not a rejection
 			}
 			st.reason = e
+			if c.d != nil {
+				c.d.Code, c.d.Message = e.Code, e.Message
+			}
 			return nil
 		}
 	}

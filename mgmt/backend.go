@@ -44,6 +44,9 @@ type Request struct {
 	UserAgent     string
 	RemoteIP      string
 	ContentLength string // the header as sent, "" if absent
+	// Decision, when set, is filled with the trail of the call (the
+	// sandbox's request journal); nil costs nothing.
+	Decision *Decision
 }
 
 // Response is the answer: a status, extra headers and a body.
@@ -96,6 +99,11 @@ const (
 	OAuthAuthorize
 	OAuthAuthrep
 )
+
+// name is the endpoint as the decision trail names it.
+func (e Endpoint) name() string {
+	return [...]string{"authorize", "authrep", "oauth_authorize", "oauth_authrep"}[e]
+}
 
 func (e Endpoint) oauth() bool { return e == OAuthAuthorize || e == OAuthAuthrep }
 

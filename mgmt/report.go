@@ -16,25 +16,29 @@ import (
 // transaction is refused whole and logged against the service, as the real
 // worker does; the caller still gets its 202.
 func (b *Backend) Report(ctx context.Context, r *Request) *Response {
+	d := r.Decision
+	if d != nil {
+		d.Endpoint = "report"
+	}
 	p, perr := params(r)
 	if perr != nil {
-		return errorResponse(perr, false)
+		return d.refused(perr, errorResponse(perr, false))
 	}
 	if mt := mediaType(r.ContentType); mt != "" && mt != formURLEncoded && mt != formMultipart {
-		return errorResponse(errContentTypeInvalid(mt), false)
+		return d.refused(errContentTypeInvalid(mt), errorResponse(errContentTypeInvalid(mt), false))
 	}
 	ext, xerr := parseExtensions(r, nil)
 	if xerr != nil {
-		return errorResponse(xerr, false)
+		return d.refused(xerr, errorResponse(xerr, false))
 	}
-	resp, err := b.report(ctx, p, ext)
+	resp, err := b.report(ctx, p, ext, d)
 	if err != nil {
-		return errorResponse(err, ext.noBody)
+		return d.refused(err, errorResponse(err, ext.noBody))
 	}
 	return resp
 }
 
-func (b *Backend) report(ctx context.Context, p *rackquery.Hash, ext extensions) (*Response, *Error) {
+func (b *Backend) report(ctx context.Context, p *rackquery.Hash, ext extensions, d *Decision) (*Response, *Error) {
 	cat := b.store.Catalog()
 	// The report endpoint does not normalize its parameters: an empty
 	// provider_key= hides a valid service token (the .NET client sends one).
@@ -45,6 +49,12 @@ func (b *Backend) report(ctx context.Context, p *rackquery.Hash, ext extensions)
 	}
 	if pk == "" {
 		return nil, providerKeyError(p, sid, hasSID)
+	}
+	if d != nil {
+		d.Credentials = "provider_key"
+		if !hasPK {
+			d.Credentials = "service_token"
+		}
 	}
 	if !rackquery.ValidUTF8(p) {
 		return nil, errNotValidData()
@@ -98,6 +108,10 @@ func (b *Backend) report(ctx context.Context, p *rackquery.Hash, ext extensions)
 	if err != nil {
 		return nil, err
 	}
+	if d != nil {
+		d.setProvider(svc.Provider)
+		d.setService(svc)
+	}
 
 	// Usages of exactly "0" change nothing and are dropped; transactions
 	// left with an empty usage are dropped too.
@@ -119,16 +133,23 @@ func (b *Backend) report(ctx context.Context, p *rackquery.Hash, ext extensions)
 		}
 		batch = append(batch, h)
 	}
+	stored := false
+	if d != nil {
+		defer func() { d.setStored(stored) }()
+	}
 	if len(batch) == 0 {
+		stored = true
 		return &Response{Status: 202}, nil
 	}
-	jerr, serr := b.processBatch(ctx, svc, batch, ext.flatUsage)
+	jerr, serr := b.processBatch(ctx, cat, svc, batch, ext.flatUsage, d)
 	if serr != nil {
 		// Not stored: the caller must not take the 202 for an answer.
 		b.log.Error("report not stored", "service_id", svc.ID, "err", serr)
 		return internalError(), nil
 	}
+	stored = jerr == nil
 	if jerr != nil {
+		d.refused(jerr, nil)
 		b.store.RecordError(svc.ID, store.ErrorRecord{
 			Code: jerr.Code, Message: jerr.Message, Time: b.clock.Now(), Context: json.RawMessage("{}"),
 		})
@@ -147,7 +168,8 @@ type reportTx struct {
 // order), then parse the usage group by group, then check the timestamps;
 // the first error aborts the whole batch, which is then not aggregated. A
 // batch that could not be stored is the second result.
-func (b *Backend) processBatch(ctx context.Context, svc *store.Service, batch []*rackquery.Hash, flat bool) (*Error, error) {
+func (b *Backend) processBatch(ctx context.Context, cat *store.Catalog, svc *store.Service, batch []*rackquery.Hash,
+	flat bool, d *Decision) (*Error, error) {
 	now := b.clock.Now()
 	apps := make([]*store.Application, len(batch))
 	var order []*store.Application // groups, by first appearance
@@ -193,6 +215,12 @@ func (b *Backend) processBatch(ctx context.Context, svc *store.Service, batch []
 		}
 		if diff > 3600 {
 			return errTimestampTooNew(), nil
+		}
+	}
+	if d != nil {
+		for _, t := range txs {
+			d.Transactions = append(d.Transactions, DecidedTransaction{Application: decidedApp(t.app, cat.Plan(t.app.PlanID)),
+				Timestamp: stampDecision(t.at), Usage: applied(t.usage)})
 		}
 	}
 	err := b.store.UpdateUsage(ctx, func(w *store.CounterWriter) error {

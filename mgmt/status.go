@@ -30,6 +30,7 @@ type status struct {
 	limitErr      *Error
 	redirectField string
 	ext           extensions
+	d             *Decision // nil: no trail wanted
 }
 
 func (s *status) limits() []store.Limit { return s.plan.Limits }
@@ -66,6 +67,10 @@ func (s *status) checkLimits() *Error {
 			}
 		}
 		if v.exceeds(l.Value) {
+			if s.d != nil {
+				s.d.Exceeded = &Exceeded{Metric: l.Metric.Name, Period: l.Period.String(),
+					Current: string(appendCount(nil, small(s.current[i]))), Requested: string(appendCount(nil, v)), Max: l.Value}
+			}
 			return reasonLimitsExceeded()
 		}
 	}

@@ -23,7 +23,7 @@ func FuzzAMAPI(f *testing.F) {
 	world := mustWorld(f, "testdata/am.yaml")
 	_, h := seeded(f, "", world, clock.NewFake(time.Date(2026, 11, 22, 10, 15, 0, 0, time.UTC)))
 	var routes []echo.Route
-	for _, r := range h.(*echo.Echo).Routes() {
+	for _, r := range h.(*Server).Routes() {
 		if strings.HasPrefix(r.Path, "/admin/api/") {
 			routes = append(routes, *r)
 		}

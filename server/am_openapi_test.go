@@ -52,7 +52,7 @@ func TestAMAnswersMatchTheDescription(t *testing.T) {
 func validatedSandbox(t *testing.T, d *openapi.Description) (*sandbox, *[]string, *int) {
 	var mu sync.Mutex
 	violations, checked := []string{}, 0
-	s := startWith(t, "testdata/am.yaml", day("10:15:00"), func(h http.Handler) http.Handler {
+	s := startWrapped(t, "testdata/am.yaml", day("10:15:00"), func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if !strings.HasPrefix(r.URL.Path, "/admin/api/") || d.Operation(r) == "" {
 				h.ServeHTTP(w, r)

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 )
 
@@ -18,7 +16,7 @@ func TestAMEveryRoute(t *testing.T) {
 	_, h := seeded(t, "", mustWorld(t, "testdata/am.yaml"), s.clock)
 	param := regexp.MustCompile(`:[a-z_]+`)
 	seen := 0
-	for _, r := range h.(*echo.Echo).Routes() {
+	for _, r := range h.(*Server).Routes() {
 		if !strings.HasPrefix(r.Path, "/admin/api/") || strings.HasSuffix(r.Path, ".:format") || r.Method == http.MethodPatch {
 			continue
 		}

@@ -2,6 +2,8 @@ package server
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
 	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/journal"
 )
 
 // benchFixture is a world of n applications, 2 per account with one user
@@ -157,5 +160,125 @@ func BenchmarkAMUpdateAccount(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// controlHandler is the real handler on the default world, in memory or
+// on a file, with snapshots beside the file.
+func controlHandler(b *testing.B, onDisk bool) http.Handler {
+	b.Helper()
+	w, err := fixtures.Default(zeroReader{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := ""
+	if onDisk {
+		path = filepath.Join(b.TempDir(), "bench.db")
+	}
+	_, h := seededWith(b, path, w, clock.NewFrozenControl(benchNow), func(o *Options) {
+		if onDisk {
+			o.SnapshotDir = path + ".snapshots"
+		}
+	})
+	return h
+}
+
+func benchControl(b *testing.B, h http.Handler, method, path, body string, want int) {
+	b.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != want {
+		b.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body)
+	}
+}
+
+// BenchmarkControls times reset, snapshot and restore of the default
+// world (issue 12: under 50 ms, "instant"), in memory and on a file.
+func BenchmarkControls(b *testing.B) {
+	for _, onDisk := range []bool{false, true} {
+		where := map[bool]string{false: "memory", true: "file"}[onDisk]
+		b.Run("reset/"+where, func(b *testing.B) {
+			h := controlHandler(b, onDisk)
+			for b.Loop() {
+				benchControl(b, h, "POST", "/_sandbox/reset", "", 200)
+			}
+		})
+		b.Run("snapshot/"+where, func(b *testing.B) {
+			h := controlHandler(b, onDisk)
+			for b.Loop() {
+				benchControl(b, h, "POST", "/_sandbox/snapshots", `{"name":"s"}`, 201)
+			}
+		})
+		b.Run("restore/"+where, func(b *testing.B) {
+			h := controlHandler(b, onDisk)
+			benchControl(b, h, "POST", "/_sandbox/snapshots", `{"name":"s"}`, 201)
+			for b.Loop() {
+				benchControl(b, h, "POST", "/_sandbox/snapshots/s/restore", "", 200)
+			}
+		})
+	}
+}
+
+// BenchmarkWorld times making an isolated world of the default fixture
+// (issue 12: under 20 ms) beside none or ten others; each is dropped
+// again, untimed, so that every one is made on the same state.
+func BenchmarkWorld(b *testing.B) {
+	for _, onDisk := range []bool{false, true} {
+		for _, others := range []int{0, 10} {
+			b.Run(fmt.Sprintf("%s/others=%d", map[bool]string{false: "memory", true: "file"}[onDisk], others), func(b *testing.B) {
+				h := controlHandler(b, onDisk)
+				for range others {
+					benchControl(b, h, "POST", "/_sandbox/worlds", "", 201)
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for range b.N {
+					req := httptest.NewRequest("POST", "/_sandbox/worlds", nil)
+					rec := httptest.NewRecorder()
+					h.ServeHTTP(rec, req)
+					if rec.Code != 201 {
+						b.Fatalf("%d %s", rec.Code, rec.Body)
+					}
+					b.StopTimer()
+					id := rec.Body.String()[len(`{"id":"`):][:10]
+					benchControl(b, h, "DELETE", "/_sandbox/worlds/"+id, "", 204)
+					b.StartTimer()
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkAuthrepJournal is authrep's cost with and without the journal
+// and the request log line, on a file (as BenchmarkAuthrep) and in memory.
+func BenchmarkAuthrepJournal(b *testing.B) {
+	w, err := fixtures.Parse("bench.yaml", []byte(benchFixture(1)), zeroReader{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, where := range []string{"file", "memory"} {
+		for _, c := range []struct {
+			name    string
+			journal int
+			level   slog.Level
+		}{
+			{"journal-off,log-warn", 0, slog.LevelWarn},
+			{"journal-on,log-warn", DefaultJournalSize, slog.LevelWarn},
+			{"journal-on,log-info", DefaultJournalSize, slog.LevelInfo},
+		} {
+			b.Run(where+"/"+c.name, func(b *testing.B) {
+				path := ""
+				if where == "file" {
+					path = filepath.Join(b.TempDir(), "bench.db")
+				}
+				_, h := seededWith(b, path, w, clock.NewFrozenControl(benchNow), func(o *Options) {
+					o.Journal = journal.New(c.journal)
+					o.Logger = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: c.level}))
+				})
+				benchGet(b, h, hot("authrep"))
+			})
+		}
 	}
 }

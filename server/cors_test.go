@@ -11,9 +11,17 @@ func TestCORSOnlyOnTheServiceManagementAPI(t *testing.T) {
 	noCORS := []string{"Access-Control-Allow-Origin:", "Access-Control-Allow-Methods:", "Access-Control-Allow-Headers:",
 		"Access-Control-Expose-Headers:", "Access-Control-Max-Age:"}
 	for _, path := range []string{"/admin/api/accounts.xml", "/admin/api/accounts/1/applications/1/suspend.xml",
-		"/admin/api", "/admin/api/nope", "/_sandbox/webhooks", "/_sandbox/nope"} {
+		"/admin/api", "/admin/api/nope"} {
 		expect(t, "OPTIONS "+path, s.call("OPTIONS", path, "", "Origin: https://evil.example",
 			"Access-Control-Request-Method: PUT"), 404, "", append(noCORS, "Content-Type: application/xml", "X-Cascade:")...)
+	}
+	// The control API's 404 is JSON, naming the routes there are.
+	for path, want := range map[string]string{
+		"/_sandbox/webhooks": `{"error":"no control route OPTIONS /_sandbox/webhooks (did you mean DELETE /_sandbox/webhooks or GET /_sandbox/webhooks?); GET /_sandbox/openapi.yaml describes them"}`,
+		"/_sandbox/nope":     `{"error":"no control route OPTIONS /_sandbox/nope; GET /_sandbox/openapi.yaml describes them"}`,
+	} {
+		expect(t, "OPTIONS "+path, s.call("OPTIONS", path, "", "Origin: https://evil.example",
+			"Access-Control-Request-Method: PUT"), 404, want+"\n", append(noCORS, "Content-Type: application/json; charset=utf-8", "X-Cascade:")...)
 	}
 	if r := s.get("/admin/api/accounts/1.xml?"+rw, "Origin: https://evil.example"); r.status != 200 {
 		t.Errorf("an API answer: %d %s", r.status, r.body)

@@ -67,7 +67,7 @@ func TestSandboxEmails(t *testing.T) {
 	if got := list("?to=jane@dev.test"); len(got) != 0 {
 		t.Errorf("a member gets the account's emails: %+v", got)
 	}
-	if r := s.get("/_sandbox/emails?provider_key=nope"); r.status != 404 {
+	if r := s.get("/_sandbox/emails?provider_key=nope"); r.status != 400 {
 		t.Errorf("unknown provider_key: %d", r.status)
 	}
 	if r := s.call("DELETE", "/_sandbox/emails", ""); r.status != 204 {

@@ -54,7 +54,8 @@ func TestHealth(t *testing.T) {
 	frozen.Advance(time.Hour)
 	expectIn(t, "later", s.get("/_sandbox/health").body, `"uptime_s":100.002,`, `"now":"2026-11-22T11:15:00.000Z"`)
 
-	expect(t, "POST", s.form("/_sandbox/health", ""), 404, "")
+	expect(t, "POST", s.form("/_sandbox/health", ""), 404,
+		`{"error":"no control route POST /_sandbox/health (did you mean GET /_sandbox/health?); GET /_sandbox/openapi.yaml describes them"}`+"\n")
 }
 
 // In memory on the wall clock, with a stored state kept: a null path, no

@@ -23,7 +23,7 @@ import (
 type sandbox struct {
 	t     *testing.T
 	url   string
-	clock *clock.Fake
+	clock *clock.Control
 	store *store.Store
 }
 
@@ -42,15 +42,28 @@ func start(t *testing.T, fixture string, now time.Time) *sandbox {
 	return startWith(t, fixture, now, nil)
 }
 
-// startWith is start with the handler wrapped by wrap (nil: as it is).
-func startWith(t *testing.T, fixture string, now time.Time, wrap func(http.Handler) http.Handler) *sandbox {
+// startWith is start with options of the test's: opts changes the
+// server's before it is made.
+func startWith(t *testing.T, fixture string, now time.Time, opts func(*Options)) *sandbox {
+	t.Helper()
+	return startServer(t, fixture, now, opts, nil)
+}
+
+// startWrapped is start with the handler wrapped by wrap.
+func startWrapped(t *testing.T, fixture string, now time.Time, wrap func(http.Handler) http.Handler) *sandbox {
+	t.Helper()
+	return startServer(t, fixture, now, nil, wrap)
+}
+
+func startServer(t *testing.T, fixture string, now time.Time, opts func(*Options),
+	wrap func(http.Handler) http.Handler) *sandbox {
 	t.Helper()
 	world, err := fixtures.Load([]string{fixture}, zeroReader{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := clock.NewFake(now)
-	st, h := seeded(t, "", world, clk)
+	clk := clock.NewFrozenControl(now)
+	st, h := seededWith(t, "", world, clk, opts)
 	if wrap != nil {
 		h = wrap(h)
 	}
@@ -63,16 +76,36 @@ func startWith(t *testing.T, fixture string, now time.Time, wrap func(http.Handl
 // returns it with the real handler on it; both are closed with the test.
 func seeded(tb testing.TB, dbPath string, world *fixtures.World, clk clock.Clock) (*store.Store, http.Handler) {
 	tb.Helper()
+	return seededWith(tb, dbPath, world, clk, nil)
+}
+
+func seededWith(tb testing.TB, dbPath string, world *fixtures.World, clk clock.Clock, opts func(*Options)) (*store.Store, http.Handler) {
+	tb.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.OpenSeeded(ctx, dbPath, world, clk, log)
+	// A database that holds state is kept, as serve keeps it.
+	st, err := store.Open(ctx, dbPath, clk, log)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	if !st.Seeded() {
+		if err := st.Seed(ctx, world); err != nil {
+			st.Close()
+			tb.Fatal(err)
+		}
 	}
 	tb.Cleanup(func() { st.Close() })
 	// Generated keys and ids differ from each other, the same in every run.
 	rnd := rand.NewChaCha8([32]byte{'s', 'a', 'n', 'd', 'b', 'o', 'x'})
-	return st, NewServer(Options{Store: st, Clock: clk, Logger: log, Random: rnd})
+	base, err := st.Baseline(ctx, world)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	o := Options{Store: st, Clock: clk, Logger: log, Random: rnd, Baseline: base, World: world}
+	if opts != nil {
+		opts(&o)
+	}
+	return st, NewServer(o)
 }
 
 // dispatch delivers the sandbox's webhooks until the test ends.

@@ -24,6 +24,16 @@ func (h *handlers) openapi(c echo.Context) error {
 	return err
 }
 
+// sandboxOpenapi serves the description of the control API, without CORS
+// headers as every /_sandbox route.
+func (h *handlers) sandboxOpenapi(c echo.Context) error {
+	c.Response().Header().Set("Content-Type", "application/yaml")
+	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(http.StatusOK)
+	_, err := c.Response().Write(openapi.SandboxYAML())
+	return err
+}
+
 // amOpenAPI serves the description of the Account Management API, beside
 // the Service Management API's.
 func (h *handlers) amOpenAPI(c echo.Context) error {

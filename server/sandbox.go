@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
@@ -52,7 +54,7 @@ func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z
 func (h *handlers) outbox(c echo.Context) error {
 	pid, ok := h.providerFilter(c)
 	if !ok {
-		return c.JSON(http.StatusNotFound, map[string]string{"error": "unknown provider_key"})
+		return unknownProvider(c)
 	}
 	state, name := c.QueryParam("state"), c.QueryParam("event")
 	if state != "" && !slices.Contains(outboxStates, state) {
@@ -61,24 +63,18 @@ func (h *handlers) outbox(c echo.Context) error {
 	if name != "" && !slices.Contains(fixtures.Events, name) {
 		return badFilter(c, "event", name, fixtures.Events)
 	}
+	if refused, err := onlyParams(c, "provider_key", "state", "event"); refused {
+		return err
+	}
 	events, err := h.store.Outbox(c.Request().Context(), pid)
 	if err != nil {
 		return err
 	}
 	out := []outboxEvent{}
 	for _, e := range events {
-		ev := outboxEvent{ID: e.UUID, ProviderID: e.ProviderID, Event: e.Type + "_" + e.Action, Type: e.Type,
-			Action: e.Action, URL: e.URL, State: e.State, CreatedAt: stamp(e.CreatedAt),
-			Attempts: []outboxAttempt{}, Body: string(e.Body)}
+		ev := outboxView(e)
 		if (state != "" && ev.State != state) || (name != "" && ev.Event != name) {
 			continue
-		}
-		if e.State == store.EventPending {
-			next := stamp(e.NextAttempt)
-			ev.NextAttempt = &next
-		}
-		for _, a := range e.Attempts {
-			ev.Attempts = append(ev.Attempts, outboxAttempt{At: stamp(a.At), Status: a.Status, Error: a.Error})
 		}
 		out = append(out, ev)
 	}
@@ -89,6 +85,63 @@ func (h *handlers) outbox(c echo.Context) error {
 		return err
 	}
 	return c.Blob(http.StatusOK, "application/json; charset=utf-8", body.Bytes())
+}
+
+// outboxView is an event as the outbox shows it.
+func outboxView(e *store.OutboxEvent) outboxEvent {
+	ev := outboxEvent{ID: e.UUID, ProviderID: e.ProviderID, Event: e.Type + "_" + e.Action, Type: e.Type,
+		Action: e.Action, URL: e.URL, State: e.State, CreatedAt: stamp(e.CreatedAt),
+		Attempts: []outboxAttempt{}, Body: string(e.Body)}
+	if e.State == store.EventPending {
+		next := stamp(e.NextAttempt)
+		ev.NextAttempt = &next
+	}
+	for _, a := range e.Attempts {
+		ev.Attempts = append(ev.Attempts, outboxAttempt{At: stamp(a.At), Status: a.Status, Error: a.Error})
+	}
+	return ev
+}
+
+// redeliver is POST /_sandbox/webhooks/:id/redeliver: the event sent
+// again, as a new event of the outbox (202, with it), to the provider's
+// webhook URL as it is now.
+func (h *handlers) redeliver(c echo.Context) error {
+	id, err := uuid.NewRandomFromReader(h.rnd)
+	if err != nil {
+		return fmt.Errorf("redeliver: %w", err)
+	}
+	e, err := h.store.Redeliver(c.Request().Context(), c.Param("id"), id.String())
+	if errors.Is(err, store.ErrNoEvent) {
+		return refuse(http.StatusNotFound, "id", "no webhook event %q in the outbox (GET /_sandbox/webhooks lists them)", c.Param("id"))
+	}
+	if err != nil {
+		return err
+	}
+	return replyJSON(c, http.StatusAccepted, outboxView(e))
+}
+
+// unknownProvider answers a provider_key filter no provider has.
+func unknownProvider(c echo.Context) error {
+	return c.JSON(http.StatusBadRequest, struct {
+		Error string `json:"error"`
+		Param string `json:"param"`
+	}{fmt.Sprintf("unknown provider_key %q", c.QueryParam("provider_key")), "provider_key"})
+}
+
+// onlyParams refuses a query parameter a listing does not read: a typo
+// would otherwise look like an unfiltered list. It reports whether it
+// answered.
+func onlyParams(c echo.Context, known ...string) (bool, error) {
+	for name := range c.QueryParams() {
+		if !slices.Contains(known, name) {
+			return true, c.JSON(http.StatusBadRequest, struct {
+				Error    string   `json:"error"`
+				Param    string   `json:"param"`
+				Accepted []string `json:"accepted"`
+			}{fmt.Sprintf("unknown parameter %q: want %s", name, strings.Join(known, ", ")), name, known})
+		}
+	}
+	return false, nil
 }
 
 // outboxStates are the states of a webhook event, for the state filter.
@@ -109,7 +162,7 @@ func badFilter(c echo.Context, param, value string, accepted []string) error {
 func (h *handlers) clearOutbox(c echo.Context) error {
 	pid, ok := h.providerFilter(c)
 	if !ok {
-		return c.JSON(http.StatusNotFound, map[string]string{"error": "unknown provider_key"})
+		return unknownProvider(c)
 	}
 	if err := h.store.ClearOutbox(c.Request().Context(), pid); err != nil {
 		return err
@@ -183,9 +236,7 @@ func (h *handlers) health(c echo.Context) error {
 	if !a.Started.IsZero() {
 		r.Uptime = math.Round(a.Wall.Now().Sub(a.Started).Seconds()*1000) / 1000
 	}
-	// A Fake clock only moves when told to: that is --frozen-time.
-	_, frozen := h.clock.(*clock.Fake)
-	r.Clock = healthClock{Now: stamp(h.clock.Now()), Frozen: frozen}
+	r.Clock = healthClock{Now: stamp(h.clock.Now()), Frozen: clock.IsFrozen(h.clock)}
 	var body bytes.Buffer
 	if err := json.NewEncoder(&body).Encode(r); err != nil {
 		return fmt.Errorf("encode health: %w", err)
@@ -214,7 +265,10 @@ type outboxEmail struct {
 func (h *handlers) emails(c echo.Context) error {
 	pid, ok := h.providerFilter(c)
 	if !ok {
-		return c.JSON(http.StatusNotFound, map[string]string{"error": "unknown provider_key"})
+		return unknownProvider(c)
+	}
+	if refused, err := onlyParams(c, "provider_key", "to", "subject"); refused {
+		return err
 	}
 	es, err := h.store.Emails(c.Request().Context(), store.EmailFilter{ProviderID: pid, To: c.QueryParam("to"),
 		Subject: c.QueryParam("subject")})
@@ -244,7 +298,7 @@ func (h *handlers) emails(c echo.Context) error {
 func (h *handlers) clearEmails(c echo.Context) error {
 	pid, ok := h.providerFilter(c)
 	if !ok {
-		return c.JSON(http.StatusNotFound, map[string]string{"error": "unknown provider_key"})
+		return unknownProvider(c)
 	}
 	if err := h.store.ClearEmails(c.Request().Context(), pid); err != nil {
 		return err

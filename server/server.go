@@ -17,11 +17,15 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
 	"github.com/threescale-sandbox/threescale-sandbox/contracts/openapi"
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/journal"
 	"github.com/threescale-sandbox/threescale-sandbox/mgmt"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/admin"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/api"
@@ -49,7 +53,25 @@ type Options struct {
 	// Links are the portals' base URLs, for the links in emails and
 	// between the portals ("" when a portal is off: its links are paths).
 	Links porta.Links
+	// Journal records the requests (GET /_sandbox/requests); nil means one
+	// of DefaultJournalSize, journal.New(0) none.
+	Journal *journal.Journal
+	// Baseline is the state POST /_sandbox/reset puts back: the fixtures'
+	// (store.Baseline).
+	Baseline *store.State
+	// SnapshotDir keeps the snapshots as files (with --db: beside the
+	// database); "" keeps them in memory.
+	SnapshotDir string
+	// World is the fixtures' world: POST /_sandbox/worlds copies its
+	// providers.
+	World *fixtures.World
+	// ControlToken, when set, is required as "Authorization: Bearer
+	// TOKEN" on every /_sandbox route (serve --control-token).
+	ControlToken string
 }
+
+// DefaultJournalSize is how many requests the journal keeps by default.
+const DefaultJournalSize = 10000
 
 // Faces are the sandbox's three faces on one domain, each served on a
 // listener of its own: the APIs (Service Management, Account Management,
@@ -76,7 +98,13 @@ func NewFaces(ctx context.Context, o Options) (*Faces, error) {
 	if err != nil {
 		return nil, fmt.Errorf("developer portal: %w", err)
 	}
-	return &Faces{API: apiHandler(o, d), Admin: adm, Developer: dev}, nil
+	// The portals' requests are journaled and logged as the APIs' are.
+	portal := func(face string, h http.Handler) http.Handler {
+		return journal.Middleware(journal.Options{Journal: o.Journal, Clock: o.Clock, Logger: o.Logger,
+			Face: func(string) string { return face }})(h)
+	}
+	return &Faces{API: apiHandler(o, d), Admin: portal(journal.FaceAdminPortal, adm),
+		Developer: portal(journal.FaceDeveloperPortal, dev)}, nil
 }
 
 // NewServer returns the handler of the APIs: the sandbox without its
@@ -90,10 +118,28 @@ func defaults(o Options) Options {
 	if o.Random == nil {
 		o.Random = rand.Reader
 	}
+	// Shared by the domain and the control API's handlers, which run
+	// side by side: a test's seeded source is not safe for that alone.
+	o.Random = &lockedReader{r: o.Random}
 	if o.Health.Wall == nil {
 		o.Health.Wall = clock.System{}
 	}
+	if o.Journal == nil {
+		o.Journal = journal.New(DefaultJournalSize)
+	}
 	return o
+}
+
+// lockedReader serializes the reads of a source of random bytes.
+type lockedReader struct {
+	mu sync.Mutex
+	r  io.Reader
+}
+
+func (l *lockedReader) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Read(p)
 }
 
 // domain is porta's domain the faces share.
@@ -104,7 +150,7 @@ func domain(o Options) *porta.Domain {
 // apiHandler routes the APIs.
 func apiHandler(o Options, d *porta.Domain) http.Handler {
 	h := &handlers{backend: mgmt.New(o.Store, o.Clock, o.Logger), store: o.Store, log: o.Logger,
-		clock: o.Clock, about: o.Health}
+		clock: o.Clock, about: o.Health, rnd: o.Random, world: o.World, journal: o.Journal, baseline: o.Baseline, snapshots: newSnapshots(o.SnapshotDir)}
 	p := api.New(d, o.Logger)
 	e := echo.New()
 	e.HideBanner = true
@@ -112,6 +158,9 @@ func apiHandler(o Options, d *porta.Domain) http.Handler {
 	e.HTTPErrorHandler = h.httpError
 	// CORS pre-flight for any path, before routing (apisonator: options '*').
 	e.Pre(h.preflight)
+	if o.ControlToken != "" {
+		e.Pre(controlToken(o.ControlToken))
+	}
 	e.Pre(normalizeAMPath)
 	if o.Validator != nil {
 		e.Pre(validate(o.Validator, o.Logger))
@@ -249,11 +298,71 @@ func apiHandler(o Options, d *porta.Domain) http.Handler {
 	e.Match(getHead, "/_sandbox/health", h.health)
 	e.GET("/_sandbox/webhooks", h.outbox)
 	e.DELETE("/_sandbox/webhooks", h.clearOutbox)
+	e.POST("/_sandbox/webhooks/:id/redeliver", control(h.redeliver))
 	e.GET("/_sandbox/emails", h.emails)
 	e.DELETE("/_sandbox/emails", h.clearEmails)
+	// Reset and snapshots.
+	e.POST("/_sandbox/reset", control(h.reset))
+	e.GET("/_sandbox/snapshots", control(h.listSnapshots))
+	e.POST("/_sandbox/snapshots", control(h.createSnapshot))
+	e.POST("/_sandbox/snapshots/:name/restore", control(h.restoreSnapshot))
+	e.DELETE("/_sandbox/snapshots/:name", control(h.deleteSnapshot))
+	// The description of the control API.
+	e.GET("/_sandbox/openapi.yaml", h.sandboxOpenapi)
+	// The repro bundle.
+	e.GET("/_sandbox/bundle", control(h.getBundle))
+	// Isolated worlds.
+	e.GET("/_sandbox/worlds", control(h.listWorlds))
+	e.POST("/_sandbox/worlds", control(h.createWorld))
+	e.GET("/_sandbox/worlds/:id", control(h.showWorld))
+	e.DELETE("/_sandbox/worlds/:id", control(h.dropWorld))
+	e.POST("/_sandbox/worlds/:id/reset", control(h.resetWorld))
+	// Faults.
+	e.GET("/_sandbox/faults", control(h.listFaults))
+	e.PUT("/_sandbox/faults", control(h.setFaults))
+	e.DELETE("/_sandbox/faults", control(h.clearFaults))
+	// The clock.
+	e.GET("/_sandbox/clock", control(h.getClock))
+	e.PUT("/_sandbox/clock", control(h.setClock))
+	e.POST("/_sandbox/clock/advance", control(h.advanceClock))
+	// The request journal.
+	e.GET("/_sandbox/requests", control(h.listRequests))
+	e.DELETE("/_sandbox/requests", control(h.clearRequests))
+	e.GET("/_sandbox/requests/:id", control(h.showRequest))
 
 	e.RouteNotFound("/*", h.notFound)
-	return e
+	h.routes = knownRoutes(e)
+	mw := journal.Middleware(journal.Options{Journal: o.Journal, Clock: o.Clock, Logger: o.Logger, Face: face})
+	return &Server{handler: mw(h.withFaults(e)), router: e}
+}
+
+// Server is the handler of the APIs' listener: the router inside the
+// journal's middleware.
+type Server struct {
+	handler http.Handler
+	router  *echo.Echo
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes lists every route of the router.
+func (s *Server) Routes() []*echo.Route { return s.router.Routes() }
+
+// face names the face a path of the APIs' listener belongs to, for the
+// journal: the control API's own paths are not recorded.
+func face(path string) string {
+	switch {
+	case under(path, "/_sandbox"):
+		return ""
+	case under(path, "/admin/api"):
+		return journal.FaceAccountManagement
+	}
+	return journal.FaceServiceManagement
+}
+
+// under reports whether path is prefix or below it.
+func under(path, prefix string) bool {
+	return path == prefix || strings.HasPrefix(path, prefix+"/")
 }
 
 // amRoute registers an Account Management API route. porta's routes end
@@ -284,6 +393,14 @@ type handlers struct {
 	log     *slog.Logger
 	clock   clock.Clock
 	about   Health
+	rnd     io.Reader // generated ids
+	world   *fixtures.World
+	journal *journal.Journal
+	routes  []route // every route, for a 404's suggestions
+
+	baseline  *store.State
+	snapshots *snapshots
+	faults    atomic.Pointer[faultSet] // nil: none
 }
 
 const contentTypeXML = "application/vnd.3scale-v2.0+xml"
@@ -325,14 +442,7 @@ func set(h http.Header, name, value string) { h[name] = []string{value} }
 // of the sandbox. porta's Account Management API and the sandbox's own
 // routes answer no CORS: a web page open in the user's browser must not be
 // able to change the sandbox with the default world's well-known token.
-func backendPath(p string) bool {
-	for _, prefix := range []string{"/admin/api", "/_sandbox"} {
-		if p == prefix || strings.HasPrefix(p, prefix+"/") {
-			return false
-		}
-	}
-	return true
-}
+func backendPath(p string) bool { return !under(p, "/admin/api") && !under(p, "/_sandbox") }
 
 func (h *handlers) preflight(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -415,7 +525,10 @@ func (h *handlers) auth(ep mgmt.Endpoint) echo.HandlerFunc {
 		if bad != nil {
 			return write(c, bad)
 		}
-		return write(c, h.backend.Auth(c.Request().Context(), ep, req))
+		e := decide(c, req)
+		resp := h.backend.Auth(c.Request().Context(), ep, req)
+		decided(e, req)
+		return write(c, resp)
 	}
 }
 
@@ -424,7 +537,28 @@ func (h *handlers) report(c echo.Context) error {
 	if bad != nil {
 		return write(c, bad)
 	}
-	return write(c, h.backend.Report(c.Request().Context(), req))
+	e := decide(c, req)
+	resp := h.backend.Report(c.Request().Context(), req)
+	decided(e, req)
+	return write(c, resp)
+}
+
+// decide asks the backend for the decision trail when the journal records
+// the request.
+func decide(c echo.Context, req *mgmt.Request) *journal.Entry {
+	e := journal.For(c.Response())
+	if e != nil {
+		req.Decision = &mgmt.Decision{}
+		e.Decision = req.Decision
+	}
+	return e
+}
+
+// decided copies the answer's error code or rejection reason to the entry.
+func decided(e *journal.Entry, req *mgmt.Request) {
+	if e != nil {
+		e.Code, e.Message = req.Decision.Code, req.Decision.Message
+	}
 }
 
 func (h *handlers) check(c echo.Context) error {
@@ -450,6 +584,19 @@ func (h *handlers) available(c echo.Context) error {
 // X-Cascade: pass). Under porta's and the sandbox's own paths it is porta's
 // empty 404, without the backend's headers.
 func (h *handlers) notFound(c echo.Context) error {
+	r := c.Request()
+	if under(r.URL.Path, "/_sandbox") {
+		// The control API's own: JSON that names the closest routes.
+		msg := fmt.Sprintf("no control route %s %s", r.Method, r.URL.Path)
+		if near := suggest(h.routes, r.Method, r.URL.Path); len(near) > 0 {
+			msg += " (did you mean " + strings.Join(near, " or ") + "?)"
+		}
+		msg += "; GET /_sandbox/openapi.yaml describes them"
+		return replyJSON(c, http.StatusNotFound, &refusal{Message: msg})
+	}
+	if e := journal.For(c.Response()); e != nil {
+		e.Suggestions = suggest(h.routes, r.Method, r.URL.Path)
+	}
 	hd := c.Response().Header()
 	if !backendPath(c.Request().URL.Path) {
 		hd.Set("Content-Type", "application/xml")

@@ -204,7 +204,10 @@ func TestWebhookEvents(t *testing.T) {
 	if n := len(s.outbox("?event=application_key_created")); n != 3 {
 		t.Errorf("outbox filtered by event: %d, want 3", n)
 	}
-	expect(t, "outbox of an unknown provider", s.get("/_sandbox/webhooks?provider_key=nope"), 404, `{"error":"unknown provider_key"}`+"\n")
+	expect(t, "outbox of an unknown provider", s.get("/_sandbox/webhooks?provider_key=nope"), 400,
+		`{"error":"unknown provider_key \"nope\"","param":"provider_key"}`+"\n")
+	expect(t, "an unknown filter", s.get("/_sandbox/webhooks?stat=pending"), 400,
+		`{"error":"unknown parameter \"stat\": want provider_key, state, event","param":"stat","accepted":["provider_key","state","event"]}`+"\n")
 	expect(t, "outbox of an unknown state", s.get("/_sandbox/webhooks?state=bogus"), 400,
 		`{"error":"unknown state \"bogus\": want one of pending, delivered, failed","param":"state","accepted":["pending","delivered","failed"]}`+"\n")
 	expect(t, "outbox of an unknown event", s.get("/_sandbox/webhooks?event=app_created"), 400,
@@ -350,7 +353,7 @@ func TestWebhookRestartResumesRetries(t *testing.T) {
 	rcv := newReceiver(t)
 	rcv.answer(503)
 	path := filepath.Join(t.TempDir(), "hooks.db")
-	clk := clock.NewFake(day("10:15:00"))
+	clk := clock.NewFrozenControl(day("10:15:00"))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	world, err := fixtures.Load([]string{"testdata/hooks.yaml"}, zeroReader{})
 	if err != nil {

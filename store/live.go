@@ -80,3 +80,14 @@ func (c *liveCells) forget(apps []int64) {
 		delete(c.cells, a)
 	}
 }
+
+// replace makes with's cells these: an import of a whole state (Import)
+// hands its catalog's cells over.
+func (c *liveCells) replace(with *liveCells) {
+	with.mu.Lock()
+	cells := with.cells
+	with.mu.Unlock()
+	c.mu.Lock()
+	c.cells = cells
+	c.mu.Unlock()
+}

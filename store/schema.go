@@ -257,6 +257,13 @@ CREATE TABLE IF NOT EXISTS secrets (
 	name TEXT PRIMARY KEY,
 	value BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS worlds (
+	id TEXT PRIMARY KEY,
+	provider_id INTEGER NOT NULL UNIQUE,
+	source TEXT NOT NULL,
+	fixture TEXT NOT NULL,
+	created_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS usage (
 	application_id INTEGER NOT NULL,
 	metric_id INTEGER NOT NULL,
@@ -310,7 +317,7 @@ CREATE TABLE IF NOT EXISTS webhook_failures (
 // tables lists every table, children first, for Reset. secrets stay: they
 // sign the portals' cookies, which a reset need not invalidate.
 var tables = []string{
-	"webhook_failures", "webhook_attempts", "webhook_events", "errors", "usage", "emails", "user_sessions",
+	"worlds", "webhook_failures", "webhook_attempts", "webhook_events", "errors", "usage", "emails", "user_sessions",
 	"user_tokens", "invitations", "message_recipients", "messages",
 	"referrer_filters", "application_keys", "applications", "service_contracts", "users",
 	"accounts", "limits", "plans", "metrics", "service_tokens", "services", "access_tokens",

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
 
@@ -17,30 +18,9 @@ import (
 // Usage listed in the fixtures is counted in the current periods, as if it
 // had been reported.
 func (s *Store) Seed(ctx context.Context, w *fixtures.World) error {
-	type seeded struct {
-		app   int64
-		usage []fixtures.Usage
-		svc   string
-	}
-	var counters []seeded
-	err := s.Change(ctx, func(t *Tx) error {
-		t.changedAll() // the catalog is read once, at the end
-		counters = counters[:0]
-		for _, p := range w.Providers {
-			apps, err := t.seedProvider(p)
-			if err != nil {
-				return fmt.Errorf("provider %q: %w", p.Name, err)
-			}
-			for id, app := range apps {
-				if len(app.Usage) > 0 {
-					counters = append(counters, seeded{app: id, usage: app.Usage, svc: app.Service})
-				}
-			}
-		}
-		return nil
-	})
+	counts, err := s.seedModel(ctx, w)
 	if err != nil {
-		return fmt.Errorf("seed fixtures: %w", err)
+		return err
 	}
 	if s.Catalog().ApplicationCount() >= 10000 {
 		// Seeding a big world leaves hundreds of megabytes of garbage (rows
@@ -48,34 +28,69 @@ func (s *Store) Seed(ctx context.Context, w *fixtures.World) error {
 		// traffic, so that an idle sandbox stays small.
 		debug.FreeOSMemory()
 	}
-	if len(counters) == 0 {
-		return nil
-	}
-	now := s.clk.Now()
-	cat := s.Catalog()
-	return s.UpdateUsage(ctx, func(c *CounterWriter) error {
-		for _, sd := range counters {
-			svc := cat.Service(sd.svc)
-			for _, u := range sd.usage {
-				per, ok := period.Parse(u.Period)
-				if !ok {
-					return fmt.Errorf("usage: unknown period %q", u.Period)
-				}
-				start := per.Start(now).Unix()
-				// As reported usage would: the metric and every ancestor.
-				for m := svc.Metric(u.Metric); m != nil; m = m.Parent {
-					k := CounterKey{App: sd.app, Metric: m.ID, Period: per, Start: start}
-					c.Set(k, c.Get(k)+u.Value)
-				}
+	return s.countFixture(ctx, counts)
+}
+
+// FixtureCount is usage a fixture lists: counted, in the metric and its
+// parents, in the period instance of the time it is applied.
+type FixtureCount struct {
+	App    int64
+	Metric int64
+	Period period.Period
+	Value  int64
+}
+
+// seedModel writes the world's model in one change and returns the usage
+// its applications list, not yet counted.
+func (s *Store) seedModel(ctx context.Context, w *fixtures.World) ([]FixtureCount, error) {
+	var counts []FixtureCount
+	err := s.Change(ctx, func(t *Tx) error {
+		t.changedAll() // the catalog is read once, at the end
+		counts = counts[:0]
+		for _, p := range w.Providers {
+			_, c, err := t.seed(p)
+			if err != nil {
+				return err
 			}
+			counts = append(counts, c...)
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, fmt.Errorf("seed fixtures: %w", err)
+	}
+	return counts, nil
+}
+
+// seed writes one fixture provider and returns its id and its
+// applications' usage.
+func (t *Tx) seed(p fixtures.Provider) (int64, []FixtureCount, error) {
+	id, counts, err := t.seedProvider(p)
+	if err != nil {
+		return 0, nil, fmt.Errorf("provider %q: %w", p.Name, err)
+	}
+	return id, counts, nil
+}
+
+// fixtureUsage is the counters fixture usage makes at now, as reported
+// usage would: in the metric and every ancestor.
+func fixtureUsage(cat *Catalog, counts []FixtureCount, now time.Time) map[CounterKey]int64 {
+	out := make(map[CounterKey]int64)
+	for _, fc := range counts {
+		start := fc.Period.Start(now).Unix()
+		for m := cat.Metric(fc.Metric); m != nil; m = m.Parent {
+			k := CounterKey{App: fc.App, Metric: m.ID, Period: fc.Period, Start: start}
+			out[k] = addSat(out[k], fc.Value)
+		}
+	}
+	return out
 }
 
 // seedProvider writes one provider and everything it owns. It returns the
-// fixture applications by their new ids.
-func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, error) {
+// provider's id and the usage its applications list. The developer side's
+// rows are marked changed one by one, so that a change that adds a world
+// beside others (CreateWorld) re-reads only its own; Seed marks all at once.
+func (t *Tx) seedProvider(p fixtures.Provider) (int64, []FixtureCount, error) {
 	hash := hashFixturePassword(p.Admin.Password)
 	prov := &ProviderRecord{
 		Name:              p.Name,
@@ -97,11 +112,11 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 		prov.Webhooks = Webhooks{URL: h.URL, Active: h.Active, ProviderActions: h.ProviderActions, Events: h.Events}
 	}
 	if err := t.SaveProvider(prov); err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	for _, tok := range p.AccessTokens {
 		if err := t.AddAccessToken(prov.ID, tok.Value, tok.Name, tok.Permission, tok.Scopes); err != nil {
-			return nil, err
+			return 0, nil, err
 		}
 	}
 
@@ -112,7 +127,7 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 		rec := &PlanRecord{ProviderID: prov.ID, Type: AccountPlan, Name: ap.Name, SystemName: ap.SystemName,
 			Default: ap.Default, State: ap.State, ApprovalRequired: ap.ApprovalRequired}
 		if err := t.SavePlan(rec); err != nil {
-			return nil, err
+			return 0, nil, err
 		}
 		accountPlans[ap.SystemName] = rec.ID
 	}
@@ -135,11 +150,11 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 			BuyerPlanChangePermission: "request",
 		}
 		if err := t.SaveService(rec); err != nil {
-			return nil, err
+			return 0, nil, err
 		}
 		for _, tok := range svc.ServiceTokens {
 			if err := t.AddServiceToken(svc.ID, tok); err != nil {
-				return nil, err
+				return 0, nil, err
 			}
 		}
 		// Parents may be listed after their children: insert every metric,
@@ -149,7 +164,7 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 			recs[i] = &MetricRecord{ServiceID: svc.ID, Name: m.Name, FriendlyName: m.FriendlyName, Unit: m.Unit,
 				Description: m.Description}
 			if err := t.SaveMetric(recs[i]); err != nil {
-				return nil, err
+				return 0, nil, err
 			}
 			ids.metrics[m.Name] = recs[i].ID
 		}
@@ -159,13 +174,13 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 			}
 			recs[i].ParentID = ids.metrics[m.Parent]
 			if err := t.SaveMetric(recs[i]); err != nil {
-				return nil, err
+				return 0, nil, err
 			}
 		}
 		servicePlan := &PlanRecord{ProviderID: prov.ID, ServiceID: svc.ID, Type: ServicePlan, Name: "Default",
 			SystemName: "default", Default: true, State: "published"}
 		if err := t.SavePlan(servicePlan); err != nil {
-			return nil, err
+			return 0, nil, err
 		}
 		ids.servicePlan = servicePlan.ID
 		for _, plan := range svc.ApplicationPlans {
@@ -173,17 +188,17 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 				SystemName: plan.SystemName, Description: plan.Description, Default: plan.Default, State: plan.State,
 				ApprovalRequired: plan.ApprovalRequired}
 			if err := t.SavePlan(rec); err != nil {
-				return nil, err
+				return 0, nil, err
 			}
 			ids.plans[plan.SystemName] = rec.ID
 			for _, l := range plan.Limits {
 				per, ok := period.Parse(l.Period)
 				if !ok {
-					return nil, fmt.Errorf("plan %q: unknown period %q", plan.Name, l.Period)
+					return 0, nil, fmt.Errorf("plan %q: unknown period %q", plan.Name, l.Period)
 				}
 				lr := &LimitRecord{PlanID: rec.ID, MetricID: ids.metrics[l.Metric], Period: per, Value: l.Value}
 				if err := t.SaveLimit(lr); err != nil {
-					return nil, fmt.Errorf("plan %q limit %s/%s: %w", plan.Name, l.Metric, l.Period, err)
+					return 0, nil, fmt.Errorf("plan %q limit %s/%s: %w", plan.Name, l.Metric, l.Period, err)
 				}
 			}
 		}
@@ -194,90 +209,102 @@ func (t *Tx) seedProvider(p fixtures.Provider) (map[int64]fixtures.Application, 
 	accounts, err := t.inserter("accounts", "id, provider_id, plan_id, org_name, state, fields, extra_fields, "+
 		"annotations, monthly_billing_enabled, monthly_charging_enabled, created_at, updated_at")
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	users, err := t.inserter("users", "id, account_id, username, email, password_hash, role, state, fields, "+
 		"extra_fields, created_at, updated_at", accounts)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	contracts, err := t.inserter("service_contracts", "id, account_id, service_id, plan_id, state, created_at, updated_at",
 		accounts)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	applications, err := t.inserter("applications", "id, account_id, service_id, plan_id, name, description, state, "+
 		"app_id, user_key, provider_verification_key, redirect_url, extra_fields, created_at, updated_at", accounts)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	keys, err := t.inserter("application_keys", "application_id, value, created_at", applications)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	filters, err := t.inserter("referrer_filters", "id, application_id, value, created_at", applications)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	now := t.Now.Unix()
-	apps := map[int64]fixtures.Application{}
+	var counts []FixtureCount
 	for _, acc := range p.Accounts {
 		fields, extra := SplitFields(OptionalAccountFields, toFields(acc.Fields))
 		accID := accounts.id()
 		if err := accounts.add(accID, prov.ID, accountPlans[acc.Plan], acc.OrgName, acc.State, fieldsJSON(fields),
 			fieldsJSON(extra), fieldsJSON(nil), true, true, now, now); err != nil {
-			return nil, err
+			return 0, nil, err
 		}
+		t.changedAccount(accID)
 		for _, u := range acc.Users {
 			fields, extra := SplitFields(OptionalUserFields, toFields(u.Fields))
-			if err := users.add(users.id(), accID, u.Username, u.Email, hashFixturePassword(u.Password), u.Role, u.State,
+			userID := users.id()
+			t.changedUser(userID)
+			if err := users.add(userID, accID, u.Username, u.Email, hashFixturePassword(u.Password), u.Role, u.State,
 				fieldsJSON(fields), fieldsJSON(extra), now, now); err != nil {
-				return nil, err
+				return 0, nil, err
 			}
 		}
 		subscribed := map[string]bool{}
 		for _, app := range acc.Applications {
 			ids := svcs[app.Service]
 			if ids == nil {
-				return nil, fmt.Errorf("application %q: unknown service %q", app.Name, app.Service)
+				return 0, nil, fmt.Errorf("application %q: unknown service %q", app.Name, app.Service)
 			}
 			planID, ok := ids.plans[app.Plan]
 			if !ok {
-				return nil, fmt.Errorf("application %q: unknown plan %q", app.Name, app.Plan)
+				return 0, nil, fmt.Errorf("application %q: unknown plan %q", app.Name, app.Plan)
 			}
 			// An account uses a service through its subscription, made
 			// with the application as porta does.
 			if !subscribed[app.Service] {
 				subscribed[app.Service] = true
 				if err := contracts.add(contracts.id(), accID, app.Service, ids.servicePlan, "live", now, now); err != nil {
-					return nil, err
+					return 0, nil, err
 				}
 			}
 			appID := applications.id()
+			t.changedApp(appID)
 			if err := applications.add(appID, accID, app.Service, planID, app.Name, app.Description, app.State, app.AppID,
 				app.UserKey, app.ProviderVerificationKey, app.RedirectURL, fieldsJSON(toFields(app.Fields)), now, now); err != nil {
-				return nil, err
+				return 0, nil, err
 			}
 			for _, k := range app.AppKeys {
 				if err := keys.add(appID, k, now); err != nil {
-					return nil, err
+					return 0, nil, err
 				}
 			}
 			for _, f := range app.ReferrerFilters {
 				if err := filters.add(filters.id(), appID, f, now); err != nil {
-					return nil, err
+					return 0, nil, err
 				}
 			}
-			apps[appID] = app
+			for _, u := range app.Usage {
+				per, ok := period.Parse(u.Period)
+				mid, known := ids.metrics[u.Metric]
+				if !ok || !known {
+					return 0, nil, fmt.Errorf("application %q: usage of %s/%s: unknown metric or period", app.Name,
+						u.Metric, u.Period)
+				}
+				counts = append(counts, FixtureCount{App: appID, Metric: mid, Period: per, Value: u.Value})
+			}
 		}
 	}
 	// Parents before children.
 	for _, in := range []*inserter{accounts, users, contracts, applications, keys, filters} {
 		if err := in.write(); err != nil {
-			return nil, err
+			return 0, nil, err
 		}
 	}
-	return apps, nil
+	return prov.ID, counts, nil
 }
 
 // inserter writes the rows of a table in batches, with ids it gives.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/period"
 )
@@ -27,7 +28,7 @@ func (s *Store) Snapshot(ctx context.Context, fn func(ctx context.Context, tx *s
 		var l Live
 		var err error
 		if s.onDisk {
-			l, err = storedLive(ctx, tx, s)
+			l, err = storedLive(ctx, tx, s.clk.Now())
 		} else {
 			l = s.memoryLive()
 		}
@@ -60,10 +61,11 @@ func (s *Store) memoryLive() Live {
 }
 
 // storedLive reads the live state from the database: the counters of the
-// period instances that can still change, and the first-traffic times.
-func storedLive(ctx context.Context, tx *sql.Tx, s *Store) (Live, error) {
+// period instances that can still change at now, and the first-traffic
+// times.
+func storedLive(ctx context.Context, tx querier, now time.Time) (Live, error) {
 	l := Live{Traffic: map[int64]Traffic{}}
-	oldest := oldestLive(s.clk.Now())
+	oldest := oldestLive(now)
 	rows, err := tx.QueryContext(ctx, `SELECT application_id, metric_id, period, start, value FROM usage`)
 	if err != nil {
 		return Live{}, fmt.Errorf("snapshot usage: %w", err)

@@ -35,9 +35,10 @@ var ErrClosed = errors.New("store: closed")
 
 // Store is the sandbox's state. Its methods are safe for concurrent use.
 type Store struct {
-	db  *sql.DB
-	clk clock.Clock
-	log *slog.Logger
+	db   *sql.DB
+	path string // the database file, "" in memory
+	clk  clock.Clock
+	log  *slog.Logger
 
 	catalog atomic.Pointer[Catalog]
 	// pending is the catalog of the last change in the transaction being
@@ -51,6 +52,11 @@ type Store struct {
 	// cells hold every application's live state: usage counters and
 	// first-traffic times.
 	cells liveCells
+	// epoch counts the imports of a whole state (Import): the live state
+	// an op stores belongs to the epoch it was read in, and is dropped if
+	// an import replaced it before the op ran. Written on the writer,
+	// with usageMu held.
+	epoch atomic.Uint64
 
 	usageMu   sync.RWMutex // guards every application's counters
 	lastPrune time.Time
@@ -60,6 +66,12 @@ type Store struct {
 	closed bool
 	ops    chan *op
 	done   chan struct{}
+	// deferred are ops on the connection taken from ops while another one
+	// waited for the counters' lock; held is the connection such an op
+	// holds, on which the writer commits meanwhile. Only the writer
+	// touches them.
+	deferred []*op
+	held     *sql.Conn
 
 	upsertUsage map[int]*sql.Stmt // by rows per statement
 	// stmts are the queries of changes, prepared once for the connection;
@@ -80,6 +92,12 @@ type op struct {
 	// needsUsage makes the usage summed so far in the batch be stored
 	// before fn runs, so that fn reads it.
 	needsUsage bool
+	// conn, when set instead of fn, runs alone on the connection, outside
+	// any transaction: it copies or replaces the whole database.
+	conn func(ctx context.Context, c *sql.Conn) error
+	// epoch, if not 0, is the Store.epoch of the live state the op
+	// stores: if it is not the current one, the op stores nothing.
+	epoch uint64
 	// after runs once the op's transaction committed; failed, if set,
 	// when it did not.
 	after  func()
@@ -114,6 +132,7 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 
 	s := &Store{
 		onDisk:  path != "",
+		path:    path,
 		db:      db,
 		clk:     clk,
 		log:     log,
@@ -123,6 +142,7 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 		txStmts: make(map[string]*sql.Stmt),
 		stmts:   make(map[string]*sql.Stmt),
 	}
+	s.epoch.Store(1) // an op's 0 is none
 	if err := s.init(ctx, path != ""); err != nil {
 		db.Close()
 		if created {
@@ -261,7 +281,7 @@ func (s *Store) run() {
 		// and each commit carries one request.
 		runtime.Gosched()
 	drain:
-		for len(batch) < maxBatch {
+		for len(batch) < maxBatch && batch[len(batch)-1].conn == nil {
 			select {
 			case o, ok := <-s.ops:
 				if !ok {
@@ -272,9 +292,70 @@ func (s *Store) run() {
 				break drain
 			}
 		}
-		s.commit(batch)
+		s.commitAll(batch)
+		for len(s.deferred) > 0 {
+			o := s.deferred[0]
+			s.deferred = s.deferred[1:]
+			s.commitAll([]*op{o})
+		}
 		s.prepare()
 	}
+}
+
+// commitAll commits a batch; an op on the connection, which only ends a
+// batch, runs after the others, alone.
+func (s *Store) commitAll(batch []*op) {
+	last := batch[len(batch)-1]
+	if last.conn == nil {
+		s.commit(batch)
+		return
+	}
+	if len(batch) > 1 {
+		s.commit(batch[:len(batch)-1])
+	}
+	ctx := context.Background()
+	c, err := s.db.Conn(ctx)
+	if err == nil {
+		s.held = c
+		err = last.conn(ctx, c)
+		s.held = nil
+		if cerr := c.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("release the connection: %w", cerr)
+		}
+	}
+	finish(last, err)
+}
+
+// lockUsageOnWriter takes the counters' lock from the writer (for reading
+// or writing), committing meanwhile the ops queued before it: a holder of
+// the lock may wait for the writer (ImportUsage with a database file waits
+// for its commit under it), and would otherwise wait forever. Ops on the
+// connection are kept for after the current one. It returns the unlock.
+func (s *Store) lockUsageOnWriter(write bool) (unlock func()) {
+	try, unlock := s.usageMu.TryRLock, s.usageMu.RUnlock
+	if write {
+		try, unlock = s.usageMu.TryLock, s.usageMu.Unlock
+	}
+	open := true
+	for !try() {
+		if !open {
+			time.Sleep(50 * time.Microsecond)
+			continue
+		}
+		select {
+		case o, ok := <-s.ops:
+			switch {
+			case !ok:
+				open = false
+			case o.conn != nil:
+				s.deferred = append(s.deferred, o)
+			default:
+				s.commit([]*op{o})
+			}
+		case <-time.After(50 * time.Microsecond):
+		}
+	}
+	return unlock
 }
 
 // commit runs a batch in one transaction. If any op fails, the batch is
@@ -350,12 +431,22 @@ func (s *Store) runTx(ctx context.Context, batch []*op) error {
 		s.pending = nil
 		clear(s.txStmts) // closed with their transaction
 	}()
-	tx, err := s.db.BeginTx(ctx, nil)
+	var tx *sql.Tx
+	var err error
+	if s.held != nil {
+		tx, err = s.held.BeginTx(ctx, nil)
+	} else {
+		tx, err = s.db.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	var usage map[CounterKey]int64
 	for _, o := range batch {
+		if o.epoch != 0 && o.epoch != s.epoch.Load() {
+			o.failed = nil // nothing to take back from the imported counters
+			continue
+		}
 		if o.usage != nil {
 			if usage == nil {
 				usage = make(map[CounterKey]int64, len(o.usage))

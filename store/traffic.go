@@ -110,6 +110,9 @@ func (s *Store) NoteTraffic(app *Application, at time.Time) {
 	day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
 	err := s.submit(&op{
 		fn: func(ctx context.Context, tx *sql.Tx) error {
+			if s.cells.lookup(app.ID, false) != app.live {
+				return nil // an import of a whole state replaced the application's
+			}
 			_, err := tx.ExecContext(ctx, `UPDATE applications SET first_traffic_at = COALESCE(first_traffic_at, ?),
 				first_daily_traffic_at = CASE WHEN first_daily_traffic_at >= ? THEN first_daily_traffic_at ELSE ? END
 				WHERE id = ?`, at.Unix(), day.Unix(), at.Unix(), app.ID)

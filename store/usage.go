@@ -259,13 +259,14 @@ func (s *Store) UpdateUsage(ctx context.Context, fn func(*CounterWriter) error) 
 	err := fn(w)
 	delta := w.deltas()
 	s.maybePrune()
+	epoch := s.epoch.Load()
 	s.usageMu.Unlock()
 	if len(delta) == 0 {
 		return err
 	}
 	// Increments add up in any order: the update need not be queued under
-	// the lock.
-	o := &op{done: make(chan error, 1), usage: delta}
+	// the lock. An import of a whole state queued before it drops them.
+	o := &op{done: make(chan error, 1), usage: delta, epoch: epoch}
 	o.failed = func() { s.failed(delta) }
 	if serr := s.submit(o); serr != nil {
 		s.failed(delta)

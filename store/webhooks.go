@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -52,6 +53,10 @@ type Failure struct {
 	Event []byte
 }
 
+// ErrEventGone is RecordAttempt's error for an event that is no longer in
+// the outbox: cleared, or replaced by a reset or a restore meanwhile.
+var ErrEventGone = errors.New("store: the webhook event is no longer in the outbox")
+
 func ms(t time.Time) int64 { return t.UnixMilli() }
 
 func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
@@ -68,6 +73,44 @@ func (t *Tx) Enqueue(e *OutboxEvent) error {
 	e.ID = id
 	t.enqueued = true
 	return nil
+}
+
+// ErrNoEvent is Redeliver's error for an id the outbox does not hold.
+var ErrNoEvent = errors.New("store: no such webhook event")
+
+// Redeliver queues a recorded event again, due at once, as a new event
+// with id newUUID: its document as it was, sent to the provider's webhook
+// URL as it is now (the event's own when the provider has none), with
+// every attempt ahead of it. The sandbox's outbox offers it; porta has no
+// such call.
+func (s *Store) Redeliver(ctx context.Context, uuid, newUUID string) (*OutboxEvent, error) {
+	var e *OutboxEvent
+	err := s.Change(ctx, func(t *Tx) error {
+		found, err := scanEvents(t.ctx, t.tx, `WHERE uuid = ?`, uuid)
+		if err != nil {
+			return err
+		}
+		if len(found) == 0 {
+			return ErrNoEvent
+		}
+		old := found[0]
+		e = &OutboxEvent{UUID: newUUID, ProviderID: old.ProviderID, Type: old.Type, Action: old.Action, URL: old.URL,
+			Body: old.Body}
+		cat, err := t.Catalog()
+		if err != nil {
+			return err
+		}
+		for _, p := range cat.Providers {
+			if p.ID == old.ProviderID && p.Webhooks.URL != "" {
+				e.URL = p.Webhooks.URL
+			}
+		}
+		return t.Enqueue(e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // DueProviders returns the providers with pending events due at now, and
@@ -135,6 +178,14 @@ func (s *Store) RecordAttempt(ctx context.Context, e *OutboxEvent, a Attempt, re
 	var next time.Time
 	err := s.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		n := attempts + 1
+		var found int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM webhook_events WHERE id = ? AND uuid = ?`,
+			e.ID, e.UUID).Scan(&found); err != nil {
+			return fmt.Errorf("find webhook event: %w", err)
+		}
+		if found == 0 {
+			return ErrEventGone
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_attempts (event_id, n, at_ms, status, error)
 			VALUES (?,?,?,?,?)`, e.ID, n, ms(a.At), a.Status, a.Error); err != nil {
 			return fmt.Errorf("record webhook attempt: %w", err)

@@ -186,6 +186,10 @@ func (d *Dispatcher) deliver(ctx context.Context, e *store.OutboxEvent, b *backo
 		if ctx.Err() != nil || errors.Is(rerr, store.ErrClosed) {
 			return
 		}
+		if errors.Is(rerr, store.ErrEventGone) {
+			log.Info("webhook event gone from the outbox (cleared, reset or restored) during its delivery")
+			return
+		}
 		b.wait(ctx, "record a webhook attempt", rerr)
 	}
 	switch {

@@ -35,12 +35,22 @@ import (
 //go:embed openapi.yaml
 var document []byte
 
+//go:embed sandbox.yaml
+var sandboxDocument []byte
+
 //go:embed account_management.yaml
 var accountManagement []byte
 
 // YAML returns the description as served at GET /openapi.yaml. The slice is
 // shared: callers must not modify it.
 func YAML() []byte { return document }
+
+// SandboxYAML returns the description of the sandbox's control API, as
+// served at GET /_sandbox/openapi.yaml. The slice is shared.
+func SandboxYAML() []byte { return sandboxDocument }
+
+// LoadSandbox parses and validates the control API's description.
+func LoadSandbox() (*Description, error) { return Parse(sandboxDocument) }
 
 // AccountManagementYAML returns the description of the Account Management
 // API (porta's /admin/api), served at GET /openapi/account_management.yaml.
@@ -399,6 +409,24 @@ func visit(where string, schema *openapi3.Schema, value any) Violations {
 			v = append(v, where+": "+line)
 		}
 		return v
+	}
+	return nil
+}
+
+// CheckJSONRequest reports how a request to a JSON API (the control API)
+// violates the description, read as kin-openapi reads JSON bodies and
+// query parameters.
+func (d *Description) CheckJSONRequest(r *http.Request, body []byte) error {
+	route, params, err := d.route(r)
+	if err != nil {
+		return Violations{err.Error()}
+	}
+	r2 := r.Clone(r.Context())
+	r2.Body = io.NopCloser(bytes.NewReader(body))
+	in := &openapi3filter.RequestValidationInput{Request: r2, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+	if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
+		return Violations(describe(err))
 	}
 	return nil
 }

@@ -1,0 +1,3 @@
+module example.com/sandbox-controls
+
+go 1.22

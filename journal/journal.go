@@ -1,0 +1,253 @@
+// Package journal records the requests a sandbox answers, for the control
+// API's GET /_sandbox/requests: a bounded ring of entries, newest kept,
+// each with what was asked (method, path, parameters), what was answered
+// (status, error code or rejection reason, an error body's start) and, for
+// the Service Management API, the decision trail its face attaches. Its
+// middleware, which every listener wraps its handler in, also writes the
+// per-request log line and the HTTP Date header, both on the sandbox clock.
+package journal
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Entry is one recorded request. The middleware fills it while the request
+// runs (a face adds to it through For); once recorded it never changes.
+type Entry struct {
+	ID     uint64
+	Time   time.Time // on the sandbox clock, when the request came in
+	Face   string    // which API or portal answered it (the Faces)
+	Method string
+	Path   string
+	Query  string // raw, as sent
+	// ContentType, Options (the 3scale-options header) and UserAgent are
+	// the request headers that change or explain an answer.
+	ContentType string
+	Options     string
+	UserAgent   string
+	// Body holds the first MaxBody bytes of the request body; BodySize
+	// counts all of it.
+	Body     []byte
+	BodySize int64
+
+	Status   int // 0: the connection was closed without an answer (a fault)
+	Duration time.Duration
+	// Code is the error code or rejection reason of the answer, Message
+	// its text: set by the face.
+	Code, Message string
+	// Response holds the first MaxResponse bytes of an answer with a
+	// status of 400 or more.
+	Response []byte
+	// Decision is the decision trail of authorize, authrep and report,
+	// set by the Service Management face (a *mgmt.Decision).
+	Decision any
+	// Suggestions are the routes closest to a path no route serves.
+	Suggestions []string
+	// Fault describes the injected fault that changed the answer.
+	Fault string
+}
+
+// How much of a body an entry keeps.
+const (
+	MaxBody     = 4 << 10
+	MaxResponse = 1 << 10
+)
+
+// The faces a request can be recorded under.
+const (
+	FaceServiceManagement = "service_management"
+	FaceAccountManagement = "account_management"
+	FaceAdminPortal       = "admin_portal"
+	FaceDeveloperPortal   = "developer_portal"
+)
+
+// Journal is a bounded record of requests, oldest dropped first. It is
+// safe for concurrent use.
+type Journal struct {
+	mu      sync.Mutex
+	ring    []*Entry // ring[(start+i)%len] is the i-th oldest
+	start   int
+	n       int
+	lastID  uint64
+	dropped uint64
+}
+
+// New returns a journal that keeps the last size requests; size 0 keeps
+// none (Record is then a no-op).
+func New(size int) *Journal { return &Journal{ring: make([]*Entry, max(size, 0))} }
+
+// Size is how many requests the journal keeps.
+func (j *Journal) Size() int { return len(j.ring) }
+
+// On reports whether the journal keeps anything.
+func (j *Journal) On() bool { return j != nil && len(j.ring) > 0 }
+
+// Record numbers e and keeps it, dropping the oldest entry when full.
+func (j *Journal) Record(e *Entry) {
+	if !j.On() {
+		return
+	}
+	j.mu.Lock()
+	j.lastID++
+	e.ID = j.lastID
+	if j.n == len(j.ring) {
+		j.ring[j.start] = e
+		j.start = (j.start + 1) % len(j.ring)
+		j.dropped++
+	} else {
+		j.ring[(j.start+j.n)%len(j.ring)] = e
+		j.n++
+	}
+	j.mu.Unlock()
+}
+
+// Entries returns every kept entry, oldest first.
+func (j *Journal) Entries() []*Entry {
+	if !j.On() {
+		return nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	out := make([]*Entry, j.n)
+	for i := range j.n {
+		out[i] = j.ring[(j.start+i)%len(j.ring)]
+	}
+	return out
+}
+
+// Stats returns how many entries are kept and how many were dropped to
+// make room since the last Clear.
+func (j *Journal) Stats() (kept int, dropped uint64) {
+	if !j.On() {
+		return 0, 0
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.n, j.dropped
+}
+
+// Get returns the entry numbered id, if it is still kept.
+func (j *Journal) Get(id uint64) *Entry {
+	if !j.On() {
+		return nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.n == 0 {
+		return nil
+	}
+	oldest := j.ring[j.start].ID
+	if id < oldest || id > j.lastID {
+		return nil
+	}
+	return j.ring[(j.start+int(id-oldest))%len(j.ring)]
+}
+
+// Clear forgets every entry; numbering goes on.
+func (j *Journal) Clear() {
+	if !j.On() {
+		return
+	}
+	j.mu.Lock()
+	clear(j.ring)
+	j.start, j.n, j.dropped = 0, 0, 0
+	j.mu.Unlock()
+}
+
+// Replace keeps entries (oldest first, numbered) instead of the current
+// ones, the last Size of them: a repro bundle's journal. Numbering goes on
+// after the last of them.
+func (j *Journal) Replace(entries []*Entry) {
+	if !j.On() {
+		return
+	}
+	entries = slices.Clone(entries)
+	slices.SortFunc(entries, func(a, b *Entry) int { return compareID(a.ID, b.ID) })
+	if len(entries) > len(j.ring) {
+		entries = entries[len(entries)-len(j.ring):]
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	clear(j.ring)
+	j.start, j.n, j.dropped = 0, len(entries), 0
+	copy(j.ring, entries)
+	// Ids must stay consecutive for Get: renumber from the first.
+	for i, e := range entries {
+		if i > 0 {
+			e.ID = entries[i-1].ID + 1
+		}
+		j.lastID = e.ID
+	}
+}
+
+func compareID(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Filter selects entries; zero fields select everything.
+type Filter struct {
+	// Path is an exact path, or a prefix when it ends in *.
+	Path   string
+	Method string
+	// Status is an exact status, or a class (4 for 4xx) when StatusClass.
+	Status      int
+	StatusClass bool
+	// AppID matches the app_id (or user_key) a request sent or resolved.
+	AppID string
+	Since time.Time // entries at or after, on the sandbox clock
+	Limit int       // at most this many, newest first; 0: all
+}
+
+func (f *Filter) match(e *Entry) bool {
+	if f.Path != "" {
+		if prefix, ok := strings.CutSuffix(f.Path, "*"); ok {
+			if !strings.HasPrefix(e.Path, prefix) {
+				return false
+			}
+		} else if e.Path != f.Path {
+			return false
+		}
+	}
+	if f.Method != "" && !strings.EqualFold(e.Method, f.Method) {
+		return false
+	}
+	if f.Status != 0 {
+		if f.StatusClass && e.Status/100 != f.Status {
+			return false
+		}
+		if !f.StatusClass && e.Status != f.Status {
+			return false
+		}
+	}
+	if !f.Since.IsZero() && e.Time.Before(f.Since) {
+		return false
+	}
+	if f.AppID != "" && !e.mentionsApp(f.AppID) {
+		return false
+	}
+	return true
+}
+
+// List returns the entries f selects, newest first.
+func (j *Journal) List(f Filter) []*Entry {
+	all := j.Entries()
+	var out []*Entry
+	for i := len(all) - 1; i >= 0; i-- {
+		if f.match(all[i]) {
+			out = append(out, all[i])
+			if f.Limit > 0 && len(out) == f.Limit {
+				break
+			}
+		}
+	}
+	return out
+}
