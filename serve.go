@@ -375,11 +375,13 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 		st.Close()
 		return nil, seedInfo{}, err
 	}
-	baseline, err := st.Baseline(ctx, world)
-	if err != nil {
-		return fail(err)
-	}
 	if st.Seeded() && !cfg.reset {
+		// The stored state is kept: the fixtures' state, for a reset, is
+		// seeded aside.
+		baseline, err := st.Baseline(ctx, world)
+		if err != nil {
+			return fail(err)
+		}
 		if len(cfg.fixtures) > 0 {
 			log.Warn("database already holds state; --fixtures ignored (use --reset to reseed; POST /_sandbox/reset puts them back)", "db", cfg.db)
 		}
@@ -393,7 +395,8 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 			return fail(err)
 		}
 	}
-	if err := st.Seed(ctx, world); err != nil {
+	baseline, err := st.SeedWithBaseline(ctx, world)
+	if err != nil {
 		return fail(err)
 	}
 	return st, seedInfo{seeded: true, sources: world.Sources, world: world, summary: "seeded from " + source,

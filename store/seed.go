@@ -18,9 +18,29 @@ import (
 // Usage listed in the fixtures is counted in the current periods, as if it
 // had been reported.
 func (s *Store) Seed(ctx context.Context, w *fixtures.World) error {
+	_, err := s.seed(ctx, w, false)
+	return err
+}
+
+// SeedWithBaseline seeds a fresh (or reset) store as Seed does and returns
+// the baseline a reset puts back (as Baseline would), copied from the store
+// itself before the fixtures' usage is counted: a world is seeded once, not
+// once more into a scratch database.
+func (s *Store) SeedWithBaseline(ctx context.Context, w *fixtures.World) (*State, error) {
+	return s.seed(ctx, w, true)
+}
+
+func (s *Store) seed(ctx context.Context, w *fixtures.World, baseline bool) (*State, error) {
 	counts, err := s.seedModel(ctx, w)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	var st *State
+	if baseline {
+		if st, err = s.Export(ctx); err != nil {
+			return nil, fmt.Errorf("baseline: %w", err)
+		}
+		st.Usage, st.Fixture = nil, counts
 	}
 	if s.Catalog().ApplicationCount() >= 10000 {
 		// Seeding a big world leaves hundreds of megabytes of garbage (rows
@@ -28,7 +48,7 @@ func (s *Store) Seed(ctx context.Context, w *fixtures.World) error {
 		// traffic, so that an idle sandbox stays small.
 		debug.FreeOSMemory()
 	}
-	return s.countFixture(ctx, counts)
+	return st, s.countFixture(ctx, counts)
 }
 
 // FixtureCount is usage a fixture lists: counted, in the metric and its

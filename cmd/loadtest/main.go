@@ -61,6 +61,7 @@ func run(args []string, out io.Writer) error {
 	fs.IntVar(&cfg.writes, "writes", 50, "Account Management API writes per world (bounded by -duration too)")
 	fs.IntVar(&cfg.reports, "reports", 50, "1000-transaction reports per world (bounded by -duration too)")
 	fs.StringVar(&serverCPUs, "server-cpus", "", "pin the servers to these CPUs with taskset (e.g. 1); run the load test itself elsewhere")
+	world := fs.Int("world", 0, "print the generated fixture of this many applications and exit (to profile or serve it yourself)")
 	bare := fs.Bool("bare", false, "internal: serve a bare net/http handler on -addr")
 	addr := fs.String("addr", "127.0.0.1:0", "internal: address for -bare")
 	if err := fs.Parse(args); err != nil {
@@ -68,6 +69,13 @@ func run(args []string, out io.Writer) error {
 	}
 	if *bare {
 		return serveBare(*addr)
+	}
+	if *world != 0 {
+		if *world < 2 {
+			return fmt.Errorf("-world: %d is not a number of applications (at least 2)", *world)
+		}
+		_, err := io.WriteString(out, worldFixture(*world))
+		return err
 	}
 	for _, s := range strings.Split(*apps, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -403,7 +411,10 @@ func startSandbox(bin, probe string, extra ...string) (*proc, time.Duration, err
 	addr := ln.Addr().String()
 	ln.Close()
 	begin := time.Now()
-	cmd := command(bin, append([]string{"serve", "--addr", addr, "--log-level", "error"}, extra...)...)
+	// Only the APIs' listener: the portals' fixed ports would clash with a
+	// sandbox still stopping, or with one the user runs.
+	cmd := command(bin, append([]string{"serve", "--addr", addr, "--admin-addr", "", "--portal-addr", "",
+		"--log-level", "error"}, extra...)...)
 	cmd.Stdout = io.Discard
 	// Requests cut off at the end of a run log errors: keep only the last
 	// lines, for when the sandbox fails to start.
