@@ -47,21 +47,23 @@ bench: build
 contract:
 	$(GO) run . contract
 
-# A short fuzzing pass over every parser (seeds live in testdata/fuzz).
+# A short fuzzing pass over every parser (seeds live in testdata/fuzz);
+# a longer one: make fuzz FUZZTIME=10m.
+FUZZTIME ?= 30s
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./rackquery
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./timestamp
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./fixtures
-	$(GO) test -run '^$$' -fuzz FuzzErrorDocument -fuzztime 30s ./mgmt
-	$(GO) test -run '^$$' -fuzz FuzzRequest -fuzztime 30s ./mgmt
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./contracts/example
-	$(GO) test -run '^$$' -fuzz FuzzParseInstant -fuzztime 30s .
-	$(GO) test -run '^$$' -fuzz FuzzAMAPI -fuzztime 30s ./server
-	$(GO) test -run '^$$' -fuzz FuzzControlAPI -fuzztime 30s ./server
-	$(GO) test -run '^$$' -fuzz FuzzParseDuration -fuzztime 30s ./clock
-	$(GO) test -run '^$$' -fuzz FuzzRead -fuzztime 30s ./bundle
-	$(GO) test -run '^$$' -fuzz FuzzJSON -fuzztime 30s ./rackquery
-	$(GO) test -run '^$$' -fuzz FuzzStateCookie -fuzztime 30s ./portal/web
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./rackquery
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./timestamp
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./fixtures
+	$(GO) test -run '^$$' -fuzz FuzzErrorDocument -fuzztime $(FUZZTIME) ./mgmt
+	$(GO) test -run '^$$' -fuzz FuzzRequest -fuzztime $(FUZZTIME) ./mgmt
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./contracts/example
+	$(GO) test -run '^$$' -fuzz FuzzParseInstant -fuzztime $(FUZZTIME) .
+	$(GO) test -run '^$$' -fuzz FuzzAMAPI -fuzztime $(FUZZTIME) ./server
+	$(GO) test -run '^$$' -fuzz FuzzControlAPI -fuzztime $(FUZZTIME) ./server
+	$(GO) test -run '^$$' -fuzz FuzzParseDuration -fuzztime $(FUZZTIME) ./clock
+	$(GO) test -run '^$$' -fuzz FuzzRead -fuzztime $(FUZZTIME) ./bundle
+	$(GO) test -run '^$$' -fuzz FuzzJSON -fuzztime $(FUZZTIME) ./rackquery
+	$(GO) test -run '^$$' -fuzz FuzzStateCookie -fuzztime $(FUZZTIME) ./portal/web
 
 # The README's screenshots of the portals, taken by their browser tests in
 # headless Chromium.
