@@ -133,7 +133,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	opts := server.Options{Store: st, Clock: clk, Logger: log, Health: server.Health{
 		Version: build.Version, Commit: build.Commit, Fixtures: seed.sources, DB: cfg.db, Seeded: seed.seeded,
 		Started: started, Wall: clock.System{},
-	}, Journal: journal.New(cfg.journalSize), Baseline: seed.baseline, World: seed.fixtures, ControlToken: cfg.controlToken}
+	}, Journal: journal.New(cfg.journalSize), Baseline: seed.baseline, LoadBaseline: seed.loadBaseline, World: seed.fixtures, ControlToken: cfg.controlToken}
 	opts.Journal.Replace(seed.journal)
 	if cfg.db != "" {
 		opts.SnapshotDir = cfg.db + ".snapshots"
@@ -301,8 +301,9 @@ type seedInfo struct {
 	// fixtures and baseline are the fixtures' world and state, which
 	// POST /_sandbox/reset puts back and POST /_sandbox/worlds copies:
 	// also when the stored state was kept.
-	fixtures *fixtures.World
-	baseline *store.State
+	fixtures     *fixtures.World
+	baseline     *store.State
+	loadBaseline func(context.Context) (*store.State, error) // instead of baseline, when the state was kept
 	// From a bundle: its journal, and its clock when it set the one of
 	// the sandbox.
 	journal []*journal.Entry
@@ -376,16 +377,13 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 		return nil, seedInfo{}, err
 	}
 	if st.Seeded() && !cfg.reset {
-		// The stored state is kept: the fixtures' state, for a reset, is
-		// seeded aside.
-		baseline, err := st.Baseline(ctx, world)
-		if err != nil {
-			return fail(err)
-		}
 		if len(cfg.fixtures) > 0 {
 			log.Warn("database already holds state; --fixtures ignored (use --reset to reseed; POST /_sandbox/reset puts them back)", "db", cfg.db)
 		}
-		return st, seedInfo{summary: "kept the stored state", fixtures: world, baseline: baseline}, nil
+		// The stored state is kept: the fixtures' state, for a reset, is
+		// seeded aside at the first reset, not before the sandbox serves.
+		load := func(ctx context.Context) (*store.State, error) { return st.Baseline(ctx, world) }
+		return st, seedInfo{summary: "kept the stored state", fixtures: world, loadBaseline: load}, nil
 	}
 	for _, w := range world.Warnings {
 		log.Warn(w.Error())

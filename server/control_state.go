@@ -34,15 +34,35 @@ type resetReply struct {
 // webhook outbox, messages, error logs, worlds) and an empty journal. The
 // clock and the faults are the test's settings: they stay.
 func (h *handlers) reset(c echo.Context) error {
-	if h.baseline == nil {
+	start := time.Now()
+	baseline, err := h.fixtureState(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if baseline == nil {
 		return refuse(http.StatusConflict, "", "this sandbox has no fixture state to reset to")
 	}
-	start := time.Now()
-	if err := h.store.Import(c.Request().Context(), h.baseline); err != nil {
+	if err := h.store.Import(c.Request().Context(), baseline); err != nil {
 		return fmt.Errorf("reset: %w", err)
 	}
 	h.journal.Clear()
 	return replyJSON(c, http.StatusOK, resetReply{TookMS: ms(time.Since(start))})
+}
+
+// fixtureState is the state a reset puts back, made at its first use when
+// the sandbox was given a way to make it (Options.LoadBaseline); nil when
+// it has none. A failure is tried again at the next use.
+func (h *handlers) fixtureState(ctx context.Context) (*store.State, error) {
+	h.baselineMu.Lock()
+	defer h.baselineMu.Unlock()
+	if h.baseline == nil && h.loadBaseline != nil {
+		st, err := h.loadBaseline(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("the fixtures' state: %w", err)
+		}
+		h.baseline, h.loadBaseline = st, nil
+	}
+	return h.baseline, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

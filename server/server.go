@@ -57,8 +57,11 @@ type Options struct {
 	// of DefaultJournalSize, journal.New(0) none.
 	Journal *journal.Journal
 	// Baseline is the state POST /_sandbox/reset puts back: the fixtures'
-	// (store.Baseline).
-	Baseline *store.State
+	// (store.Baseline). When it is nil, LoadBaseline makes it at its
+	// first use (a restart from a kept database need not seed its
+	// fixtures aside before it serves).
+	Baseline     *store.State
+	LoadBaseline func(context.Context) (*store.State, error)
 	// SnapshotDir keeps the snapshots as files (with --db: beside the
 	// database); "" keeps them in memory.
 	SnapshotDir string
@@ -150,7 +153,7 @@ func domain(o Options) *porta.Domain {
 // apiHandler routes the APIs.
 func apiHandler(o Options, d *porta.Domain) http.Handler {
 	h := &handlers{backend: mgmt.New(o.Store, o.Clock, o.Logger), store: o.Store, log: o.Logger,
-		clock: o.Clock, about: o.Health, rnd: o.Random, world: o.World, journal: o.Journal, baseline: o.Baseline, snapshots: newSnapshots(o.SnapshotDir)}
+		clock: o.Clock, about: o.Health, rnd: o.Random, world: o.World, journal: o.Journal, baseline: o.Baseline, loadBaseline: o.LoadBaseline, snapshots: newSnapshots(o.SnapshotDir)}
 	p := api.New(d, o.Logger)
 	e := echo.New()
 	e.HideBanner = true
@@ -398,9 +401,11 @@ type handlers struct {
 	journal *journal.Journal
 	routes  []route // every route, for a 404's suggestions
 
-	baseline  *store.State
-	snapshots *snapshots
-	faults    atomic.Pointer[faultSet] // nil: none
+	baselineMu   sync.Mutex
+	baseline     *store.State
+	loadBaseline func(context.Context) (*store.State, error) // while baseline is nil
+	snapshots    *snapshots
+	faults       atomic.Pointer[faultSet] // nil: none
 }
 
 const contentTypeXML = "application/vnd.3scale-v2.0+xml"
