@@ -2,7 +2,6 @@ package journal
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/url"
 	"strings"
 	"time"
@@ -198,44 +197,5 @@ func (e *Entry) View() View {
 type orderedJSON struct{ h *rackquery.Hash }
 
 func (o orderedJSON) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	writeValue(&b, o.h)
-	return b.Bytes(), nil
-}
-
-func writeValue(b *bytes.Buffer, v rackquery.Value) {
-	switch v := v.(type) {
-	case *rackquery.Hash:
-		b.WriteByte('{')
-		for i, k := range v.Keys() {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeString(b, k)
-			b.WriteByte(':')
-			e, _ := v.Get(k)
-			writeValue(b, e)
-		}
-		b.WriteByte('}')
-	case rackquery.Array:
-		b.WriteByte('[')
-		for i, e := range v {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeValue(b, e)
-		}
-		b.WriteByte(']')
-	case rackquery.String:
-		writeString(b, string(v))
-	default:
-		b.WriteString("null")
-	}
-}
-
-func writeString(b *bytes.Buffer, s string) {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(strings.ToValidUTF8(s, "\uFFFD")) // a valid string always encodes
-	b.Truncate(b.Len() - 1)                      // the encoder's newline
+	return rackquery.AppendJSON(nil, o.h), nil
 }

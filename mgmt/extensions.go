@@ -2,7 +2,6 @@ package mgmt
 
 import (
 	"encoding/json"
-	"strings"
 
 	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
 )
@@ -55,63 +54,26 @@ func parseExtensions(r *Request, p *rackquery.Hash) (extensions, *Error) {
 
 // contextJSON renders the extensions as apisonator logs them with an error.
 func (x extensions) contextJSON() json.RawMessage {
-	var b strings.Builder
-	b.WriteByte('{')
+	b := []byte{'{'}
 	n := 0
 	for _, k := range x.raw.Keys() {
 		if k == "no_body" {
 			continue
 		}
 		if n > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
 		n++
-		writeJSONString(&b, k)
-		b.WriteByte(':')
+		b = rackquery.AppendJSON(b, rackquery.String(k))
+		b = append(b, ':')
 		v, _ := x.raw.Get(k)
-		writeJSONValue(&b, v)
+		b = rackquery.AppendJSON(b, v)
 	}
 	if x.noBody {
 		if n > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		b.WriteString(`"no_body":true`)
+		b = append(b, `"no_body":true`...)
 	}
-	b.WriteByte('}')
-	return json.RawMessage(b.String())
-}
-
-func writeJSONValue(b *strings.Builder, v rackquery.Value) {
-	switch v := v.(type) {
-	case rackquery.String:
-		writeJSONString(b, string(v))
-	case *rackquery.Hash:
-		b.WriteByte('{')
-		for i, k := range v.Keys() {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeJSONString(b, k)
-			b.WriteByte(':')
-			e, _ := v.Get(k)
-			writeJSONValue(b, e)
-		}
-		b.WriteByte('}')
-	case rackquery.Array:
-		b.WriteByte('[')
-		for i, e := range v {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeJSONValue(b, e)
-		}
-		b.WriteByte(']')
-	default:
-		b.WriteString("null")
-	}
-}
-
-func writeJSONString(b *strings.Builder, s string) {
-	out, _ := json.Marshal(strings.ToValidUTF8(s, "\uFFFD"))
-	b.Write(out)
+	return json.RawMessage(append(b, '}'))
 }

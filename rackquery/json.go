@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // ParseJSON reads a JSON body as Rails reads one into params (not Rack:
@@ -81,4 +82,44 @@ func jsonValue(dec *json.Decoder, depth int) (Value, error) {
 	default:
 		return String(fmt.Sprint(t)), nil
 	}
+}
+
+// AppendJSON appends v to dst as JSON, hashes in their order: strings as
+// JSON strings (invalid UTF-8 replaced by U+FFFD), nil as null. It leaves
+// <, > and & as they are; an encoder that embeds the result escapes them
+// or not, as it does its own strings.
+func AppendJSON(dst []byte, v Value) []byte {
+	switch v := v.(type) {
+	case String:
+		return appendJSONString(dst, string(v))
+	case *Hash:
+		dst = append(dst, '{')
+		for i, k := range v.keys {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONString(dst, k)
+			dst = append(dst, ':')
+			dst = AppendJSON(dst, v.vals[i])
+		}
+		return append(dst, '}')
+	case Array:
+		dst = append(dst, '[')
+		for i, e := range v {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = AppendJSON(dst, e)
+		}
+		return append(dst, ']')
+	}
+	return append(dst, "null"...)
+}
+
+func appendJSONString(dst []byte, s string) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(strings.ToValidUTF8(s, "\uFFFD")) // a valid string always encodes
+	return append(dst, bytes.TrimSuffix(b.Bytes(), []byte("\n"))...)
 }

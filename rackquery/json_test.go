@@ -34,3 +34,20 @@ func FuzzJSON(f *testing.F) {
 		}
 	})
 }
+
+func TestAppendJSON(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"a=1&b", `{"a":"1","b":null}`},
+		{"z[]=1&z[]=2&y[k]=<%26>&x=%FF", "{\"z\":[\"1\",\"2\"],\"y\":{\"k\":\"<&>\"},\"x\":\"\uFFFD\"}"},
+		{"usage[hits]=1&usage[search]=&no", `{"usage":{"hits":"1","search":""},"no":null}`},
+		{"q=%E2%80%A8%22%5C", `{"q":"\u2028\"\\"}`},
+	} {
+		h, err := Parse(tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(AppendJSON([]byte("x"), h)); got != "x"+tc.want {
+			t.Errorf("%q: %s, want x%s", tc.in, got, tc.want)
+		}
+	}
+}
