@@ -40,23 +40,7 @@ providers:
 		t.Fatal(err)
 	}
 	db := filepath.Join(dir, "sandbox.db")
-	start := func(extra ...string) (*exec.Cmd, string) {
-		args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--frozen-time", "2026-11-22T10:00:00Z",
-			"--log-level", "error"}, extra...)
-		cmd := exec.Command(os.Args[0], args...)
-		cmd.Env = append(os.Environ(), "THREESCALE_SANDBOX_TEST_MAIN=1")
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		url := readURL(t, out)
-		go io.Copy(io.Discard, out)
-		return cmd, url
-	}
+	start := func(extra ...string) (*exec.Cmd, string) { return serveDB(t, db, extra...) }
 	var acked, sent [apps + 1]atomic.Int64
 	client := &http.Client{Timeout: 5 * time.Second}
 	cmd, url := start("--fixtures", fixture)

@@ -155,25 +155,31 @@ func httpGet(t *testing.T, url string) string {
 	return string(b)
 }
 
+// serveDB starts the sandbox on db at a frozen time, killed at the end of
+// the test, and returns its process and URL.
+func serveDB(t *testing.T, db string, extra ...string) (*exec.Cmd, string) {
+	t.Helper()
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--frozen-time", "2026-11-22T10:00:00Z",
+		"--log-level", "error"}, extra...)
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "THREESCALE_SANDBOX_TEST_MAIN=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	url := readURL(t, out)
+	go io.Copy(io.Discard, out)
+	return cmd, url
+}
+
 // An authrep that got its 200 survives kill -9; --reset forgets it.
 func TestDurableAcrossKill(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "sandbox.db")
-	start := func(extra ...string) (*exec.Cmd, string) {
-		args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--frozen-time", "2026-11-22T10:00:00Z", "--log-level", "error"}, extra...)
-		cmd := exec.Command(os.Args[0], args...)
-		cmd.Env = append(os.Environ(), "THREESCALE_SANDBOX_TEST_MAIN=1")
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		url := readURL(t, out)
-		go io.Copy(io.Discard, out)
-		return cmd, url
-	}
+	start := func(extra ...string) (*exec.Cmd, string) { return serveDB(t, db, extra...) }
 	const q = "?provider_key=acme-provider-key&service_id=2555417735002&user_key=legacy-user-key"
 	hour := func(n string) string {
 		return `<usage_report metric="hits" period="hour"><period_start>2026-11-22 10:00:00 +0000</period_start><period_end>2026-11-22 11:00:00 +0000</period_end><max_value>100</max_value><current_value>` + n + `</current_value>`
