@@ -57,6 +57,7 @@ func benchAuthEndpoint(b *testing.B, ep Endpoint, options string) {
 	be := benchBackend(b)
 	r := &Request{Method: "GET", RawQuery: benchAuth, Options: options, HasOptions: options != ""}
 	b.ReportAllocs()
+	reportCPU(b)
 	for b.Loop() {
 		if resp := be.Auth(context.Background(), ep, r); resp.Status != 200 {
 			b.Fatalf("%d %s", resp.Status, resp.Body)
@@ -84,6 +85,7 @@ func benchReport(b *testing.B, ts string) {
 	}
 	r := &Request{Method: "POST", Body: []byte(body.String()), ContentType: "application/x-www-form-urlencoded"}
 	b.ReportAllocs()
+	reportCPU(b)
 	for b.Loop() {
 		if resp := be.Report(context.Background(), r); resp.Status != 202 {
 			b.Fatalf("%d %s", resp.Status, resp.Body)

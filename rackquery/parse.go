@@ -122,7 +122,24 @@ func unhex(c byte) byte {
 	}
 }
 
-type parser struct{ depthLimit int }
+type parser struct {
+	depthLimit int
+	// hashes are made a chunk at a time (the chunks growing with the
+	// input): a report's thousand transactions, each a hash with a usage
+	// hash, cost dozens of allocations rather than thousands.
+	hashes []Hash
+	chunk  int
+}
+
+func (p *parser) newHash() *Hash {
+	if len(p.hashes) == 0 {
+		p.chunk = min(max(2*p.chunk, 2), 128)
+		p.hashes = make([]Hash, p.chunk)
+	}
+	h := &p.hashes[0]
+	p.hashes = p.hashes[1:]
+	return h
+}
 
 // normalize is Rack's _normalize_params: it stores v under the bracketed
 // name, creating nested hashes and arrays on the way. Like Rack's it returns
@@ -187,7 +204,7 @@ func (p *parser) normalize(params *Hash, name string, v Value, depth int) (Value
 			}
 			params.Set(k, arr)
 		} else {
-			elem, err := p.normalize(NewHash(), child, v, depth+1)
+			elem, err := p.normalize(p.newHash(), child, v, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -200,18 +217,23 @@ func (p *parser) normalize(params *Hash, name string, v Value, depth int) (Value
 		case *Hash:
 			h = c
 		case Nil:
-			h = NewHash()
+			h = p.newHash()
 		default:
 			if ok {
 				return nil, &Error{KindType, fmt.Sprintf("expected Hash (got %s) for param `%s'", cur.rubyClass(), k)}
 			}
-			h = NewHash()
+			h = p.newHash()
 		}
 		res, err := p.normalize(h, after, v, depth+1)
 		if err != nil {
 			return nil, err
 		}
-		params.Set(k, nilIfNone(res))
+		// Here res is h (after names a key below it), so a hash already
+		// stored under k needs no second Set: a report's thousands of
+		// transactions[i][…] pairs each look their hash up once per level.
+		if c, isHash := cur.(*Hash); !isHash || c != res {
+			params.Set(k, nilIfNone(res))
+		}
 	}
 	return params, nil
 }
