@@ -34,7 +34,7 @@ providers:
           - {name: A, service: "1", app_id: app, app_keys: [key]}
 `
 
-func benchBackend(b *testing.B) *Backend {
+func benchBackend(b testing.TB) *Backend {
 	b.Helper()
 	ctx := context.Background()
 	clk := clock.NewFake(time.Date(2026, 11, 22, 7, 26, 30, 0, time.UTC))
