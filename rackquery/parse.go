@@ -74,13 +74,24 @@ func ParseLimits(qs string, l Limits) (*Hash, error) {
 			if err != nil {
 				return nil, err
 			}
-			v = String(s)
+			v = boxed(s)
 		}
 		if _, err := p.normalize(params, k, v, 0); err != nil {
 			return nil, err
 		}
 	}
 	return params, nil
+}
+
+// boxed is s as a Value. A one-digit value, the commonest of all
+// (usage[hits]=1, service_id=1), costs no allocation: a constant's
+// conversion needs none.
+func boxed(s string) Value {
+	if len(s) == 1 && '0' <= s[0] && s[0] <= '9' {
+		return [...]Value{String("0"), String("1"), String("2"), String("3"), String("4"),
+			String("5"), String("6"), String("7"), String("8"), String("9")}[s[0]-'0']
+	}
+	return String(s)
 }
 
 // unescape is URI.decode_www_form_component: '+' is a space, and a '%' not

@@ -40,10 +40,11 @@ type Hash struct {
 	// next lookup is often of that key. Only writes move it, so that
 	// reads stay safe from several goroutines.
 	last int
-	// The first keys and values live in the hash itself: a small hash (a
-	// transaction, a usage) costs one allocation, not three.
-	firstKeys [4]string
-	firstVals [4]Value
+	// The first keys and values live in the hash itself: a small hash (an
+	// authorization's parameters, a transaction, a usage) costs one
+	// allocation, not three.
+	firstKeys [6]string
+	firstVals [6]Value
 }
 
 const indexThreshold = 8
