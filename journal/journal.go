@@ -48,6 +48,11 @@ type Entry struct {
 	Suggestions []string
 	// Fault describes the injected fault that changed the answer.
 	Fault string
+
+	// apps are the applications an entry read back from the journal
+	// resolved (its Decision is then JSON), as Trail.AppendApps writes
+	// them.
+	apps []byte
 }
 
 // How much of a body an entry keeps.
@@ -65,10 +70,12 @@ const (
 )
 
 // Journal is a bounded record of requests, oldest dropped first. It is
-// safe for concurrent use.
+// safe for concurrent use. It keeps each entry in a compact form, its
+// strings in one byte slice that the next entry kept in its place reuses,
+// and makes an Entry of it again when it is read.
 type Journal struct {
 	mu      sync.Mutex
-	ring    []*Entry // ring[(start+i)%len] is the i-th oldest
+	ring    []slot // ring[(start+i)%len] is the i-th oldest
 	start   int
 	n       int
 	lastID  uint64
@@ -77,7 +84,7 @@ type Journal struct {
 
 // New returns a journal that keeps the last size requests; size 0 keeps
 // none (Record is then a no-op).
-func New(size int) *Journal { return &Journal{ring: make([]*Entry, max(size, 0))} }
+func New(size int) *Journal { return &Journal{ring: make([]slot, max(size, 0))} }
 
 // Size is how many requests the journal keeps.
 func (j *Journal) Size() int { return len(j.ring) }
@@ -85,23 +92,43 @@ func (j *Journal) Size() int { return len(j.ring) }
 // On reports whether the journal keeps anything.
 func (j *Journal) On() bool { return j != nil && len(j.ring) > 0 }
 
-// Record numbers e and keeps it, dropping the oldest entry when full.
+// Record numbers e and keeps a copy of it, dropping the oldest entry when
+// full; e may be reused afterwards.
 func (j *Journal) Record(e *Entry) {
+	j.record(e, nil)
+}
+
+// record is Record with a buffer for the entry's strings, which it
+// returns: the one the slot it took held before, for the caller's next
+// entry. Keeping an entry then costs no allocation once the buffers are
+// as large as the entries.
+func (j *Journal) record(e *Entry, buf []byte) []byte {
 	if !j.On() {
-		return
+		return buf
 	}
+	if buf == nil {
+		buf = make([]byte, 0, 512) // most entries fit
+	}
+	data := appendEntry(buf[:0], e)
 	j.mu.Lock()
 	j.lastID++
 	e.ID = j.lastID
+	var s *slot
 	if j.n == len(j.ring) {
-		j.ring[j.start] = e
+		s = &j.ring[j.start]
 		j.start = (j.start + 1) % len(j.ring)
 		j.dropped++
 	} else {
-		j.ring[(j.start+j.n)%len(j.ring)] = e
+		s = &j.ring[(j.start+j.n)%len(j.ring)]
 		j.n++
 	}
+	old := s.data
+	s.set(e, data)
 	j.mu.Unlock()
+	if cap(old) > 2*MaxBody+MaxResponse {
+		old = nil // a rare big entry's buffer is not kept for small ones
+	}
+	return old
 }
 
 // Entries returns every kept entry, oldest first.
@@ -113,7 +140,7 @@ func (j *Journal) Entries() []*Entry {
 	defer j.mu.Unlock()
 	out := make([]*Entry, j.n)
 	for i := range j.n {
-		out[i] = j.ring[(j.start+i)%len(j.ring)]
+		out[i] = j.ring[(j.start+i)%len(j.ring)].entry()
 	}
 	return out
 }
@@ -139,11 +166,11 @@ func (j *Journal) Get(id uint64) *Entry {
 	if j.n == 0 {
 		return nil
 	}
-	oldest := j.ring[j.start].ID
+	oldest := j.ring[j.start].id
 	if id < oldest || id > j.lastID {
 		return nil
 	}
-	return j.ring[(j.start+int(id-oldest))%len(j.ring)]
+	return j.ring[(j.start+int(id-oldest))%len(j.ring)].entry()
 }
 
 // Clear forgets every entry; numbering goes on.
@@ -173,13 +200,13 @@ func (j *Journal) Replace(entries []*Entry) {
 	defer j.mu.Unlock()
 	clear(j.ring)
 	j.start, j.n, j.dropped = 0, len(entries), 0
-	copy(j.ring, entries)
 	// Ids must stay consecutive for Get: renumber from the first.
 	for i, e := range entries {
 		if i > 0 {
 			e.ID = entries[i-1].ID + 1
 		}
 		j.lastID = e.ID
+		j.ring[i].set(e, appendEntry(nil, e))
 	}
 }
 

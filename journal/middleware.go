@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -81,7 +82,8 @@ func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 		}
 		return
 	}
-	rec := &recorder{w: w}
+	rec := recorders.Get().(*recorder) // not handed back if next panics
+	rec.w = w
 	e := &rec.Entry
 	e.Time, e.Face, e.Method, e.Path, e.Query = now, face, r.Method, r.URL.Path, r.URL.RawQuery
 	e.ContentType, e.UserAgent = r.Header.Get("Content-Type"), r.Header.Get("User-Agent")
@@ -95,9 +97,19 @@ func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 	start := time.Now()
 	next.ServeHTTP(rec, r)
 	e.Duration = time.Since(start)
-	rec.w = nil // the entry outlives the response
-	m.o.Journal.Record(e)
+	// The buffers of a reused recorder are empty, not nil: an entry
+	// without a body has none (nil), as it always had.
+	body, resp := e.Body, e.Response
+	if len(body) == 0 {
+		e.Body = nil
+	}
+	if len(resp) == 0 {
+		e.Response = nil
+	}
+	data := m.o.Journal.record(e, rec.data)
 	m.log(r.Context(), e)
+	*rec = recorder{Entry: Entry{Body: body[:0], Response: resp[:0]}, data: data}
+	recorders.Put(rec)
 }
 
 // log writes the request's line: at info, at error for a 5xx, with the
@@ -151,14 +163,19 @@ func For(w http.ResponseWriter) *Entry {
 	return nil
 }
 
-// recorder is one request's entry and the writer that fills its answer:
-// one allocation per request.
+// recorder is one request's entry and the writer that fills its answer.
+// The journal keeps a copy of the entry, so recorders are reused, with
+// their buffers: the start of the body and of the answer, and the one
+// the journal keeps an entry's strings in.
 type recorder struct {
 	Entry
 	w     http.ResponseWriter
 	wrote bool
 	body  bodyCapture
+	data  []byte
 }
+
+var recorders = sync.Pool{New: func() any { return new(recorder) }}
 
 func (r *recorder) Header() http.Header { return r.w.Header() }
 

@@ -93,7 +93,7 @@ func maskValue(key string, v rackquery.Value) rackquery.Value {
 // mentionsApp reports whether the request sent or resolved an application
 // by this app_id or user_key.
 func (e *Entry) mentionsApp(id string) bool {
-	if d, ok := e.Decision.(interface{ Mentions(appID string) bool }); ok && d.Mentions(id) {
+	if mentions(e.apps, id) {
 		return true
 	}
 	// Cheap first: the id must appear in the raw request at all.

@@ -34,7 +34,7 @@ providers:
           - {name: A, service: "1", app_id: app, app_keys: [key]}
 `
 
-func benchBackend(b *testing.B) *Backend {
+func benchBackend(b testing.TB) *Backend {
 	b.Helper()
 	ctx := context.Background()
 	clk := clock.NewFake(time.Date(2026, 11, 22, 7, 26, 30, 0, time.UTC))
@@ -57,6 +57,7 @@ func benchAuthEndpoint(b *testing.B, ep Endpoint, options string) {
 	be := benchBackend(b)
 	r := &Request{Method: "GET", RawQuery: benchAuth, Options: options, HasOptions: options != ""}
 	b.ReportAllocs()
+	reportCPU(b)
 	for b.Loop() {
 		if resp := be.Auth(context.Background(), ep, r); resp.Status != 200 {
 			b.Fatalf("%d %s", resp.Status, resp.Body)
@@ -84,6 +85,7 @@ func benchReport(b *testing.B, ts string) {
 	}
 	r := &Request{Method: "POST", Body: []byte(body.String()), ContentType: "application/x-www-form-urlencoded"}
 	b.ReportAllocs()
+	reportCPU(b)
 	for b.Loop() {
 		if resp := be.Report(context.Background(), r); resp.Status != 202 {
 			b.Fatalf("%d %s", resp.Status, resp.Body)

@@ -3,8 +3,10 @@ package mgmt
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
+	"github.com/threescale-sandbox/threescale-sandbox/period"
 	"github.com/threescale-sandbox/threescale-sandbox/rackquery"
 	"github.com/threescale-sandbox/threescale-sandbox/store"
 	"github.com/threescale-sandbox/threescale-sandbox/timestamp"
@@ -78,20 +80,20 @@ func (b *Backend) report(ctx context.Context, p *rackquery.Hash, ext extensions,
 	case *rackquery.Hash:
 		txs = v
 	}
-	for _, k := range txs.Keys() {
-		if v, _ := txs.Get(k); isNil(v) {
+	for _, v := range txs.All() {
+		if isNil(v) {
 			return nil, errTransactionsHasNil()
 		}
 	}
-	for _, k := range txs.Keys() {
-		if h, ok := mustGet(txs, k).(*rackquery.Hash); ok && present(h, "user_id") {
+	for _, v := range txs.All() {
+		if h, ok := v.(*rackquery.Hash); ok && present(h, "user_id") {
 			return nil, errEndUsers()
 		}
 	}
 	// apisonator answers 500 to transactions that are not hashes or whose
 	// usage is not a hash; the sandbox says what is wrong instead.
-	for _, k := range txs.Keys() {
-		h, ok := mustGet(txs, k).(*rackquery.Hash)
+	for _, v := range txs.All() {
+		h, ok := v.(*rackquery.Hash)
 		if !ok {
 			return nil, errBadRequest(defaultBadRequest)
 		}
@@ -116,20 +118,16 @@ func (b *Backend) report(ctx context.Context, p *rackquery.Hash, ext extensions,
 	// Usages of exactly "0" change nothing and are dropped; transactions
 	// left with an empty usage are dropped too.
 	var batch []*rackquery.Hash
-	for _, k := range txs.Keys() {
-		h := mustGet(txs, k).(*rackquery.Hash)
+	for _, v := range txs.All() {
+		h := v.(*rackquery.Hash)
 		if u, ok := mustGet(h, "usage").(*rackquery.Hash); ok {
-			kept := rackquery.NewHash()
-			for _, m := range u.Keys() {
-				if s, ok := mustGet(u, m).(rackquery.String); ok && s == "0" {
-					continue
-				}
-				kept.Set(m, mustGet(u, m))
+			if kept := withoutZeros(u); kept != u {
+				h.Set("usage", kept)
+				u = kept
 			}
-			if kept.Len() == 0 {
+			if u.Len() == 0 {
 				continue
 			}
-			h.Set("usage", kept)
 		}
 		batch = append(batch, h)
 	}
@@ -155,6 +153,42 @@ func (b *Backend) report(ctx context.Context, p *rackquery.Hash, ext extensions,
 		})
 	}
 	return &Response{Status: 202}, nil
+}
+
+// sameStrings reports whether a and b hold the same keys, in the same
+// order, each with the same string value.
+func sameStrings(a, b *rackquery.Hash) bool {
+	if a.Len() != b.Len() {
+		return false
+	}
+	bk := b.Keys()
+	for i, k := range a.Keys() {
+		if bk[i] != k {
+			return false
+		}
+		av, aok := mustGet(a, k).(rackquery.String)
+		bv, bok := mustGet(b, k).(rackquery.String)
+		if !aok || !bok || av != bv {
+			return false
+		}
+	}
+	return true
+}
+
+// withoutZeros is u without its usages of exactly "0": u itself when it
+// has none, as most have.
+func withoutZeros(u *rackquery.Hash) *rackquery.Hash {
+	isZero := func(m string) bool { s, ok := mustGet(u, m).(rackquery.String); return ok && s == "0" }
+	if !slices.ContainsFunc(u.Keys(), isZero) {
+		return u
+	}
+	kept := rackquery.NewHash()
+	for _, m := range u.Keys() {
+		if !isZero(m) {
+			kept.Set(m, mustGet(u, m))
+		}
+	}
+	return kept
 }
 
 // reportTx is one transaction of a batch, resolved.
@@ -186,15 +220,22 @@ func (b *Backend) processBatch(ctx context.Context, cat *store.Catalog, svc *sto
 		groups[app] = append(groups[app], i)
 	}
 	var txs []reportTx
+	// Most batches repeat one usage: it is processed once.
+	var lastRaw *rackquery.Hash
+	var lastUsage usage
 	for _, app := range order {
 		for _, i := range groups[app] {
 			raw, _ := mustGet(batch[i], "usage").(*rackquery.Hash)
 			if raw == nil || raw.Len() == 0 {
 				continue
 			}
-			u, err := processUsage(svc, raw, flat)
-			if err != nil {
-				return err, nil
+			u := lastUsage
+			if lastRaw == nil || !sameStrings(raw, lastRaw) {
+				var err *Error
+				if u, err = processUsage(svc, raw, flat); err != nil {
+					return err, nil
+				}
+				lastRaw, lastUsage = raw, u
 			}
 			// parse_to_utc reads the value's to_s: a hash or an array
 			// (timestamp[]=…) is read as Ruby writes it.
@@ -223,7 +264,16 @@ func (b *Backend) processBatch(ctx context.Context, cat *store.Catalog, svc *sto
 				Timestamp: stampDecision(t.at), Usage: applied(t.usage)})
 		}
 	}
+	incs, summed := sumIncrements(txs)
 	err := b.store.UpdateUsage(ctx, func(w *store.CounterWriter) error {
+		if summed {
+			for _, in := range incs {
+				for _, p := range period.All {
+					w.Add(store.KeyAt(in.app, in.metric, p, in.starts[p]), in.n)
+				}
+			}
+			return nil
+		}
 		for _, t := range txs {
 			aggregate(w, t.app, t.usage, t.at)
 		}
@@ -238,6 +288,59 @@ func (b *Backend) processBatch(ctx context.Context, cat *store.Catalog, svc *sto
 		}
 	}
 	return nil, nil
+}
+
+// increment is what a batch adds to one application's metric in the
+// periods that start at starts.
+type increment struct {
+	app    *store.Application
+	metric *store.Metric
+	starts *[len(period.All)]int64
+	n      int64
+}
+
+// sumIncrements adds up a batch's usage per application, metric and
+// period instances, in the order each is first seen, so that a batch of
+// a thousand transactions of one application touches each counter once.
+// Increments commute, sets do not: a batch with a set is not summed
+// (false), and is applied transaction by transaction.
+func sumIncrements(txs []reportTx) ([]increment, bool) {
+	type key struct {
+		app    *store.Application
+		metric *store.Metric
+		at     int // index in instants
+	}
+	var (
+		incs     []increment
+		index    = make(map[key]int)
+		instants []*[len(period.All)]int64 // the distinct period starts, of...
+		times    []int64                   // ...these Unix times
+	)
+	for _, t := range txs {
+		at := slices.Index(times, t.at.Unix())
+		if at < 0 {
+			if len(times) == 64 { // timestamps all over the day: not worth it
+				return nil, false
+			}
+			starts := periodStarts(t.at)
+			at = len(times)
+			times, instants = append(times, t.at.Unix()), append(instants, &starts)
+		}
+		for _, mu := range t.usage {
+			if mu.value.isSet() {
+				return nil, false
+			}
+			n := getFrom(&mu.value, count{}).saturated()
+			k := key{t.app, mu.metric, at}
+			if i, ok := index[k]; ok {
+				incs[i].n = addSat(incs[i].n, n)
+				continue
+			}
+			index[k] = len(incs)
+			incs = append(incs, increment{app: t.app, metric: mu.metric, starts: instants[at], n: n})
+		}
+	}
+	return incs, true
 }
 
 // reportApp is Application.extract_id!: app_id (any service mode) or

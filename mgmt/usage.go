@@ -72,7 +72,7 @@ func (u *usage) put(m *store.Metric, v usageValue) {
 // parseUsage is Metric::Collection#parse_usage: names are stripped, each
 // value is checked before its metric is looked up, in the order given.
 func parseUsage(svc *store.Service, raw *rackquery.Hash) (usage, *Error) {
-	var u usage
+	u := make(usage, 0, raw.Len())
 	for _, key := range raw.Keys() {
 		name := rubyStrip(key)
 		v, _ := raw.Get(key)
@@ -95,7 +95,13 @@ func withParents(u usage, flat bool) usage {
 	if flat {
 		return u
 	}
-	memo := append(usage(nil), u...)
+	ancestors := 0
+	for _, mu := range u {
+		for p := mu.metric.Parent; p != nil; p = p.Parent {
+			ancestors++
+		}
+	}
+	memo := append(make(usage, 0, len(u)+ancestors), u...)
 	for _, mu := range u {
 		for p := mu.metric.Parent; p != nil; p = p.Parent {
 			if mu.value.isSet() {

@@ -117,6 +117,17 @@ func AppendJSON(dst []byte, v Value) []byte {
 }
 
 func appendJSONString(dst []byte, s string) []byte {
+	// Printable ASCII other than the quote and the backslash is written
+	// as it is; anything else goes to encoding/json.
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		plain = s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\'
+	}
+	if plain {
+		dst = append(dst, '"')
+		dst = append(dst, s...)
+		return append(dst, '"')
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

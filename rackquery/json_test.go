@@ -1,6 +1,11 @@
 package rackquery
 
-import "testing"
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
 
 // A JSON body in Rails' params: an object's keys, scalars as text,
 // anything else under _json.
@@ -50,4 +55,23 @@ func TestAppendJSON(t *testing.T) {
 			t.Errorf("%q: %s, want x%s", tc.in, got, tc.want)
 		}
 	}
+}
+
+// Strings are written as encoding/json writes them, without HTML
+// escaping, invalid UTF-8 replaced.
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "plain", `q"b\s`, "<&>", "\x00\x1f\x7f", "\u2028", "\xff", "ünï"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(strings.ToValidUTF8(s, "\uFFFD")); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(appendJSONString([]byte("x"), s)); got != "x"+strings.TrimSuffix(want.String(), "\n") {
+			t.Errorf("%q: %s, want %s", s, got, want.String())
+		}
+	})
 }

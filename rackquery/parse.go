@@ -74,13 +74,24 @@ func ParseLimits(qs string, l Limits) (*Hash, error) {
 			if err != nil {
 				return nil, err
 			}
-			v = String(s)
+			v = boxed(s)
 		}
 		if _, err := p.normalize(params, k, v, 0); err != nil {
 			return nil, err
 		}
 	}
 	return params, nil
+}
+
+// boxed is s as a Value. A one-digit value, the commonest of all
+// (usage[hits]=1, service_id=1), costs no allocation: a constant's
+// conversion needs none.
+func boxed(s string) Value {
+	if len(s) == 1 && '0' <= s[0] && s[0] <= '9' {
+		return [...]Value{String("0"), String("1"), String("2"), String("3"), String("4"),
+			String("5"), String("6"), String("7"), String("8"), String("9")}[s[0]-'0']
+	}
+	return String(s)
 }
 
 // unescape is URI.decode_www_form_component: '+' is a space, and a '%' not
@@ -122,7 +133,24 @@ func unhex(c byte) byte {
 	}
 }
 
-type parser struct{ depthLimit int }
+type parser struct {
+	depthLimit int
+	// hashes are made a chunk at a time (the chunks growing with the
+	// input): a report's thousand transactions, each a hash with a usage
+	// hash, cost dozens of allocations rather than thousands.
+	hashes []Hash
+	chunk  int
+}
+
+func (p *parser) newHash() *Hash {
+	if len(p.hashes) == 0 {
+		p.chunk = min(max(2*p.chunk, 2), 128)
+		p.hashes = make([]Hash, p.chunk)
+	}
+	h := &p.hashes[0]
+	p.hashes = p.hashes[1:]
+	return h
+}
 
 // normalize is Rack's _normalize_params: it stores v under the bracketed
 // name, creating nested hashes and arrays on the way. Like Rack's it returns
@@ -187,7 +215,7 @@ func (p *parser) normalize(params *Hash, name string, v Value, depth int) (Value
 			}
 			params.Set(k, arr)
 		} else {
-			elem, err := p.normalize(NewHash(), child, v, depth+1)
+			elem, err := p.normalize(p.newHash(), child, v, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -200,18 +228,23 @@ func (p *parser) normalize(params *Hash, name string, v Value, depth int) (Value
 		case *Hash:
 			h = c
 		case Nil:
-			h = NewHash()
+			h = p.newHash()
 		default:
 			if ok {
 				return nil, &Error{KindType, fmt.Sprintf("expected Hash (got %s) for param `%s'", cur.rubyClass(), k)}
 			}
-			h = NewHash()
+			h = p.newHash()
 		}
 		res, err := p.normalize(h, after, v, depth+1)
 		if err != nil {
 			return nil, err
 		}
-		params.Set(k, nilIfNone(res))
+		// Here res is h (after names a key below it), so a hash already
+		// stored under k needs no second Set: a report's thousands of
+		// transactions[i][…] pairs each look their hash up once per level.
+		if c, isHash := cur.(*Hash); !isHash || c != res {
+			params.Set(k, nilIfNone(res))
+		}
 	}
 	return params, nil
 }

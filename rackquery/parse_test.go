@@ -120,11 +120,25 @@ func TestHash(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"a=1", "usage[hits]=1&usage[x][y]=2", "a[][b]=1&a[][c]=2", "%5Ba%5D=1", "a=%zz", "a[=1&a[]=2"} {
+	for _, s := range []string{"a=1", "usage[hits]=1&usage[x][y]=2", "a[][b]=1&a[][c]=2", "%5Ba%5D=1", "a=%zz", "a[=1&a[]=2",
+		"transactions[0][app_id]=a&transactions[0][usage][hits]=1&transactions[1][app_id]=b&transactions[0][usage][x]=2",
+		"a[b]=1&a[b][c]=2", "a[b][c]=1&a[b]=2&a[b][d]=3", "a[b][]=1&a[b][c]=2", "a=1&a[b]=2", "a[b]c[d]=1&a[b]c[e]=2"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		h, err := ParseLimits(s, Limits{Bytes: 1 << 16, Params: 64, Depth: 8})
+		l := Limits{Bytes: 1 << 16, Params: 64, Depth: 8}
+		h, err := ParseLimits(s, l)
+		// The parser's fast paths must not change a result: the reference
+		// is the parser written as Rack's, step by step.
+		ref, rerr := refParseLimits(s, l)
+		switch {
+		case (err == nil) != (rerr == nil):
+			t.Fatalf("%q: error %v, reference %v", s, err, rerr)
+		case err != nil && err.Error() != rerr.Error():
+			t.Fatalf("%q: error %v, reference %v", s, err, rerr)
+		case err == nil && h.String() != ref.String():
+			t.Fatalf("%q: %s, reference %s", s, h, ref)
+		}
 		if err != nil {
 			var re *Error
 			if !errors.As(err, &re) || re.Kind == 0 || re.Message == "" {

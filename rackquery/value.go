@@ -5,6 +5,7 @@
 package rackquery
 
 import (
+	"iter"
 	"strings"
 	"unicode/utf8"
 )
@@ -34,6 +35,16 @@ type Hash struct {
 	// index is built once a hash grows past a handful of keys; small hashes
 	// (the common case) are searched linearly, which is faster.
 	index map[string]int
+	// last is where the last key was set: parameters come in runs
+	// (transactions[0][app_id], transactions[0][usage][hits], …), so the
+	// next lookup is often of that key. Only writes move it, so that
+	// reads stay safe from several goroutines.
+	last int
+	// The first keys and values live in the hash itself: a small hash (an
+	// authorization's parameters, a transaction, a usage) costs one
+	// allocation, not three.
+	firstKeys [6]string
+	firstVals [6]Value
 }
 
 const indexThreshold = 8
@@ -43,6 +54,9 @@ func NewHash() *Hash { return &Hash{} }
 
 func (h *Hash) find(k string) int {
 	if h.index != nil {
+		if h.last < len(h.keys) && h.keys[h.last] == k {
+			return h.last
+		}
 		if i, ok := h.index[k]; ok {
 			return i
 		}
@@ -70,16 +84,15 @@ func (h *Hash) Get(k string) (Value, bool) {
 // Set stores v under k; an existing key keeps its position.
 func (h *Hash) Set(k string, v Value) {
 	if i := h.find(k); i >= 0 {
-		h.vals[i] = v
+		h.vals[i], h.last = v, i
 		return
 	}
 	if h.keys == nil {
-		// Most hashes are small: one allocation each for their first keys,
-		// not one per doubling.
-		h.keys, h.vals = make([]string, 0, 4), make([]Value, 0, 4)
+		h.keys, h.vals = h.firstKeys[:0], h.firstVals[:0]
 	}
 	h.keys = append(h.keys, k)
 	h.vals = append(h.vals, v)
+	h.last = len(h.keys) - 1
 	if h.index != nil {
 		h.index[k] = len(h.keys) - 1
 	} else if len(h.keys) > indexThreshold {
@@ -112,6 +125,17 @@ func (h *Hash) Keys() []string {
 		return nil
 	}
 	return h.keys
+}
+
+// All yields the keys and their values in insertion order.
+func (h *Hash) All() iter.Seq2[string, Value] {
+	return func(yield func(string, Value) bool) {
+		for i, k := range h.Keys() {
+			if !yield(k, h.vals[i]) {
+				return
+			}
+		}
+	}
 }
 
 // Len is the number of keys.

@@ -71,6 +71,7 @@ func benchGet(b *testing.B, h http.Handler, path func(rnd *rand.Rand) string) {
 	b.SetParallelism(16)
 	var seed atomic.Uint64
 	b.ResetTimer()
+	reportCPU(b)
 	b.RunParallel(func(pb *testing.PB) {
 		rnd := rand.New(rand.NewPCG(seed.Add(1), 0))
 		for pb.Next() {
@@ -130,6 +131,7 @@ func BenchmarkReport1000(b *testing.B) {
 		fmt.Fprintf(&body, "&transactions[%d][app_id]=app-1&transactions[%d][usage][search]=1", i, i)
 	}
 	b.ReportAllocs()
+	reportCPU(b)
 	for b.Loop() {
 		req := httptest.NewRequest("POST", "/transactions.xml", strings.NewReader(body.String()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
