@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -224,6 +225,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
+	// Start-up's garbage (the decoded fixtures, the seeding's buffers) is
+	// handed back to the system now rather than by the scavenger's pace:
+	// an idle sandbox's footprint is what it keeps.
+	go debug.FreeOSMemory()
 	errc := make(chan error, len(servers))
 	for i, srv := range servers {
 		go func() { errc <- srv.Serve(listeners[i]) }()
