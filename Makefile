@@ -18,10 +18,11 @@ LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.dat
 .PHONY: build run test lint bench load fuzz contract screenshots clean stage image image-prebuilt dist
 
 # The first build compiles SQLite (pure Go, about 2 minutes on 2 cores);
-# -v names each package as it compiles, so it is seen to progress.
+# -v names each package as it compiles, so it is seen to progress. Static
+# (CGO_ENABLED=0, as the image's): no libc mapped, 1.3 MB less resident.
 build:
 	@echo "building $(BIN) $(VERSION) (a first build compiles SQLite: a few minutes; later builds take seconds)"
-	$(GO) build -v -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+	CGO_ENABLED=0 $(GO) build -v -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
 
 run: build
 	./$(BIN) serve

@@ -12,7 +12,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/bundle"
@@ -122,6 +124,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer st.Close()
+	defer seed.baseline.close()
 	if seed.clock != nil {
 		frozen = ""
 		if clk.Frozen() {
@@ -133,7 +136,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	opts := server.Options{Store: st, Clock: clk, Logger: log, Health: server.Health{
 		Version: build.Version, Commit: build.Commit, Fixtures: seed.sources, DB: cfg.db, Seeded: seed.seeded,
 		Started: started, Wall: clock.System{},
-	}, Journal: journal.New(cfg.journalSize), Baseline: seed.baseline, LoadBaseline: seed.loadBaseline, World: seed.fixtures, ControlToken: cfg.controlToken}
+	}, Journal: journal.New(cfg.journalSize), LoadBaseline: seed.baseline.load, World: seed.fixtures, ControlToken: cfg.controlToken}
 	opts.Journal.Replace(seed.journal)
 	if cfg.db != "" {
 		opts.SnapshotDir = cfg.db + ".snapshots"
@@ -224,6 +227,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
+	// Start-up's garbage (the decoded fixtures, once packed, and the
+	// seeding's buffers) is handed back to the system now rather than at
+	// the scavenger's pace: an idle sandbox's footprint is what it keeps.
+	go func() {
+		<-seed.fixtures.Packed()
+		debug.FreeOSMemory()
+	}()
 	errc := make(chan error, len(servers))
 	for i, srv := range servers {
 		go func() { errc <- srv.Serve(listeners[i]) }()
@@ -299,11 +309,10 @@ type seedInfo struct {
 	world   *fixtures.World // the world seeded, nil when the stored state was kept
 	summary string          // the same, for the startup summary
 	// fixtures and baseline are the fixtures' world and state, which
-	// POST /_sandbox/reset puts back and POST /_sandbox/worlds copies:
+	// POST /_sandbox/worlds copies and POST /_sandbox/reset puts back:
 	// also when the stored state was kept.
-	fixtures     *fixtures.World
-	baseline     *store.State
-	loadBaseline func(context.Context) (*store.State, error) // instead of baseline, when the state was kept
+	fixtures *fixtures.Held
+	baseline *baselineSource
 	// From a bundle: its journal, and its clock when it set the one of
 	// the sandbox.
 	journal []*journal.Entry
@@ -329,7 +338,7 @@ func openBundle(ctx context.Context, fs *flag.FlagSet, cfg *serveConfig, clk *cl
 		return nil, seedInfo{}, fmt.Errorf("--bundle %s: %w", cfg.bundle, err)
 	}
 	info := seedInfo{summary: fmt.Sprintf("opened the bundle %s (taken %s, %d requests in its journal)", cfg.bundle,
-		b.Manifest.CreatedAt.Format(time.RFC3339), len(b.Journal)), fixtures: b.World, baseline: b.Baseline, journal: b.Journal}
+		b.Manifest.CreatedAt.Format(time.RFC3339), len(b.Journal)), fixtures: fixtures.Hold(b.World), baseline: spill(b.Baseline, log), journal: b.Journal}
 	if cfg.frozenTime.IsZero() {
 		if b.Manifest.Frozen {
 			clk.Freeze(b.Manifest.Clock)
@@ -382,8 +391,15 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 		}
 		// The stored state is kept: the fixtures' state, for a reset, is
 		// seeded aside at the first reset, not before the sandbox serves.
-		load := func(ctx context.Context) (*store.State, error) { return st.Baseline(ctx, world) }
-		return st, seedInfo{summary: "kept the stored state", fixtures: world, loadBaseline: load}, nil
+		held := fixtures.Hold(world)
+		seedAside := func(ctx context.Context) (*store.State, error) {
+			w, err := held.World()
+			if err != nil {
+				return nil, err
+			}
+			return st.Baseline(ctx, w)
+		}
+		return st, seedInfo{summary: "kept the stored state", fixtures: held, baseline: &baselineSource{seedAside: seedAside, log: log}}, nil
 	}
 	for _, w := range world.Warnings {
 		log.Warn(w.Error())
@@ -398,7 +414,7 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 		return fail(err)
 	}
 	return st, seedInfo{seeded: true, sources: world.Sources, world: world, summary: "seeded from " + source,
-		fixtures: world, baseline: baseline}, nil
+		fixtures: fixtures.Hold(world), baseline: spill(baseline, log)}, nil
 }
 
 // dropEmptyFolders leaves out the fixture folders, set from the
@@ -479,4 +495,61 @@ func tlsListener(cfg *serveConfig) (net.Listener, string, error) {
 	}
 	ln := tls.NewListener(tcp, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 	return ln, "https://" + ln.Addr().String() + ", " + info, nil
+}
+
+// baselineSource gives the fixtures' state at each reset. It is kept in a
+// temporary file (store.Spill), not in the heap, where one can be made;
+// when the stored state was kept, it is seeded aside at its first use.
+type baselineSource struct {
+	mu        sync.Mutex
+	seedAside func(context.Context) (*store.State, error) // until done
+	spill     *store.Spill
+	state     *store.State // when it could not be spilled
+	log       *slog.Logger
+}
+
+// spill keeps st in a temporary file, or in memory when none can be
+// written (a read-only container, say).
+func spill(st *store.State, log *slog.Logger) *baselineSource {
+	b := &baselineSource{state: st, log: log}
+	b.keep(st)
+	return b
+}
+
+func (b *baselineSource) keep(st *store.State) {
+	b.state = st
+	if st == nil || b.log == nil {
+		return
+	}
+	s, err := store.NewSpill(st, "")
+	if err != nil {
+		b.log.Info("the fixtures' state for a reset is kept in memory", "reason", err)
+		return
+	}
+	b.spill, b.state = s, nil
+}
+
+// load is Options.LoadBaseline.
+func (b *baselineSource) load(ctx context.Context) (*store.State, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.seedAside != nil {
+		st, err := b.seedAside(ctx)
+		if err != nil {
+			return nil, err // tried again at the next reset
+		}
+		b.seedAside = nil
+		b.keep(st)
+		return st, nil
+	}
+	if b.spill != nil {
+		return b.spill.State()
+	}
+	return b.state, nil
+}
+
+func (b *baselineSource) close() {
+	if b != nil && b.spill != nil {
+		b.spill.Close()
+	}
 }

@@ -22,11 +22,15 @@ func (h *handlers) getBundle(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	world, err := h.world.World()
+	if err != nil {
+		return err
+	}
 	now := h.clock.Now()
 	b := &bundle.Bundle{
 		Manifest: bundle.Manifest{Sandbox: h.about.Version, CreatedAt: time.Now().UTC(), Clock: now,
 			Frozen: clock.IsFrozen(h.clock)},
-		State: st, Baseline: baseline, World: h.world, Journal: h.journal.Entries(),
+		State: st, Baseline: baseline, World: world, Journal: h.journal.Entries(),
 	}
 	w := c.Response()
 	w.Header().Set("Content-Type", "application/gzip")

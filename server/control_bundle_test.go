@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -51,7 +52,7 @@ func TestBundle(t *testing.T) {
 	}
 	j := journal.New(DefaultJournalSize)
 	j.Replace(b.Journal)
-	srv := httptest.NewServer(NewServer(Options{Store: st, Clock: clk, Logger: log, Journal: j, Baseline: b.Baseline, World: b.World}))
+	srv := httptest.NewServer(NewServer(Options{Store: st, Clock: clk, Logger: log, Journal: j, Baseline: b.Baseline, World: fixtures.Hold(b.World)}))
 	defer srv.Close()
 	again := &sandbox{t: t, url: srv.URL, clock: clk, store: st}
 	if got, want := again.dailyHits(), s.dailyHits(); got != want || got != "2" {

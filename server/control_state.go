@@ -49,20 +49,17 @@ func (h *handlers) reset(c echo.Context) error {
 	return replyJSON(c, http.StatusOK, resetReply{TookMS: ms(time.Since(start))})
 }
 
-// fixtureState is the state a reset puts back, made at its first use when
-// the sandbox was given a way to make it (Options.LoadBaseline); nil when
-// it has none. A failure is tried again at the next use.
+// fixtureState is the state a reset puts back: Options.Baseline, or what
+// Options.LoadBaseline gives at this use; nil when the sandbox has none.
 func (h *handlers) fixtureState(ctx context.Context) (*store.State, error) {
-	h.baselineMu.Lock()
-	defer h.baselineMu.Unlock()
-	if h.baseline == nil && h.loadBaseline != nil {
-		st, err := h.loadBaseline(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("the fixtures' state: %w", err)
-		}
-		h.baseline, h.loadBaseline = st, nil
+	if h.baseline != nil || h.loadBaseline == nil {
+		return h.baseline, nil
 	}
-	return h.baseline, nil
+	st, err := h.loadBaseline(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("the fixtures' state: %w", err)
+	}
+	return st, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

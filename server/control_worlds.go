@@ -76,7 +76,11 @@ func worldView(w store.World) worldReply {
 }
 
 func (h *handlers) createWorld(c echo.Context) error {
-	if h.world == nil || len(h.world.Providers) == 0 {
+	world, err := h.world.World()
+	if err != nil {
+		return err
+	}
+	if world == nil || len(world.Providers) == 0 {
 		return refuse(http.StatusConflict, "", "this sandbox has no fixture provider to copy")
 	}
 	var in struct {
@@ -85,14 +89,14 @@ func (h *handlers) createWorld(c echo.Context) error {
 	if err := readJSON(c, &in, false); err != nil {
 		return err
 	}
-	source := &h.world.Providers[0]
+	source := &world.Providers[0]
 	if in.Provider != nil {
 		source = nil
 		var names []string
-		for i, p := range h.world.Providers {
+		for i, p := range world.Providers {
 			names = append(names, fmt.Sprintf("%q", p.Name))
 			if p.Name == *in.Provider {
-				source = &h.world.Providers[i]
+				source = &world.Providers[i]
 			}
 		}
 		if source == nil {

@@ -101,7 +101,7 @@ func seededWith(tb testing.TB, dbPath string, world *fixtures.World, clk clock.C
 	if err != nil {
 		tb.Fatal(err)
 	}
-	o := Options{Store: st, Clock: clk, Logger: log, Random: rnd, Baseline: base, World: world}
+	o := Options{Store: st, Clock: clk, Logger: log, Random: rnd, Baseline: base, World: fixtures.Hold(world)}
 	if opts != nil {
 		opts(&o)
 	}

@@ -57,17 +57,18 @@ type Options struct {
 	// of DefaultJournalSize, journal.New(0) none.
 	Journal *journal.Journal
 	// Baseline is the state POST /_sandbox/reset puts back: the fixtures'
-	// (store.Baseline). When it is nil, LoadBaseline makes it at its
-	// first use (a restart from a kept database need not seed its
-	// fixtures aside before it serves).
+	// (store.Baseline). When it is nil, LoadBaseline gives it at each use
+	// (a reset, a bundle), made or read back as the caller chose: serve
+	// keeps it in a file (store.Spill), and a restart from a kept database
+	// seeds it aside only at the first reset.
 	Baseline     *store.State
 	LoadBaseline func(context.Context) (*store.State, error)
 	// SnapshotDir keeps the snapshots as files (with --db: beside the
 	// database); "" keeps them in memory.
 	SnapshotDir string
 	// World is the fixtures' world: POST /_sandbox/worlds copies its
-	// providers.
-	World *fixtures.World
+	// providers, and a bundle carries it.
+	World *fixtures.Held
 	// ControlToken, when set, is required as "Authorization: Bearer
 	// TOKEN" on every /_sandbox route (serve --control-token).
 	ControlToken string
@@ -397,13 +398,12 @@ type handlers struct {
 	clock   clock.Clock
 	about   Health
 	rnd     io.Reader // generated ids
-	world   *fixtures.World
+	world   *fixtures.Held
 	journal *journal.Journal
 	routes  []route // every route, for a 404's suggestions
 
-	baselineMu   sync.Mutex
 	baseline     *store.State
-	loadBaseline func(context.Context) (*store.State, error) // while baseline is nil
+	loadBaseline func(context.Context) (*store.State, error) // when baseline is nil
 	snapshots    *snapshots
 	faults       atomic.Pointer[faultSet] // nil: none
 }

@@ -94,7 +94,7 @@ func TestFacePartials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := v.pages["_note"]; ok {
+	if _, ok := v.files["_note"]; ok {
 		t.Error("a partial is a page")
 	}
 	at := time.Date(2026, 11, 22, 10, 15, 0, 0, time.UTC)
@@ -104,5 +104,31 @@ func TestFacePartials(t *testing.T) {
 	}{"pending", &at}})
 	if err != nil || string(out) != "[Pending] November 22, 2026 10:15" {
 		t.Errorf("render: %q %v", out, err)
+	}
+}
+
+// A page is parsed at its first render: a broken one is an error there
+// and in CheckViews, and the other pages still render.
+func TestBrokenPageParsedAtRender(t *testing.T) {
+	face := fstest.MapFS{
+		"layout.html": {Data: []byte(`{{define "layout"}}{{template "content" .}}{{end}}`)},
+		"good.html":   {Data: []byte(`{{define "title"}}t{{end}}{{define "content"}}ok{{end}}`)},
+		"bad.html":    {Data: []byte(`{{define "title"}}t{{end}}{{define "content"}}{{if}}{{end}}`)},
+	}
+	v, err := parseViews(face)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.render("bad", &View{}); err == nil || !strings.Contains(err.Error(), "bad.html") {
+		t.Errorf("render bad: %v, want an error naming bad.html", err)
+	}
+	if out, err := v.render("good", &View{}); err != nil || string(out) != "ok" {
+		t.Errorf("render good: %q %v", out, err)
+	}
+	if _, err := v.render("missing", &View{}); err == nil || err.Error() != `no view "missing"` {
+		t.Errorf("render missing: %v", err)
+	}
+	if err := CheckViews(face); err == nil || !strings.Contains(err.Error(), "bad.html") {
+		t.Errorf("CheckViews: %v, want an error naming bad.html", err)
 	}
 }

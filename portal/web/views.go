@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
@@ -51,9 +52,23 @@ type View struct {
 	Data any
 }
 
-// views holds every page of a portal, parsed.
+// views holds every page of a portal: the shared partials and the
+// layout parsed at start, each page parsed with them at its first render.
+// Parsing every page at start kept a clone of the shared set per page, two
+// thirds of an idle sandbox's heap, for pages most runs never show;
+// TestViewsParse (in each portal) parses them all.
 type views struct {
+	base  *template.Template // never executed: pages are clones of it
+	files map[string]pageFile
+
+	mu    sync.Mutex
 	pages map[string]*template.Template
+}
+
+// pageFile is where a page's template is.
+type pageFile struct {
+	fsys fs.FS
+	name string
 }
 
 // funcs are the template functions every view may call.
@@ -70,8 +85,8 @@ var funcs = template.FuncMap{
 	"stylesheet": func() string { return stylesheetPath },
 }
 
-// parseViews parses every page of face (an FS holding layout.html and the
-// pages, *.html) with the shared partials.
+// parseViews parses the shared partials and face's layout.html and
+// partials, and lists face's pages (*.html).
 func parseViews(face fs.FS) (*views, error) {
 	base, err := template.New("").Funcs(funcs).ParseFS(sharedTemplates, "templates/*.html")
 	if err != nil {
@@ -95,35 +110,66 @@ func parseViews(face fs.FS) (*views, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &views{pages: map[string]*template.Template{}}
-	add := func(fsys fs.FS, file string) error {
-		t, err := template.Must(base.Clone()).ParseFS(fsys, file)
-		if err != nil {
-			return fmt.Errorf("parse %s: %w", file, err)
-		}
-		v.pages[strings.TrimSuffix(path.Base(file), ".html")] = t
-		return nil
-	}
-	if err := add(sharedPages, "pages/error.html"); err != nil {
-		return nil, err
-	}
+	v := &views{base: base, files: map[string]pageFile{}, pages: map[string]*template.Template{}}
+	v.files["error"] = pageFile{sharedPages, "pages/error.html"}
 	for _, file := range names {
 		if file == "layout.html" || strings.HasPrefix(file, "_") {
 			continue
 		}
-		if err := add(face, file); err != nil {
-			return nil, err
-		}
+		v.files[strings.TrimSuffix(path.Base(file), ".html")] = pageFile{face, file}
 	}
 	return v, nil
+}
+
+// page returns page's template, parsing it at its first use.
+func (v *views) page(page string) (*template.Template, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if t, ok := v.pages[page]; ok {
+		return t, nil
+	}
+	f, ok := v.files[page]
+	if !ok {
+		return nil, fmt.Errorf("no view %q", page)
+	}
+	base, err := v.base.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", f.name, err)
+	}
+	t, err := base.ParseFS(f.fsys, f.name)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", f.name, err)
+	}
+	v.pages[page] = t
+	return t, nil
+}
+
+// parseAll parses every page, as their first renders would.
+func (v *views) parseAll() error {
+	for page := range v.files {
+		if _, err := v.page(page); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckViews parses every page of face with the shared partials: the
+// errors a page's first render would meet.
+func CheckViews(face fs.FS) error {
+	v, err := parseViews(face)
+	if err != nil {
+		return err
+	}
+	return v.parseAll()
 }
 
 // render writes page with data into a buffer: a template that fails
 // leaves nothing half-written.
 func (v *views) render(page string, data *View) ([]byte, error) {
-	t, ok := v.pages[page]
-	if !ok {
-		return nil, fmt.Errorf("no view %q", page)
+	t, err := v.page(page)
+	if err != nil {
+		return nil, err
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
