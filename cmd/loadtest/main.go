@@ -5,7 +5,7 @@
 // load, authorize and authrep over one hot application and over a random
 // application per request (in memory and on a --db file), the tail of a
 // durable authrep in an open loop at half of its peak, a 1000-transaction
-// report and one Account Management API write.
+// report (on --db and in memory) and one Account Management API write.
 //
 //	go run ./cmd/loadtest -bin bin/threescale-sandbox -apps 10,1000,10000,100000
 //
@@ -144,7 +144,7 @@ type worldResult struct {
 	closed                    map[string]result
 	ratio                     map[string]float64
 	openDB, openBare          result
-	report, write             result
+	report, reportMem, write  result
 	reportCount, writesCount  int
 	writeErrors, reportErrors int
 }
@@ -261,6 +261,12 @@ func measureWorld(out io.Writer, cfg config, dir, bareURL string, n int) (*world
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	fmt.Fprintf(out, "%-38s %10d %7s %9s %9s\n", "report, 1000 transactions", w.reportCount, "", ms(w.report.p50), ms(w.report.p99))
+	// The same report in memory: its cost without the commit.
+	w.reportMem, _, err = sequential(mem.url+"/transactions.xml", "POST", reportBody, 202, cfg.reports, cfg.dur)
+	if err != nil {
+		return nil, fmt.Errorf("report in memory: %w", err)
+	}
+	fmt.Fprintf(out, "%-38s %10s %7s %9s %9s\n", "report, 1000 transactions, in memory", "", "", ms(w.reportMem.p50), ms(w.reportMem.p99))
 	w.write, w.writesCount, err = sequential(durable.url+"/admin/api/accounts/1.xml", "PUT", func(i int) string {
 		return fmt.Sprintf("access_token=bench-token&org_name=Dev+1+renamed+%d", i)
 	}, 200, cfg.writes, cfg.dur)
@@ -296,8 +302,11 @@ func printSummary(out io.Writer, worlds []*worldResult) {
 		{"authrep --db p99, open loop at half", func(w *worldResult) string {
 			return fmt.Sprintf("%s (bare %s)", ms(w.openDB.p99), ms(w.openBare.p99))
 		}},
-		{"report 1000 tx, p50 / p99", func(w *worldResult) string {
+		{"report 1000 tx --db, p50 / p99", func(w *worldResult) string {
 			return ms(w.report.p50) + " / " + ms(w.report.p99)
+		}},
+		{"report 1000 tx in memory, p50 / p99", func(w *worldResult) string {
+			return ms(w.reportMem.p50) + " / " + ms(w.reportMem.p99)
 		}},
 		{"Account Management write, p50 / p99", func(w *worldResult) string {
 			return ms(w.write.p50) + " / " + ms(w.write.p99)
