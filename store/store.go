@@ -37,6 +37,11 @@ var ErrClosed = errors.New("store: closed")
 type Store struct {
 	db   *sql.DB
 	path string // the database file, "" in memory
+	// own holds the lock on the database file (lock_unix.go), ckpt copies
+	// its log into it (checkpoint.go); both nil in memory, and where the
+	// writer's connection locks the file itself (lock_other.go).
+	own  *os.File
+	ckpt *checkpointer
 	clk  clock.Clock
 	log  *slog.Logger
 
@@ -119,9 +124,26 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 		}
 		dsn = fileURI(path, "")
 	}
+	fail := func(err error) (*Store, error) {
+		if created {
+			// Leave no half-made database behind.
+			os.Remove(path)
+			os.Remove(path + "-wal")
+			os.Remove(path + "-shm")
+		}
+		return nil, err
+	}
+	var own *os.File
+	if path != "" {
+		var err error
+		if own, err = ownFile(path); err != nil {
+			return fail(err)
+		}
+	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open database %q: %w", path, err)
+		own.Close()
+		return fail(fmt.Errorf("open database %q: %w", path, err))
 	}
 	// One connection: an in-memory database lives in it, and one writer is
 	// what SQLite wants anyway. Reads are served from memory.
@@ -133,6 +155,7 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 	s := &Store{
 		onDisk:  path != "",
 		path:    path,
+		own:     own,
 		db:      db,
 		clk:     clk,
 		log:     log,
@@ -144,16 +167,15 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 	}
 	s.epoch.Store(1) // an op's 0 is none
 	if err := s.init(ctx, path != ""); err != nil {
-		db.Close()
-		if created {
-			// Leave no half-made database behind.
-			os.Remove(path)
-			os.Remove(path + "-wal")
+		if s.ckpt != nil {
+			s.ckpt.close()
 		}
+		db.Close()
+		own.Close()
 		if path != "" { // SQLite's own messages do not name the file
 			err = fmt.Errorf("database %s: %w", path, err)
 		}
-		return nil, err
+		return fail(err)
 	}
 	go s.run()
 	return s, nil
@@ -161,12 +183,21 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 
 func (s *Store) init(ctx context.Context, onDisk bool) error {
 	pragmas := []string{"PRAGMA foreign_keys = ON"}
-	if onDisk {
+	if onDisk && s.own == nil {
 		// Exclusive: the counters live in this process's memory too, so a
 		// second sandbox on the same file would diverge; it is refused.
+		// Where the file is locked otherwise (s.own), it is not: the
+		// checkpointer needs a connection of its own.
+		pragmas = append(pragmas, "PRAGMA locking_mode = EXCLUSIVE")
+	}
+	if onDisk {
 		// WAL + NORMAL: a commit is in the log file before it returns, which
 		// survives the death of the process; only a power cut could lose it.
-		pragmas = append(pragmas, "PRAGMA locking_mode = EXCLUSIVE", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL")
+		pragmas = append(pragmas, "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL")
+	}
+	if onDisk && s.own != nil {
+		// The checkpointer copies the log, off the commits.
+		pragmas = append(pragmas, "PRAGMA wal_autocheckpoint = 0", "PRAGMA busy_timeout = 5000")
 	}
 	for _, p := range pragmas {
 		if _, err := s.db.ExecContext(ctx, p); err != nil {
@@ -195,7 +226,15 @@ func (s *Store) init(ctx context.Context, onDisk bool) error {
 		return err
 	}
 	s.catalog.Store(cat)
-	return s.loadUsage(ctx)
+	if err := s.loadUsage(ctx); err != nil {
+		return err
+	}
+	if onDisk && s.own != nil {
+		if s.ckpt, err = startCheckpointer(ctx, s.path, s.log); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Store) createSchema(ctx context.Context) error {
@@ -240,7 +279,18 @@ func (s *Store) Close() error {
 	for _, st := range s.stmts {
 		st.Close()
 	}
-	return s.db.Close()
+	var err error
+	if s.ckpt != nil {
+		err = s.ckpt.close()
+	}
+	// The writer's connection, the last, checkpoints what is left.
+	if cerr := s.db.Close(); err == nil {
+		err = cerr
+	}
+	if s.own != nil {
+		s.own.Close()
+	}
+	return err
 }
 
 // submit queues o for the writer. It reports ErrClosed after Close.
@@ -299,6 +349,9 @@ func (s *Store) run() {
 			s.commitAll([]*op{o})
 		}
 		s.prepare()
+		if s.ckpt != nil {
+			s.ckpt.committed(s.db)
+		}
 	}
 }
 
