@@ -78,7 +78,11 @@ type Store struct {
 	deferred []*op
 	held     *sql.Conn
 
-	upsertUsage map[int]*sql.Stmt // by rows per statement
+	// upsertUsage and appendUsage write counters into usage and
+	// usage_log, by rows per statement; logged is about how many rows the
+	// log holds (usagelog.go). Only the writer uses them.
+	upsertUsage, appendUsage map[int]*sql.Stmt
+	logged                   int
 	// stmts are the queries of changes, prepared once for the connection;
 	// txStmts their forms in the transaction being built; unprepared the
 	// queries met since the last transaction. Only the writer uses them.
@@ -194,6 +198,10 @@ func (s *Store) init(ctx context.Context, onDisk bool) error {
 		// WAL + NORMAL: a commit is in the log file before it returns, which
 		// survives the death of the process; only a power cut could lose it.
 		pragmas = append(pragmas, "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL")
+		// A fold of the usage log rewrites pages all over usage in one
+		// statement: its statement journal stays in memory, and the pages
+		// in a cache that holds usage at 100,000 applications.
+		pragmas = append(pragmas, "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -32768")
 	}
 	if onDisk && s.own != nil {
 		// The checkpointer copies the log, off the commits.
@@ -212,13 +220,12 @@ func (s *Store) init(ctx context.Context, onDisk bool) error {
 	if err := s.createSchema(ctx); err != nil {
 		return err
 	}
-	s.upsertUsage = make(map[int]*sql.Stmt, len(upsertRows))
-	for _, n := range upsertRows {
-		stmt, err := s.db.PrepareContext(ctx, upsertQuery(n))
-		if err != nil {
-			return fmt.Errorf("prepare usage upsert: %w", err)
-		}
-		s.upsertUsage[n] = stmt
+	var err error
+	if s.upsertUsage, err = prepareUsage(ctx, s.db, upsertQuery); err != nil {
+		return err
+	}
+	if s.appendUsage, err = prepareUsage(ctx, s.db, logQuery); err != nil {
+		return err
 	}
 
 	cat, err := loadCatalog(ctx, s.db, &s.cells)
@@ -276,6 +283,9 @@ func (s *Store) Close() error {
 	for _, st := range s.upsertUsage {
 		st.Close()
 	}
+	for _, st := range s.appendUsage {
+		st.Close()
+	}
 	for _, st := range s.stmts {
 		st.Close()
 	}
@@ -324,7 +334,27 @@ func (s *Store) exec(ctx context.Context, fn func(ctx context.Context, tx *sql.T
 func (s *Store) run() {
 	defer close(s.done)
 	batch := make([]*op, 0, maxBatch)
-	for first := range s.ops {
+	idle := time.NewTimer(foldIdle)
+	idle.Stop()
+	for {
+		var first *op
+		ok := true
+		if s.logged > 0 {
+			// Fold the usage log when no op comes for a while.
+			idle.Reset(foldIdle)
+			select {
+			case first, ok = <-s.ops:
+				idle.Stop()
+			case <-idle.C:
+				s.fold(true, time.Time{})
+				continue
+			}
+		} else {
+			first, ok = <-s.ops
+		}
+		if !ok {
+			break
+		}
 		batch = append(batch[:0], first)
 		// Let the requests that are already runnable queue their writes
 		// first: without this, on few CPUs the writer wakes for every op
@@ -349,10 +379,15 @@ func (s *Store) run() {
 			s.commitAll([]*op{o})
 		}
 		s.prepare()
+		if s.logged >= foldAt {
+			s.foldChunk()
+		}
 		if s.ckpt != nil {
 			s.ckpt.committed(s.db)
 		}
 	}
+	// A database closed has its counters in usage, or most of them.
+	s.fold(false, time.Now().Add(foldAtClose))
 }
 
 // commitAll commits a batch; an op on the connection, which only ends a
@@ -510,7 +545,7 @@ func (s *Store) runTx(ctx context.Context, batch []*op) error {
 			continue
 		}
 		if o.needsUsage && len(usage) > 0 {
-			if err := s.storeUsage(ctx, tx, usage); err != nil {
+			if err := s.logUsage(ctx, tx, usage); err != nil {
 				tx.Rollback()
 				return err
 			}
@@ -521,7 +556,7 @@ func (s *Store) runTx(ctx context.Context, batch []*op) error {
 			return err
 		}
 	}
-	if err := s.storeUsage(ctx, tx, usage); err != nil {
+	if err := s.logUsage(ctx, tx, usage); err != nil {
 		tx.Rollback()
 		return err
 	}
