@@ -39,6 +39,9 @@ type checkpointer struct {
 	mu sync.Mutex
 	// frames is how many pages the log held at the last checkpoint.
 	frames atomic.Int64
+	// failing is set while checkpoints fail (a full disk), so that the
+	// failure is logged once, not ten times a second.
+	failing bool
 }
 
 func startCheckpointer(ctx context.Context, path string, log *slog.Logger) (*checkpointer, error) {
@@ -72,9 +75,14 @@ func (c *checkpointer) run() {
 		c.mu.Lock()
 		frames, err := checkpoint(c.db, "PASSIVE")
 		c.mu.Unlock()
-		if err != nil {
-			c.log.Warn("checkpoint", "err", err)
-		} else {
+		switch {
+		case err != nil && !c.failing:
+			c.log.Warn("checkpoint failed; commits go on into the log while it has room", "err", err)
+		case err == nil && c.failing:
+			c.log.Info("checkpoints work again")
+		}
+		c.failing = err != nil
+		if err == nil {
 			c.frames.Store(frames)
 		}
 		select {

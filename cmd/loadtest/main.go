@@ -9,6 +9,9 @@
 //
 //	go run ./cmd/loadtest -bin bin/threescale-sandbox -apps 10,1000,10000,100000
 //
+// With -db-only it measures only the durable authreps (hot and random
+// application, and the open loop at half of the hot one's peak).
+//
 // Every ratio is taken against the bare handler measured just before and
 // just after it (A B A B), so that a machine whose speed drifts, or that
 // other work shares, still gives comparable figures. Every request goes to
