@@ -2,7 +2,7 @@ package store
 
 // schemaVersion is stored in PRAGMA user_version; a database written by a
 // different version is refused rather than misread.
-const schemaVersion = 4
+const schemaVersion = 5
 
 // applicationID is stored in PRAGMA application_id, the field of the SQLite
 // header that names the program a database belongs to: "3SBX" in ASCII.
@@ -21,7 +21,10 @@ const applicationID int32 = 0x33534258
 // and emails can be close together, and tests list emails in order.
 // Messages, sessions, user tokens, emails and secrets live beside the
 // catalog (their writes never rebuild it): the portals read them with
-// queries.
+// queries. Counters are stored as increments appended to usage_log, at the
+// end of the table whatever the world's size, and folded into usage off
+// the requests' path (usagelog.go): a counter is usage's value plus the
+// log's rows of it.
 const schema = `
 CREATE TABLE IF NOT EXISTS providers (
 	id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -272,6 +275,14 @@ CREATE TABLE IF NOT EXISTS usage (
 	value INTEGER NOT NULL,
 	PRIMARY KEY (application_id, metric_id, period, start)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS usage_log (
+	seq INTEGER PRIMARY KEY,
+	application_id INTEGER NOT NULL,
+	metric_id INTEGER NOT NULL,
+	period INTEGER NOT NULL,
+	start INTEGER NOT NULL,
+	value INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS errors (
 	id INTEGER PRIMARY KEY,
 	service_id TEXT NOT NULL,
@@ -317,7 +328,7 @@ CREATE TABLE IF NOT EXISTS webhook_failures (
 // tables lists every table, children first, for Reset. secrets stay: they
 // sign the portals' cookies, which a reset need not invalidate.
 var tables = []string{
-	"worlds", "webhook_failures", "webhook_attempts", "webhook_events", "errors", "usage", "emails", "user_sessions",
+	"worlds", "webhook_failures", "webhook_attempts", "webhook_events", "errors", "usage_log", "usage", "emails", "user_sessions",
 	"user_tokens", "invitations", "message_recipients", "messages",
 	"referrer_filters", "application_keys", "applications", "service_contracts", "users",
 	"accounts", "limits", "plans", "metrics", "service_tokens", "services", "access_tokens",

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
-
-	"github.com/threescale-sandbox/threescale-sandbox/period"
 )
 
 // Live is the state that changes with traffic, beside the model: every
@@ -66,27 +64,23 @@ func (s *Store) memoryLive() Live {
 func storedLive(ctx context.Context, tx querier, now time.Time) (Live, error) {
 	l := Live{Traffic: map[int64]Traffic{}}
 	oldest := oldestLive(now)
-	rows, err := tx.QueryContext(ctx, `SELECT application_id, metric_id, period, start, value FROM usage`)
-	if err != nil {
-		return Live{}, fmt.Errorf("snapshot usage: %w", err)
-	}
-	for rows.Next() {
-		var v CounterValue
-		var p uint8
-		if err := rows.Scan(&v.App, &v.Metric, &p, &v.Start, &v.Value); err != nil {
-			rows.Close()
-			return Live{}, fmt.Errorf("snapshot usage: %w", err)
-		}
-		v.Period = period.Period(p)
-		if int(p) < len(oldest) && v.Start >= oldest[p] {
-			l.Usage = append(l.Usage, v)
+	// A counter is its row of usage plus its increments in the log.
+	sum := make(map[CounterKey]int64)
+	add := func(k CounterKey, v int64) {
+		if int(k.Period) < len(oldest) && k.Start >= oldest[k.Period] {
+			sum[k] = addSat(sum[k], v)
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if _, err := scanLog(ctx, tx, `SELECT application_id, metric_id, period, start, value FROM usage`, add); err != nil {
 		return Live{}, fmt.Errorf("snapshot usage: %w", err)
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT id, first_traffic_at, first_daily_traffic_at FROM applications
+	if _, err := scanLog(ctx, tx, logOfApplications+` ORDER BY seq`, add); err != nil {
+		return Live{}, fmt.Errorf("snapshot usage: %w", err)
+	}
+	for k, v := range sum {
+		l.Usage = append(l.Usage, CounterValue{k, v})
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, first_traffic_at, first_daily_traffic_at FROM applications
 		WHERE first_traffic_at IS NOT NULL OR first_daily_traffic_at IS NOT NULL`)
 	if err != nil {
 		return Live{}, fmt.Errorf("snapshot traffic: %w", err)

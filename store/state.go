@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -163,6 +164,7 @@ func (s *Store) Import(ctx context.Context, st *State) error {
 		s.undo.mu.Unlock()
 		s.cells.replace(next.cells)
 		s.catalog.Store(next.cat)
+		s.logged = 0 // the state's log was folded (rewriteLiveUsage)
 		s.lastPrune = time.Time{}
 		return nil
 	})
@@ -330,6 +332,14 @@ func rewriteLiveUsage(ctx context.Context, db *sql.DB, usage map[CounterKey]int6
 		return err
 	}
 	defer tx.Rollback()
+	// The log first, so that the older instances it holds stay as history.
+	keep, err := applications(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("rewrite usage: %w", err)
+	}
+	if _, err := foldLog(ctx, tx, math.MaxInt, nil, keep); err != nil {
+		return err
+	}
 	live := oldestLive(now)
 	for _, p := range period.All {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM usage WHERE period = ? AND start >= ?`, uint8(p), live[p]); err != nil {

@@ -37,6 +37,11 @@ var ErrClosed = errors.New("store: closed")
 type Store struct {
 	db   *sql.DB
 	path string // the database file, "" in memory
+	// own holds the lock on the database file (lock_unix.go), ckpt copies
+	// its log into it (checkpoint.go); both nil in memory, and where the
+	// writer's connection locks the file itself (lock_other.go).
+	own  *os.File
+	ckpt *checkpointer
 	clk  clock.Clock
 	log  *slog.Logger
 
@@ -73,7 +78,11 @@ type Store struct {
 	deferred []*op
 	held     *sql.Conn
 
-	upsertUsage map[int]*sql.Stmt // by rows per statement
+	// upsertUsage and appendUsage write counters into usage and
+	// usage_log, by rows per statement; logged is about how many rows the
+	// log holds (usagelog.go). Only the writer uses them.
+	upsertUsage, appendUsage map[int]*sql.Stmt
+	logged                   int
 	// stmts are the queries of changes, prepared once for the connection;
 	// txStmts their forms in the transaction being built; unprepared the
 	// queries met since the last transaction. Only the writer uses them.
@@ -119,9 +128,26 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 		}
 		dsn = fileURI(path, "")
 	}
+	fail := func(err error) (*Store, error) {
+		if created {
+			// Leave no half-made database behind.
+			os.Remove(path)
+			os.Remove(path + "-wal")
+			os.Remove(path + "-shm")
+		}
+		return nil, err
+	}
+	var own *os.File
+	if path != "" {
+		var err error
+		if own, err = ownFile(path); err != nil {
+			return fail(err)
+		}
+	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open database %q: %w", path, err)
+		own.Close()
+		return fail(fmt.Errorf("open database %q: %w", path, err))
 	}
 	// One connection: an in-memory database lives in it, and one writer is
 	// what SQLite wants anyway. Reads are served from memory.
@@ -133,6 +159,7 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 	s := &Store{
 		onDisk:  path != "",
 		path:    path,
+		own:     own,
 		db:      db,
 		clk:     clk,
 		log:     log,
@@ -144,16 +171,15 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 	}
 	s.epoch.Store(1) // an op's 0 is none
 	if err := s.init(ctx, path != ""); err != nil {
-		db.Close()
-		if created {
-			// Leave no half-made database behind.
-			os.Remove(path)
-			os.Remove(path + "-wal")
+		if s.ckpt != nil {
+			s.ckpt.close()
 		}
+		db.Close()
+		own.Close()
 		if path != "" { // SQLite's own messages do not name the file
 			err = fmt.Errorf("database %s: %w", path, err)
 		}
-		return nil, err
+		return fail(err)
 	}
 	go s.run()
 	return s, nil
@@ -161,12 +187,25 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 
 func (s *Store) init(ctx context.Context, onDisk bool) error {
 	pragmas := []string{"PRAGMA foreign_keys = ON"}
-	if onDisk {
+	if onDisk && s.own == nil {
 		// Exclusive: the counters live in this process's memory too, so a
 		// second sandbox on the same file would diverge; it is refused.
+		// Where the file is locked otherwise (s.own), it is not: the
+		// checkpointer needs a connection of its own.
+		pragmas = append(pragmas, "PRAGMA locking_mode = EXCLUSIVE")
+	}
+	if onDisk {
 		// WAL + NORMAL: a commit is in the log file before it returns, which
 		// survives the death of the process; only a power cut could lose it.
-		pragmas = append(pragmas, "PRAGMA locking_mode = EXCLUSIVE", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL")
+		pragmas = append(pragmas, "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL")
+		// A fold of the usage log rewrites pages all over usage in one
+		// statement: its statement journal stays in memory, and the pages
+		// in a cache that holds usage at 100,000 applications.
+		pragmas = append(pragmas, "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -32768")
+	}
+	if onDisk && s.own != nil {
+		// The checkpointer copies the log, off the commits.
+		pragmas = append(pragmas, "PRAGMA wal_autocheckpoint = 0", "PRAGMA busy_timeout = 5000")
 	}
 	for _, p := range pragmas {
 		if _, err := s.db.ExecContext(ctx, p); err != nil {
@@ -181,13 +220,12 @@ func (s *Store) init(ctx context.Context, onDisk bool) error {
 	if err := s.createSchema(ctx); err != nil {
 		return err
 	}
-	s.upsertUsage = make(map[int]*sql.Stmt, len(upsertRows))
-	for _, n := range upsertRows {
-		stmt, err := s.db.PrepareContext(ctx, upsertQuery(n))
-		if err != nil {
-			return fmt.Errorf("prepare usage upsert: %w", err)
-		}
-		s.upsertUsage[n] = stmt
+	var err error
+	if s.upsertUsage, err = prepareUsage(ctx, s.db, upsertQuery); err != nil {
+		return err
+	}
+	if s.appendUsage, err = prepareUsage(ctx, s.db, logQuery); err != nil {
+		return err
 	}
 
 	cat, err := loadCatalog(ctx, s.db, &s.cells)
@@ -195,7 +233,15 @@ func (s *Store) init(ctx context.Context, onDisk bool) error {
 		return err
 	}
 	s.catalog.Store(cat)
-	return s.loadUsage(ctx)
+	if err := s.loadUsage(ctx); err != nil {
+		return err
+	}
+	if onDisk && s.own != nil {
+		if s.ckpt, err = startCheckpointer(ctx, s.path, s.log); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Store) createSchema(ctx context.Context) error {
@@ -237,10 +283,24 @@ func (s *Store) Close() error {
 	for _, st := range s.upsertUsage {
 		st.Close()
 	}
+	for _, st := range s.appendUsage {
+		st.Close()
+	}
 	for _, st := range s.stmts {
 		st.Close()
 	}
-	return s.db.Close()
+	var err error
+	if s.ckpt != nil {
+		err = s.ckpt.close()
+	}
+	// The writer's connection, the last, checkpoints what is left.
+	if cerr := s.db.Close(); err == nil {
+		err = cerr
+	}
+	if s.own != nil {
+		s.own.Close()
+	}
+	return err
 }
 
 // submit queues o for the writer. It reports ErrClosed after Close.
@@ -274,7 +334,27 @@ func (s *Store) exec(ctx context.Context, fn func(ctx context.Context, tx *sql.T
 func (s *Store) run() {
 	defer close(s.done)
 	batch := make([]*op, 0, maxBatch)
-	for first := range s.ops {
+	idle := time.NewTimer(foldIdle)
+	idle.Stop()
+	for {
+		var first *op
+		ok := true
+		if s.logged > 0 {
+			// Fold the usage log when no op comes for a while.
+			idle.Reset(foldIdle)
+			select {
+			case first, ok = <-s.ops:
+				idle.Stop()
+			case <-idle.C:
+				s.fold(true, time.Time{})
+				continue
+			}
+		} else {
+			first, ok = <-s.ops
+		}
+		if !ok {
+			break
+		}
 		batch = append(batch[:0], first)
 		// Let the requests that are already runnable queue their writes
 		// first: without this, on few CPUs the writer wakes for every op
@@ -299,7 +379,15 @@ func (s *Store) run() {
 			s.commitAll([]*op{o})
 		}
 		s.prepare()
+		if s.logged >= foldAt {
+			s.foldChunk()
+		}
+		if s.ckpt != nil {
+			s.ckpt.committed(s.db)
+		}
 	}
+	// A database closed has its counters in usage, or most of them.
+	s.fold(false, time.Now().Add(foldAtClose))
 }
 
 // commitAll commits a batch; an op on the connection, which only ends a
@@ -457,7 +545,7 @@ func (s *Store) runTx(ctx context.Context, batch []*op) error {
 			continue
 		}
 		if o.needsUsage && len(usage) > 0 {
-			if err := s.storeUsage(ctx, tx, usage); err != nil {
+			if err := s.logUsage(ctx, tx, usage); err != nil {
 				tx.Rollback()
 				return err
 			}
@@ -468,7 +556,7 @@ func (s *Store) runTx(ctx context.Context, batch []*op) error {
 			return err
 		}
 	}
-	if err := s.storeUsage(ctx, tx, usage); err != nil {
+	if err := s.logUsage(ctx, tx, usage); err != nil {
 		tx.Rollback()
 		return err
 	}

@@ -175,10 +175,16 @@ func TestFailedCommitsTakeBackTheirUsage(t *testing.T) {
 	if refused.Load() == 0 || acked.Load() == 0 {
 		t.Fatalf("%d updates stored, %d refused: the test wants both", acked.Load(), refused.Load())
 	}
+	// Stored: its row of usage plus its increments in the log.
 	var stored int64
 	err = st.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT value FROM usage WHERE application_id=? AND metric_id=? AND period=?
-			AND start=?`, hot.App, hot.Metric, uint8(hot.Period), hot.Start).Scan(&stored)
+		l, err := storedLive(ctx, tx, now)
+		for _, v := range l.Usage {
+			if v.CounterKey == hot.bare() {
+				stored = v.Value
+			}
+		}
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)

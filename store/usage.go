@@ -1,10 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -399,9 +402,12 @@ func (s *Store) ImportUsage(ctx context.Context, vs []CounterValue) error {
 		// The writer never takes usageMu: holding it while waiting is safe,
 		// and keeps every update either before the import or after it.
 		err := s.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM usage`); err != nil {
-				return fmt.Errorf("import usage: %w", err)
+			for _, table := range []string{"usage", "usage_log"} {
+				if _, err := tx.ExecContext(ctx, "DELETE FROM "+table); err != nil {
+					return fmt.Errorf("import usage: %w", err)
+				}
 			}
+			s.logged = 0
 			sum := make(map[CounterKey]int64, len(vs))
 			for _, v := range vs {
 				sum[v.bare()] = v.Value
@@ -423,32 +429,79 @@ func (s *Store) ImportUsage(ctx context.Context, vs []CounterValue) error {
 	return nil
 }
 
-// upsertRows is how many counters one statement of storeUsage writes.
-var upsertRows = []int{100, 10, 1}
+// statementRows is how many counters one statement of writeUsage writes.
+var statementRows = []int{100, 10, 1}
 
-func upsertQuery(rows int) string {
-	return `INSERT INTO usage (application_id, metric_id, period, start, value) VALUES ` +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?),", rows), ",") +
+const usageColumns = `(application_id, metric_id, period, start, value) VALUES `
+
+func rowsOf(n int) string { return strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?),", n), ",") }
+
+// upsertQuery adds n increments to the counters of usage.
+func upsertQuery(n int) string {
+	return `INSERT INTO usage ` + usageColumns + rowsOf(n) +
 		` ON CONFLICT DO UPDATE SET value = min(value + excluded.value, 9223372036854775807)`
 }
 
-// storeUsage adds increments to the stored counters, up to 100 rows per
-// statement.
+// logQuery appends n increments to usage_log.
+func logQuery(n int) string { return `INSERT INTO usage_log ` + usageColumns + rowsOf(n) }
+
+// prepareUsage prepares query for every size of statementRows.
+func prepareUsage(ctx context.Context, db *sql.DB, query func(int) string) (map[int]*sql.Stmt, error) {
+	out := make(map[int]*sql.Stmt, len(statementRows))
+	for _, n := range statementRows {
+		stmt, err := db.PrepareContext(ctx, query(n))
+		if err != nil {
+			return nil, fmt.Errorf("prepare usage writes: %w", err)
+		}
+		out[n] = stmt
+	}
+	return out, nil
+}
+
+// storeUsage adds increments to the counters of usage.
 func (s *Store) storeUsage(ctx context.Context, tx *sql.Tx, usage map[CounterKey]int64) error {
-	args := make([]any, 0, 5*upsertRows[0])
+	return writeUsage(ctx, tx, usage, upsertQuery, s.upsertUsage)
+}
+
+// logUsage appends increments to usage_log: a commit's counters, however
+// many applications they belong to, go to the last pages of one table.
+func (s *Store) logUsage(ctx context.Context, tx *sql.Tx, usage map[CounterKey]int64) error {
+	if err := writeUsage(ctx, tx, usage, logQuery, s.appendUsage); err != nil {
+		return err
+	}
+	s.logged += len(usage)
+	return nil
+}
+
+func compareKeys(a, b CounterKey) int {
+	return cmp.Or(cmp.Compare(a.App, b.App), cmp.Compare(a.Metric, b.Metric), cmp.Compare(a.Period, b.Period), cmp.Compare(a.Start, b.Start))
+}
+
+// writeUsage writes counters with query, up to 100 rows per statement,
+// through the prepared statements when there are some (nil: unprepared).
+func writeUsage(ctx context.Context, tx *sql.Tx, usage map[CounterKey]int64, query func(int) string, prepared map[int]*sql.Stmt) error {
+	args := make([]any, 0, 5*statementRows[0])
 	flush := func(rows int) error {
-		_, err := tx.StmtContext(ctx, s.upsertUsage[rows]).ExecContext(ctx, args...)
+		var err error
+		if prepared != nil {
+			_, err = tx.StmtContext(ctx, prepared[rows]).ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, query(rows), args...)
+		}
 		args = args[:0]
 		if err != nil {
 			return fmt.Errorf("store usage: %w", err)
 		}
 		return nil
 	}
+	// In key order: each page of usage is met once, in a row.
+	keys := slices.SortedFunc(maps.Keys(usage), compareKeys)
 	left := len(usage)
 	size := 0 // rows of the statement being filled
-	for k, v := range usage {
+	for _, k := range keys {
+		v := usage[k]
 		if size == 0 {
-			for _, n := range upsertRows {
+			for _, n := range statementRows {
 				if n <= left {
 					size = n
 					break
@@ -491,5 +544,21 @@ func (s *Store) loadUsage(ctx context.Context) error {
 			return fmt.Errorf("load %s usage: %w", p, err)
 		}
 	}
+	// The increments not folded yet: those of applications that are gone
+	// are left for the fold to drop.
+	n, err := scanLog(ctx, s.db, `SELECT application_id, metric_id, period, start, value FROM usage_log`, func(k CounterKey, v int64) {
+		if int(k.Period) >= len(live) || k.Start < live[k.Period] {
+			return
+		}
+		if l := s.cells.lookup(k.App, false); l != nil {
+			c := &l.counters
+			ck := cellKey{k.Metric, k.Start, k.Period}
+			c.set(ck, addSat(c.get(ck), v))
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("load usage: %w", err)
+	}
+	s.logged = n
 	return nil
 }

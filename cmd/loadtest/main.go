@@ -9,6 +9,9 @@
 //
 //	go run ./cmd/loadtest -bin bin/threescale-sandbox -apps 10,1000,10000,100000
 //
+// With -db-only it measures only the durable authreps (hot and random
+// application, and the open loop at half of the hot one's peak).
+//
 // Every ratio is taken against the bare handler measured just before and
 // just after it (A B A B), so that a machine whose speed drifts, or that
 // other work shares, still gives comparable figures. Every request goes to
@@ -49,6 +52,9 @@ type config struct {
 	sizes   []int
 	writes  int
 	reports int
+	// dbOnly measures only the durable authreps: closed loops over the hot
+	// and a random application, and the open loop at half of peak.
+	dbOnly bool
 }
 
 func run(args []string, out io.Writer) error {
@@ -60,6 +66,7 @@ func run(args []string, out io.Writer) error {
 	apps := fs.String("apps", "10,1000,10000,100000", "world sizes: numbers of applications, comma-separated")
 	fs.IntVar(&cfg.writes, "writes", 50, "Account Management API writes per world (bounded by -duration too)")
 	fs.IntVar(&cfg.reports, "reports", 50, "1000-transaction reports per world (bounded by -duration too)")
+	fs.BoolVar(&cfg.dbOnly, "db-only", false, "measure only authrep --db (hot and random application, and the open loop at half of peak)")
 	fs.StringVar(&serverCPUs, "server-cpus", "", "pin the servers to these CPUs with taskset (e.g. 1); run the load test itself elsewhere")
 	world := fs.Int("world", 0, "print the generated fixture of this many applications and exit (to profile or serve it yourself)")
 	bare := fs.Bool("bare", false, "internal: serve a bare net/http handler on -addr")
@@ -98,15 +105,17 @@ func run(args []string, out io.Writer) error {
 	fmt.Fprintf(out, "threescale-sandbox load test: %d connections, %s per run; %s; load average %s\n",
 		cfg.conc, cfg.dur, pinning, loadAverage())
 
-	// The default world: time to the first answer, and idle memory.
-	def, startup, err := startSandbox(cfg.bin, defaultProbe)
-	if err != nil {
-		return err
+	if !cfg.dbOnly {
+		// The default world: time to the first answer, and idle memory.
+		def, startup, err := startSandbox(cfg.bin, defaultProbe)
+		if err != nil {
+			return err
+		}
+		time.Sleep(time.Second)
+		fmt.Fprintf(out, "default world: first authorize answered %s after exec; idle RSS %s\n",
+			ms(startup), mib(rssKB(def.cmd.Process.Pid)))
+		def.stop()
 	}
-	time.Sleep(time.Second)
-	fmt.Fprintf(out, "default world: first authorize answered %s after exec; idle RSS %s\n",
-		ms(startup), mib(rssKB(def.cmd.Process.Pid)))
-	def.stop()
 
 	self, err := os.Executable()
 	if err != nil {
@@ -169,14 +178,18 @@ func measureWorld(out io.Writer, cfg config, dir, bareURL string, n int) (*world
 	}
 	fmt.Fprintf(out, "\n== %d applications (%d accounts, %d users)\n", n, (n+1)/2, (n+1)/2)
 
-	mem, d, err := startSandbox(cfg.bin, benchProbe, "--fixtures", fixture)
-	if err != nil {
-		return nil, err
+	var mem *proc
+	if !cfg.dbOnly {
+		var d time.Duration
+		var err error
+		if mem, d, err = startSandbox(cfg.bin, benchProbe, "--fixtures", fixture); err != nil {
+			return nil, err
+		}
+		defer mem.stop()
+		w.fromFixture = d
+		time.Sleep(time.Second)
+		w.idleRSS = rssKB(mem.cmd.Process.Pid)
 	}
-	defer mem.stop()
-	w.fromFixture = d
-	time.Sleep(time.Second)
-	w.idleRSS = rssKB(mem.cmd.Process.Pid)
 
 	// Seed a database file from the fixture, stop, and time the restart.
 	db := filepath.Join(dir, fmt.Sprintf("world-%d.db", n))
@@ -204,16 +217,23 @@ func measureWorld(out io.Writer, cfg config, dir, bareURL string, n int) (*world
 		}
 		return urls
 	}
-	runs := []struct {
+	type run struct {
 		name string
 		urls []string
-	}{
-		{authorizeHot, hot(mem.url, "authorize")},
-		{authrepHot, hot(mem.url, "authrep")},
+	}
+	runs := []run{
 		{authrepHotDB, hot(durable.url, "authrep")},
-		{authorizeRnd, random(mem.url, "authorize")},
-		{authrepRnd, random(mem.url, "authrep")},
 		{authrepRndDB, random(durable.url, "authrep")},
+	}
+	if !cfg.dbOnly {
+		runs = []run{
+			{authorizeHot, hot(mem.url, "authorize")},
+			{authrepHot, hot(mem.url, "authrep")},
+			{authrepHotDB, hot(durable.url, "authrep")},
+			{authorizeRnd, random(mem.url, "authorize")},
+			{authrepRnd, random(mem.url, "authrep")},
+			{authrepRndDB, random(durable.url, "authrep")},
+		}
 	}
 
 	fmt.Fprintf(out, "%-38s %10s %7s %9s %9s\n", "closed loop", "req/s", "/ bare", "p50", "p99")
@@ -252,6 +272,9 @@ func measureWorld(out io.Writer, cfg config, dir, bareURL string, n int) (*world
 	}
 	fmt.Fprintf(out, "%-38s %10.0f %7s %9s %9s\n", "bare handler (authrep --db's rate)", w.openBare.rps, "", ms(w.openBare.p50), ms(w.openBare.p99))
 	fmt.Fprintf(out, "%-38s %10.0f %7s %9s %9s\n", "authrep --db, hot application", w.openDB.rps, "", ms(w.openDB.p50), ms(w.openDB.p99))
+	if cfg.dbOnly {
+		return w, nil
+	}
 
 	// One at a time: a 1000-transaction report, an Account Management API
 	// write, each on the database file.
