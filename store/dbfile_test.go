@@ -276,3 +276,47 @@ func TestReopenWithLog(t *testing.T) {
 		t.Errorf("files after a clean close: %v", names)
 	}
 }
+
+// A database of schema version 4 (before the usage log) opens with its
+// state and counters, and is stamped version 5; so is a snapshot of it.
+func TestUpgradeFromVersion4(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.db")
+	st := open(t, path)
+	seed(t, st)
+	addHits(t, st, hitsToday(st), 3)
+	want := st.get(hitsToday(st))
+	st.Close() // folds the log into usage
+	sqliteFile(t, path, "DROP TABLE usage_log", "PRAGMA user_version = 4")
+	image, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	st = open(t, path)
+	if got := st.get(hitsToday(st)); got != want || !st.Seeded() {
+		t.Errorf("after the upgrade: hits %d, seeded %v; want %d, true", got, st.Seeded(), want)
+	}
+	addHits(t, st, hitsToday(st), 1)
+	key := hitsToday(st).bare()
+	st.Close()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var version int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != schemaVersion {
+		t.Errorf("user_version = %d, %v; want %d", version, err, schemaVersion)
+	}
+	db.Close()
+
+	mem := open(t, "")
+	defer mem.Close()
+	usage := []CounterValue{{CounterKey: key, Value: 7}}
+	if err := mem.Import(context.Background(), &State{DB: image, Usage: usage}); err != nil {
+		t.Fatalf("import a version 4 state: %v", err)
+	}
+	if got := mem.get(key); got != 7 || !mem.Seeded() {
+		t.Errorf("imported version 4 state: hits %d, seeded %v; want 7, true", got, mem.Seeded())
+	}
+}

@@ -1,8 +1,13 @@
 package store
 
 // schemaVersion is stored in PRAGMA user_version; a database written by a
-// different version is refused rather than misread.
-const schemaVersion = 5
+// different version is refused rather than misread, except one of
+// upgradable: version 4 lacks only usage_log, which the schema's CREATE
+// TABLE IF NOT EXISTS adds, in the transaction that stamps version 5.
+const (
+	schemaVersion = 5
+	upgradable    = 4
+)
 
 // applicationID is stored in PRAGMA application_id, the field of the SQLite
 // header that names the program a database belongs to: "3SBX" in ASCII.

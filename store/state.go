@@ -301,7 +301,13 @@ func openImage(ctx context.Context, image []byte) (*sql.DB, error) {
 	if app != applicationID {
 		return fail(errors.New("not a threescale-sandbox database"))
 	}
-	if version != schemaVersion {
+	switch version {
+	case schemaVersion:
+	case upgradable: // a snapshot or bundle of the previous version
+		if _, err := db.ExecContext(ctx, schema+fmt.Sprintf("; PRAGMA user_version = %d", schemaVersion)); err != nil {
+			return fail(fmt.Errorf("upgrade from schema version %d: %w", version, err))
+		}
+	default:
 		return fail(fmt.Errorf("written by another threescale-sandbox (schema version %d; this binary reads %d)", version, schemaVersion))
 	}
 	if _, err := db.ExecContext(ctx, "PRAGMA foreign_keys = ON"); err != nil {
