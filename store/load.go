@@ -546,111 +546,139 @@ func loadCatalog(ctx context.Context, q querier, cells *liveCells) (*Catalog, er
 	if err != nil {
 		return nil, err
 	}
-	c := &Catalog{}
-	c.setConfig(providers)
-	// Linked through plain maps, then indexed once, each shard of the
-	// persistent maps made at its size.
-	var accounts []*Account
-	var users []*User
-	var apps []*Application
-	accByID := map[int64]*Account{}
-	appByID := map[int64]*Application{}
+	dev, err := loadDeveloperSide(ctx, q, cells)
+	if err != nil {
+		return nil, err
+	}
+	return assemble(providers, dev), nil
+}
 
-	err = scanAll(ctx, q, `SELECT `+accountColumns+` FROM accounts ORDER BY id`, func(r *sql.Rows) error {
+// developerSide is every row of the developers' side of the model, each
+// table in id order (keys in the order they were added), not yet linked.
+type developerSide struct {
+	accounts    []*Account
+	users       []*User
+	contracts   []*ServiceContract
+	apps        []*Application
+	keys        []appKeyRow
+	filters     []appFilterRow
+	invitations []*Invitation
+}
+
+type appKeyRow struct {
+	app int64
+	key AppKey
+}
+
+type appFilterRow struct {
+	app    int64
+	filter ReferrerFilter
+}
+
+// loadDeveloperSide reads the developers' side of the model.
+func loadDeveloperSide(ctx context.Context, q querier, cells *liveCells) (*developerSide, error) {
+	dev := &developerSide{}
+	err := scanAll(ctx, q, `SELECT `+accountColumns+` FROM accounts ORDER BY id`, func(r *sql.Rows) error {
 		a, err := scanAccount(r)
-		if err != nil {
-			return err
-		}
-		p := c.providers[a.ProviderID]
-		p.Accounts = append(p.Accounts, a)
-		accounts = append(accounts, a)
-		accByID[a.ID] = a
-		return nil
+		dev.accounts = append(dev.accounts, a)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	err = scanAll(ctx, q, `SELECT `+userColumns+` FROM users ORDER BY id`, func(r *sql.Rows) error {
 		u, err := scanUser(r)
-		if err != nil {
-			return err
-		}
-		a := accByID[u.AccountID]
-		a.Users = append(a.Users, u)
-		users = append(users, u)
-		return nil
+		dev.users = append(dev.users, u)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	err = scanAll(ctx, q, `SELECT `+contractColumns+` FROM service_contracts ORDER BY id`, func(r *sql.Rows) error {
 		sc, err := scanContract(r)
-		if err != nil {
-			return err
-		}
-		a := accByID[sc.AccountID]
-		a.Contracts = append(a.Contracts, sc)
-		return nil
+		dev.contracts = append(dev.contracts, sc)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	err = scanAll(ctx, q, `SELECT `+applicationColumns+` FROM applications ORDER BY id`, func(r *sql.Rows) error {
 		a, err := scanApplication(r, cells)
-		if err != nil {
-			return err
-		}
-		acc := accByID[a.AccountID]
-		acc.Applications = append(acc.Applications, a)
-		s := c.services[a.ServiceID]
-		s.Applications = append(s.Applications, a)
-		apps = append(apps, a)
-		appByID[a.ID] = a
-		return nil
+		dev.apps = append(dev.apps, a)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	// Keys and filters are appended in place: every application is still
-	// this load's own.
 	err = scanAll(ctx, q, `SELECT `+keyColumns+` FROM application_keys ORDER BY rowid`, func(r *sql.Rows) error {
 		id, k, err := scanKey(r)
-		if err != nil {
-			return err
-		}
-		a := appByID[id]
-		a.Keys = append(a.Keys, k)
-		return nil
+		dev.keys = append(dev.keys, appKeyRow{id, k})
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	err = scanAll(ctx, q, `SELECT `+filterColumns+` FROM referrer_filters ORDER BY id`, func(r *sql.Rows) error {
 		id, f, err := scanFilter(r)
-		if err != nil {
-			return err
-		}
-		a := appByID[id]
-		a.ReferrerFilters = append(a.ReferrerFilters, f)
-		return nil
+		dev.filters = append(dev.filters, appFilterRow{id, f})
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	var invitations []*Invitation
 	err = scanAll(ctx, q, `SELECT `+invitationColumns+` FROM invitations ORDER BY id`, func(r *sql.Rows) error {
 		inv, err := scanInvitation(r)
-		if err != nil {
-			return err
-		}
-		a := accByID[inv.AccountID]
-		a.Invitations = append(a.Invitations, inv)
-		invitations = append(invitations, inv)
-		return nil
+		dev.invitations = append(dev.invitations, inv)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	return dev, nil
+}
+
+// assemble makes a Catalog of a configuration and the developers' side:
+// linked through plain maps, then indexed once, each shard of the
+// persistent maps made at its size. The developers' objects are this
+// catalog's own: their lists are appended to in place.
+func assemble(providers []*Provider, dev *developerSide) *Catalog {
+	c := &Catalog{}
+	c.setConfig(providers)
+	accByID := make(map[int64]*Account, len(dev.accounts))
+	for _, a := range dev.accounts {
+		p := c.providers[a.ProviderID]
+		p.Accounts = append(p.Accounts, a)
+		accByID[a.ID] = a
+	}
+	for _, u := range dev.users {
+		a := accByID[u.AccountID]
+		a.Users = append(a.Users, u)
+	}
+	for _, sc := range dev.contracts {
+		a := accByID[sc.AccountID]
+		a.Contracts = append(a.Contracts, sc)
+	}
+	appByID := make(map[int64]*Application, len(dev.apps))
+	for _, a := range dev.apps {
+		acc := accByID[a.AccountID]
+		acc.Applications = append(acc.Applications, a)
+		s := c.services[a.ServiceID]
+		s.Applications = append(s.Applications, a)
+		appByID[a.ID] = a
+	}
+	for _, k := range dev.keys {
+		a := appByID[k.app]
+		a.Keys = append(a.Keys, k.key)
+	}
+	for _, f := range dev.filters {
+		a := appByID[f.app]
+		a.ReferrerFilters = append(a.ReferrerFilters, f.filter)
+	}
+	for _, inv := range dev.invitations {
+		a := accByID[inv.AccountID]
+		a.Invitations = append(a.Invitations, inv)
+	}
+	invitations, accounts, users, apps := dev.invitations, dev.accounts, dev.users, dev.apps
 	c.invitations = buildCowMap(hashID, len(invitations), func(i int) (int64, *Invitation) {
 		return invitations[i].ID, invitations[i]
 	})
@@ -671,7 +699,7 @@ func loadCatalog(ctx context.Context, q querier, cells *liveCells) (*Catalog, er
 		}
 		s.appsByUserKey = buildCowMap(hashKey, len(keyed), func(i int) (string, *Application) { return keyed[i].UserKey, keyed[i] })
 	}
-	return c, nil
+	return c
 }
 
 // sortLimits puts a plan's limits in usage-report order.
