@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -546,11 +547,49 @@ func loadCatalog(ctx context.Context, q querier, cells *liveCells) (*Catalog, er
 	if err != nil {
 		return nil, err
 	}
-	dev, err := loadDeveloperSide(ctx, q, cells)
+	dev, err := loadDeveloperSide(sqlRows(ctx, q), cells)
 	if err != nil {
 		return nil, err
 	}
 	return assemble(providers, dev), nil
+}
+
+// readCatalog reads the stored model, its developers' side straight from
+// the driver: at the start of a big world that is most of the time to the
+// first answer.
+func (s *Store) readCatalog(ctx context.Context) (*Catalog, error) {
+	providers, err := loadConfig(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the catalog: %w", err)
+	}
+	defer conn.Close()
+	var dev *developerSide
+	err = conn.Raw(func(dc any) error {
+		q, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return fmt.Errorf("the driver's connection %T does not run queries", dc)
+		}
+		dev, err = loadDeveloperSide(rawRows(ctx, q), &s.cells)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return assemble(providers, dev), nil
+}
+
+// rowsOf runs a query and calls scan for each of its rows.
+type rowsOf func(query string, scan func(rowScanner) error) error
+
+// sqlRows reads rows through database/sql.
+func sqlRows(ctx context.Context, q querier) rowsOf {
+	return func(query string, scan func(rowScanner) error) error {
+		return scanAll(ctx, q, query, func(r *sql.Rows) error { return scan(r) })
+	}
 }
 
 // developerSide is every row of the developers' side of the model, each
@@ -576,9 +615,9 @@ type appFilterRow struct {
 }
 
 // loadDeveloperSide reads the developers' side of the model.
-func loadDeveloperSide(ctx context.Context, q querier, cells *liveCells) (*developerSide, error) {
+func loadDeveloperSide(each rowsOf, cells *liveCells) (*developerSide, error) {
 	dev := &developerSide{}
-	err := scanAll(ctx, q, `SELECT `+accountColumns+` FROM accounts ORDER BY id`, func(r *sql.Rows) error {
+	err := each(`SELECT `+accountColumns+` FROM accounts ORDER BY id`, func(r rowScanner) error {
 		a, err := scanAccount(r)
 		dev.accounts = append(dev.accounts, a)
 		return err
@@ -586,7 +625,7 @@ func loadDeveloperSide(ctx context.Context, q querier, cells *liveCells) (*devel
 	if err != nil {
 		return nil, err
 	}
-	err = scanAll(ctx, q, `SELECT `+userColumns+` FROM users ORDER BY id`, func(r *sql.Rows) error {
+	err = each(`SELECT `+userColumns+` FROM users ORDER BY id`, func(r rowScanner) error {
 		u, err := scanUser(r)
 		dev.users = append(dev.users, u)
 		return err
@@ -594,7 +633,7 @@ func loadDeveloperSide(ctx context.Context, q querier, cells *liveCells) (*devel
 	if err != nil {
 		return nil, err
 	}
-	err = scanAll(ctx, q, `SELECT `+contractColumns+` FROM service_contracts ORDER BY id`, func(r *sql.Rows) error {
+	err = each(`SELECT `+contractColumns+` FROM service_contracts ORDER BY id`, func(r rowScanner) error {
 		sc, err := scanContract(r)
 		dev.contracts = append(dev.contracts, sc)
 		return err
@@ -602,7 +641,7 @@ func loadDeveloperSide(ctx context.Context, q querier, cells *liveCells) (*devel
 	if err != nil {
 		return nil, err
 	}
-	err = scanAll(ctx, q, `SELECT `+applicationColumns+` FROM applications ORDER BY id`, func(r *sql.Rows) error {
+	err = each(`SELECT `+applicationColumns+` FROM applications ORDER BY id`, func(r rowScanner) error {
 		a, err := scanApplication(r, cells)
 		dev.apps = append(dev.apps, a)
 		return err
@@ -610,7 +649,7 @@ func loadDeveloperSide(ctx context.Context, q querier, cells *liveCells) (*devel
 	if err != nil {
 		return nil, err
 	}
-	err = scanAll(ctx, q, `SELECT `+keyColumns+` FROM application_keys ORDER BY rowid`, func(r *sql.Rows) error {
+	err = each(`SELECT `+keyColumns+` FROM application_keys ORDER BY rowid`, func(r rowScanner) error {
 		id, k, err := scanKey(r)
 		dev.keys = append(dev.keys, appKeyRow{id, k})
 		return err
@@ -618,7 +657,7 @@ func loadDeveloperSide(ctx context.Context, q querier, cells *liveCells) (*devel
 	if err != nil {
 		return nil, err
 	}
-	err = scanAll(ctx, q, `SELECT `+filterColumns+` FROM referrer_filters ORDER BY id`, func(r *sql.Rows) error {
+	err = each(`SELECT `+filterColumns+` FROM referrer_filters ORDER BY id`, func(r rowScanner) error {
 		id, f, err := scanFilter(r)
 		dev.filters = append(dev.filters, appFilterRow{id, f})
 		return err
@@ -626,7 +665,7 @@ func loadDeveloperSide(ctx context.Context, q querier, cells *liveCells) (*devel
 	if err != nil {
 		return nil, err
 	}
-	err = scanAll(ctx, q, `SELECT `+invitationColumns+` FROM invitations ORDER BY id`, func(r *sql.Rows) error {
+	err = each(`SELECT `+invitationColumns+` FROM invitations ORDER BY id`, func(r rowScanner) error {
 		inv, err := scanInvitation(r)
 		dev.invitations = append(dev.invitations, inv)
 		return err

@@ -190,7 +190,7 @@ func (s *Store) init(ctx context.Context, onDisk bool) error {
 		s.upsertUsage[n] = stmt
 	}
 
-	cat, err := loadCatalog(ctx, s.db, &s.cells)
+	cat, err := s.readCatalog(ctx)
 	if err != nil {
 		return err
 	}

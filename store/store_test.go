@@ -224,6 +224,30 @@ func TestSeededPasswords(t *testing.T) {
 // written, not read back: it is what reading them back makes, field for
 // field, in a world with every kind of row and field.
 func TestSeededCatalogIsAsStored(t *testing.T) {
+	st := open(t, "")
+	defer st.Close()
+	if err := st.Seed(context.Background(), everyRowWorld(t)); err != nil {
+		t.Fatal(err)
+	}
+	sameAsStored(t, st)
+}
+
+// A catalog opened from a file, read straight from the driver, is what
+// database/sql reads.
+func TestOpenedCatalogIsAsStored(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	st := open(t, path)
+	if err := st.Seed(context.Background(), everyRowWorld(t)); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	st = open(t, path)
+	defer st.Close()
+	sameAsStored(t, st)
+}
+
+func everyRowWorld(t *testing.T) *fixtures.World {
+	t.Helper()
 	w, err := fixtures.Parse("all.yaml", []byte(`version: 1
 providers:
   - name: First
@@ -255,11 +279,13 @@ providers:
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := open(t, "")
-	defer st.Close()
-	if err := st.Seed(context.Background(), w); err != nil {
-		t.Fatal(err)
-	}
+	return w
+}
+
+// sameAsStored checks that the store's catalog has the developers' side
+// that database/sql reads from its database.
+func sameAsStored(t *testing.T, st *Store) {
+	t.Helper()
 	read, err := loadCatalog(context.Background(), st.db, &st.cells)
 	if err != nil {
 		t.Fatal(err)
