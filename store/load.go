@@ -49,6 +49,14 @@ func firstWords(q string) string {
 // unix reads a stored time.
 func unix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
 
+// updatedAt reads NULLIF(updated_at, created_at).
+func updatedAt(created int64, updated sql.NullInt64) time.Time {
+	if !updated.Valid {
+		return unix(created)
+	}
+	return unix(updated.Int64)
+}
+
 // optTime reads a stored optional time.
 func optTime(sec sql.NullInt64) *time.Time {
 	if !sec.Valid {
@@ -65,6 +73,10 @@ type jsonColumn[T any] struct{ dst *T }
 func (c jsonColumn[T]) Scan(src any) error {
 	var raw []byte
 	switch v := src.(type) {
+	case nil: // NULLIF(column, '[]'): nothing to decode
+		var zero T
+		*c.dst = zero
+		return nil
 	case string:
 		raw = []byte(v)
 	case []byte:
@@ -112,7 +124,9 @@ func splitList(s string) []string {
 type rowScanner interface{ Scan(dest ...any) error }
 
 // The columns of each table as the catalog reads them, for the whole table
-// and for the rows of one object.
+// and for the rows of one object. Most rows of a big world hold no fields
+// and were never updated: those columns come as NULL, which the driver
+// hands over without making a string or boxing an integer.
 const (
 	providerColumns = `id, name, provider_key, admin_username, admin_email, admin_password_hash,
 		signups_enabled, useraccountarea_enabled, hide_service, public_search, account_plans_ui_visible,
@@ -126,14 +140,15 @@ const (
 	planColumns = `id, provider_id, COALESCE(service_id, ''), type, name, system_name, description,
 		is_default, state, approval_required, setup_fee, cost_per_month, trial_period_days, cancellation_period,
 		COALESCE(original_id, 0), created_at, updated_at`
-	accountColumns = `id, provider_id, plan_id, org_name, state, fields, extra_fields, annotations,
-		monthly_billing_enabled, monthly_charging_enabled, created_at, updated_at`
-	userColumns = `id, account_id, username, email, password_hash, role, state, fields, extra_fields,
-		signup_type, created_at, updated_at`
-	contractColumns    = `id, account_id, service_id, plan_id, state, created_at, updated_at`
+	accountColumns = `id, provider_id, plan_id, org_name, state, NULLIF(fields, '[]'), NULLIF(extra_fields, '[]'),
+		NULLIF(annotations, '[]'), monthly_billing_enabled, monthly_charging_enabled, created_at,
+		NULLIF(updated_at, created_at)`
+	userColumns = `id, account_id, username, email, password_hash, role, state, NULLIF(fields, '[]'),
+		NULLIF(extra_fields, '[]'), signup_type, created_at, NULLIF(updated_at, created_at)`
+	contractColumns    = `id, account_id, service_id, plan_id, state, created_at, NULLIF(updated_at, created_at)`
 	applicationColumns = `id, account_id, service_id, plan_id, name, description, state, app_id,
-		user_key, provider_verification_key, redirect_url, extra_fields, first_traffic_at, first_daily_traffic_at,
-		created_at, updated_at`
+		user_key, provider_verification_key, redirect_url, NULLIF(extra_fields, '[]'), first_traffic_at,
+		first_daily_traffic_at, created_at, NULLIF(updated_at, created_at)`
 	keyColumns    = `application_id, value, created_at`
 	filterColumns = `id, application_id, value, created_at`
 )
@@ -189,34 +204,37 @@ func scanPlan(r rowScanner) (*Plan, error) {
 
 func scanAccount(r rowScanner) (*Account, error) {
 	a := &Account{}
-	var created, updated int64
+	var created int64
+	var updated sql.NullInt64
 	if err := r.Scan(&a.ID, &a.ProviderID, &a.PlanID, &a.OrgName, &a.State, jsonColumn[Fields]{&a.Fields},
 		jsonColumn[Fields]{&a.ExtraFields}, jsonColumn[Fields]{&a.Annotations}, &a.MonthlyBillingEnabled,
 		&a.MonthlyChargingEnabled, &created, &updated); err != nil {
 		return nil, err
 	}
-	a.CreatedAt, a.UpdatedAt = unix(created), unix(updated)
+	a.CreatedAt, a.UpdatedAt = unix(created), updatedAt(created, updated)
 	return a, nil
 }
 
 func scanUser(r rowScanner) (*User, error) {
 	u := &User{}
-	var created, updated int64
+	var created int64
+	var updated sql.NullInt64
 	if err := r.Scan(&u.ID, &u.AccountID, &u.Username, &u.Email, &u.PasswordHash, &u.Role, &u.State,
 		jsonColumn[Fields]{&u.Fields}, jsonColumn[Fields]{&u.ExtraFields}, &u.SignupType, &created, &updated); err != nil {
 		return nil, err
 	}
-	u.CreatedAt, u.UpdatedAt = unix(created), unix(updated)
+	u.CreatedAt, u.UpdatedAt = unix(created), updatedAt(created, updated)
 	return u, nil
 }
 
 func scanContract(r rowScanner) (*ServiceContract, error) {
 	sc := &ServiceContract{}
-	var created, updated int64
+	var created int64
+	var updated sql.NullInt64
 	if err := r.Scan(&sc.ID, &sc.AccountID, &sc.ServiceID, &sc.PlanID, &sc.State, &created, &updated); err != nil {
 		return nil, err
 	}
-	sc.CreatedAt, sc.UpdatedAt = unix(created), unix(updated)
+	sc.CreatedAt, sc.UpdatedAt = unix(created), updatedAt(created, updated)
 	return sc, nil
 }
 
@@ -224,15 +242,15 @@ func scanContract(r rowScanner) (*ServiceContract, error) {
 // made with the stored first-traffic times if it has none yet.
 func scanApplication(r rowScanner, cells *liveCells) (*Application, error) {
 	a := &Application{}
-	var first, firstDaily sql.NullInt64
-	var created, updated int64
+	var first, firstDaily, updated sql.NullInt64
+	var created int64
 	if err := r.Scan(&a.ID, &a.AccountID, &a.ServiceID, &a.PlanID, &a.Name, &a.Description, &a.State, &a.AppID,
 		&a.UserKey, &a.ProviderVerificationKey, &a.RedirectURL, jsonColumn[Fields]{&a.ExtraFields}, &first,
 		&firstDaily, &created, &updated); err != nil {
 		return nil, err
 	}
 	a.live = cells.cell(a.ID, optTime(first), optTime(firstDaily))
-	a.CreatedAt, a.UpdatedAt = unix(created), unix(updated)
+	a.CreatedAt, a.UpdatedAt = unix(created), updatedAt(created, updated)
 	return a, nil
 }
 
