@@ -370,10 +370,10 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 		source = strings.Join(cfg.fixtures, ", ")
 	}
 	var st *store.Store
-	if _, statErr := os.Stat(cfg.db); cfg.db != "" && statErr == nil {
-		// A restart: the fixtures (for a reset) are read while the stored
-		// catalog is, on the other CPU. A new database is only made once
-		// they are known to be good.
+	if _, statErr := os.Stat(cfg.db); cfg.db == "" || statErr == nil {
+		// The fixtures are read while the store opens (on a restart, while
+		// it reads its catalog), on the other CPU. A new database file is
+		// only made once they are known to be good.
 		opened := make(chan error, 1)
 		go func() {
 			var err error
