@@ -24,16 +24,17 @@ func rawRows(ctx context.Context, conn driver.QueryerContext) rowsOf {
 	}
 }
 
-// rawBatch is the number of rows handed over at once.
+// rawBatch is the most rows handed over at once; the first batches are
+// smaller, so that a small table costs little.
 const rawBatch = 256
 
 func eachRaw(ctx context.Context, conn driver.QueryerContext, query string, scan func(rowScanner) error) error {
-	rows, err := conn.QueryContext(ctx, query, nil)
+	r, err := conn.QueryContext(ctx, query, nil)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	width := len(rows.Columns())
+	defer r.Close()
+	width := len(r.Columns())
 	batches := make(chan []driver.Value, 4)
 	scanned := make(chan error, 1)
 	go func() {
@@ -46,10 +47,10 @@ func eachRaw(ctx context.Context, conn driver.QueryerContext, query string, scan
 		scanned <- err
 	}()
 	var readErr error
-	for readErr == nil {
-		b := make([]driver.Value, 0, rawBatch*width)
+	for rows := 8; readErr == nil; rows = min(2*rows, rawBatch) {
+		b := make([]driver.Value, 0, rows*width)
 		for len(b) < cap(b) {
-			if err := rows.Next(b[len(b) : len(b)+width]); err != nil {
+			if err := r.Next(b[len(b) : len(b)+width]); err != nil {
 				if !errors.Is(err, io.EOF) {
 					readErr = err
 				} else {
