@@ -41,7 +41,7 @@ lint:
 # each beside a bare net/http handler (a quarter of an hour on 2 CPUs).
 BENCH_APPS ?= 10,1000,10000,100000
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./rackquery ./mgmt ./server
+	$(GO) test -run '^$$' -bench . -benchmem ./rackquery ./mgmt ./server ./fixtures ./store .
 	$(GO) run ./cmd/loadtest -bin $(BIN) -apps $(BENCH_APPS)
 
 # Replay the documented examples against the sandbox, in process.

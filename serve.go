@@ -368,18 +368,45 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 	var world *fixtures.World
 	var err error
 	source := "the embedded default fixture"
+	load := func() {
+		if len(cfg.fixtures) > 0 {
+			world, err = fixtures.Load(cfg.fixtures, rand.Reader)
+		} else {
+			world, err = fixtures.Default(rand.Reader)
+		}
+	}
 	if len(cfg.fixtures) > 0 {
-		world, err = fixtures.Load(cfg.fixtures, rand.Reader)
 		source = strings.Join(cfg.fixtures, ", ")
+	}
+	var st *store.Store
+	if _, statErr := os.Stat(cfg.db); cfg.db == "" || statErr == nil {
+		// The fixtures are read while the store opens (on a restart, while
+		// it reads its catalog), on the other CPU. A new database file is
+		// only made once they are known to be good.
+		opened := make(chan error, 1)
+		go func() {
+			var err error
+			st, err = store.Open(ctx, cfg.db, clk, log)
+			opened <- err
+		}()
+		load()
+		openErr := <-opened
+		if err != nil {
+			if openErr == nil {
+				st.Close()
+			}
+			return nil, seedInfo{}, err
+		}
+		if openErr != nil {
+			return nil, seedInfo{}, openErr
+		}
 	} else {
-		world, err = fixtures.Default(rand.Reader)
-	}
-	if err != nil {
-		return nil, seedInfo{}, err
-	}
-	st, err := store.Open(ctx, cfg.db, clk, log)
-	if err != nil {
-		return nil, seedInfo{}, err
+		if load(); err != nil {
+			return nil, seedInfo{}, err
+		}
+		if st, err = store.Open(ctx, cfg.db, clk, log); err != nil {
+			return nil, seedInfo{}, err
+		}
 	}
 	fail := func(err error) (*store.Store, seedInfo, error) {
 		st.Close()

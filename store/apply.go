@@ -12,7 +12,10 @@ import (
 // changed is what the writes of a transaction touched since its catalog
 // was last made: the catalog's next version re-reads only these rows.
 type changed struct {
-	all      bool // everything (a reset, a seed)
+	all bool // everything (a reset, a seed)
+	// seeded, with all, is the whole developers' side, as seeding into an
+	// empty store wrote it: the next catalog is made of it, not read back.
+	seeded   *developerSide
 	config   bool // the providers' configuration
 	accounts map[int64]struct{}
 	users    map[int64]struct{}
@@ -48,6 +51,13 @@ func sortedIDs(m map[int64]struct{}) []int64 {
 // prep prepares the queries of the rows it reads.
 func apply(ctx context.Context, q queryRower, prep func(query string) (*sql.Stmt, error), base *Catalog, ch *changed,
 	cells *liveCells) (*Catalog, error) {
+	if ch.all && ch.seeded != nil {
+		providers, err := loadConfig(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		return assemble(providers, ch.seeded), nil
+	}
 	if ch.all {
 		return loadCatalog(ctx, q, cells)
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -48,6 +49,14 @@ func firstWords(q string) string {
 // unix reads a stored time.
 func unix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
 
+// updatedAt reads NULLIF(updated_at, created_at).
+func updatedAt(created int64, updated sql.NullInt64) time.Time {
+	if !updated.Valid {
+		return unix(created)
+	}
+	return unix(updated.Int64)
+}
+
 // optTime reads a stored optional time.
 func optTime(sec sql.NullInt64) *time.Time {
 	if !sec.Valid {
@@ -64,6 +73,10 @@ type jsonColumn[T any] struct{ dst *T }
 func (c jsonColumn[T]) Scan(src any) error {
 	var raw []byte
 	switch v := src.(type) {
+	case nil: // NULLIF(column, '[]'): nothing to decode
+		var zero T
+		*c.dst = zero
+		return nil
 	case string:
 		raw = []byte(v)
 	case []byte:
@@ -111,7 +124,9 @@ func splitList(s string) []string {
 type rowScanner interface{ Scan(dest ...any) error }
 
 // The columns of each table as the catalog reads them, for the whole table
-// and for the rows of one object.
+// and for the rows of one object. Most rows of a big world hold no fields
+// and were never updated: those columns come as NULL, which the driver
+// hands over without making a string or boxing an integer.
 const (
 	providerColumns = `id, name, provider_key, admin_username, admin_email, admin_password_hash,
 		signups_enabled, useraccountarea_enabled, hide_service, public_search, account_plans_ui_visible,
@@ -125,14 +140,15 @@ const (
 	planColumns = `id, provider_id, COALESCE(service_id, ''), type, name, system_name, description,
 		is_default, state, approval_required, setup_fee, cost_per_month, trial_period_days, cancellation_period,
 		COALESCE(original_id, 0), created_at, updated_at`
-	accountColumns = `id, provider_id, plan_id, org_name, state, fields, extra_fields, annotations,
-		monthly_billing_enabled, monthly_charging_enabled, created_at, updated_at`
-	userColumns = `id, account_id, username, email, password_hash, role, state, fields, extra_fields,
-		signup_type, created_at, updated_at`
-	contractColumns    = `id, account_id, service_id, plan_id, state, created_at, updated_at`
+	accountColumns = `id, provider_id, plan_id, org_name, state, NULLIF(fields, '[]'), NULLIF(extra_fields, '[]'),
+		NULLIF(annotations, '[]'), monthly_billing_enabled, monthly_charging_enabled, created_at,
+		NULLIF(updated_at, created_at)`
+	userColumns = `id, account_id, username, email, password_hash, role, state, NULLIF(fields, '[]'),
+		NULLIF(extra_fields, '[]'), signup_type, created_at, NULLIF(updated_at, created_at)`
+	contractColumns    = `id, account_id, service_id, plan_id, state, created_at, NULLIF(updated_at, created_at)`
 	applicationColumns = `id, account_id, service_id, plan_id, name, description, state, app_id,
-		user_key, provider_verification_key, redirect_url, extra_fields, first_traffic_at, first_daily_traffic_at,
-		created_at, updated_at`
+		user_key, provider_verification_key, redirect_url, NULLIF(extra_fields, '[]'), first_traffic_at,
+		first_daily_traffic_at, created_at, NULLIF(updated_at, created_at)`
 	keyColumns    = `application_id, value, created_at`
 	filterColumns = `id, application_id, value, created_at`
 )
@@ -188,34 +204,37 @@ func scanPlan(r rowScanner) (*Plan, error) {
 
 func scanAccount(r rowScanner) (*Account, error) {
 	a := &Account{}
-	var created, updated int64
+	var created int64
+	var updated sql.NullInt64
 	if err := r.Scan(&a.ID, &a.ProviderID, &a.PlanID, &a.OrgName, &a.State, jsonColumn[Fields]{&a.Fields},
 		jsonColumn[Fields]{&a.ExtraFields}, jsonColumn[Fields]{&a.Annotations}, &a.MonthlyBillingEnabled,
 		&a.MonthlyChargingEnabled, &created, &updated); err != nil {
 		return nil, err
 	}
-	a.CreatedAt, a.UpdatedAt = unix(created), unix(updated)
+	a.CreatedAt, a.UpdatedAt = unix(created), updatedAt(created, updated)
 	return a, nil
 }
 
 func scanUser(r rowScanner) (*User, error) {
 	u := &User{}
-	var created, updated int64
+	var created int64
+	var updated sql.NullInt64
 	if err := r.Scan(&u.ID, &u.AccountID, &u.Username, &u.Email, &u.PasswordHash, &u.Role, &u.State,
 		jsonColumn[Fields]{&u.Fields}, jsonColumn[Fields]{&u.ExtraFields}, &u.SignupType, &created, &updated); err != nil {
 		return nil, err
 	}
-	u.CreatedAt, u.UpdatedAt = unix(created), unix(updated)
+	u.CreatedAt, u.UpdatedAt = unix(created), updatedAt(created, updated)
 	return u, nil
 }
 
 func scanContract(r rowScanner) (*ServiceContract, error) {
 	sc := &ServiceContract{}
-	var created, updated int64
+	var created int64
+	var updated sql.NullInt64
 	if err := r.Scan(&sc.ID, &sc.AccountID, &sc.ServiceID, &sc.PlanID, &sc.State, &created, &updated); err != nil {
 		return nil, err
 	}
-	sc.CreatedAt, sc.UpdatedAt = unix(created), unix(updated)
+	sc.CreatedAt, sc.UpdatedAt = unix(created), updatedAt(created, updated)
 	return sc, nil
 }
 
@@ -223,15 +242,15 @@ func scanContract(r rowScanner) (*ServiceContract, error) {
 // made with the stored first-traffic times if it has none yet.
 func scanApplication(r rowScanner, cells *liveCells) (*Application, error) {
 	a := &Application{}
-	var first, firstDaily sql.NullInt64
-	var created, updated int64
+	var first, firstDaily, updated sql.NullInt64
+	var created int64
 	if err := r.Scan(&a.ID, &a.AccountID, &a.ServiceID, &a.PlanID, &a.Name, &a.Description, &a.State, &a.AppID,
 		&a.UserKey, &a.ProviderVerificationKey, &a.RedirectURL, jsonColumn[Fields]{&a.ExtraFields}, &first,
 		&firstDaily, &created, &updated); err != nil {
 		return nil, err
 	}
 	a.live = cells.cell(a.ID, optTime(first), optTime(firstDaily))
-	a.CreatedAt, a.UpdatedAt = unix(created), unix(updated)
+	a.CreatedAt, a.UpdatedAt = unix(created), updatedAt(created, updated)
 	return a, nil
 }
 
@@ -546,111 +565,177 @@ func loadCatalog(ctx context.Context, q querier, cells *liveCells) (*Catalog, er
 	if err != nil {
 		return nil, err
 	}
+	dev, err := loadDeveloperSide(sqlRows(ctx, q), cells)
+	if err != nil {
+		return nil, err
+	}
+	return assemble(providers, dev), nil
+}
+
+// readCatalog reads the stored model, its developers' side straight from
+// the driver: at the start of a big world that is most of the time to the
+// first answer.
+func (s *Store) readCatalog(ctx context.Context) (*Catalog, error) {
+	providers, err := loadConfig(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the catalog: %w", err)
+	}
+	defer conn.Close()
+	var dev *developerSide
+	err = conn.Raw(func(dc any) error {
+		q, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return fmt.Errorf("the driver's connection %T does not run queries", dc)
+		}
+		dev, err = loadDeveloperSide(rawRows(ctx, q), &s.cells)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return assemble(providers, dev), nil
+}
+
+// rowsOf runs a query and calls scan for each of its rows.
+type rowsOf func(query string, scan func(rowScanner) error) error
+
+// sqlRows reads rows through database/sql.
+func sqlRows(ctx context.Context, q querier) rowsOf {
+	return func(query string, scan func(rowScanner) error) error {
+		return scanAll(ctx, q, query, func(r *sql.Rows) error { return scan(r) })
+	}
+}
+
+// developerSide is every row of the developers' side of the model, each
+// table in id order (keys in the order they were added), not yet linked.
+type developerSide struct {
+	accounts    []*Account
+	users       []*User
+	contracts   []*ServiceContract
+	apps        []*Application
+	keys        []appKeyRow
+	filters     []appFilterRow
+	invitations []*Invitation
+}
+
+type appKeyRow struct {
+	app int64
+	key AppKey
+}
+
+type appFilterRow struct {
+	app    int64
+	filter ReferrerFilter
+}
+
+// loadDeveloperSide reads the developers' side of the model.
+func loadDeveloperSide(each rowsOf, cells *liveCells) (*developerSide, error) {
+	dev := &developerSide{}
+	err := each(`SELECT `+accountColumns+` FROM accounts ORDER BY id`, func(r rowScanner) error {
+		a, err := scanAccount(r)
+		dev.accounts = append(dev.accounts, a)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(`SELECT `+userColumns+` FROM users ORDER BY id`, func(r rowScanner) error {
+		u, err := scanUser(r)
+		dev.users = append(dev.users, u)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(`SELECT `+contractColumns+` FROM service_contracts ORDER BY id`, func(r rowScanner) error {
+		sc, err := scanContract(r)
+		dev.contracts = append(dev.contracts, sc)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(`SELECT `+applicationColumns+` FROM applications ORDER BY id`, func(r rowScanner) error {
+		a, err := scanApplication(r, cells)
+		dev.apps = append(dev.apps, a)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(`SELECT `+keyColumns+` FROM application_keys ORDER BY rowid`, func(r rowScanner) error {
+		id, k, err := scanKey(r)
+		dev.keys = append(dev.keys, appKeyRow{id, k})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(`SELECT `+filterColumns+` FROM referrer_filters ORDER BY id`, func(r rowScanner) error {
+		id, f, err := scanFilter(r)
+		dev.filters = append(dev.filters, appFilterRow{id, f})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(`SELECT `+invitationColumns+` FROM invitations ORDER BY id`, func(r rowScanner) error {
+		inv, err := scanInvitation(r)
+		dev.invitations = append(dev.invitations, inv)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return dev, nil
+}
+
+// assemble makes a Catalog of a configuration and the developers' side:
+// linked through plain maps, then indexed once, each shard of the
+// persistent maps made at its size. The developers' objects are this
+// catalog's own: their lists are appended to in place.
+func assemble(providers []*Provider, dev *developerSide) *Catalog {
 	c := &Catalog{}
 	c.setConfig(providers)
-	// Linked through plain maps, then indexed once, each shard of the
-	// persistent maps made at its size.
-	var accounts []*Account
-	var users []*User
-	var apps []*Application
-	accByID := map[int64]*Account{}
-	appByID := map[int64]*Application{}
-
-	err = scanAll(ctx, q, `SELECT `+accountColumns+` FROM accounts ORDER BY id`, func(r *sql.Rows) error {
-		a, err := scanAccount(r)
-		if err != nil {
-			return err
-		}
+	accByID := make(map[int64]*Account, len(dev.accounts))
+	for _, a := range dev.accounts {
 		p := c.providers[a.ProviderID]
 		p.Accounts = append(p.Accounts, a)
-		accounts = append(accounts, a)
 		accByID[a.ID] = a
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	err = scanAll(ctx, q, `SELECT `+userColumns+` FROM users ORDER BY id`, func(r *sql.Rows) error {
-		u, err := scanUser(r)
-		if err != nil {
-			return err
-		}
+	for _, u := range dev.users {
 		a := accByID[u.AccountID]
 		a.Users = append(a.Users, u)
-		users = append(users, u)
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	err = scanAll(ctx, q, `SELECT `+contractColumns+` FROM service_contracts ORDER BY id`, func(r *sql.Rows) error {
-		sc, err := scanContract(r)
-		if err != nil {
-			return err
-		}
+	for _, sc := range dev.contracts {
 		a := accByID[sc.AccountID]
 		a.Contracts = append(a.Contracts, sc)
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	err = scanAll(ctx, q, `SELECT `+applicationColumns+` FROM applications ORDER BY id`, func(r *sql.Rows) error {
-		a, err := scanApplication(r, cells)
-		if err != nil {
-			return err
-		}
+	appByID := make(map[int64]*Application, len(dev.apps))
+	for _, a := range dev.apps {
 		acc := accByID[a.AccountID]
 		acc.Applications = append(acc.Applications, a)
 		s := c.services[a.ServiceID]
 		s.Applications = append(s.Applications, a)
-		apps = append(apps, a)
 		appByID[a.ID] = a
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	// Keys and filters are appended in place: every application is still
-	// this load's own.
-	err = scanAll(ctx, q, `SELECT `+keyColumns+` FROM application_keys ORDER BY rowid`, func(r *sql.Rows) error {
-		id, k, err := scanKey(r)
-		if err != nil {
-			return err
-		}
-		a := appByID[id]
-		a.Keys = append(a.Keys, k)
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	for _, k := range dev.keys {
+		a := appByID[k.app]
+		a.Keys = append(a.Keys, k.key)
 	}
-	err = scanAll(ctx, q, `SELECT `+filterColumns+` FROM referrer_filters ORDER BY id`, func(r *sql.Rows) error {
-		id, f, err := scanFilter(r)
-		if err != nil {
-			return err
-		}
-		a := appByID[id]
-		a.ReferrerFilters = append(a.ReferrerFilters, f)
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	for _, f := range dev.filters {
+		a := appByID[f.app]
+		a.ReferrerFilters = append(a.ReferrerFilters, f.filter)
 	}
-	var invitations []*Invitation
-	err = scanAll(ctx, q, `SELECT `+invitationColumns+` FROM invitations ORDER BY id`, func(r *sql.Rows) error {
-		inv, err := scanInvitation(r)
-		if err != nil {
-			return err
-		}
+	for _, inv := range dev.invitations {
 		a := accByID[inv.AccountID]
 		a.Invitations = append(a.Invitations, inv)
-		invitations = append(invitations, inv)
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
+	invitations, accounts, users, apps := dev.invitations, dev.accounts, dev.users, dev.apps
 	c.invitations = buildCowMap(hashID, len(invitations), func(i int) (int64, *Invitation) {
 		return invitations[i].ID, invitations[i]
 	})
@@ -671,7 +756,7 @@ func loadCatalog(ctx context.Context, q querier, cells *liveCells) (*Catalog, er
 		}
 		s.appsByUserKey = buildCowMap(hashKey, len(keyed), func(i int) (string, *Application) { return keyed[i].UserKey, keyed[i] })
 	}
-	return c, nil
+	return c
 }
 
 // sortLimits puts a plan's limits in usage-report order.

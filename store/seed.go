@@ -65,7 +65,12 @@ type FixtureCount struct {
 func (s *Store) seedModel(ctx context.Context, w *fixtures.World) ([]FixtureCount, error) {
 	var counts []FixtureCount
 	err := s.Change(ctx, func(t *Tx) error {
-		t.changedAll() // the catalog is read once, at the end
+		t.changedAll() // the catalog is made once, at the end
+		if len(t.cat.Providers) == 0 {
+			// Nothing else is stored: the developers' side of the catalog
+			// is made of the rows as they are written, not read back.
+			t.ch.seeded = &developerSide{}
+		}
 		counts = counts[:0]
 		for _, p := range w.Providers {
 			_, c, err := t.seed(p)
@@ -255,6 +260,9 @@ func (t *Tx) seedProvider(p fixtures.Provider) (int64, []FixtureCount, error) {
 		return 0, nil, err
 	}
 	now := t.Now.Unix()
+	at := unix(now) // as stored, and read back
+	// dev, when set, gets every row as the catalog reads it back.
+	dev := t.ch.seeded
 	var counts []FixtureCount
 	for _, acc := range p.Accounts {
 		fields, extra := SplitFields(OptionalAccountFields, toFields(acc.Fields))
@@ -264,13 +272,25 @@ func (t *Tx) seedProvider(p fixtures.Provider) (int64, []FixtureCount, error) {
 			return 0, nil, err
 		}
 		t.changedAccount(accID)
+		if dev != nil {
+			dev.accounts = append(dev.accounts, &Account{AccountRecord: AccountRecord{ID: accID, ProviderID: prov.ID,
+				PlanID: accountPlans[acc.Plan], OrgName: acc.OrgName, State: acc.State, Fields: stored(fields),
+				ExtraFields: stored(extra), MonthlyBillingEnabled: true, MonthlyChargingEnabled: true,
+				CreatedAt: at, UpdatedAt: at}})
+		}
 		for _, u := range acc.Users {
 			fields, extra := SplitFields(OptionalUserFields, toFields(u.Fields))
 			userID := users.id()
 			t.changedUser(userID)
-			if err := users.add(userID, accID, u.Username, u.Email, hashFixturePassword(u.Password), u.Role, u.State,
+			hash := hashFixturePassword(u.Password)
+			if err := users.add(userID, accID, u.Username, u.Email, hash, u.Role, u.State,
 				fieldsJSON(fields), fieldsJSON(extra), now, now); err != nil {
 				return 0, nil, err
+			}
+			if dev != nil {
+				dev.users = append(dev.users, &User{UserRecord: UserRecord{ID: userID, AccountID: accID,
+					Username: u.Username, Email: u.Email, PasswordHash: hash, Role: u.Role, State: u.State,
+					Fields: stored(fields), ExtraFields: stored(extra), CreatedAt: at, UpdatedAt: at}})
 			}
 		}
 		subscribed := map[string]bool{}
@@ -287,24 +307,44 @@ func (t *Tx) seedProvider(p fixtures.Provider) (int64, []FixtureCount, error) {
 			// with the application as porta does.
 			if !subscribed[app.Service] {
 				subscribed[app.Service] = true
-				if err := contracts.add(contracts.id(), accID, app.Service, ids.servicePlan, "live", now, now); err != nil {
+				id := contracts.id()
+				if err := contracts.add(id, accID, app.Service, ids.servicePlan, "live", now, now); err != nil {
 					return 0, nil, err
+				}
+				if dev != nil {
+					dev.contracts = append(dev.contracts, &ServiceContract{ServiceContractRecord{ID: id, AccountID: accID,
+						ServiceID: app.Service, PlanID: ids.servicePlan, State: "live", CreatedAt: at, UpdatedAt: at}})
 				}
 			}
 			appID := applications.id()
 			t.changedApp(appID)
+			extra := toFields(app.Fields)
 			if err := applications.add(appID, accID, app.Service, planID, app.Name, app.Description, app.State, app.AppID,
-				app.UserKey, app.ProviderVerificationKey, app.RedirectURL, fieldsJSON(toFields(app.Fields)), now, now); err != nil {
+				app.UserKey, app.ProviderVerificationKey, app.RedirectURL, fieldsJSON(extra), now, now); err != nil {
 				return 0, nil, err
+			}
+			if dev != nil {
+				dev.apps = append(dev.apps, &Application{ApplicationRecord: ApplicationRecord{ID: appID, AccountID: accID,
+					ServiceID: app.Service, PlanID: planID, Name: app.Name, Description: app.Description, State: app.State,
+					AppID: app.AppID, UserKey: app.UserKey, ProviderVerificationKey: app.ProviderVerificationKey,
+					RedirectURL: app.RedirectURL, ExtraFields: stored(extra), CreatedAt: at, UpdatedAt: at},
+					live: t.s.cells.cell(appID, nil, nil)})
 			}
 			for _, k := range app.AppKeys {
 				if err := keys.add(appID, k, now); err != nil {
 					return 0, nil, err
 				}
+				if dev != nil {
+					dev.keys = append(dev.keys, appKeyRow{appID, AppKey{Value: k, CreatedAt: at}})
+				}
 			}
 			for _, f := range app.ReferrerFilters {
-				if err := filters.add(filters.id(), appID, f, now); err != nil {
+				id := filters.id()
+				if err := filters.add(id, appID, f, now); err != nil {
 					return 0, nil, err
+				}
+				if dev != nil {
+					dev.filters = append(dev.filters, appFilterRow{appID, ReferrerFilter{ID: id, Value: f, CreatedAt: at}})
 				}
 			}
 			for _, u := range app.Usage {
@@ -388,6 +428,14 @@ func (in *inserter) write() error {
 	_, err := in.t.exec("seed "+in.table, query, in.args...)
 	in.args = in.args[:0]
 	return err
+}
+
+// stored is fields as the catalog reads them back: no fields is nil.
+func stored(fs Fields) Fields {
+	if len(fs) == 0 {
+		return nil
+	}
+	return fs
 }
 
 func toFields(pairs []fixtures.Pair) Fields {

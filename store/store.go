@@ -228,7 +228,7 @@ func (s *Store) init(ctx context.Context, onDisk bool) error {
 		return err
 	}
 
-	cat, err := loadCatalog(ctx, s.db, &s.cells)
+	cat, err := s.readCatalog(ctx)
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/threescale-sandbox/threescale-sandbox/benchworld"
 )
 
 func main() {
@@ -81,7 +83,7 @@ func run(args []string, out io.Writer) error {
 		if *world < 2 {
 			return fmt.Errorf("-world: %d is not a number of applications (at least 2)", *world)
 		}
-		_, err := io.WriteString(out, worldFixture(*world))
+		_, err := io.WriteString(out, benchworld.YAML(*world))
 		return err
 	}
 	for _, s := range strings.Split(*apps, ",") {
@@ -173,7 +175,7 @@ const (
 func measureWorld(out io.Writer, cfg config, dir, bareURL string, n int) (*worldResult, error) {
 	w := &worldResult{n: n, closed: map[string]result{}, ratio: map[string]float64{}}
 	fixture := filepath.Join(dir, fmt.Sprintf("world-%d.yaml", n))
-	if err := os.WriteFile(fixture, []byte(worldFixture(n)), 0o644); err != nil {
+	if err := os.WriteFile(fixture, []byte(benchworld.YAML(n)), 0o644); err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(out, "\n== %d applications (%d accounts, %d users)\n", n, (n+1)/2, (n+1)/2)
@@ -510,44 +512,7 @@ const defaultProbe = "/transactions/authorize.xml?provider_key=acme-provider-key
 var benchProbe = "/transactions/authorize.xml?" + appQuery(1)
 
 // appQuery are the credentials and usage of the i-th application.
-func appQuery(i int) string {
-	return fmt.Sprintf("provider_key=bench-key&service_id=1&app_id=app-%d&app_key=key-%d&usage%%5Bsearch%%5D=1", i, i)
-}
-
-// worldFixture is a world of n applications, 2 per account, each account
-// with one user, on a plan whose limits (in several periods, so that every
-// check runs) no run reaches.
-func worldFixture(n int) string {
-	var b strings.Builder
-	b.WriteString(`version: 1
-providers:
-  - name: Bench
-    provider_key: bench-key
-    access_token: bench-token
-    services:
-      - id: "1"
-        name: Bench API
-        metrics:
-          - {name: hits}
-          - {name: search, parent: hits}
-        application_plans:
-          - name: Unlimited
-            system_name: unlimited
-            limits:
-              hits: {day: 1000000000000, minute: 1000000000000}
-              search: {month: 1000000000000}
-    accounts:
-`)
-	for a := 1; 2*a-1 <= n; a++ {
-		fmt.Fprintf(&b, "      - org_name: Dev %d\n", a)
-		fmt.Fprintf(&b, "        users: [{username: dev%d, email: dev%d@bench.example.com, password: pw-%d}]\n", a, a, a)
-		b.WriteString("        applications:\n")
-		for i := 2*a - 1; i <= 2*a && i <= n; i++ {
-			fmt.Fprintf(&b, "          - {name: App %d, app_id: app-%d, app_keys: [key-%d]}\n", i, i, i)
-		}
-	}
-	return b.String()
-}
+func appQuery(i int) string { return benchworld.Query(i) }
 
 func serveBare(addr string) error {
 	ln, err := net.Listen("tcp", addr)
