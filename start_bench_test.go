@@ -58,8 +58,8 @@ func benchStart(b *testing.B, cfg *serveConfig) (func(), string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	faces, err := server.NewFaces(ctx, server.Options{Store: st, Clock: clk, Logger: log, Baseline: seed.baseline,
-		LoadBaseline: seed.loadBaseline, World: seed.fixtures})
+	faces, err := server.NewFaces(ctx, server.Options{Store: st, Clock: clk, Logger: log,
+		LoadBaseline: seed.baseline.load, World: seed.fixtures})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -68,5 +68,5 @@ func benchStart(b *testing.B, cfg *serveConfig) (func(), string) {
 	if rec.Code != 200 {
 		b.Fatalf("authorize: %d %s", rec.Code, rec.Body)
 	}
-	return func() { st.Close() }, rec.Body.String()
+	return func() { st.Close(); seed.baseline.close() }, rec.Body.String()
 }

@@ -434,16 +434,16 @@ var statementRows = []int{100, 10, 1}
 
 const usageColumns = `(application_id, metric_id, period, start, value) VALUES `
 
-func rowsOf(n int) string { return strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?),", n), ",") }
+func valuesOf(n int) string { return strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?),", n), ",") }
 
 // upsertQuery adds n increments to the counters of usage.
 func upsertQuery(n int) string {
-	return `INSERT INTO usage ` + usageColumns + rowsOf(n) +
+	return `INSERT INTO usage ` + usageColumns + valuesOf(n) +
 		` ON CONFLICT DO UPDATE SET value = min(value + excluded.value, 9223372036854775807)`
 }
 
 // logQuery appends n increments to usage_log.
-func logQuery(n int) string { return `INSERT INTO usage_log ` + usageColumns + rowsOf(n) }
+func logQuery(n int) string { return `INSERT INTO usage_log ` + usageColumns + valuesOf(n) }
 
 // prepareUsage prepares query for every size of statementRows.
 func prepareUsage(ctx context.Context, db *sql.DB, query func(int) string) (map[int]*sql.Stmt, error) {
