@@ -74,8 +74,12 @@ const (
 // strings in one byte slice that the next entry kept in its place reuses,
 // and makes an Entry of it again when it is read.
 type Journal struct {
-	mu      sync.Mutex
-	ring    []slot // ring[(start+i)%len] is the i-th oldest
+	mu sync.Mutex
+	// ring[(start+i)%size] is the i-th oldest. It grows to size as
+	// entries come (start is 0 until it is full): an idle sandbox keeps no
+	// room for 10,000 requests it has not had.
+	ring    []slot
+	size    int
 	start   int
 	n       int
 	lastID  uint64
@@ -84,13 +88,13 @@ type Journal struct {
 
 // New returns a journal that keeps the last size requests; size 0 keeps
 // none (Record is then a no-op).
-func New(size int) *Journal { return &Journal{ring: make([]slot, max(size, 0))} }
+func New(size int) *Journal { return &Journal{size: max(size, 0)} }
 
 // Size is how many requests the journal keeps.
-func (j *Journal) Size() int { return len(j.ring) }
+func (j *Journal) Size() int { return j.size }
 
 // On reports whether the journal keeps anything.
-func (j *Journal) On() bool { return j != nil && len(j.ring) > 0 }
+func (j *Journal) On() bool { return j != nil && j.size > 0 }
 
 // Record numbers e and keeps a copy of it, dropping the oldest entry when
 // full; e may be reused afterwards.
@@ -114,12 +118,17 @@ func (j *Journal) record(e *Entry, buf []byte) []byte {
 	j.lastID++
 	e.ID = j.lastID
 	var s *slot
-	if j.n == len(j.ring) {
+	switch {
+	case j.n == j.size:
 		s = &j.ring[j.start]
-		j.start = (j.start + 1) % len(j.ring)
+		j.start = (j.start + 1) % j.size
 		j.dropped++
-	} else {
-		s = &j.ring[(j.start+j.n)%len(j.ring)]
+	case j.n == len(j.ring): // not full, so start is 0
+		j.ring = append(j.ring, slot{})
+		s = &j.ring[j.n]
+		j.n++
+	default:
+		s = &j.ring[j.n]
 		j.n++
 	}
 	old := s.data
@@ -140,7 +149,7 @@ func (j *Journal) Entries() []*Entry {
 	defer j.mu.Unlock()
 	out := make([]*Entry, j.n)
 	for i := range j.n {
-		out[i] = j.ring[(j.start+i)%len(j.ring)].entry()
+		out[i] = j.ring[(j.start+i)%j.size].entry()
 	}
 	return out
 }
@@ -170,7 +179,7 @@ func (j *Journal) Get(id uint64) *Entry {
 	if id < oldest || id > j.lastID {
 		return nil
 	}
-	return j.ring[(j.start+int(id-oldest))%len(j.ring)].entry()
+	return j.ring[(j.start+int(id-oldest))%j.size].entry()
 }
 
 // Clear forgets every entry; numbering goes on.
@@ -179,7 +188,7 @@ func (j *Journal) Clear() {
 		return
 	}
 	j.mu.Lock()
-	clear(j.ring)
+	j.ring = nil
 	j.start, j.n, j.dropped = 0, 0, 0
 	j.mu.Unlock()
 }
@@ -193,12 +202,12 @@ func (j *Journal) Replace(entries []*Entry) {
 	}
 	entries = slices.Clone(entries)
 	slices.SortFunc(entries, func(a, b *Entry) int { return compareID(a.ID, b.ID) })
-	if len(entries) > len(j.ring) {
-		entries = entries[len(entries)-len(j.ring):]
+	if len(entries) > j.size {
+		entries = entries[len(entries)-j.size:]
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	clear(j.ring)
+	j.ring = make([]slot, len(entries))
 	j.start, j.n, j.dropped = 0, len(entries), 0
 	// Ids must stay consecutive for Get: renumber from the first.
 	for i, e := range entries {

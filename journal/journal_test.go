@@ -47,6 +47,20 @@ func TestRing(t *testing.T) {
 	if e := j.Get(14); e == nil {
 		t.Error("numbering after replace")
 	}
+	// A ring grows as entries come, also after a shorter Replace.
+	j.Replace([]*Entry{{ID: 20, Path: "x"}, {ID: 21, Path: "y"}})
+	j.Record(&Entry{Path: "z"})
+	j.Record(&Entry{Path: "w"})
+	paths = nil
+	for _, e := range j.Entries() {
+		paths = append(paths, e.Path)
+	}
+	if got := strings.Join(paths, ""); got != "yzw" || j.Get(23) == nil || j.Get(20) != nil {
+		t.Errorf("after a short replace: kept %s", got)
+	}
+	if big := New(10_000); len(big.ring) != 0 {
+		t.Errorf("a new journal holds %d slots", len(big.ring))
+	}
 	off := New(0)
 	off.Record(&Entry{})
 	if off.On() || off.Entries() != nil || off.Get(1) != nil {
