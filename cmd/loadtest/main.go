@@ -154,7 +154,7 @@ type worldResult struct {
 	idleRSS, loadRSS, dbRSS   int
 	closed                    map[string]result
 	ratio                     map[string]float64
-	openDB, openBare          result
+	openDB, openMem, openBare result
 	report, reportMem, write  result
 	reportCount, writesCount  int
 	writeErrors, reportErrors int
@@ -268,11 +268,18 @@ func measureWorld(out io.Writer, cfg config, dir, bareURL string, n int) (*world
 		if w.openBare, err = openLoop(bareURL, rate, cfg.dur); err != nil {
 			return nil, fmt.Errorf("bare open loop: %w", err)
 		}
+		// In memory at the same rate: what of the tail is not the commit.
+		if mem != nil {
+			if w.openMem, err = openLoop(hot(mem.url, "authrep")[0], rate, cfg.dur); err != nil {
+				return nil, fmt.Errorf("authrep open loop in memory: %w", err)
+			}
+		}
 		if w.openDB, err = openLoop(hot(durable.url, "authrep")[0], rate, cfg.dur); err != nil {
 			return nil, fmt.Errorf("authrep open loop: %w", err)
 		}
 	}
 	fmt.Fprintf(out, "%-38s %10.0f %7s %9s %9s\n", "bare handler (authrep --db's rate)", w.openBare.rps, "", ms(w.openBare.p50), ms(w.openBare.p99))
+	fmt.Fprintf(out, "%-38s %10.0f %7s %9s %9s\n", "authrep in memory, hot application", w.openMem.rps, "", ms(w.openMem.p50), ms(w.openMem.p99))
 	fmt.Fprintf(out, "%-38s %10.0f %7s %9s %9s\n", "authrep --db, hot application", w.openDB.rps, "", ms(w.openDB.p50), ms(w.openDB.p99))
 	if cfg.dbOnly {
 		return w, nil
@@ -326,6 +333,9 @@ func printSummary(out io.Writer, worlds []*worldResult) {
 		{"authrep --db, random app", ratio(authrepRndDB)},
 		{"authrep --db p99, open loop at half", func(w *worldResult) string {
 			return fmt.Sprintf("%s (bare %s)", ms(w.openDB.p99), ms(w.openBare.p99))
+		}},
+		{"authrep in memory p99, same rate", func(w *worldResult) string {
+			return ms(w.openMem.p99)
 		}},
 		{"report 1000 tx --db, p50 / p99", func(w *worldResult) string {
 			return ms(w.report.p50) + " / " + ms(w.report.p99)
