@@ -104,7 +104,12 @@ func (c *checkpointer) committed(db *sql.DB) {
 		}
 		return
 	}
-	c.mu.Lock()
+	// Never behind the checkpointer: while it copies a large log (after a
+	// burst, 100 ms and more) the requests of the next commits would wait
+	// with the writer. The restart waits for a commit when it is idle.
+	if !c.mu.TryLock() {
+		return
+	}
 	defer c.mu.Unlock()
 	if _, err := checkpoint(db, "RESTART"); err != nil {
 		c.log.Warn("checkpoint", "err", err)

@@ -60,3 +60,45 @@ func TestLogStaysBounded(t *testing.T) {
 		t.Errorf("the log grew to %d bytes over %d commits", largest, commits)
 	}
 }
+
+// A commit that finds the log past restartFrames while the checkpointer
+// is copying it does not wait for it: its requests would wait too (after
+// a burst such a copy took 100 ms and more). The restart is left to a
+// later commit.
+func TestCommitDoesNotWaitForCheckpointer(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the writer checkpoints in its commits there")
+	}
+	defer func(n int64) { restartFrames = n }(restartFrames)
+	restartFrames = 0 // every commit finds the log past it
+	st := open(t, filepath.Join(t.TempDir(), "s.db"))
+	defer st.Close()
+	seed(t, st)
+	c := st.ckpt
+	c.mu.Lock() // the checkpointer, busy
+	done := make(chan error, 1)
+	go func() {
+		// The first commit's caller is answered before the writer looks
+		// at the log; the second waits for the writer.
+		for range 2 {
+			if err := st.UpdateUsage(context.Background(), func(w *CounterWriter) error {
+				w.Add(hitsToday(st), 1)
+				return nil
+			}); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		c.mu.Unlock()
+		t.Fatal("the commit waited for the checkpointer")
+	}
+	c.mu.Unlock()
+}
