@@ -83,6 +83,7 @@ type Store struct {
 	// log holds (usagelog.go). Only the writer uses them.
 	upsertUsage, appendUsage map[int]*sql.Stmt
 	logged                   int
+	foldIdle                 time.Duration // the package's, when it opened
 	// stmts are the queries of changes, prepared once for the connection;
 	// txStmts their forms in the transaction being built; unprepared the
 	// queries met since the last transaction. Only the writer uses them.
@@ -157,17 +158,18 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 	db.SetConnMaxIdleTime(0)
 
 	s := &Store{
-		onDisk:  path != "",
-		path:    path,
-		own:     own,
-		db:      db,
-		clk:     clk,
-		log:     log,
-		ops:     make(chan *op, 4096),
-		done:    make(chan struct{}),
-		outbox:  make(chan struct{}, 1),
-		txStmts: make(map[string]*sql.Stmt),
-		stmts:   make(map[string]*sql.Stmt),
+		onDisk:   path != "",
+		path:     path,
+		own:      own,
+		db:       db,
+		clk:      clk,
+		log:      log,
+		ops:      make(chan *op, 4096),
+		foldIdle: foldIdle,
+		done:     make(chan struct{}),
+		outbox:   make(chan struct{}, 1),
+		txStmts:  make(map[string]*sql.Stmt),
+		stmts:    make(map[string]*sql.Stmt),
 	}
 	s.epoch.Store(1) // an op's 0 is none
 	if err := s.init(ctx, path != ""); err != nil {
@@ -334,14 +336,14 @@ func (s *Store) exec(ctx context.Context, fn func(ctx context.Context, tx *sql.T
 func (s *Store) run() {
 	defer close(s.done)
 	batch := make([]*op, 0, maxBatch)
-	idle := time.NewTimer(foldIdle)
+	idle := time.NewTimer(s.foldIdle)
 	idle.Stop()
 	for {
 		var first *op
 		ok := true
 		if s.logged > 0 {
 			// Fold the usage log when no op comes for a while.
-			idle.Reset(foldIdle)
+			idle.Reset(s.foldIdle)
 			select {
 			case first, ok = <-s.ops:
 				idle.Stop()

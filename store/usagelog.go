@@ -22,13 +22,14 @@ import (
 // usage plus its rows of the log (loadUsage, storedLive); a fold moves
 // rows from one to the other in one transaction, so that nothing is lost
 // or counted twice by a kill at any moment.
-const (
-	foldIdle    = 200 * time.Millisecond
-	foldAtClose = 3 * time.Second
-)
+const foldAtClose = 3 * time.Second
 
-// foldAt and foldChunk are variables for the tests.
-var foldAt, foldChunk = 1_000_000, 10_000
+// foldAt, foldChunk and foldIdle are variables for the tests; a store
+// reads foldIdle when it opens.
+var (
+	foldAt, foldChunk = 1_000_000, 10_000
+	foldIdle          = 200 * time.Millisecond
+)
 
 // fold folds the log into usage, a chunk at a time, until it is empty,
 // an op waits (if idle), or the deadline (if not zero) passed.
