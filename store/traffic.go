@@ -77,6 +77,13 @@ func sameDayOrLater(t, at time.Time) bool {
 	return td >= ad
 }
 
+// noteTrafficQuery stores a report's traffic times; prepared once, as it
+// runs for nearly every request while applications see their first
+// traffic of a day.
+const noteTrafficQuery = `UPDATE applications SET first_traffic_at = COALESCE(first_traffic_at, ?),
+	first_daily_traffic_at = CASE WHEN first_daily_traffic_at >= ? THEN first_daily_traffic_at ELSE ? END
+	WHERE id = ?`
+
 // NoteTraffic records that an application reported traffic at a time.
 // Only the first report of a day writes, and nobody waits for it: it never
 // slows the report down. Without a database file the times live only in
@@ -113,9 +120,10 @@ func (s *Store) NoteTraffic(app *Application, at time.Time) {
 			if s.cells.lookup(app.ID, false) != app.live {
 				return nil // an import of a whole state replaced the application's
 			}
-			_, err := tx.ExecContext(ctx, `UPDATE applications SET first_traffic_at = COALESCE(first_traffic_at, ?),
-				first_daily_traffic_at = CASE WHEN first_daily_traffic_at >= ? THEN first_daily_traffic_at ELSE ? END
-				WHERE id = ?`, at.Unix(), day.Unix(), at.Unix(), app.ID)
+			st, err := s.stmt(ctx, tx, noteTrafficQuery)
+			if err == nil {
+				_, err = st.ExecContext(ctx, at.Unix(), day.Unix(), at.Unix(), app.ID)
+			}
 			if err != nil {
 				return fmt.Errorf("record traffic: %w", err)
 			}
