@@ -15,37 +15,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/threescale-sandbox/threescale-sandbox/benchworld"
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
 	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 	"github.com/threescale-sandbox/threescale-sandbox/journal"
 )
-
-// benchFixture is a world of n applications, 2 per account with one user
-// each (app-1, app-2, …, with keys key-1, …), on a plan whose limits no
-// run reaches.
-func benchFixture(n int) string {
-	var y strings.Builder
-	y.WriteString(`version: 1
-providers:
-  - name: Bench
-    provider_key: bench-key
-    access_token: bench-token
-    services:
-      - id: "1"
-        name: Bench API
-        metrics: [{name: search, parent: hits}]
-        application_plans:
-          - {name: Big, limits: {hits: {day: 1000000000000, minute: 1000000000000}, search: {month: 1000000000000}}}
-    accounts:
-`)
-	for a := 1; 2*a-1 <= n; a++ {
-		fmt.Fprintf(&y, "      - org_name: Dev %d\n        users: [{username: dev%d, email: dev%d@bench.example.com}]\n        applications:\n", a, a, a)
-		for i := 2*a - 1; i <= 2*a && i <= n; i++ {
-			fmt.Fprintf(&y, "          - {name: App %d, app_id: app-%d, app_keys: [key-%d]}\n", i, i, i)
-		}
-	}
-	return y.String()
-}
 
 var benchNow = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 
@@ -54,7 +28,7 @@ var benchNow = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 // for their durable commits.
 func benchHandler(b *testing.B, n int, onDisk bool) http.Handler {
 	b.Helper()
-	w, err := fixtures.Parse("bench.yaml", []byte(benchFixture(n)), zeroReader{})
+	w, err := fixtures.Parse("bench.yaml", []byte(benchworld.YAML(n)), zeroReader{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -258,7 +232,7 @@ func BenchmarkWorld(b *testing.B) {
 // BenchmarkAuthrepJournal is authrep's cost with and without the journal
 // and the request log line, on a file (as BenchmarkAuthrep) and in memory.
 func BenchmarkAuthrepJournal(b *testing.B) {
-	w, err := fixtures.Parse("bench.yaml", []byte(benchFixture(1)), zeroReader{})
+	w, err := fixtures.Parse("bench.yaml", []byte(benchworld.YAML(1)), zeroReader{})
 	if err != nil {
 		b.Fatal(err)
 	}

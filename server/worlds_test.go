@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/threescale-sandbox/threescale-sandbox/benchworld"
 )
 
 // An Account Management API write is what the very next authorize sees,
@@ -21,7 +23,7 @@ func TestAMWriteSeenByNextAuthorize(t *testing.T) {
 	for _, n := range sizes {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "world.yaml")
-			if err := os.WriteFile(path, []byte(benchFixture(n)), 0o644); err != nil {
+			if err := os.WriteFile(path, []byte(benchworld.YAML(n)), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			s := start(t, path, day("10:15:00"))
