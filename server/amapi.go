@@ -151,7 +151,7 @@ func splitKey(s string) (key, format string) {
 
 // normalizeAMPath is Journey's normalize_path for porta's API: repeated
 // slashes are one, and a trailing slash is dropped.
-func normalizeAMPath(next echo.HandlerFunc) echo.HandlerFunc {
+func normalizeAMPath(next http.Handler) http.Handler {
 	clean := func(p string) string {
 		for strings.Contains(p, "//") {
 			p = strings.ReplaceAll(p, "//", "/")
@@ -161,13 +161,13 @@ func normalizeAMPath(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return p
 	}
-	return func(c echo.Context) error {
-		u := c.Request().URL
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := r.URL
 		if strings.HasPrefix(clean(u.Path), "/admin/api/") {
 			u.Path, u.RawPath = clean(u.Path), clean(u.RawPath)
 		}
-		return next(c)
-	}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func unescape(s string) string {

@@ -21,25 +21,25 @@ import (
 
 // controlToken requires "Authorization: Bearer TOKEN" on every /_sandbox
 // route; the other routes are the APIs', with credentials of their own.
-func controlToken(token string) echo.MiddlewareFunc {
+func controlToken(token string, next http.Handler) http.Handler {
 	want := []byte("Bearer " + token)
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if !under(c.Request().URL.Path, "/_sandbox") {
-				return next(c)
-			}
-			got := c.Request().Header.Get("Authorization")
-			if subtle.ConstantTimeCompare([]byte(got), want) == 1 {
-				return next(c)
-			}
-			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="threescale-sandbox control API"`)
-			msg := "this sandbox's control API requires Authorization: Bearer TOKEN, with the token of --control-token"
-			if got != "" {
-				msg = "wrong control token in Authorization: want Bearer and the token of --control-token"
-			}
-			return replyJSON(c, http.StatusUnauthorized, &refusal{Message: msg, Field: "Authorization"})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !under(r.URL.Path, "/_sandbox") {
+			next.ServeHTTP(w, r)
+			return
 		}
-	}
+		got := r.Header.Get("Authorization")
+		if subtle.ConstantTimeCompare([]byte(got), want) == 1 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="threescale-sandbox control API"`)
+		msg := "this sandbox's control API requires Authorization: Bearer TOKEN, with the token of --control-token"
+		if got != "" {
+			msg = "wrong control token in Authorization: want Bearer and the token of --control-token"
+		}
+		writeControlJSON(w, http.StatusUnauthorized, &refusal{Message: msg, Field: "Authorization"})
+	})
 }
 
 // maxControlBody bounds a control request's JSON body.
@@ -66,14 +66,23 @@ func badRequest(field, format string, args ...any) *refusal {
 
 // replyJSON writes v as the JSON answer, never cached.
 func replyJSON(c echo.Context, status int, v any) error {
+	return writeControlJSON(c.Response(), status, v)
+}
+
+// writeControlJSON is replyJSON on a plain response writer.
+func writeControlJSON(w http.ResponseWriter, status int, v any) error {
 	var body bytes.Buffer
 	enc := json.NewEncoder(&body)
 	enc.SetEscapeHTML(false) // bodies and paths stay readable
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("encode %T: %w", v, err)
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.Blob(status, "application/json; charset=utf-8", body.Bytes())
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := w.Write(body.Bytes())
+	return err
 }
 
 // control adapts a control handler: a *refusal it returns is answered as

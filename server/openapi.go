@@ -50,28 +50,27 @@ func (h *handlers) amOpenAPI(c echo.Context) error {
 // description, naming each violation; the request is then served as usual.
 // It helps client-plugin authors see what they send wrong even when the
 // backend accepts it.
-func validate(d *openapi.Description, log *slog.Logger) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			r := c.Request()
-			// The description covers the Service Management API only.
-			if strings.HasPrefix(r.URL.Path, "/admin/") || strings.HasPrefix(r.URL.Path, "/_sandbox/") {
-				return next(c)
-			}
-			// Read what the handler would read, and hand it the same bytes.
-			body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-			if err != nil {
-				return next(c)
-			}
-			r.Body = struct {
-				io.Reader
-				io.Closer
-			}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
-			if err := d.CheckRequest(r, body); err != nil {
-				log.Warn("request violates the OpenAPI description",
-					"method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery, "violations", err.Error())
-			}
-			return next(c)
+func validate(d *openapi.Description, log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The description covers the Service Management API only.
+		if strings.HasPrefix(r.URL.Path, "/admin/") || strings.HasPrefix(r.URL.Path, "/_sandbox/") {
+			next.ServeHTTP(w, r)
+			return
 		}
-	}
+		// Read what the handler would read, and hand it the same bytes.
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		if err != nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+		if err := d.CheckRequest(r, body); err != nil {
+			log.Warn("request violates the OpenAPI description",
+				"method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery, "violations", err.Error())
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -160,15 +160,6 @@ func apiHandler(o Options, d *porta.Domain) http.Handler {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = h.httpError
-	// CORS pre-flight for any path, before routing (apisonator: options '*').
-	e.Pre(h.preflight)
-	if o.ControlToken != "" {
-		e.Pre(controlToken(o.ControlToken))
-	}
-	e.Pre(normalizeAMPath)
-	if o.Validator != nil {
-		e.Pre(validate(o.Validator, o.Logger))
-	}
 
 	// Service Management API (apisonator's listener). Sinatra answers HEAD
 	// on every GET route.
@@ -336,8 +327,21 @@ func apiHandler(o Options, d *porta.Domain) http.Handler {
 
 	e.RouteNotFound("/*", h.notFound)
 	h.routes = knownRoutes(e)
+	// What runs before routing wraps the router as plain handlers: echo
+	// chains its Pre middlewares anew for every request, three closures
+	// per authorize.
+	var routed http.Handler = e
+	if o.Validator != nil {
+		routed = validate(o.Validator, o.Logger, routed)
+	}
+	routed = normalizeAMPath(routed)
+	if o.ControlToken != "" {
+		routed = controlToken(o.ControlToken, routed)
+	}
+	// CORS pre-flight for any path, before routing (apisonator: options '*').
+	routed = preflight(routed)
 	mw := journal.Middleware(journal.Options{Journal: o.Journal, Clock: o.Clock, Logger: o.Logger, Face: face})
-	return &Server{handler: mw(h.withFaults(e)), router: e}
+	return &Server{handler: mw(h.withFaults(routed)), router: e}
 }
 
 // Server is the handler of the APIs' listener: the router inside the
@@ -449,20 +453,21 @@ func set(h http.Header, name, value string) { h[name] = []string{value} }
 // able to change the sandbox with the default world's well-known token.
 func backendPath(p string) bool { return !under(p, "/admin/api") && !under(p, "/_sandbox") }
 
-func (h *handlers) preflight(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if c.Request().Method != http.MethodOptions || !backendPath(c.Request().URL.Path) {
-			return next(c)
+func preflight(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodOptions || !backendPath(r.URL.Path) {
+			next.ServeHTTP(w, r)
+			return
 		}
-		hd := c.Response().Header()
+		hd := w.Header()
 		commonHeaders(hd, "", true)
 		set(hd, "access-control-max-age", "86400")
 		set(hd, "access-control-allow-methods", "GET, POST, PATCH, PUT, DELETE")
 		set(hd, "access-control-allow-headers", "Authorization, Accept-Encoding, Content-Type, Cache-Control, Accept, "+
 			"If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since, X-Requested-With, X-HTTP-Method-Override, "+
 			"3scale-options")
-		return c.NoContent(http.StatusNoContent)
-	}
+		w.WriteHeader(http.StatusNoContent)
+	})
 }
 
 // request turns an HTTP request into what the Service Management API reads.
