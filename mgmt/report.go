@@ -259,9 +259,19 @@ func (b *Backend) processBatch(ctx context.Context, cat *store.Catalog, svc *sto
 		}
 	}
 	if d != nil {
-		for _, t := range txs {
-			d.Transactions = append(d.Transactions, DecidedTransaction{Application: decidedApp(t.app, cat.Plan(t.app.PlanID)),
-				Timestamp: stampDecision(t.at), Usage: applied(t.usage)})
+		// A batch is mostly one application at one time: each is looked up
+		// and formatted once per run of equal ones.
+		var app DecidedApp
+		var stamp string
+		d.Transactions = make([]DecidedTransaction, 0, len(txs))
+		for i, t := range txs {
+			if i == 0 || t.app != txs[i-1].app {
+				app = decidedApp(t.app, cat.Plan(t.app.PlanID))
+			}
+			if i == 0 || !t.at.Equal(txs[i-1].at) {
+				stamp = stampDecision(t.at)
+			}
+			d.Transactions = append(d.Transactions, DecidedTransaction{Application: app, Timestamp: stamp, Usage: applied(t.usage)})
 		}
 	}
 	incs, summed := sumIncrements(txs)

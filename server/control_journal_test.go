@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -118,6 +120,32 @@ func TestJournalSaysWhy(t *testing.T) {
 	}
 	sameJSON(t, "bad token", e["decision"],
 		`{"endpoint":"authorize","error":"service_token_invalid","message":"service token \"nope\" or service id \"500\" is invalid"}`)
+}
+
+// A report's trail names each transaction's own application and time,
+// however they alternate in the batch (listed, as counted, by
+// application).
+func TestJournalReportTransactionsInTurn(t *testing.T) {
+	s := controls(t)
+	tx := func(i int, app, extra string) string {
+		return fmt.Sprintf("&transactions[%d][app_id]=%s&transactions[%d][usage][search]=1%s", i, app, i, extra)
+	}
+	s.form("/transactions.xml", "service_token=ctl-service-token&service_id=500"+
+		tx(0, "daily-app", "")+tx(1, "daily-app", "&transactions[1][timestamp]=2026-11-22%2009:00:00")+
+		tx(2, "other-app", "&transactions[2][timestamp]=2026-11-22%2009:00:00")+tx(3, "daily-app", ""))
+	e := s.requests("?path=/transactions.xml")[0]
+	d, _ := e["decision"].(map[string]any)
+	txs, _ := d["transactions"].([]any)
+	var got []string
+	for _, t := range txs {
+		t := t.(map[string]any)
+		got = append(got, t["application"].(map[string]any)["app_id"].(string)+" "+t["timestamp"].(string))
+	}
+	want := []string{"daily-app 2026-11-22T10:15:00Z", "daily-app 2026-11-22T09:00:00Z",
+		"daily-app 2026-11-22T10:15:00Z", "other-app 2026-11-22T09:00:00Z"}
+	if !slices.Equal(got, want) {
+		t.Errorf("transactions: got %q, want %q (%s)", got, want, compactJSON(t, e))
+	}
 }
 
 // A report's entry lists its transactions, applications and usage; the
