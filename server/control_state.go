@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -75,6 +76,14 @@ type snapshot struct {
 	// CreatedAt is the real time it was taken, Clock the sandbox's.
 	CreatedAt string `json:"created_at"`
 	Clock     string `json:"clock"`
+	// taken orders snapshots taken in the same millisecond (UnixNano).
+	taken int64
+}
+
+// snapshotMeta is what a snapshot's .json file beside its database holds.
+type snapshotMeta struct {
+	snapshot
+	Taken int64 `json:"taken_ns"`
 }
 
 // snapshots keeps named states: in memory, or in a folder of files.
@@ -109,7 +118,7 @@ func (s *snapshots) save(ctx context.Context, about snapshot, st *store.State, n
 	if err := store.SaveState(ctx, st, s.path(about.Name), now); err != nil {
 		return about, fmt.Errorf("snapshot %s: %w", about.Name, err)
 	}
-	meta, _ := json.Marshal(about) // strings only
+	meta, _ := json.Marshal(snapshotMeta{about, about.taken}) // strings and a number
 	if err := os.WriteFile(filepath.Join(s.dir, about.Name+".json"), meta, 0o644); err != nil {
 		return about, fmt.Errorf("snapshot %s: %w", about.Name, err)
 	}
@@ -191,16 +200,22 @@ func (s *snapshots) list() ([]snapshot, error) {
 			}
 			about := snapshot{Name: name, Size: fi.Size(), CreatedAt: stamp(fi.ModTime())}
 			if meta, err := os.ReadFile(filepath.Join(s.dir, name+".json")); err == nil {
-				var m snapshot
+				var m snapshotMeta
 				if json.Unmarshal(meta, &m) == nil {
-					about.CreatedAt, about.Clock = m.CreatedAt, m.Clock
+					about.CreatedAt, about.Clock, about.taken = m.CreatedAt, m.Clock, m.Taken
 				}
 			}
 			out = append(out, about)
 		}
 	}
 	slices.SortFunc(out, func(a, b snapshot) int {
-		return strings.Compare(a.CreatedAt+a.Name, b.CreatedAt+b.Name)
+		if c := strings.Compare(a.CreatedAt, b.CreatedAt); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.taken, b.taken); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
 	})
 	return out, nil
 }
@@ -224,7 +239,8 @@ func (h *handlers) createSnapshot(c echo.Context) error {
 		return err
 	}
 	now := h.clock.Now()
-	about, err := h.snapshots.save(ctx, snapshot{Name: *in.Name, CreatedAt: stamp(time.Now()), Clock: stamp(now)}, st, now)
+	taken := time.Now()
+	about, err := h.snapshots.save(ctx, snapshot{Name: *in.Name, CreatedAt: stamp(taken), Clock: stamp(now), taken: taken.UnixNano()}, st, now)
 	if err != nil {
 		return err
 	}

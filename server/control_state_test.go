@@ -1,15 +1,19 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
+	"github.com/threescale-sandbox/threescale-sandbox/store"
 )
 
 const ctlAM = "access_token=ctl-access-token"
@@ -269,5 +273,40 @@ func TestSnapshotsOnFile(t *testing.T) {
 	}
 	if got := s.dailyHits(); got != "2" {
 		t.Errorf("restored from the file: %s hits, want 2", got)
+	}
+}
+
+// Snapshots taken in the same millisecond are listed in the order they
+// were taken, in memory and in a directory, whatever their names.
+func TestSnapshotsSameMillisecond(t *testing.T) {
+	const at = "2026-11-22T10:15:00.000Z"
+	mem := newSnapshots("")
+	for i, name := range []string{"zz", "aa", "mm"} {
+		if _, err := mem.save(context.Background(), snapshot{Name: name, CreatedAt: at, taken: int64(i)}, &store.State{}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	for i, name := range []string{"zz", "aa", "mm"} {
+		meta := fmt.Sprintf(`{"name":%q,"size":1,"created_at":%q,"clock":%q,"taken_ns":%d}`, name, at, at, 100+i)
+		if err := os.WriteFile(filepath.Join(dir, name+".db"), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".json"), []byte(meta), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for what, s := range map[string]*snapshots{"memory": mem, "directory": newSnapshots(dir)} {
+		list, err := s.list()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, sn := range list {
+			names = append(names, sn.Name)
+		}
+		if want := []string{"zz", "aa", "mm"}; !slices.Equal(names, want) {
+			t.Errorf("%s: listed %q, want %q", what, names, want)
+		}
 	}
 }
