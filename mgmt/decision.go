@@ -31,6 +31,10 @@ type Decision struct {
 	// Usage is what was counted, each metric with its parents, as applied.
 	Usage        []Applied            `json:"usage,omitempty"`
 	Transactions []DecidedTransaction `json:"transactions,omitempty"`
+	// TransactionsOmitted counts a report's transactions past the first
+	// MaxTrailTransactions, which the trail does not list: a journal of
+	// 10,000 reports of 1000 transactions would otherwise hold 2 GB.
+	TransactionsOmitted int `json:"transactions_omitted,omitempty"`
 	// Authorized is an authorization's outcome; Stored says whether a
 	// report's batch was counted (a refused one is in the error log).
 	Authorized *bool `json:"authorized,omitempty"`
@@ -46,7 +50,14 @@ type Decision struct {
 	application DecidedApp
 	checks      [8]Check
 	outcome     bool
+	// omittedApps are the distinct applications of the omitted
+	// transactions not listed: the journal's app_id filter finds them.
+	omittedApps []DecidedApp
 }
+
+// MaxTrailTransactions is how many of a report's transactions its trail
+// lists.
+const MaxTrailTransactions = 100
 
 func (d *Decision) setProvider(p *store.Provider) {
 	d.provider = DecidedProvider{ID: p.ID, Name: p.Name}
@@ -147,6 +158,11 @@ func (d *Decision) Mentions(id string) bool {
 			return true
 		}
 	}
+	for _, a := range d.omittedApps {
+		if a.AppID == id || a.userKey == id {
+			return true
+		}
+	}
 	return false
 }
 
@@ -179,7 +195,7 @@ func (d *Decision) LogValue() slog.Value {
 		attrs = append(attrs, slog.String("usage", appliedText(d.Usage)))
 	}
 	if len(d.Transactions) > 0 {
-		attrs = append(attrs, slog.Int("transactions", len(d.Transactions)))
+		attrs = append(attrs, slog.Int("transactions", len(d.Transactions)+d.TransactionsOmitted))
 	}
 	if d.Authorized != nil {
 		attrs = append(attrs, slog.Bool("authorized", *d.Authorized))

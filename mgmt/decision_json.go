@@ -81,6 +81,10 @@ func (d *Decision) AppendJSON(b []byte) []byte {
 		}
 		b = append(b, ']')
 	}
+	if d.TransactionsOmitted != 0 {
+		b = append(b, `,"transactions_omitted":`...)
+		b = strconv.AppendInt(b, int64(d.TransactionsOmitted), 10)
+	}
 	if d.Authorized != nil {
 		b = append(b, `,"authorized":`...)
 		b = strconv.AppendBool(b, *d.Authorized)
@@ -114,7 +118,12 @@ func (d *Decision) AppendApps(b []byte) []byte {
 		b = add(b, d.Application)
 	}
 	for i := range d.Transactions {
-		b = add(b, &d.Transactions[i].Application)
+		if i == 0 || d.Transactions[i].Application.ID != d.Transactions[i-1].Application.ID {
+			b = add(b, &d.Transactions[i].Application)
+		}
+	}
+	for i := range d.omittedApps {
+		b = add(b, &d.omittedApps[i])
 	}
 	return b
 }

@@ -72,6 +72,7 @@ func FuzzDecisionJSON(f *testing.F) {
 		if parts&2 != 0 {
 			d.Transactions = []DecidedTransaction{{Application: DecidedApp{AppID: s2}, Timestamp: s1, Usage: []Applied{{s2, s1}}},
 				{Timestamp: s2}, {Usage: []Applied{}}}
+			d.TransactionsOmitted = int(n)
 			d.setStored(ok)
 		}
 		if got, want := string(d.AppendJSON(nil)), marshal(t, d); got != want {

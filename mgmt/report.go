@@ -259,20 +259,7 @@ func (b *Backend) processBatch(ctx context.Context, cat *store.Catalog, svc *sto
 		}
 	}
 	if d != nil {
-		// A batch is mostly one application at one time: each is looked up
-		// and formatted once per run of equal ones.
-		var app DecidedApp
-		var stamp string
-		d.Transactions = make([]DecidedTransaction, 0, len(txs))
-		for i, t := range txs {
-			if i == 0 || t.app != txs[i-1].app {
-				app = decidedApp(t.app, cat.Plan(t.app.PlanID))
-			}
-			if i == 0 || !t.at.Equal(txs[i-1].at) {
-				stamp = stampDecision(t.at)
-			}
-			d.Transactions = append(d.Transactions, DecidedTransaction{Application: app, Timestamp: stamp, Usage: applied(t.usage)})
-		}
+		trail(d, cat, txs)
 	}
 	incs, summed := sumIncrements(txs)
 	err := b.store.UpdateUsage(ctx, func(w *store.CounterWriter) error {
@@ -384,3 +371,38 @@ func reportApp(svc *store.Service, h *rackquery.Hash) (*store.Application, *Erro
 func isNil(v rackquery.Value) bool { _, ok := v.(rackquery.Nil); return ok || v == nil }
 
 func mustGet(h *rackquery.Hash, k string) rackquery.Value { v, _ := h.Get(k); return v }
+
+// trail lists a report's first MaxTrailTransactions transactions in its
+// decision, and names the applications of the others. A batch is mostly
+// one application at one time: each is looked up and formatted once per
+// run of equal ones.
+func trail(d *Decision, cat *store.Catalog, txs []reportTx) {
+	var app DecidedApp
+	var stamp string
+	listed := txs[:min(len(txs), MaxTrailTransactions)]
+	d.Transactions = make([]DecidedTransaction, 0, len(listed))
+	for i, t := range listed {
+		if i == 0 || t.app != txs[i-1].app {
+			app = decidedApp(t.app, cat.Plan(t.app.PlanID))
+		}
+		if i == 0 || !t.at.Equal(txs[i-1].at) {
+			stamp = stampDecision(t.at)
+		}
+		d.Transactions = append(d.Transactions, DecidedTransaction{Application: app, Timestamp: stamp, Usage: applied(t.usage)})
+	}
+	d.TransactionsOmitted = len(txs) - len(listed)
+	if d.TransactionsOmitted == 0 {
+		return
+	}
+	seen := map[int64]bool{}
+	for _, t := range listed {
+		seen[t.app.ID] = true
+	}
+	for i, t := range txs[len(listed):] {
+		if (i > 0 && t.app == txs[len(listed)+i-1].app) || seen[t.app.ID] {
+			continue
+		}
+		seen[t.app.ID] = true
+		d.omittedApps = append(d.omittedApps, decidedApp(t.app, nil))
+	}
+}

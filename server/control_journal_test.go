@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -145,6 +147,55 @@ func TestJournalReportTransactionsInTurn(t *testing.T) {
 		"daily-app 2026-11-22T10:15:00Z", "other-app 2026-11-22T09:00:00Z"}
 	if !slices.Equal(got, want) {
 		t.Errorf("transactions: got %q, want %q (%s)", got, want, compactJSON(t, e))
+	}
+}
+
+// A report's trail lists its first 100 transactions and counts the
+// others; the app_id filter still finds an application resolved only in
+// those (a user_key application, found by its app_id).
+func TestJournalReportTrailBounded(t *testing.T) {
+	world := filepath.Join(t.TempDir(), "keys.yaml")
+	if err := os.WriteFile(world, []byte(`version: 1
+providers:
+  - name: Keys
+    provider_key: kpk
+    services:
+      - id: "700"
+        name: Keys API
+        backend_version: "1"
+        metrics: [{name: hits}]
+        application_plans: [{name: Keys, default: true}]
+    accounts:
+      - org_name: Keys Co
+        applications:
+          - {name: First, app_id: first-app, user_key: uk-first}
+          - {name: Second, app_id: second-app, user_key: uk-second}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, world, day("10:15:00"))
+	var body strings.Builder
+	body.WriteString("provider_key=kpk&service_id=700")
+	for i := range 150 {
+		key := "uk-first"
+		if i >= 120 {
+			key = "uk-second" // only past the 100th
+		}
+		fmt.Fprintf(&body, "&transactions[%d][user_key]=%s&transactions[%d][usage][hits]=1", i, key, i)
+	}
+	if r := s.form("/transactions.xml", body.String()); r.status != 202 {
+		t.Fatalf("report: %d %s", r.status, r.body)
+	}
+	e := s.requests("?path=/transactions.xml")[0]
+	d, _ := e["decision"].(map[string]any)
+	txs, _ := d["transactions"].([]any)
+	if len(txs) != 100 || d["transactions_omitted"] != 50.0 {
+		t.Errorf("listed %d transactions, omitted %v; want 100 and 50", len(txs), d["transactions_omitted"])
+	}
+	for _, app := range []string{"first-app", "second-app"} {
+		if got := s.requests("?path=/transactions.xml&app_id=" + app); len(got) != 1 {
+			t.Errorf("app_id=%s: %d entries, want the report's", app, len(got))
+		}
 	}
 }
 
