@@ -238,13 +238,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	for i, srv := range servers {
 		go func() { errc <- srv.Serve(listeners[i]) }()
 	}
-	select {
-	case <-ctx.Done():
-	case err := <-errc:
-		if !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("serve: %w", err)
-		}
-	}
+	err = waitServing(ctx, errc, seed.seeding)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	for _, srv := range servers {
@@ -252,7 +246,32 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			log.Warn("shutdown", "err", err)
 		}
 	}
-	return nil
+	return err
+}
+
+// waitServing waits for the end of ctx or of a server, or for the failure
+// of the seed being stored (never serving state that was not saved).
+func waitServing(ctx context.Context, errc <-chan error, sd *store.Seeding) error {
+	var seeded <-chan struct{}
+	if sd != nil {
+		seeded = sd.Done()
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-errc:
+			if !errors.Is(err, http.ErrServerClosed) {
+				return fmt.Errorf("serve: %w", err)
+			}
+			return nil
+		case <-seeded:
+			if err := sd.Err(); err != nil {
+				return fmt.Errorf("the fixtures could not be stored: %w", err)
+			}
+			seeded = nil
+		}
+	}
 }
 
 // newLogger writes the logs to w, as text or as JSON lines.
@@ -313,6 +332,9 @@ type seedInfo struct {
 	// also when the stored state was kept.
 	fixtures *fixtures.Held
 	baseline *baselineSource
+	// seeding, when seeded now, is the seed whose rows are still being
+	// written: serve stops if it fails.
+	seeding *store.Seeding
 	// From a bundle: its journal, and its clock when it set the one of
 	// the sandbox.
 	journal []*journal.Entry
@@ -436,12 +458,14 @@ func openStore(ctx context.Context, cfg *serveConfig, clk clock.Clock, log *slog
 			return fail(err)
 		}
 	}
-	baseline, err := st.SeedWithBaseline(ctx, world)
+	// The sandbox serves the seeded catalog at once; the rows, the
+	// baseline and the fixtures' usage are stored behind it.
+	sd, err := st.StartSeed(ctx, world, true)
 	if err != nil {
 		return fail(err)
 	}
 	return st, seedInfo{seeded: true, sources: world.Sources, world: world, summary: "seeded from " + source,
-		fixtures: fixtures.Hold(world), baseline: spill(baseline, log)}, nil
+		fixtures: fixtures.Hold(world), baseline: spillAfter(sd, log), seeding: sd}, nil
 }
 
 // dropEmptyFolders leaves out the fixture folders, set from the
@@ -533,6 +557,34 @@ type baselineSource struct {
 	spill     *store.Spill
 	state     *store.State // when it could not be spilled
 	log       *slog.Logger
+	closed    bool
+}
+
+// spillAfter is the baseline of a seed being stored: spilled once it is
+// taken; a reset meanwhile waits for it.
+func spillAfter(sd *store.Seeding, log *slog.Logger) *baselineSource {
+	b := &baselineSource{log: log}
+	b.seedAside = func(ctx context.Context) (*store.State, error) {
+		select {
+		case <-sd.Done():
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		return sd.Baseline(), sd.Err()
+	}
+	go func() {
+		<-sd.Done()
+		if sd.Err() != nil {
+			return
+		}
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if b.seedAside != nil && !b.closed {
+			b.seedAside = nil
+			b.keep(sd.Baseline())
+		}
+	}()
+	return b
 }
 
 // spill keeps st in a temporary file, or in memory when none can be
@@ -576,7 +628,13 @@ func (b *baselineSource) load(ctx context.Context) (*store.State, error) {
 }
 
 func (b *baselineSource) close() {
-	if b != nil && b.spill != nil {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = true
+	if b.spill != nil {
 		b.spill.Close()
 	}
 }

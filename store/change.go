@@ -33,6 +33,9 @@ type Tx struct {
 	forget   []int64      // applications whose counters go
 	traffic  []setTraffic // first-traffic times set, shown after the commit
 	enqueued bool         // webhook events were queued
+
+	// ids is the next id of each table a seed writes (nextID).
+	ids map[string]int64
 }
 
 // Change runs fn in a transaction of the writer and waits for the commit.

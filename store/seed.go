@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
@@ -31,24 +34,127 @@ func (s *Store) SeedWithBaseline(ctx context.Context, w *fixtures.World) (*State
 }
 
 func (s *Store) seed(ctx context.Context, w *fixtures.World, baseline bool) (*State, error) {
-	counts, err := s.seedModel(ctx, w)
+	sd, err := s.StartSeed(ctx, w, baseline)
 	if err != nil {
 		return nil, err
 	}
-	var st *State
-	if baseline {
-		if st, err = s.Export(ctx); err != nil {
-			return nil, fmt.Errorf("baseline: %w", err)
+	<-sd.Done()
+	return sd.Baseline(), sd.Err()
+}
+
+// Seeding is a seed whose catalog is served while its rows are written.
+type Seeding struct {
+	done     chan struct{}
+	err      error
+	baseline *State
+}
+
+// Done is closed once the seed is stored (or failed), its baseline taken
+// and the fixtures' usage counted.
+func (sd *Seeding) Done() <-chan struct{} { return sd.done }
+
+// Err is the seed's outcome, once Done is closed.
+func (sd *Seeding) Err() error { return sd.err }
+
+// Baseline is the state a reset puts back (nil when not asked for), once
+// Done is closed.
+func (sd *Seeding) Baseline() *State { return sd.baseline }
+
+// StartSeed seeds w as Seed does, but returns as soon as the store serves
+// the seeded catalog: into a fresh (or reset) store the catalog is made of
+// the decoded fixture, and the developers' rows, most of a big world, are
+// written after it on the writer. Every later write is queued behind them,
+// so it is stored after them (with a database file, an authrep's 2xx still
+// comes after its commit, and so after the seed's). The baseline, if asked
+// for, is copied before any request can change the store; the fixtures'
+// usage is counted before StartSeed returns.
+func (s *Store) StartSeed(ctx context.Context, w *fixtures.World, baseline bool) (*Seeding, error) {
+	restore := func() {}
+	sd := &Seeding{done: make(chan struct{})}
+	var counts []FixtureCount
+	ready := make(chan struct{}, 1)
+	o := s.changeOp(func(t *Tx) error { return t.seedWorld(w, &counts, ready) }, nil)
+	s.seeding.Add(1)
+	fail := func(err error) (*Seeding, error) {
+		s.seeding.Add(-1)
+		restore()
+		return nil, fmt.Errorf("seed fixtures: %w", err)
+	}
+	if err := s.submit(o); err != nil {
+		return fail(err)
+	}
+	seeded := o.done
+	select {
+	case <-ready:
+	case err := <-o.done:
+		if err != nil {
+			return fail(err)
 		}
-		st.Usage, st.Fixture = nil, counts
+		seeded = nil // stored already
 	}
-	if s.Catalog().ApplicationCount() >= 10000 {
-		// Seeding a big world leaves hundreds of megabytes of garbage (rows
-		// read, statements): hand them back now, not at the first GCs under
-		// traffic, so that an idle sandbox stays small.
-		debug.FreeOSMemory()
+	// Queued now, before anything else can write: the baseline is the
+	// seeded world, before its usage and before any request.
+	var exported chan error
+	if baseline {
+		sd.baseline = &State{}
+		exp := &op{conn: s.copyDatabase(sd.baseline), done: make(chan error, 1)}
+		if err := s.submit(exp); err != nil {
+			return fail(err)
+		}
+		exported = exp.done
 	}
-	return st, s.countFixture(ctx, counts)
+	// The fixtures' usage is in the live counters before the first request;
+	// with a database file its commit follows the seed's.
+	counted := make(chan struct{})
+	usage := make(chan error, 1)
+	bg := context.WithoutCancel(ctx)
+	go func() { usage <- s.countFixture(bg, counts, counted) }()
+	select {
+	case <-counted:
+	case err := <-usage:
+		usage <- err
+	}
+	go func() {
+		defer close(sd.done)
+		defer s.seeding.Add(-1)
+		defer restore()
+		var errs []error
+		if seeded != nil {
+			if err := <-seeded; err != nil {
+				errs = append(errs, fmt.Errorf("seed fixtures: %w", err))
+			}
+		}
+		if exported != nil {
+			if err := <-exported; err != nil {
+				errs = append(errs, fmt.Errorf("baseline: %w", err))
+			}
+			sd.baseline.Fixture = counts
+		}
+		if err := <-usage; err != nil {
+			errs = append(errs, fmt.Errorf("count the fixtures' usage: %w", err))
+		}
+		sd.err = errors.Join(errs...)
+		if s.Catalog().ApplicationCount() >= 10000 {
+			// Seeding a big world leaves hundreds of megabytes of garbage
+			// (rows, statements): hand them back now, not at the first GCs
+			// under traffic, so that an idle sandbox stays small.
+			debug.FreeOSMemory()
+		}
+	}()
+	return sd, nil
+}
+
+// startupGC lets the heap grow to five times its live size (GOGC=400)
+// while a big world is read or seeded, which allocates much and keeps
+// most of it: the collector runs a quarter as often. A GOGC set in the
+// environment is left alone. It returns the restore.
+func startupGC() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(400)
+	var once sync.Once
+	return func() { once.Do(func() { debug.SetGCPercent(old) }) }
 }
 
 // FixtureCount is usage a fixture lists: counted, in the metric and its
@@ -64,33 +170,59 @@ type FixtureCount struct {
 // its applications list, not yet counted.
 func (s *Store) seedModel(ctx context.Context, w *fixtures.World) ([]FixtureCount, error) {
 	var counts []FixtureCount
-	err := s.Change(ctx, func(t *Tx) error {
-		t.changedAll() // the catalog is made once, at the end
-		if len(t.cat.Providers) == 0 {
-			// Nothing else is stored: the developers' side of the catalog
-			// is made of the rows as they are written, not read back.
-			t.ch.seeded = &developerSide{}
-		}
-		counts = counts[:0]
-		for _, p := range w.Providers {
-			_, c, err := t.seed(p)
-			if err != nil {
-				return err
-			}
-			counts = append(counts, c...)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.Change(ctx, func(t *Tx) error { return t.seedWorld(w, &counts, nil) }); err != nil {
 		return nil, fmt.Errorf("seed fixtures: %w", err)
 	}
 	return counts, nil
 }
 
+// seedWorld writes every provider of w, and sets *counts to the usage its
+// applications list. Into an empty store the catalog is made of the
+// fixture, not read back; with ready, it is served (and ready signalled)
+// before the developers' rows are written.
+func (t *Tx) seedWorld(w *fixtures.World, counts *[]FixtureCount, ready chan<- struct{}) error {
+	t.changedAll() // the catalog is made once, at the end
+	*counts = (*counts)[:0]
+	if len(t.cat.Providers) > 0 {
+		// Beside other state: the rows are written, then read back.
+		for _, p := range w.Providers {
+			_, c, err := t.seed(p)
+			if err != nil {
+				return err
+			}
+			*counts = append(*counts, c...)
+		}
+		return nil
+	}
+	// Nothing else is stored: the developers' side of the catalog is made
+	// of the fixture's objects, and their rows are written after them.
+	dev := &developerSide{}
+	t.ch.seeded = dev
+	for _, p := range w.Providers {
+		if _, c, err := t.seedProvider(p, dev); err != nil {
+			return fmt.Errorf("provider %q: %w", p.Name, err)
+		} else {
+			*counts = append(*counts, c...)
+		}
+	}
+	cat, err := t.Catalog()
+	if err != nil {
+		return err
+	}
+	if ready != nil {
+		t.s.catalog.Store(cat)
+		select {
+		case ready <- struct{}{}:
+		default: // a retry of the op: signalled already
+		}
+	}
+	return t.writeDevelopers(dev)
+}
+
 // seed writes one fixture provider and returns its id and its
 // applications' usage.
 func (t *Tx) seed(p fixtures.Provider) (int64, []FixtureCount, error) {
-	id, counts, err := t.seedProvider(p)
+	id, counts, err := t.seedProvider(p, nil)
 	if err != nil {
 		return 0, nil, fmt.Errorf("provider %q: %w", p.Name, err)
 	}
@@ -112,10 +244,12 @@ func fixtureUsage(cat *Catalog, counts []FixtureCount, now time.Time) map[Counte
 }
 
 // seedProvider writes one provider and everything it owns. It returns the
-// provider's id and the usage its applications list. The developer side's
-// rows are marked changed one by one, so that a change that adds a world
-// beside others (CreateWorld) re-reads only its own; Seed marks all at once.
-func (t *Tx) seedProvider(p fixtures.Provider) (int64, []FixtureCount, error) {
+// provider's id and the usage its applications list. Its developers' side
+// goes into dev, as the catalog's objects, their rows left for
+// writeDevelopers; without dev they are written at once, marked changed
+// one by one, so that a change that adds a world beside others
+// (CreateWorld) re-reads only its own.
+func (t *Tx) seedProvider(p fixtures.Provider, into *developerSide) (int64, []FixtureCount, error) {
 	hash := hashFixturePassword(p.Admin.Password)
 	prov := &ProviderRecord{
 		Name:              p.Name,
@@ -229,69 +363,35 @@ func (t *Tx) seedProvider(p fixtures.Provider) (int64, []FixtureCount, error) {
 		}
 	}
 
-	// The developer side, which is most of a big world, goes in batches of
-	// rows with ids given here: one statement per hundred rows.
-	accounts, err := t.inserter("accounts", "id, provider_id, plan_id, org_name, state, fields, extra_fields, "+
-		"annotations, monthly_billing_enabled, monthly_charging_enabled, created_at, updated_at")
-	if err != nil {
-		return 0, nil, err
+	// The developers' side, most of a big world, is made as the catalog's
+	// objects first, with ids given here; its rows are written from them.
+	dev := into
+	if dev == nil {
+		dev = &developerSide{}
 	}
-	users, err := t.inserter("users", "id, account_id, username, email, password_hash, role, state, fields, "+
-		"extra_fields, created_at, updated_at", accounts)
-	if err != nil {
-		return 0, nil, err
-	}
-	contracts, err := t.inserter("service_contracts", "id, account_id, service_id, plan_id, state, created_at, updated_at",
-		accounts)
-	if err != nil {
-		return 0, nil, err
-	}
-	applications, err := t.inserter("applications", "id, account_id, service_id, plan_id, name, description, state, "+
-		"app_id, user_key, provider_verification_key, redirect_url, extra_fields, created_at, updated_at", accounts)
-	if err != nil {
-		return 0, nil, err
-	}
-	keys, err := t.inserter("application_keys", "application_id, value, created_at", applications)
-	if err != nil {
-		return 0, nil, err
-	}
-	filters, err := t.inserter("referrer_filters", "id, application_id, value, created_at", applications)
-	if err != nil {
-		return 0, nil, err
-	}
-	now := t.Now.Unix()
-	at := unix(now) // as stored, and read back
-	// dev, when set, gets every row as the catalog reads it back.
-	dev := t.ch.seeded
+	at := unix(t.Now.Unix()) // as stored, and read back
 	var counts []FixtureCount
 	for _, acc := range p.Accounts {
 		fields, extra := SplitFields(OptionalAccountFields, toFields(acc.Fields))
-		accID := accounts.id()
-		if err := accounts.add(accID, prov.ID, accountPlans[acc.Plan], acc.OrgName, acc.State, fieldsJSON(fields),
-			fieldsJSON(extra), fieldsJSON(nil), true, true, now, now); err != nil {
+		accID, err := t.nextID("accounts")
+		if err != nil {
 			return 0, nil, err
 		}
 		t.changedAccount(accID)
-		if dev != nil {
-			dev.accounts = append(dev.accounts, &Account{AccountRecord: AccountRecord{ID: accID, ProviderID: prov.ID,
-				PlanID: accountPlans[acc.Plan], OrgName: acc.OrgName, State: acc.State, Fields: stored(fields),
-				ExtraFields: stored(extra), MonthlyBillingEnabled: true, MonthlyChargingEnabled: true,
-				CreatedAt: at, UpdatedAt: at}})
-		}
+		dev.accounts = append(dev.accounts, &Account{AccountRecord: AccountRecord{ID: accID, ProviderID: prov.ID,
+			PlanID: accountPlans[acc.Plan], OrgName: acc.OrgName, State: acc.State, Fields: stored(fields),
+			ExtraFields: stored(extra), MonthlyBillingEnabled: true, MonthlyChargingEnabled: true,
+			CreatedAt: at, UpdatedAt: at}})
 		for _, u := range acc.Users {
 			fields, extra := SplitFields(OptionalUserFields, toFields(u.Fields))
-			userID := users.id()
-			t.changedUser(userID)
-			hash := hashFixturePassword(u.Password)
-			if err := users.add(userID, accID, u.Username, u.Email, hash, u.Role, u.State,
-				fieldsJSON(fields), fieldsJSON(extra), now, now); err != nil {
+			userID, err := t.nextID("users")
+			if err != nil {
 				return 0, nil, err
 			}
-			if dev != nil {
-				dev.users = append(dev.users, &User{UserRecord: UserRecord{ID: userID, AccountID: accID,
-					Username: u.Username, Email: u.Email, PasswordHash: hash, Role: u.Role, State: u.State,
-					Fields: stored(fields), ExtraFields: stored(extra), CreatedAt: at, UpdatedAt: at}})
-			}
+			t.changedUser(userID)
+			dev.users = append(dev.users, &User{UserRecord: UserRecord{ID: userID, AccountID: accID,
+				Username: u.Username, Email: u.Email, PasswordHash: hashFixturePassword(u.Password), Role: u.Role,
+				State: u.State, Fields: stored(fields), ExtraFields: stored(extra), CreatedAt: at, UpdatedAt: at}})
 		}
 		subscribed := map[string]bool{}
 		for _, app := range acc.Applications {
@@ -307,45 +407,35 @@ func (t *Tx) seedProvider(p fixtures.Provider) (int64, []FixtureCount, error) {
 			// with the application as porta does.
 			if !subscribed[app.Service] {
 				subscribed[app.Service] = true
-				id := contracts.id()
-				if err := contracts.add(id, accID, app.Service, ids.servicePlan, "live", now, now); err != nil {
+				id, err := t.nextID("service_contracts")
+				if err != nil {
 					return 0, nil, err
 				}
-				if dev != nil {
-					dev.contracts = append(dev.contracts, &ServiceContract{ServiceContractRecord{ID: id, AccountID: accID,
-						ServiceID: app.Service, PlanID: ids.servicePlan, State: "live", CreatedAt: at, UpdatedAt: at}})
-				}
+				dev.contracts = append(dev.contracts, &ServiceContract{ServiceContractRecord{ID: id, AccountID: accID,
+					ServiceID: app.Service, PlanID: ids.servicePlan, State: "live", CreatedAt: at, UpdatedAt: at}})
 			}
-			appID := applications.id()
-			t.changedApp(appID)
-			extra := toFields(app.Fields)
-			if err := applications.add(appID, accID, app.Service, planID, app.Name, app.Description, app.State, app.AppID,
-				app.UserKey, app.ProviderVerificationKey, app.RedirectURL, fieldsJSON(extra), now, now); err != nil {
+			appID, err := t.nextID("applications")
+			if err != nil {
 				return 0, nil, err
 			}
-			if dev != nil {
-				dev.apps = append(dev.apps, &Application{ApplicationRecord: ApplicationRecord{ID: appID, AccountID: accID,
-					ServiceID: app.Service, PlanID: planID, Name: app.Name, Description: app.Description, State: app.State,
-					AppID: app.AppID, UserKey: app.UserKey, ProviderVerificationKey: app.ProviderVerificationKey,
-					RedirectURL: app.RedirectURL, ExtraFields: stored(extra), CreatedAt: at, UpdatedAt: at},
-					live: t.s.cells.cell(appID, nil, nil)})
+			t.changedApp(appID)
+			a := &Application{ApplicationRecord: ApplicationRecord{ID: appID, AccountID: accID,
+				ServiceID: app.Service, PlanID: planID, Name: app.Name, Description: app.Description, State: app.State,
+				AppID: app.AppID, UserKey: app.UserKey, ProviderVerificationKey: app.ProviderVerificationKey,
+				RedirectURL: app.RedirectURL, ExtraFields: stored(toFields(app.Fields)), CreatedAt: at, UpdatedAt: at}}
+			if into != nil {
+				a.live = t.s.cells.cell(appID, nil, nil)
 			}
+			dev.apps = append(dev.apps, a)
 			for _, k := range app.AppKeys {
-				if err := keys.add(appID, k, now); err != nil {
-					return 0, nil, err
-				}
-				if dev != nil {
-					dev.keys = append(dev.keys, appKeyRow{appID, AppKey{Value: k, CreatedAt: at}})
-				}
+				dev.keys = append(dev.keys, appKeyRow{appID, AppKey{Value: k, CreatedAt: at}})
 			}
 			for _, f := range app.ReferrerFilters {
-				id := filters.id()
-				if err := filters.add(id, appID, f, now); err != nil {
+				id, err := t.nextID("referrer_filters")
+				if err != nil {
 					return 0, nil, err
 				}
-				if dev != nil {
-					dev.filters = append(dev.filters, appFilterRow{appID, ReferrerFilter{ID: id, Value: f, CreatedAt: at}})
-				}
+				dev.filters = append(dev.filters, appFilterRow{appID, ReferrerFilter{ID: id, Value: f, CreatedAt: at}})
 			}
 			for _, u := range app.Usage {
 				per, ok := period.Parse(u.Period)
@@ -358,49 +448,102 @@ func (t *Tx) seedProvider(p fixtures.Provider) (int64, []FixtureCount, error) {
 			}
 		}
 	}
-	// Parents before children.
-	for _, in := range []*inserter{accounts, users, contracts, applications, keys, filters} {
-		if err := in.write(); err != nil {
+	if into == nil {
+		if err := t.writeDevelopers(dev); err != nil {
 			return 0, nil, err
 		}
 	}
 	return prov.ID, counts, nil
 }
 
-// inserter writes the rows of a table in batches, with ids it gives.
+// nextID gives a new row of table its id: after the largest one the table
+// ever had (AUTOINCREMENT never gives an id again), counted in the
+// transaction from there.
+func (t *Tx) nextID(table string) (int64, error) {
+	if t.ids == nil {
+		t.ids = map[string]int64{}
+	}
+	id, ok := t.ids[table]
+	if !ok {
+		err := t.tx.QueryRowContext(t.ctx, `SELECT max(COALESCE((SELECT max(id) FROM `+table+`), 0),
+			COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0)) + 1`, table).Scan(&id)
+		if err != nil {
+			return 0, fmt.Errorf("next id of %s: %w", table, err)
+		}
+	}
+	t.ids[table] = id + 1
+	return id, nil
+}
+
+// writeDevelopers writes the rows of the developers' objects of dev,
+// parents before children, in batches.
+func (t *Tx) writeDevelopers(dev *developerSide) error {
+	tables := []struct {
+		name, columns string
+		rows          int
+		row           func(i int) []any
+	}{
+		{"accounts", "id, provider_id, plan_id, org_name, state, fields, extra_fields, annotations, " +
+			"monthly_billing_enabled, monthly_charging_enabled, created_at, updated_at", len(dev.accounts),
+			func(i int) []any {
+				a := dev.accounts[i]
+				return []any{a.ID, a.ProviderID, a.PlanID, a.OrgName, a.State, fieldsJSON(a.Fields),
+					fieldsJSON(a.ExtraFields), fieldsJSON(a.Annotations), a.MonthlyBillingEnabled,
+					a.MonthlyChargingEnabled, a.CreatedAt.Unix(), a.UpdatedAt.Unix()}
+			}},
+		{"users", "id, account_id, username, email, password_hash, role, state, fields, extra_fields, " +
+			"created_at, updated_at", len(dev.users), func(i int) []any {
+			u := dev.users[i]
+			return []any{u.ID, u.AccountID, u.Username, u.Email, u.PasswordHash, u.Role, u.State,
+				fieldsJSON(u.Fields), fieldsJSON(u.ExtraFields), u.CreatedAt.Unix(), u.UpdatedAt.Unix()}
+		}},
+		{"service_contracts", "id, account_id, service_id, plan_id, state, created_at, updated_at",
+			len(dev.contracts), func(i int) []any {
+				c := dev.contracts[i]
+				return []any{c.ID, c.AccountID, c.ServiceID, c.PlanID, c.State, c.CreatedAt.Unix(), c.UpdatedAt.Unix()}
+			}},
+		{"applications", "id, account_id, service_id, plan_id, name, description, state, app_id, user_key, " +
+			"provider_verification_key, redirect_url, extra_fields, created_at, updated_at", len(dev.apps),
+			func(i int) []any {
+				a := dev.apps[i]
+				return []any{a.ID, a.AccountID, a.ServiceID, a.PlanID, a.Name, a.Description, a.State, a.AppID,
+					a.UserKey, a.ProviderVerificationKey, a.RedirectURL, fieldsJSON(a.ExtraFields),
+					a.CreatedAt.Unix(), a.UpdatedAt.Unix()}
+			}},
+		{"application_keys", "application_id, value, created_at", len(dev.keys), func(i int) []any {
+			k := dev.keys[i]
+			return []any{k.app, k.key.Value, k.key.CreatedAt.Unix()}
+		}},
+		{"referrer_filters", "id, application_id, value, created_at", len(dev.filters), func(i int) []any {
+			f := dev.filters[i]
+			return []any{f.filter.ID, f.app, f.filter.Value, f.filter.CreatedAt.Unix()}
+		}},
+	}
+	for _, tb := range tables {
+		in := &inserter{t: t, table: tb.name, columns: tb.columns, width: strings.Count(tb.columns, ",") + 1}
+		for i := range tb.rows {
+			if err := in.add(tb.row(i)...); err != nil {
+				return err
+			}
+		}
+		if err := in.write(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inserter writes the rows of a table in batches.
 type inserter struct {
 	t       *Tx
 	table   string
 	columns string
 	width   int
-	next    int64 // the next id
 	args    []any
-	parents []*inserter // whose queued rows go first
 }
 
 // insertBatch is the number of rows of one statement.
 const insertBatch = 100
-
-// inserter starts the batches of a table; its ids follow the largest one
-// the table ever had (AUTOINCREMENT never gives an id again).
-func (t *Tx) inserter(table, columns string, parents ...*inserter) (*inserter, error) {
-	in := &inserter{t: t, table: table, columns: columns, width: strings.Count(columns, ",") + 1, parents: parents}
-	if strings.HasPrefix(columns, "id,") {
-		err := t.tx.QueryRowContext(t.ctx, `SELECT max(COALESCE((SELECT max(id) FROM `+table+`), 0),
-			COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0)) + 1`, table).Scan(&in.next)
-		if err != nil {
-			return nil, fmt.Errorf("next id of %s: %w", table, err)
-		}
-	}
-	return in, nil
-}
-
-// id gives the next row its id.
-func (in *inserter) id() int64 {
-	id := in.next
-	in.next++
-	return id
-}
 
 // add queues a row, writing a batch when one is full.
 func (in *inserter) add(row ...any) error {
@@ -411,13 +554,8 @@ func (in *inserter) add(row ...any) error {
 	return in.write()
 }
 
-// write sends the queued rows, after those of the parent tables.
+// write sends the queued rows.
 func (in *inserter) write() error {
-	for _, p := range in.parents {
-		if err := p.write(); err != nil {
-			return err
-		}
-	}
 	rows := len(in.args) / in.width
 	if rows == 0 {
 		return nil

@@ -114,6 +114,22 @@ func (s *Store) Export(ctx context.Context) (*State, error) {
 	return st, nil
 }
 
+// copyDatabase is a conn op that copies the database into st.DB, as it
+// is: the baseline of a seed, taken before any request could change it.
+func (s *Store) copyDatabase(st *State) func(ctx context.Context, c *sql.Conn) error {
+	return func(ctx context.Context, c *sql.Conn) error {
+		err := onRaw(c, func(rc rawConn) error {
+			var err error
+			st.DB, err = rc.Serialize()
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("copy the database: %w", err)
+		}
+		return nil
+	}
+}
+
 // storeTraffic writes the first-traffic times of memory mode, which live
 // only in the cells, into the applications table, so that a copy of the
 // database holds them.

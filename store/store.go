@@ -63,6 +63,12 @@ type Store struct {
 	// with usageMu held.
 	epoch atomic.Uint64
 
+	// seeding counts the seeds whose rows are still being written
+	// (StartSeed); secrets holds the secrets read or made (secrets.go).
+	seeding   atomic.Int32
+	secretsMu sync.Mutex
+	secrets   map[string][]byte
+
 	usageMu   sync.RWMutex // guards every application's counters
 	lastPrune time.Time
 	undo      failedUsage
@@ -236,6 +242,9 @@ func (s *Store) init(ctx context.Context, onDisk bool) error {
 	}
 	s.catalog.Store(cat)
 	if err := s.loadUsage(ctx); err != nil {
+		return err
+	}
+	if err := s.loadSecrets(ctx); err != nil {
 		return err
 	}
 	if onDisk && s.own != nil {

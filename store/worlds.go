@@ -52,18 +52,25 @@ func (s *Store) CreateWorld(ctx context.Context, id, source string, p fixtures.P
 	if err != nil {
 		return fmt.Errorf("world %s: %w", id, err)
 	}
-	return s.countFixture(ctx, counts)
+	return s.countFixture(ctx, counts, nil)
 }
 
-// countFixture counts seeded usage at the current time.
-func (s *Store) countFixture(ctx context.Context, counts []FixtureCount) error {
+// countFixture counts seeded usage at the current time. applied, if not
+// nil, is closed once the live counters hold it, before its commit.
+func (s *Store) countFixture(ctx context.Context, counts []FixtureCount, applied chan<- struct{}) error {
 	if len(counts) == 0 {
+		if applied != nil {
+			close(applied)
+		}
 		return nil
 	}
 	cat, now := s.Catalog(), s.clk.Now()
 	return s.UpdateUsage(ctx, func(c *CounterWriter) error {
 		for k, v := range fixtureUsage(cat, counts, now) {
 			c.Set(k, addSat(c.Get(k), v))
+		}
+		if applied != nil {
+			close(applied)
 		}
 		return nil
 	})
@@ -166,7 +173,7 @@ func (s *Store) ResetWorld(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.countFixture(ctx, counts)
+	return s.countFixture(ctx, counts, nil)
 }
 
 func (t *Tx) world(id string) (*World, error) {

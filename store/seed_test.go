@@ -1,0 +1,99 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
+	"github.com/threescale-sandbox/threescale-sandbox/period"
+)
+
+// A seed serves its catalog before its rows are stored; a write made then,
+// to a row of the seed, is stored after them and survives a restart, as do
+// the rows and the fixtures' usage.
+func TestSeedServingOrdersLaterWritesAfterTheRows(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "s.db")
+	st := open(t, path)
+	w := world(t, 3000)
+	w.Providers[0].Accounts[0].Applications[0].Usage = append(w.Providers[0].Accounts[0].Applications[0].Usage,
+		fixtures.Usage{Metric: "hits", Period: "day", Value: 7})
+	sd, err := st.StartSeed(ctx, w, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := st.Catalog().Service("1").Application("app-2999")
+	if app == nil {
+		t.Fatal("the seeded catalog is not served once StartSeed returns")
+	}
+	if got := readUsage(st, st.Catalog().Service("1").Application("app-1"), period.Day); got != 7 {
+		t.Fatalf("fixture usage once StartSeed returns: %d, want 7", got)
+	}
+	renamed := app.ApplicationRecord
+	renamed.Name = "Renamed during the seed"
+	if err := st.Change(ctx, func(tx *Tx) error { return tx.SaveApplication(&renamed) }); err != nil {
+		t.Fatal(err)
+	}
+	<-sd.Done()
+	if err := sd.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if sd.Baseline() == nil || len(sd.Baseline().DB) == 0 || len(sd.Baseline().Fixture) != 1 {
+		t.Fatalf("baseline: %+v", sd.Baseline())
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st = open(t, path)
+	defer st.Close()
+	cat := st.Catalog()
+	if n := cat.ApplicationCount(); n != 3000 {
+		t.Fatalf("%d applications after the restart, want 3000", n)
+	}
+	if got := cat.Service("1").Application("app-2999").Name; got != "Renamed during the seed" {
+		t.Fatalf("name after the restart: %q", got)
+	}
+	if got := readUsage(st, cat.Service("1").Application("app-1"), period.Day); got != 7 {
+		t.Fatalf("fixture usage after the restart: %d, want 7", got)
+	}
+}
+
+// A secret asked for while a seed's rows are being written is stored, and
+// is the same after a restart.
+func TestSecretDuringSeedIsStored(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "s.db")
+	st := open(t, path)
+	sd, err := st.StartSeed(ctx, world(t, 3000), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, err := st.Secret(ctx, "portal-cookies", 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-sd.Done()
+	if err := sd.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := st.Secret(ctx, "portal-cookies", 32); err != nil || !bytes.Equal(again, secret) {
+		t.Fatalf("asked again: %x, %v; want %x", again, err, secret)
+	}
+	st.Close()
+	st = open(t, path)
+	defer st.Close()
+	if again, err := st.Secret(ctx, "portal-cookies", 32); err != nil || !bytes.Equal(again, secret) {
+		t.Fatalf("after a restart: %x, %v; want %x", again, err, secret)
+	}
+}
+
+// readUsage is the application's hits of the current instance of p.
+func readUsage(st *Store, app *Application, p period.Period) int64 {
+	var n int64
+	st.ReadUsage(func(c Counters) {
+		n = c.Get(Key(app, st.Catalog().Service(app.ServiceID).Metric("hits"), p, st.clk.Now()))
+	})
+	return n
+}
