@@ -120,11 +120,15 @@ func BenchmarkReport1000(b *testing.B) {
 }
 
 // BenchmarkAMUpdateAccount is one Account Management API write, a durable
-// commit, in worlds of apps applications.
+// commit on a file, in worlds of apps applications; and in memory, where
+// the database is a temporary one spilled to a file past its cache.
 func BenchmarkAMUpdateAccount(b *testing.B) {
-	for _, apps := range []int{1, 1000, 10000} {
-		h := benchHandler(b, apps, true)
-		b.Run(fmt.Sprintf("apps=%d", apps), func(b *testing.B) {
+	for _, c := range []struct {
+		where string
+		apps  int
+	}{{"file", 1}, {"file", 1000}, {"file", 10000}, {"memory", 1}, {"memory", 10000}} {
+		h := benchHandler(b, c.apps, c.where == "file")
+		b.Run(fmt.Sprintf("%s/apps=%d", c.where, c.apps), func(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := range b.N {
@@ -194,6 +198,28 @@ func BenchmarkControls(b *testing.B) {
 			benchControl(b, h, "POST", "/_sandbox/snapshots", `{"name":"s"}`, 201)
 			for b.Loop() {
 				benchControl(b, h, "POST", "/_sandbox/snapshots/s/restore", "", 200)
+			}
+		})
+	}
+}
+
+// BenchmarkResetLarge times a reset of a generated world of 10,000
+// applications: in memory its database is written to a temporary file and
+// restored from it.
+func BenchmarkResetLarge(b *testing.B) {
+	w, err := fixtures.Parse("bench.yaml", []byte(benchworld.YAML(10000)), zeroReader{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, onDisk := range []bool{false, true} {
+		b.Run(map[bool]string{false: "memory", true: "file"}[onDisk], func(b *testing.B) {
+			path := ""
+			if onDisk {
+				path = filepath.Join(b.TempDir(), "bench.db")
+			}
+			_, h := seeded(b, path, w, clock.NewFrozenControl(benchNow))
+			for b.Loop() {
+				benchControl(b, h, "POST", "/_sandbox/reset", "", 200)
 			}
 		})
 	}

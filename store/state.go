@@ -242,6 +242,12 @@ func (s *Store) readyImport(ctx context.Context, st *State) (*imported, error) {
 		if err != nil {
 			return nil, err
 		}
+		if s.spills {
+			if next.apply, next.cleanup, err = restoreFromTemp(image); err != nil {
+				return nil, err
+			}
+			return next, nil
+		}
 		// The image was checked: what is left to fail is an allocation.
 		next.apply = func(rc rawConn) error { return rc.Deserialize(image) }
 		return next, nil

@@ -54,6 +54,9 @@ type Store struct {
 	// onDisk is set with a database file: only then must live state
 	// (counters, first-traffic times) be stored before it is shown.
 	onDisk bool
+	// spills is set in memory mode when the database is a temporary one
+	// that SQLite spills to a file (memfile.go).
+	spills bool
 	// cells hold every application's live state: usage counters and
 	// first-traffic times.
 	cells liveCells
@@ -122,13 +125,16 @@ type op struct {
 }
 
 // Open opens (or creates) the database at path; an empty path means a fresh
-// in-memory database. It loads the stored model and the counters of the
+// database of memory mode (memoryDSN). It loads the stored model and the counters of the
 // periods that can still change. A file that is not the sandbox's, or that
 // it cannot write, is refused before anything is written to it.
 func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (*Store, error) {
-	dsn := ":memory:"
+	var dsn string
+	spills := false
 	created := false
-	if path != "" {
+	if path == "" {
+		dsn, spills = memoryDSN()
+	} else {
 		var err error
 		if created, err = claimFile(ctx, path); err != nil {
 			return nil, err
@@ -156,7 +162,7 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 		own.Close()
 		return fail(fmt.Errorf("open database %q: %w", path, err))
 	}
-	// One connection: an in-memory database lives in it, and one writer is
+	// One connection: an in-memory or temporary database lives in it, and one writer is
 	// what SQLite wants anyway. Reads are served from memory.
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
@@ -165,6 +171,7 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 
 	s := &Store{
 		onDisk:   path != "",
+		spills:   spills,
 		path:     path,
 		own:      own,
 		db:       db,
@@ -195,6 +202,9 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 
 func (s *Store) init(ctx context.Context, onDisk bool) error {
 	pragmas := []string{"PRAGMA foreign_keys = ON"}
+	if s.spills {
+		pragmas = append(pragmas, spillPragmas...)
+	}
 	if onDisk && s.own == nil {
 		// Exclusive: the counters live in this process's memory too, so a
 		// second sandbox on the same file would diverge; it is refused.

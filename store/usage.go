@@ -62,12 +62,23 @@ type cellKey struct {
 	period period.Period
 }
 
+// cell is one counter: 32 bytes and no pointers, so that the counters of
+// 100,000 applications are small and the GC never scans them. Its key's
+// fields are laid out flat (a cellKey inside would pad it to 40).
 type cell struct {
-	cellKey
-	value int64
-	// pend is what the update under way added, once touched marks it.
-	pend    int64
-	touched bool
+	metric int64
+	start  int64
+	value  int64
+	// mark is 1 + the index of the cell's touch in the update under way,
+	// 0 when that update has not touched it (only with a database file).
+	mark   uint32
+	period period.Period
+}
+
+func (cl *cell) key() cellKey { return cellKey{cl.metric, cl.start, cl.period} }
+
+func (cl *cell) is(k cellKey) bool {
+	return cl.metric == k.metric && cl.start == k.start && cl.period == k.period
 }
 
 // indexFrom is the number of cells beyond which they are indexed.
@@ -81,7 +92,7 @@ func (c *counters) find(k cellKey) int {
 		return -1
 	}
 	for i := range c.cells {
-		if c.cells[i].cellKey == k {
+		if c.cells[i].is(k) {
 			return i
 		}
 	}
@@ -101,7 +112,7 @@ func (c *counters) set(k cellKey, v int64) int {
 		c.cells[i].value = v
 		return i
 	}
-	c.cells = append(c.cells, cell{cellKey: k, value: v})
+	c.cells = append(c.cells, cell{metric: k.metric, start: k.start, period: k.period, value: v})
 	switch {
 	case c.index != nil:
 		c.index[k] = len(c.cells) - 1
@@ -118,7 +129,7 @@ func (c *counters) reindex() {
 	}
 	c.index = make(map[cellKey]int, len(c.cells))
 	for i := range c.cells {
-		c.index[c.cells[i].cellKey] = i
+		c.index[c.cells[i].key()] = i
 	}
 }
 
@@ -162,8 +173,8 @@ func (s *Store) get(k CounterKey) int64 {
 type CounterWriter struct {
 	s *Store
 	// touched are the cells this update set, each once, with what it added
-	// in their pend: it is what gets stored, and what is taken back if the
-	// commit fails. Only kept with a database file.
+	// to them: it is what gets stored, and what is taken back if the commit
+	// fails. Only kept with a database file.
 	touched []touch
 }
 
@@ -171,6 +182,8 @@ type touch struct {
 	c   *counters
 	i   int
 	key CounterKey // bare
+	// pend is what this update added to the cell.
+	pend int64
 }
 
 type counterDelta struct {
@@ -207,11 +220,12 @@ func (w *CounterWriter) cell(k CounterKey) (*counters, int) {
 func (w *CounterWriter) move(c *counters, i int, k CounterKey, v int64) {
 	cl := &c.cells[i]
 	if w.s.onDisk {
-		cl.pend = addSat(cl.pend, addSat(v, -cl.value))
-		if !cl.touched {
-			cl.touched = true
-			w.touched = append(w.touched, touch{c, i, k.bare()})
+		if cl.mark == 0 {
+			w.touched = append(w.touched, touch{c: c, i: i, key: k.bare()})
+			cl.mark = uint32(len(w.touched))
 		}
+		t := &w.touched[cl.mark-1]
+		t.pend = addSat(t.pend, addSat(v, -cl.value))
 	}
 	cl.value = v
 }
@@ -221,11 +235,10 @@ func (w *CounterWriter) move(c *counters, i int, k CounterKey, v int64) {
 func (w *CounterWriter) deltas() []counterDelta {
 	var out []counterDelta
 	for _, t := range w.touched {
-		cl := &t.c.cells[t.i]
-		if cl.pend != 0 {
-			out = append(out, counterDelta{t.key, cl.pend})
+		if t.pend != 0 {
+			out = append(out, counterDelta{t.key, t.pend})
 		}
-		cl.pend, cl.touched = 0, false
+		t.c.cells[t.i].mark = 0
 	}
 	return out
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
 	"github.com/threescale-sandbox/threescale-sandbox/period"
@@ -168,5 +170,79 @@ func TestSnapshot(t *testing.T) {
 				t.Errorf("snapshot: hits today %d (want 47), traffic %v, %d applications", got, tr.First, apps)
 			}
 		})
+	}
+}
+
+// A counter cell is 32 bytes without pointers: 100,000 applications keep
+// 14 each, and the GC never scans them.
+func TestCountersDense(t *testing.T) {
+	if n := unsafe.Sizeof(cell{}); n != 32 {
+		t.Errorf("a cell takes %d bytes, want 32", n)
+	}
+	if hasPointers(reflect.TypeFor[cell]()) {
+		t.Error("a cell holds a pointer")
+	}
+}
+
+func hasPointers(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if hasPointers(t.Field(i).Type) {
+				return true
+			}
+		}
+		return false
+	case reflect.Array:
+		return hasPointers(t.Elem())
+	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.String, reflect.Interface, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return true
+	}
+	return false
+}
+
+// One update that sets many counters (indexed), some several times, stores
+// each counter's net increment once: the values survive a restart, and a
+// later update of the same counters adds to them.
+func TestUpdateUsageManyCounters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	st := open(t, path)
+	defer func() { st.Close() }()
+	seed(t, st)
+	ctx := context.Background()
+	svc := st.Catalog().Service("2555417735001")
+	app := svc.Application("echo-app-id")
+	hits := svc.Metric("hits")
+	var keys []CounterKey
+	for i := range 2 * indexFrom {
+		keys = append(keys, Key(app, hits, period.Minute, now.Add(-time.Duration(i)*time.Minute)))
+	}
+	update := func(round int64) {
+		t.Helper()
+		err := st.UpdateUsage(ctx, func(w *CounterWriter) error {
+			for i, k := range keys {
+				w.Add(k, int64(i))
+				w.Set(k, w.Get(k)+round)
+				w.Add(k, 1)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	update(10)
+	update(100)
+	want := make([]int64, len(keys))
+	for i := range want {
+		want[i] = 2*int64(i) + 10 + 100 + 2
+	}
+	if got := values(st, keys); !slices.Equal(got, want) {
+		t.Fatalf("in memory: %v, want %v", got, want)
+	}
+	st.Close()
+	st = open(t, path)
+	if got := values(st, keys); !slices.Equal(got, want) {
+		t.Errorf("after a restart: %v, want %v", got, want)
 	}
 }
