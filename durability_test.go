@@ -87,7 +87,7 @@ func (l *logLines) count(s string) int {
 	return n
 }
 
-var hourValue = regexp.MustCompile(`period="hour"><period_start>[^<]*</period_start><period_end>[^<]*</period_end><max_value>\d+</max_value><current_value>(\d+)<`)
+var hourValue = regexp.MustCompile(`period="hour"(?: exceeded="true")?><period_start>[^<]*</period_start><period_end>[^<]*</period_end><max_value>\d+</max_value><current_value>(\d+)<`)
 
 // On a full disk nothing is acknowledged that is not stored: reports and
 // authreps that cannot commit get the real backend's 500, the live
@@ -186,7 +186,10 @@ func TestFullDisk(t *testing.T) {
 	for i := 0; failed < 10 && i < 20000; i++ {
 		var code int
 		var body string
-		if i%2 == 0 {
+		// Authreps while the hour's limit (100) lets them through;
+		// reports, which no limit refuses, then: a commit's row of the
+		// log is small, and the log's space may outlast the limit.
+		if i%2 == 0 || acked >= 99 {
 			code, body = call("POST", "/transactions.xml", q+"&transactions[0][user_key]=legacy-user-key&transactions[0][usage][hits]=1")
 		} else {
 			code, body = call("GET", "/transactions/authrep.xml?"+q+"&user_key=legacy-user-key&usage%5Bhits%5D=1", "")

@@ -190,8 +190,8 @@ func (f *dbFile) check(path string) error {
 	switch {
 	case f.userVersion > schemaVersion:
 		return fmt.Errorf("%s was written by a newer threescale-sandbox (schema version %d; this binary reads %d): use that version, or choose another --db", path, f.userVersion, schemaVersion)
-	case f.userVersion == upgradable:
-		// init's createSchema adds what it lacks.
+	case f.userVersion >= upgradable && f.userVersion < schemaVersion:
+		// init's createSchema upgrades it.
 	case f.userVersion != schemaVersion:
 		return fmt.Errorf("%s was written by an older threescale-sandbox (schema version %d; this binary reads %d): choose another --db", path, f.userVersion, schemaVersion)
 	}

@@ -278,7 +278,7 @@ func TestReopenWithLog(t *testing.T) {
 }
 
 // A database of schema version 4 (before the usage log) opens with its
-// state and counters, and is stamped version 5; so is a snapshot of it.
+// state and counters, and is stamped this version; so is a snapshot of it.
 func TestUpgradeFromVersion4(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "s.db")
@@ -318,5 +318,84 @@ func TestUpgradeFromVersion4(t *testing.T) {
 	}
 	if got := mem.get(key); got != 7 || !mem.Seeded() {
 		t.Errorf("imported version 4 state: hits %d, seeded %v; want 7, true", got, mem.Seeded())
+	}
+}
+
+// A database of schema version 5 (a row of usage_log per increment) opens
+// with its logged increments added to its counters once, and is stamped
+// this version, its log of this version's shape; so does a snapshot of it.
+func TestUpgradeFromVersion5(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.db")
+	st := open(t, path)
+	seed(t, st)
+	addHits(t, st, hitsToday(st), 3)
+	key := hitsToday(st).bare()
+	want := st.get(hitsToday(st)) + 5 + 2
+	st.Close()             // folds the log into usage
+	gone := int64(999_999) // an application that is not there: dropped
+	sqliteFile(t, path, "DROP TABLE usage_log", `CREATE TABLE usage_log (
+		seq INTEGER PRIMARY KEY, application_id INTEGER NOT NULL, metric_id INTEGER NOT NULL,
+		period INTEGER NOT NULL, start INTEGER NOT NULL, value INTEGER NOT NULL)`,
+		fmt.Sprintf(`INSERT INTO usage_log (application_id, metric_id, period, start, value)
+			VALUES (%[1]d, %[2]d, %[3]d, %[4]d, 5), (%[1]d, %[2]d, %[3]d, %[4]d, 2), (%[5]d, %[2]d, %[3]d, %[4]d, 9)`,
+			key.App, key.Metric, key.Period, key.Start, gone),
+		"PRAGMA user_version = 5")
+	image, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	st = open(t, path)
+	if got := st.get(hitsToday(st)); got != want || !st.Seeded() {
+		t.Errorf("after the upgrade: hits %d, seeded %v; want %d, true", got, st.Seeded(), want)
+	}
+	addHits(t, st, hitsToday(st), 1)
+	st.Close()
+	st = open(t, path)
+	if got := st.get(hitsToday(st)); got != want+1 {
+		t.Errorf("after the upgrade and a restart: hits %d, want %d", got, want+1)
+	}
+	st.Close()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var version, legacy int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != schemaVersion {
+		t.Errorf("user_version = %d, %v; want %d", version, err, schemaVersion)
+	}
+	if err := db.QueryRow("SELECT count(*) FROM pragma_table_info('usage_log') WHERE name = 'value'").Scan(&legacy); err != nil || legacy != 0 {
+		t.Errorf("usage_log still has its version 5 columns (%d, %v)", legacy, err)
+	}
+	db.Close()
+
+	mem := open(t, "")
+	defer mem.Close()
+	if err := mem.Import(context.Background(), &State{DB: image, Usage: []CounterValue{{CounterKey: key, Value: 7}}}); err != nil {
+		t.Fatalf("import a version 5 state: %v", err)
+	}
+	if got := mem.get(key); got != 7 || !mem.Seeded() {
+		t.Errorf("imported version 5 state: hits %d, seeded %v; want 7, true", got, mem.Seeded())
+	}
+	loaded, err := LoadState(context.Background(), path+".v5", now)
+	if err == nil {
+		t.Fatalf("LoadState of a missing file: %+v", loaded)
+	}
+	if err := os.WriteFile(path+".v5", image, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err = LoadState(context.Background(), path+".v5", now)
+	if err != nil {
+		t.Fatalf("LoadState of a version 5 file: %v", err)
+	}
+	var hits int64
+	for _, cv := range loaded.Usage {
+		if cv.CounterKey == key {
+			hits = cv.Value
+		}
+	}
+	if hits != want {
+		t.Errorf("LoadState of a version 5 file: hits %d, want %d", hits, want)
 	}
 }

@@ -2,10 +2,12 @@ package store
 
 // schemaVersion is stored in PRAGMA user_version; a database written by a
 // different version is refused rather than misread, except one of
-// upgradable: version 4 lacks only usage_log, which the schema's CREATE
-// TABLE IF NOT EXISTS adds, in the transaction that stamps version 5.
+// upgradable and later: version 4 lacks only usage_log, which the
+// schema's CREATE TABLE IF NOT EXISTS adds, in the transaction that stamps
+// this version; version 5 logs a row per increment, which upgradeLog adds
+// to usage before the table is made again.
 const (
-	schemaVersion = 5
+	schemaVersion = 6
 	upgradable    = 4
 )
 
@@ -26,10 +28,11 @@ const applicationID int32 = 0x33534258
 // and emails can be close together, and tests list emails in order.
 // Messages, sessions, user tokens, emails and secrets live beside the
 // catalog (their writes never rebuild it): the portals read them with
-// queries. Counters are stored as increments appended to usage_log, at the
-// end of the table whatever the world's size, and folded into usage off
+// queries. Counters and first-traffic times are stored as records
+// appended to usage_log (one row per commit), at the end of the table
+// whatever the world's size, and folded into usage and applications off
 // the requests' path (usagelog.go): a counter is usage's value plus the
-// log's rows of it.
+// log's records of it.
 const schema = `
 CREATE TABLE IF NOT EXISTS providers (
 	id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -282,11 +285,8 @@ CREATE TABLE IF NOT EXISTS usage (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS usage_log (
 	seq INTEGER PRIMARY KEY,
-	application_id INTEGER NOT NULL,
-	metric_id INTEGER NOT NULL,
-	period INTEGER NOT NULL,
-	start INTEGER NOT NULL,
-	value INTEGER NOT NULL
+	n INTEGER NOT NULL,
+	data BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS errors (
 	id INTEGER PRIMARY KEY,

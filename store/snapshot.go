@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -71,10 +72,28 @@ func storedLive(ctx context.Context, tx querier, now time.Time) (Live, error) {
 			sum[k] = addSat(sum[k], v)
 		}
 	}
-	if _, err := scanLog(ctx, tx, `SELECT application_id, metric_id, period, start, value FROM usage`, add); err != nil {
+	if _, err := scanUsage(ctx, tx, `SELECT application_id, metric_id, period, start, value FROM usage`, add); err != nil {
 		return Live{}, fmt.Errorf("snapshot usage: %w", err)
 	}
-	if _, err := scanLog(ctx, tx, logOfApplications+` ORDER BY seq`, add); err != nil {
+	// The log's records of applications that exist (an application's may
+	// be logged while it is deleted), its traffic applied after the rows'.
+	keep, err := applications(ctx, tx)
+	if err != nil {
+		return Live{}, fmt.Errorf("snapshot usage: %w", err)
+	}
+	var traffic []trafficRecord
+	if _, _, err := readLog(ctx, tx, math.MaxInt, logVisitor{
+		counter: func(k CounterKey, v int64) {
+			if keep(k.App) {
+				add(k, v)
+			}
+		},
+		traffic: func(r trafficRecord) {
+			if keep(r.app) {
+				traffic = append(traffic, r)
+			}
+		},
+	}); err != nil {
 		return Live{}, fmt.Errorf("snapshot usage: %w", err)
 	}
 	for k, v := range sum {
@@ -94,5 +113,11 @@ func storedLive(ctx context.Context, tx querier, now time.Time) (Live, error) {
 		}
 		l.Traffic[id] = Traffic{First: optTime(first), FirstDaily: optTime(daily)}
 	}
-	return l, rows.Err()
+	if err := rows.Err(); err != nil {
+		return Live{}, fmt.Errorf("snapshot traffic: %w", err)
+	}
+	for _, r := range traffic {
+		l.Traffic[r.app] = r.apply(l.Traffic[r.app])
+	}
+	return l, nil
 }

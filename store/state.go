@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -323,19 +322,41 @@ func openImage(ctx context.Context, image []byte) (*sql.DB, error) {
 	if app != applicationID {
 		return fail(errors.New("not a threescale-sandbox database"))
 	}
-	switch version {
-	case schemaVersion:
-	case upgradable: // a snapshot or bundle of the previous version
-		if _, err := db.ExecContext(ctx, schema+fmt.Sprintf("; PRAGMA user_version = %d", schemaVersion)); err != nil {
-			return fail(fmt.Errorf("upgrade from schema version %d: %w", version, err))
-		}
-	default:
+	if version < upgradable || version > schemaVersion {
 		return fail(fmt.Errorf("written by another threescale-sandbox (schema version %d; this binary reads %d)", version, schemaVersion))
 	}
 	if _, err := db.ExecContext(ctx, "PRAGMA foreign_keys = ON"); err != nil {
 		return fail(err)
 	}
+	// A snapshot or bundle of a previous version is upgraded; the log of
+	// any is folded, so that the catalog loaded from the image has its
+	// first-traffic times (counters add up the same either way).
+	if err := upgradeImage(ctx, db, version); err != nil {
+		return fail(err)
+	}
 	return db, nil
+}
+
+// upgradeImage upgrades an image of schema version to this one, and
+// folds its log.
+func upgradeImage(ctx context.Context, db *sql.DB, version int) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if version != schemaVersion {
+		if err := upgradeLog(ctx, tx); err != nil {
+			return fmt.Errorf("upgrade from schema version %d: %w", version, err)
+		}
+		if _, err := tx.ExecContext(ctx, schema+fmt.Sprintf("; PRAGMA user_version = %d", schemaVersion)); err != nil {
+			return fmt.Errorf("upgrade from schema version %d: %w", version, err)
+		}
+	}
+	if err := foldAll(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 func serialize(ctx context.Context, db *sql.DB) ([]byte, error) {
@@ -361,12 +382,8 @@ func rewriteLiveUsage(ctx context.Context, db *sql.DB, usage map[CounterKey]int6
 	}
 	defer tx.Rollback()
 	// The log first, so that the older instances it holds stay as history.
-	keep, err := applications(ctx, tx)
-	if err != nil {
+	if err := foldAll(ctx, tx); err != nil {
 		return fmt.Errorf("rewrite usage: %w", err)
-	}
-	if _, err := foldLog(ctx, tx, math.MaxInt, nil, keep); err != nil {
-		return err
 	}
 	live := oldestLive(now)
 	for _, p := range period.All {

@@ -87,12 +87,17 @@ type Store struct {
 	deferred []*op
 	held     *sql.Conn
 
-	// upsertUsage and appendUsage write counters into usage and
-	// usage_log, by rows per statement; logged is about how many rows the
-	// log holds (usagelog.go). Only the writer uses them.
-	upsertUsage, appendUsage map[int]*sql.Stmt
-	logged                   int
-	foldIdle                 time.Duration // the package's, when it opened
+	// upsertUsage writes counters into usage, by rows per statement;
+	// appendLog appends a commit's row to usage_log, built in logBuf from
+	// its counters and the first-traffic records its ops queued in
+	// logTraffic; logged is about how many records the log holds
+	// (usagelog.go). Only the writer uses them.
+	upsertUsage map[int]*sql.Stmt
+	appendLog   *sql.Stmt
+	logBuf      logBatch
+	logTraffic  []trafficRecord
+	logged      int
+	foldIdle    time.Duration // the package's, when it opened
 	// stmts are the queries of changes, prepared once for the connection;
 	// txStmts their forms in the transaction being built; unprepared the
 	// queries met since the last transaction. Only the writer uses them.
@@ -242,8 +247,8 @@ func (s *Store) init(ctx context.Context, onDisk bool) error {
 	if s.upsertUsage, err = prepareUsage(ctx, s.db, upsertQuery); err != nil {
 		return err
 	}
-	if s.appendUsage, err = prepareUsage(ctx, s.db, logQuery); err != nil {
-		return err
+	if s.appendLog, err = s.db.PrepareContext(ctx, appendLogQuery); err != nil {
+		return fmt.Errorf("prepare usage writes: %w", err)
 	}
 
 	cat, err := s.readCatalog(ctx)
@@ -271,6 +276,9 @@ func (s *Store) createSchema(ctx context.Context) error {
 		return fmt.Errorf("create schema: %w", err)
 	}
 	defer tx.Rollback()
+	if err := upgradeLog(ctx, tx); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, schema); err != nil {
 		return fmt.Errorf("create schema: %w", err)
 	}
@@ -304,8 +312,8 @@ func (s *Store) Close() error {
 	for _, st := range s.upsertUsage {
 		st.Close()
 	}
-	for _, st := range s.appendUsage {
-		st.Close()
+	if s.appendLog != nil {
+		s.appendLog.Close()
 	}
 	for _, st := range s.stmts {
 		st.Close()
@@ -536,6 +544,7 @@ func (s *Store) prepare() {
 
 func (s *Store) runTx(ctx context.Context, batch []*op) error {
 	s.pending = nil
+	s.logTraffic = s.logTraffic[:0] // a failed transaction's
 	defer func() {
 		s.pending = nil
 		clear(s.txStmts) // closed with their transaction
@@ -565,7 +574,7 @@ func (s *Store) runTx(ctx context.Context, batch []*op) error {
 			}
 			continue
 		}
-		if o.needsUsage && len(usage) > 0 {
+		if o.needsUsage && (len(usage) > 0 || len(s.logTraffic) > 0) {
 			if err := s.logUsage(ctx, tx, usage); err != nil {
 				tx.Rollback()
 				return err

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"sync/atomic"
 	"time"
 )
@@ -77,13 +76,6 @@ func sameDayOrLater(t, at time.Time) bool {
 	return td >= ad
 }
 
-// noteTrafficQuery stores a report's traffic times; prepared once, as it
-// runs for nearly every request while applications see their first
-// traffic of a day.
-const noteTrafficQuery = `UPDATE applications SET first_traffic_at = COALESCE(first_traffic_at, ?),
-	first_daily_traffic_at = CASE WHEN first_daily_traffic_at >= ? THEN first_daily_traffic_at ELSE ? END
-	WHERE id = ?`
-
 // NoteTraffic records that an application reported traffic at a time.
 // Only the first report of a day writes, and nobody waits for it: it never
 // slows the report down. Without a database file the times live only in
@@ -113,20 +105,14 @@ func (s *Store) NoteTraffic(app *Application, at time.Time) {
 	if !tr.busy.CompareAndSwap(false, true) {
 		return
 	}
-	at = at.UTC()
-	day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
 	err := s.submit(&op{
+		// A record in the commit's row of the log, which the fold applies
+		// to the application's row: no statement of its own.
 		fn: func(ctx context.Context, tx *sql.Tx) error {
 			if s.cells.lookup(app.ID, false) != app.live {
 				return nil // an import of a whole state replaced the application's
 			}
-			st, err := s.stmt(ctx, tx, noteTrafficQuery)
-			if err == nil {
-				_, err = st.ExecContext(ctx, at.Unix(), day.Unix(), at.Unix(), app.ID)
-			}
-			if err != nil {
-				return fmt.Errorf("record traffic: %w", err)
-			}
+			s.logTraffic = append(s.logTraffic, trafficRecord{app: app.ID, at: at.Unix()})
 			return nil
 		},
 		after: func() {
@@ -154,6 +140,10 @@ func (t *Tx) SetTraffic(appID int64, times Traffic) error {
 		return err
 	}
 	t.traffic = append(t.traffic, setTraffic{appID, times})
+	// In the log too, after the records of earlier commits that the fold
+	// has yet to apply to the row (and a restart to the cell): the times
+	// set stay the last word.
+	t.s.logTraffic = append(t.s.logTraffic, trafficRecord{app: appID, set: true, times: times})
 	return nil
 }
 

@@ -415,10 +415,12 @@ func (s *Store) ImportUsage(ctx context.Context, vs []CounterValue) error {
 		// The writer never takes usageMu: holding it while waiting is safe,
 		// and keeps every update either before the import or after it.
 		err := s.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
-			for _, table := range []string{"usage", "usage_log"} {
-				if _, err := tx.ExecContext(ctx, "DELETE FROM "+table); err != nil {
-					return fmt.Errorf("import usage: %w", err)
-				}
+			// The log holds first-traffic times too: folded, they stay.
+			if err := foldAll(ctx, tx); err != nil {
+				return fmt.Errorf("import usage: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, "DELETE FROM usage"); err != nil {
+				return fmt.Errorf("import usage: %w", err)
 			}
 			s.logged = 0
 			sum := make(map[CounterKey]int64, len(vs))
@@ -455,9 +457,6 @@ func upsertQuery(n int) string {
 		` ON CONFLICT DO UPDATE SET value = min(value + excluded.value, 9223372036854775807)`
 }
 
-// logQuery appends n increments to usage_log.
-func logQuery(n int) string { return `INSERT INTO usage_log ` + usageColumns + valuesOf(n) }
-
 // prepareUsage prepares query for every size of statementRows.
 func prepareUsage(ctx context.Context, db *sql.DB, query func(int) string) (map[int]*sql.Stmt, error) {
 	out := make(map[int]*sql.Stmt, len(statementRows))
@@ -474,16 +473,6 @@ func prepareUsage(ctx context.Context, db *sql.DB, query func(int) string) (map[
 // storeUsage adds increments to the counters of usage.
 func (s *Store) storeUsage(ctx context.Context, tx *sql.Tx, usage map[CounterKey]int64) error {
 	return writeUsage(ctx, tx, usage, upsertQuery, s.upsertUsage)
-}
-
-// logUsage appends increments to usage_log: a commit's counters, however
-// many applications they belong to, go to the last pages of one table.
-func (s *Store) logUsage(ctx context.Context, tx *sql.Tx, usage map[CounterKey]int64) error {
-	if err := writeUsage(ctx, tx, usage, logQuery, s.appendUsage); err != nil {
-		return err
-	}
-	s.logged += len(usage)
-	return nil
 }
 
 func compareKeys(a, b CounterKey) int {
@@ -557,17 +546,25 @@ func (s *Store) loadUsage(ctx context.Context) error {
 			return fmt.Errorf("load %s usage: %w", p, err)
 		}
 	}
-	// The increments not folded yet: those of applications that are gone
+	// The records not folded yet: those of applications that are gone
 	// are left for the fold to drop.
-	n, err := scanLog(ctx, s.db, `SELECT application_id, metric_id, period, start, value FROM usage_log`, func(k CounterKey, v int64) {
-		if int(k.Period) >= len(live) || k.Start < live[k.Period] {
-			return
-		}
-		if l := s.cells.lookup(k.App, false); l != nil {
-			c := &l.counters
-			ck := cellKey{k.Metric, k.Start, k.Period}
-			c.set(ck, addSat(c.get(ck), v))
-		}
+	n, _, err := readLog(ctx, s.db, math.MaxInt, logVisitor{
+		counter: func(k CounterKey, v int64) {
+			if int(k.Period) >= len(live) || k.Start < live[k.Period] {
+				return
+			}
+			if l := s.cells.lookup(k.App, false); l != nil {
+				c := &l.counters
+				ck := cellKey{k.Metric, k.Start, k.Period}
+				c.set(ck, addSat(c.get(ck), v))
+			}
+		},
+		traffic: func(r trafficRecord) {
+			if l := s.cells.lookup(r.app, false); l != nil {
+				times := r.apply(l.traffic.load())
+				l.traffic.times.Store(&times)
+			}
+		},
 	})
 	if err != nil {
 		return fmt.Errorf("load usage: %w", err)
