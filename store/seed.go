@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/clock"
@@ -69,7 +67,7 @@ func (sd *Seeding) Baseline() *State { return sd.baseline }
 // for, is copied before any request can change the store; the fixtures'
 // usage is counted before StartSeed returns.
 func (s *Store) StartSeed(ctx context.Context, w *fixtures.World, baseline bool) (*Seeding, error) {
-	restore := func() {}
+	restore := startupGC()
 	sd := &Seeding{done: make(chan struct{})}
 	var counts []FixtureCount
 	ready := make(chan struct{}, 1)
@@ -142,19 +140,6 @@ func (s *Store) StartSeed(ctx context.Context, w *fixtures.World, baseline bool)
 		}
 	}()
 	return sd, nil
-}
-
-// startupGC lets the heap grow to five times its live size (GOGC=400)
-// while a big world is read or seeded, which allocates much and keeps
-// most of it: the collector runs a quarter as often. A GOGC set in the
-// environment is left alone. It returns the restore.
-func startupGC() (restore func()) {
-	if os.Getenv("GOGC") != "" {
-		return func() {}
-	}
-	old := debug.SetGCPercent(400)
-	var once sync.Once
-	return func() { once.Do(func() { debug.SetGCPercent(old) }) }
 }
 
 // FixtureCount is usage a fixture lists: counted, in the metric and its

@@ -134,6 +134,7 @@ type op struct {
 // periods that can still change. A file that is not the sandbox's, or that
 // it cannot write, is refused before anything is written to it.
 func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (*Store, error) {
+	defer startupGC()()
 	var dsn string
 	spills := false
 	created := false
