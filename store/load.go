@@ -595,6 +595,12 @@ func (s *Store) readCatalog(ctx context.Context) (*Catalog, error) {
 			return nil
 		})
 	}
+	var c *Catalog
+	var accByID map[int64]*Account
+	if err == nil {
+		// While the applications are still being read.
+		c, accByID = assembleAccounts(providers, dev)
+	}
 	if second {
 		if aerr := <-apps; err == nil {
 			err = aerr
@@ -603,7 +609,8 @@ func (s *Store) readCatalog(ctx context.Context) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	return assemble(providers, dev), nil
+	assembleApplications(c, dev, accByID)
+	return c, nil
 }
 
 // readApplications reads the applications' side of the model into dev on
@@ -743,6 +750,15 @@ func loadApplicationSide(each rowsOf, dev *developerSide, cells *liveCells) erro
 // persistent maps made at its size. The developers' objects are this
 // catalog's own: their lists are appended to in place.
 func assemble(providers []*Provider, dev *developerSide) *Catalog {
+	c, accByID := assembleAccounts(providers, dev)
+	assembleApplications(c, dev, accByID)
+	return c
+}
+
+// assembleAccounts makes a Catalog of a configuration and the accounts'
+// side of dev (accounts, users, contracts, invitations), and returns the
+// accounts by id, for assembleApplications.
+func assembleAccounts(providers []*Provider, dev *developerSide) (*Catalog, map[int64]*Account) {
 	c := &Catalog{}
 	c.setConfig(providers)
 	accByID := make(map[int64]*Account, len(dev.accounts))
@@ -759,6 +775,25 @@ func assemble(providers []*Provider, dev *developerSide) *Catalog {
 		a := accByID[sc.AccountID]
 		a.Contracts = append(a.Contracts, sc)
 	}
+	for _, inv := range dev.invitations {
+		a := accByID[inv.AccountID]
+		a.Invitations = append(a.Invitations, inv)
+	}
+	invitations, accounts, users := dev.invitations, dev.accounts, dev.users
+	c.invitations = buildCowMap(hashID, len(invitations), func(i int) (int64, *Invitation) {
+		return invitations[i].ID, invitations[i]
+	})
+	c.invitationKeys = buildCowMap(hashKey, len(invitations), func(i int) (string, *Invitation) {
+		return invitations[i].Token, invitations[i]
+	})
+	c.accounts = buildCowMap(hashID, len(accounts), func(i int) (int64, *Account) { return accounts[i].ID, accounts[i] })
+	c.users = buildCowMap(hashID, len(users), func(i int) (int64, *User) { return users[i].ID, users[i] })
+	return c, accByID
+}
+
+// assembleApplications links and indexes the applications' side of dev
+// (applications, keys, referrer filters) into c.
+func assembleApplications(c *Catalog, dev *developerSide, accByID map[int64]*Account) {
 	appByID := make(map[int64]*Application, len(dev.apps))
 	for _, a := range dev.apps {
 		acc := accByID[a.AccountID]
@@ -775,19 +810,7 @@ func assemble(providers []*Provider, dev *developerSide) *Catalog {
 		a := appByID[f.app]
 		a.ReferrerFilters = append(a.ReferrerFilters, f.filter)
 	}
-	for _, inv := range dev.invitations {
-		a := accByID[inv.AccountID]
-		a.Invitations = append(a.Invitations, inv)
-	}
-	invitations, accounts, users, apps := dev.invitations, dev.accounts, dev.users, dev.apps
-	c.invitations = buildCowMap(hashID, len(invitations), func(i int) (int64, *Invitation) {
-		return invitations[i].ID, invitations[i]
-	})
-	c.invitationKeys = buildCowMap(hashKey, len(invitations), func(i int) (string, *Invitation) {
-		return invitations[i].Token, invitations[i]
-	})
-	c.accounts = buildCowMap(hashID, len(accounts), func(i int) (int64, *Account) { return accounts[i].ID, accounts[i] })
-	c.users = buildCowMap(hashID, len(users), func(i int) (int64, *User) { return users[i].ID, users[i] })
+	apps := dev.apps
 	c.apps = buildCowMap(hashID, len(apps), func(i int) (int64, *Application) { return apps[i].ID, apps[i] })
 	for _, s := range c.services {
 		list := s.Applications
@@ -800,7 +823,6 @@ func assemble(providers []*Provider, dev *developerSide) *Catalog {
 		}
 		s.appsByUserKey = buildCowMap(hashKey, len(keyed), func(i int) (string, *Application) { return keyed[i].UserKey, keyed[i] })
 	}
-	return c
 }
 
 // sortLimits puts a plan's limits in usage-report order.
