@@ -69,9 +69,9 @@ func (sd *Seeding) Baseline() *State { return sd.baseline }
 func (s *Store) StartSeed(ctx context.Context, w *fixtures.World, baseline bool) (*Seeding, error) {
 	restore := startupGC()
 	sd := &Seeding{done: make(chan struct{})}
-	var counts []FixtureCount
-	ready := make(chan struct{}, 1)
-	o := s.changeOp(func(t *Tx) error { return t.seedWorld(w, &counts, ready) }, nil)
+	var listed []FixtureCount // the op's, read once it is done
+	ready := make(chan []FixtureCount, 1)
+	o := s.changeOp(func(t *Tx) error { return t.seedWorld(w, &listed, ready) }, nil)
 	s.seeding.Add(1)
 	fail := func(err error) (*Seeding, error) {
 		s.seeding.Add(-1)
@@ -82,13 +82,14 @@ func (s *Store) StartSeed(ctx context.Context, w *fixtures.World, baseline bool)
 		return fail(err)
 	}
 	seeded := o.done
+	var counts []FixtureCount
 	select {
-	case <-ready:
+	case counts = <-ready:
 	case err := <-o.done:
 		if err != nil {
 			return fail(err)
 		}
-		seeded = nil // stored already
+		seeded, counts = nil, listed // stored already
 	}
 	// Queued now, before anything else can write: the baseline is the
 	// seeded world, before its usage and before any request.
@@ -163,11 +164,11 @@ func (s *Store) seedModel(ctx context.Context, w *fixtures.World) ([]FixtureCoun
 
 // seedWorld writes every provider of w, and sets *counts to the usage its
 // applications list. Into an empty store the catalog is made of the
-// fixture, not read back; with ready, it is served (and ready signalled)
-// before the developers' rows are written.
-func (t *Tx) seedWorld(w *fixtures.World, counts *[]FixtureCount, ready chan<- struct{}) error {
+// fixture, not read back; with ready, it is served (and the usage sent on
+// ready) before the developers' rows are written.
+func (t *Tx) seedWorld(w *fixtures.World, counts *[]FixtureCount, ready chan<- []FixtureCount) error {
 	t.changedAll() // the catalog is made once, at the end
-	*counts = (*counts)[:0]
+	*counts = nil // a new slice each run: a retry must not touch the one sent
 	if len(t.cat.Providers) > 0 {
 		// Beside other state: the rows are written, then read back.
 		for _, p := range w.Providers {
@@ -197,7 +198,7 @@ func (t *Tx) seedWorld(w *fixtures.World, counts *[]FixtureCount, ready chan<- s
 	if ready != nil {
 		t.s.catalog.Store(cat)
 		select {
-		case ready <- struct{}{}:
+		case ready <- *counts:
 		default: // a retry of the op: signalled already
 		}
 	}

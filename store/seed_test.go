@@ -3,7 +3,10 @@ package store
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
@@ -96,4 +99,34 @@ func readUsage(st *Store, app *Application, p period.Period) int64 {
 		n = c.Get(Key(app, st.Catalog().Service(app.ServiceID).Metric("hits"), p, st.clk.Now()))
 	})
 	return n
+}
+
+// A seed whose rows cannot be stored (a full disk: SQLite's page limit)
+// says so through its Seeding, after the catalog was served.
+func TestSeedServingReportsRowsNotStored(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, filepath.Join(t.TempDir(), "s.db"))
+	defer st.Close()
+	err := st.exec(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var pages int
+		if err := tx.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages+2))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd, err := st.StartSeed(ctx, world(t, 3000), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Catalog().ApplicationCount() != 3000 {
+		t.Fatalf("%d applications served, want 3000", st.Catalog().ApplicationCount())
+	}
+	<-sd.Done()
+	if err := sd.Err(); err == nil || !strings.Contains(err.Error(), "full") {
+		t.Fatalf("seed outcome: %v, want a full database", err)
+	}
 }
