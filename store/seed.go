@@ -168,7 +168,7 @@ func (s *Store) seedModel(ctx context.Context, w *fixtures.World) ([]FixtureCoun
 // ready) before the developers' rows are written.
 func (t *Tx) seedWorld(w *fixtures.World, counts *[]FixtureCount, ready chan<- []FixtureCount) error {
 	t.changedAll() // the catalog is made once, at the end
-	*counts = nil // a new slice each run: a retry must not touch the one sent
+	*counts = nil  // a new slice each run: a retry must not touch the one sent
 	if len(t.cat.Providers) > 0 {
 		// Beside other state: the rows are written, then read back.
 		for _, p := range w.Providers {
