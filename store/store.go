@@ -73,14 +73,6 @@ type Store struct {
 	closed bool
 	ops    chan *op
 	done   chan struct{}
-	// writeMu is held by whoever commits: the writer goroutine, or a
-	// leader (leader.go); what "only the writer" touches below, it
-	// guards. wake tells the writer goroutine that ops are queued; batch
-	// is the one being committed, batches counts them.
-	writeMu sync.Mutex
-	wake    chan struct{}
-	batch   []*op
-	batches atomic.Uint64 // batches committed, for the idle fold
 	// deferred are ops on the connection taken from ops while another one
 	// waited for the counters' lock; held is the connection such an op
 	// holds, on which the writer commits meanwhile. Only the writer
@@ -180,8 +172,6 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 		clk:      clk,
 		log:      log,
 		ops:      make(chan *op, 4096),
-		wake:     make(chan struct{}, 1),
-		batch:    make([]*op, 0, maxBatch),
 		foldIdle: foldIdle,
 		done:     make(chan struct{}),
 		outbox:   make(chan struct{}, 1),
@@ -301,7 +291,6 @@ func (s *Store) Close() error {
 	s.closed = true
 	close(s.ops)
 	s.opsMu.Unlock()
-	s.wakeWriter()
 	<-s.done
 	for _, st := range s.upsertUsage {
 		st.Close()
@@ -334,7 +323,6 @@ func (s *Store) submit(o *op) error {
 		return ErrClosed
 	}
 	s.ops <- o
-	s.wakeWriter()
 	return nil
 }
 
@@ -353,53 +341,65 @@ func (s *Store) exec(ctx context.Context, fn func(ctx context.Context, tx *sql.T
 	}
 }
 
-// run is the writer goroutine: it commits what leaders (leader.go) left
-// queued, a batch of up to maxBatch ops per transaction, and folds the
-// usage log when no op comes for a while.
+// run is the writer goroutine: it takes whatever is queued, up to maxBatch,
+// and commits it as one transaction.
 func (s *Store) run() {
 	defer close(s.done)
+	batch := make([]*op, 0, maxBatch)
 	idle := time.NewTimer(s.foldIdle)
 	idle.Stop()
 	for {
-		s.writeMu.Lock()
-		logged := s.logged
-		s.writeMu.Unlock()
-		if logged > 0 {
-			seen := s.batches.Load()
+		var first *op
+		ok := true
+		if s.logged > 0 {
+			// Fold the usage log when no op comes for a while.
 			idle.Reset(s.foldIdle)
 			select {
-			case <-s.wake:
+			case first, ok = <-s.ops:
 				idle.Stop()
 			case <-idle.C:
-				if s.batches.Load() != seen {
-					continue // leaders committed meanwhile: not idle
-				}
-				s.writeMu.Lock()
 				s.fold(true, time.Time{})
-				s.writeMu.Unlock()
 				continue
 			}
 		} else {
-			<-s.wake
+			first, ok = <-s.ops
 		}
+		if !ok {
+			break
+		}
+		batch = append(batch[:0], first)
 		// Let the requests that are already runnable queue their writes
 		// first: without this, on few CPUs the writer wakes for every op
 		// and each commit carries one request.
 		runtime.Gosched()
-		s.writeMu.Lock()
-		empty, closed := false, false
-		for !empty && !closed {
-			empty, closed = s.drainOnce()
+	drain:
+		for len(batch) < maxBatch && batch[len(batch)-1].conn == nil {
+			select {
+			case o, ok := <-s.ops:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, o)
+			default:
+				break drain
+			}
 		}
-		s.writeMu.Unlock()
-		if closed {
-			break
+		s.commitAll(batch)
+		for len(s.deferred) > 0 {
+			o := s.deferred[0]
+			s.deferred = s.deferred[1:]
+			s.commitAll([]*op{o})
+		}
+		s.prepare()
+		if s.logged >= foldAt {
+			s.foldChunk()
+		}
+		if s.ckpt != nil {
+			s.ckpt.committed(s.db)
 		}
 	}
 	// A database closed has its counters in usage, or most of them.
-	s.writeMu.Lock()
 	s.fold(false, time.Now().Add(foldAtClose))
-	s.writeMu.Unlock()
 }
 
 // commitAll commits a batch; an op on the connection, which only ends a

@@ -271,7 +271,7 @@ func (s *Store) UpdateUsage(ctx context.Context, fn func(*CounterWriter) error) 
 	// the lock. An import of a whole state queued before it drops them.
 	o := &op{done: make(chan error, 1), usage: delta, epoch: epoch}
 	o.failed = func() { s.failed(delta) }
-	if serr := s.submitAndLead(o); serr != nil {
+	if serr := s.submit(o); serr != nil {
 		s.failed(delta)
 		return serr
 	}
