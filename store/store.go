@@ -3,10 +3,8 @@
 // tokens), its usage counters and the per-service error log in SQLite
 // (modernc.org/sqlite, pure Go), and serves reads from memory.
 //
-// Whoever commits holds the one SQLite connection: a durable update's own
-// goroutine when no commit is running (leader.go), else the writer
-// goroutine, grouping the writes that arrive together into one transaction
-// (group commit). A
+// One goroutine owns the SQLite connection and commits every write, grouping
+// the writes that arrive together into one transaction (group commit). A
 // caller whose write must be durable waits until its transaction committed;
 // with WAL that survives kill -9 of the process.
 package store
