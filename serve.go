@@ -234,6 +234,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		<-seed.fixtures.Packed()
 		debug.FreeOSMemory()
 	}()
+	idleCtx, stopIdle := context.WithCancel(ctx)
+	defer stopIdle()
+	go releaseWhenIdle(idleCtx)
 	errc := make(chan error, len(servers))
 	for i, srv := range servers {
 		go func() { errc <- srv.Serve(listeners[i]) }()

@@ -81,6 +81,12 @@ func (cl *cell) is(k cellKey) bool {
 	return cl.metric == k.metric && cl.start == k.start && cl.period == k.period
 }
 
+// growBy is how many cells a full list of n gets room for: a metric's
+// periods at a time while it is short (an application's first authrep
+// fills 7 or 14 cells exactly, where doubling left 16 for 14), a quarter
+// more once it is long.
+func growBy(n int) int { return max(len(period.All), n/4) }
+
 // indexFrom is the number of cells beyond which they are indexed.
 const indexFrom = 48
 
@@ -111,6 +117,9 @@ func (c *counters) set(k cellKey, v int64) int {
 	if i := c.find(k); i >= 0 {
 		c.cells[i].value = v
 		return i
+	}
+	if len(c.cells) == cap(c.cells) {
+		c.cells = slices.Grow(c.cells, growBy(len(c.cells)))
 	}
 	c.cells = append(c.cells, cell{metric: k.metric, start: k.start, period: k.period, value: v})
 	switch {

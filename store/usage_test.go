@@ -246,3 +246,17 @@ func TestUpdateUsageManyCounters(t *testing.T) {
 		t.Errorf("after a restart: %v, want %v", got, want)
 	}
 }
+
+// An application's first authrep of two metrics (7 periods each) makes
+// room for exactly its 14 counters.
+func TestCountersGrowByPeriods(t *testing.T) {
+	var c counters
+	for m := range int64(2) {
+		for _, p := range period.All {
+			c.set(cellKey{metric: m + 1, start: 0, period: p}, 1)
+		}
+	}
+	if len(c.cells) != 14 || cap(c.cells) != 14 {
+		t.Errorf("%d cells, room for %d; want 14 and 14", len(c.cells), cap(c.cells))
+	}
+}
