@@ -97,7 +97,10 @@ type Store struct {
 	logBuf      logBatch
 	logTraffic  []trafficRecord
 	logged      int
-	foldIdle    time.Duration // the package's, when it opened
+	// foldIdle, foldAt and foldChunk are the package's when it opened:
+	// a test that changes them races with no other test's store.
+	foldIdle         time.Duration
+	foldAt, foldSize int
 	// stmts are the queries of changes, prepared once for the connection;
 	// txStmts their forms in the transaction being built; unprepared the
 	// queries met since the last transaction. Only the writer uses them.
@@ -185,6 +188,8 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 		log:      log,
 		ops:      make(chan *op, 4096),
 		foldIdle: foldIdle,
+		foldAt:   foldAt,
+		foldSize: foldChunk,
 		done:     make(chan struct{}),
 		outbox:   make(chan struct{}, 1),
 		txStmts:  make(map[string]*sql.Stmt),
@@ -409,7 +414,7 @@ func (s *Store) run() {
 			s.commitAll([]*op{o})
 		}
 		s.prepare()
-		if s.logged >= foldAt {
+		if s.logged >= s.foldAt {
 			s.foldChunk()
 		}
 		if s.ckpt != nil {

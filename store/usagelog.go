@@ -33,7 +33,7 @@ import (
 const foldAtClose = 3 * time.Second
 
 // foldAt, foldChunk and foldIdle are variables for the tests; a store
-// reads foldIdle when it opens. foldAt trades a burst's speed for the log
+// reads them when it opens. foldAt trades a burst's speed for the log
 // a restart after a kill adds up: at 1,000,000 records, 3.5 s of authreps
 // over random applications reached it and folding between batches took
 // 39% of the CPU (14 s over 10,000 applications: 16,900 authreps a second;
@@ -270,7 +270,7 @@ func (s *Store) foldOnce(ctx context.Context) (n int, empty bool, err error) {
 	if err != nil {
 		return 0, false, err
 	}
-	n, empty, err = foldLog(ctx, tx, foldChunk, s.upsertUsage, func(app int64) bool { return s.cells.lookup(app, false) != nil })
+	n, empty, err = foldLog(ctx, tx, s.foldSize, s.upsertUsage, func(app int64) bool { return s.cells.lookup(app, false) != nil })
 	if err != nil {
 		tx.Rollback()
 		return 0, false, err
