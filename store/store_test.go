@@ -133,6 +133,7 @@ func TestErrorLog(t *testing.T) {
 func TestFailedCommitsTakeBackTheirUsage(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
 	st := open(t, path)
+	defer st.Close()
 	seed(t, st)
 	ctx := context.Background()
 	// A full disk, as SQLite sees one: no page beyond the current ones.
