@@ -59,18 +59,7 @@ func TestMemoryModeSpills(t *testing.T) {
 		t.Fatalf("%d bytes spilled after writing 8 MB, want at least 6 MB", got)
 	}
 	ctx := context.Background()
-	hit(t, st, 8)
-	saved, err := st.Export(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hit(t, st, 100)
-	if err := st.Import(ctx, saved); err != nil {
-		t.Fatal(err)
-	}
-	if got := echoHits(st); got != 50 {
-		t.Errorf("counters after import: %d, want 50", got)
-	}
+	exportHitImport(t, st)
 	var rows int
 	if err := st.db.QueryRowContext(ctx, "SELECT count(*) FROM filler").Scan(&rows); err != nil || rows != 2000 {
 		t.Errorf("filler after import: %d rows, %v", rows, err)
@@ -90,6 +79,13 @@ func TestMemoryModeWithoutTempDir(t *testing.T) {
 		t.Fatal("spills without a temporary directory")
 	}
 	seed(t, st)
+	exportHitImport(t, st)
+}
+
+// exportHitImport exports the state after 8 hits and imports it after 100
+// more: the counters are the export's.
+func exportHitImport(t *testing.T, st *Store) {
+	t.Helper()
 	ctx := context.Background()
 	hit(t, st, 8)
 	saved, err := st.Export(ctx)
