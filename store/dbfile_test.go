@@ -288,15 +288,7 @@ func TestUpgradeFromVersion4(t *testing.T) {
 	want := st.get(hitsToday(st))
 	st.Close() // folds the log into usage
 	sqliteFile(t, path, "DROP TABLE usage_log", "PRAGMA user_version = 4")
-	image, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	st = open(t, path)
-	if got := st.get(hitsToday(st)); got != want || !st.Seeded() {
-		t.Errorf("after the upgrade: hits %d, seeded %v; want %d, true", got, st.Seeded(), want)
-	}
+	image, st := openUpgraded(t, path, want)
 	addHits(t, st, hitsToday(st), 1)
 	key := hitsToday(st).bare()
 	st.Close()
@@ -310,15 +302,7 @@ func TestUpgradeFromVersion4(t *testing.T) {
 	}
 	db.Close()
 
-	mem := open(t, "")
-	defer mem.Close()
-	usage := []CounterValue{{CounterKey: key, Value: 7}}
-	if err := mem.Import(context.Background(), &State{DB: image, Usage: usage}); err != nil {
-		t.Fatalf("import a version 4 state: %v", err)
-	}
-	if got := mem.get(key); got != 7 || !mem.Seeded() {
-		t.Errorf("imported version 4 state: hits %d, seeded %v; want 7, true", got, mem.Seeded())
-	}
+	importUpgraded(t, image, key, 4)
 }
 
 // A database of schema version 5 (a row of usage_log per increment) opens
@@ -341,15 +325,7 @@ func TestUpgradeFromVersion5(t *testing.T) {
 			VALUES (%[1]d, %[2]d, %[3]d, %[4]d, 5), (%[1]d, %[2]d, %[3]d, %[4]d, 2), (%[5]d, %[2]d, %[3]d, %[4]d, 9)`,
 			key.App, key.Metric, key.Period, key.Start, gone),
 		"PRAGMA user_version = 5")
-	image, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	st = open(t, path)
-	if got := st.get(hitsToday(st)); got != want || !st.Seeded() {
-		t.Errorf("after the upgrade: hits %d, seeded %v; want %d, true", got, st.Seeded(), want)
-	}
+	image, st := openUpgraded(t, path, want)
 	addHits(t, st, hitsToday(st), 1)
 	st.Close()
 	st = open(t, path)
@@ -370,14 +346,7 @@ func TestUpgradeFromVersion5(t *testing.T) {
 	}
 	db.Close()
 
-	mem := open(t, "")
-	defer mem.Close()
-	if err := mem.Import(context.Background(), &State{DB: image, Usage: []CounterValue{{CounterKey: key, Value: 7}}}); err != nil {
-		t.Fatalf("import a version 5 state: %v", err)
-	}
-	if got := mem.get(key); got != 7 || !mem.Seeded() {
-		t.Errorf("imported version 5 state: hits %d, seeded %v; want 7, true", got, mem.Seeded())
-	}
+	importUpgraded(t, image, key, 5)
 	loaded, err := LoadState(context.Background(), path+".v5", now)
 	if err == nil {
 		t.Fatalf("LoadState of a missing file: %+v", loaded)
@@ -397,5 +366,34 @@ func TestUpgradeFromVersion5(t *testing.T) {
 	}
 	if hits != want {
 		t.Errorf("LoadState of a version 5 file: hits %d, want %d", hits, want)
+	}
+}
+
+// openUpgraded opens the database at path, written by an older schema,
+// after keeping its image: its hits today are want and it is seeded.
+func openUpgraded(t *testing.T, path string, want int64) ([]byte, *Store) {
+	t.Helper()
+	image, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := open(t, path)
+	if got := st.get(hitsToday(st)); got != want || !st.Seeded() {
+		t.Errorf("after the upgrade: hits %d, seeded %v; want %d, true", got, st.Seeded(), want)
+	}
+	return image, st
+}
+
+// importUpgraded imports image, a state of schema version from, into a
+// store in memory, with the counter key at 7.
+func importUpgraded(t *testing.T, image []byte, key CounterKey, from int) {
+	t.Helper()
+	mem := open(t, "")
+	defer mem.Close()
+	if err := mem.Import(context.Background(), &State{DB: image, Usage: []CounterValue{{CounterKey: key, Value: 7}}}); err != nil {
+		t.Fatalf("import a version %d state: %v", from, err)
+	}
+	if got := mem.get(key); got != 7 || !mem.Seeded() {
+		t.Errorf("imported version %d state: hits %d, seeded %v; want 7, true", from, got, mem.Seeded())
 	}
 }
