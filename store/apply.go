@@ -248,10 +248,9 @@ func put[T comparable](list []T, id int64, x T, idOf func(T) int64, own bool) []
 	}
 }
 
-func accountID(a *Account) int64          { return a.ID }
-func userID(u *User) int64                { return u.ID }
-func appID(a *Application) int64          { return a.ID }
-func contractID(c *ServiceContract) int64 { return c.ID }
+func accountID(a *Account) int64 { return a.ID }
+func userID(u *User) int64       { return u.ID }
+func appID(a *Application) int64 { return a.ID }
 
 // ownAccount returns the account with id in this edit, copied once so that
 // the edit may change it; nil if it is gone.

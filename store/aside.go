@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 )
@@ -23,10 +22,4 @@ func (t *Tx) execAside(what, query string, args ...any) (sql.Result, error) {
 // queryRow reads one row inside the transaction.
 func (t *Tx) queryRow(query string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(t.ctx, query, args...)
-}
-
-// read runs fn in a transaction of the writer, for reads of the tables
-// beside the catalog: it sees every committed write, in order.
-func (s *Store) read(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
-	return s.exec(ctx, fn)
 }

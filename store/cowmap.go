@@ -18,16 +18,12 @@ type cowMap[K comparable, V any] struct {
 
 const cowShards = 1024
 
-var idSeed, keySeed = maphash.MakeSeed(), maphash.MakeSeed()
+var keySeed = maphash.MakeSeed()
 
 // hashID spreads the dense ids of a table over the shards.
 func hashID(id int64) uint64 { return bits.RotateLeft64(uint64(id)*0x9e3779b97f4a7c15, 32) }
 
 func hashKey(k string) uint64 { return maphash.String(keySeed, k) }
-
-func newIDMap[V any]() *cowMap[int64, V] {
-	return &cowMap[int64, V]{shards: new([cowShards]map[int64]V), hash: hashID}
-}
 
 func newKeyMap[V any]() *cowMap[string, V] {
 	return &cowMap[string, V]{shards: new([cowShards]map[string]V), hash: hashKey}

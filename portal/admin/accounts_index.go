@@ -2,7 +2,6 @@ package admin
 
 import (
 	"cmp"
-	"strconv"
 
 	"github.com/threescale-sandbox/threescale-sandbox/portal/porta"
 	"github.com/threescale-sandbox/threescale-sandbox/portal/web"
@@ -91,6 +90,3 @@ func planName(pl *store.Plan) string {
 	}
 	return pl.Name
 }
-
-// id writes an id in a path.
-func id(n int64) string { return strconv.FormatInt(n, 10) }

@@ -118,14 +118,6 @@ func sortLink(p *web.Page, col string) string {
 	return p.Request().URL.Path + "?" + q.Encode()
 }
 
-// query is a path with a query.
-func query(path string, q url.Values) string {
-	if len(q) == 0 {
-		return path
-	}
-	return path + "?" + q.Encode()
-}
-
 func byText(a, b string) int { return cmp.Compare(strings.ToLower(a), strings.ToLower(b)) }
 
 // sortPlansByName orders plans by name, as porta's alphabetically.

@@ -32,10 +32,9 @@ const (
 	FlashInfo   = "info"
 )
 
-// Notice, Error and Info are flash messages of their kind.
+// Notice and Error are flash messages of their kind.
 func Notice(text string) Flash { return Flash{FlashNotice, text} }
 func Error(text string) Flash  { return Flash{FlashError, text} }
-func Info(text string) Flash   { return Flash{FlashInfo, text} }
 
 // state is the content of the state cookie.
 type state struct {
