@@ -200,6 +200,7 @@ func (t *Tx) seedWorld(w *fixtures.World, counts *[]FixtureCount, ready chan<- [
 			*counts = append(*counts, c...)
 		}
 	}
+	dev.hashes = nil // needed no more, while the rows are written
 	cat, err := t.Catalog()
 	if err != nil {
 		return err
@@ -385,7 +386,7 @@ func (t *Tx) seedProvider(p fixtures.Provider, into *developerSide) (int64, []Fi
 			}
 			t.changedUser(userID)
 			dev.users = append(dev.users, &User{UserRecord: UserRecord{ID: userID, AccountID: accID,
-				Username: u.Username, Email: u.Email, PasswordHash: hashFixturePassword(u.Password), Role: u.Role,
+				Username: u.Username, Email: u.Email, PasswordHash: dev.hash(u.Password), Role: u.Role,
 				State: u.State, Fields: stored(fields), ExtraFields: stored(extra), CreatedAt: at, UpdatedAt: at}})
 		}
 		subscribed := map[string]bool{}
