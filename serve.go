@@ -573,7 +573,7 @@ func spillAfter(sd *store.Seeding, log *slog.Logger) *baselineSource {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
-		return sd.Baseline(), sd.Err()
+		return sd.TakeBaseline(), sd.Err()
 	}
 	go func() {
 		<-sd.Done()
@@ -584,7 +584,7 @@ func spillAfter(sd *store.Seeding, log *slog.Logger) *baselineSource {
 		defer b.mu.Unlock()
 		if b.seedAside != nil && !b.closed {
 			b.seedAside = nil
-			b.keep(sd.Baseline())
+			b.keep(sd.TakeBaseline())
 		}
 	}()
 	return b

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -51,6 +52,18 @@ func BenchmarkStart(b *testing.B) {
 // one authorize.
 func benchStart(b *testing.B, cfg *serveConfig) (func(), string) {
 	b.Helper()
+	stop, h, _ := benchServe(b, cfg)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/transactions/authorize.xml?"+benchworld.Query(1), nil))
+	if rec.Code != 200 {
+		b.Fatalf("authorize: %d %s", rec.Code, rec.Body)
+	}
+	return stop, rec.Body.String()
+}
+
+// benchServe opens the store as serve does and makes the API's handler.
+func benchServe(b *testing.B, cfg *serveConfig) (func(), http.Handler, seedInfo) {
+	b.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clk := clock.NewControl()
@@ -63,10 +76,5 @@ func benchStart(b *testing.B, cfg *serveConfig) (func(), string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rec := httptest.NewRecorder()
-	faces.API.ServeHTTP(rec, httptest.NewRequest("GET", "/transactions/authorize.xml?"+benchworld.Query(1), nil))
-	if rec.Code != 200 {
-		b.Fatalf("authorize: %d %s", rec.Code, rec.Body)
-	}
-	return func() { st.Close(); seed.baseline.close() }, rec.Body.String()
+	return func() { st.Close(); seed.baseline.close() }, faces.API, seed
 }

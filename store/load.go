@@ -661,6 +661,22 @@ type developerSide struct {
 	keys        []appKeyRow
 	filters     []appFilterRow
 	invitations []*Invitation
+	// hashes are the seed's fixture passwords hashed, by password: the
+	// users of a fixture sharing a password share one hash, hashed once.
+	hashes map[string]string
+}
+
+// hash is hashFixturePassword, once per distinct password of the seed.
+func (dev *developerSide) hash(pw string) string {
+	if h, ok := dev.hashes[pw]; ok {
+		return h
+	}
+	if dev.hashes == nil {
+		dev.hashes = map[string]string{}
+	}
+	h := hashFixturePassword(pw)
+	dev.hashes[pw] = h
+	return h
 }
 
 type appKeyRow struct {

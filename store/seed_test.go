@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/threescale-sandbox/threescale-sandbox/fixtures"
 	"github.com/threescale-sandbox/threescale-sandbox/period"
@@ -128,5 +129,33 @@ func TestSeedServingReportsRowsNotStored(t *testing.T) {
 	<-sd.Done()
 	if err := sd.Err(); err == nil || !strings.Contains(err.Error(), "full") {
 		t.Fatalf("seed outcome: %v, want a full database", err)
+	}
+}
+
+// The users of a fixture who share a password share its hash, made once;
+// each password still matches its users' hash alone.
+func TestSeedSharesPasswordHashes(t *testing.T) {
+	st := open(t, "")
+	defer st.Close()
+	w := world(t, 6)
+	accs := w.Providers[0].Accounts
+	accs[0].Users[0].Password, accs[1].Users[0].Password, accs[2].Users[0].Password = "same", "same", "other"
+	if err := st.Seed(context.Background(), w); err != nil {
+		t.Fatal(err)
+	}
+	cat := st.Catalog()
+	var users []*User
+	for _, acc := range cat.Provider(cat.ProviderByKey("gen-key").ID).Accounts {
+		users = append(users, acc.Users...)
+	}
+	if len(users) != 3 {
+		t.Fatalf("%d users, want 3", len(users))
+	}
+	a, b, c := users[0].PasswordHash, users[1].PasswordHash, users[2].PasswordHash
+	if unsafe.StringData(a) != unsafe.StringData(b) {
+		t.Errorf("users sharing a password have two hashes: %s, %s", a, b)
+	}
+	if !PasswordMatches(a, "same") || !PasswordMatches(b, "same") || !PasswordMatches(c, "other") || PasswordMatches(c, "same") {
+		t.Error("a password does not match its users' hash alone")
 	}
 }

@@ -44,17 +44,32 @@ type Counters interface {
 	Get(k CounterKey) int64
 }
 
-// counters are one application's live counters: a short list of cells
-// (its metrics times the periods, plus the older instances reports stamped
-// in the past reach), searched in place: an authrep touches a few dozen, and
-// comparing a few dozen small structs costs less than hashing their keys.
-// Guarded by Store.usageMu.
+// counters are one application's live counters, laid out for an authrep:
+// a row per metric, each with a slot per period holding the latest instance
+// of that period, found by a short scan of the metrics' ids and an index,
+// never a hash. Older instances (reports stamped in the past, and the ones
+// the slots moved on from) are kept apart, in older. Guarded by
+// Store.usageMu.
 type counters struct {
-	cells []cell
-	// index finds a cell when there are many (reports stamped over a day
-	// of minutes, say).
-	index map[cellKey]int
+	// slots are rows of rowSlots: a row's first slot names its metric
+	// (start holds the metric's id), then one slot per period.
+	slots []slot
+	older *cells // nil until there are some
 }
+
+// slot is the counter of a period's instance that starts at start: 16
+// bytes and no pointers, so that the counters of 100,000 applications are
+// small and the GC never scans them.
+type slot struct {
+	start int64
+	value int64
+}
+
+// rowSlots is the length of a metric's row: its name, then its periods.
+const rowSlots = 1 + len(period.All)
+
+// noStart marks a slot no instance of its period holds.
+const noStart = math.MinInt64
 
 type cellKey struct {
 	metric int64
@@ -62,16 +77,134 @@ type cellKey struct {
 	period period.Period
 }
 
-// cell is one counter: 32 bytes and no pointers, so that the counters of
-// 100,000 applications are small and the GC never scans them. Its key's
-// fields are laid out flat (a cellKey inside would pad it to 40).
+// row returns the index of metric's row, -1 if it has none.
+func (c *counters) row(metric int64) int {
+	for r := 0; r < len(c.slots); r += rowSlots {
+		if c.slots[r].start == metric {
+			return r
+		}
+	}
+	return -1
+}
+
+// value returns the counter's value, nil if it has none.
+func (c *counters) value(k cellKey) *int64 {
+	if int(k.period) < len(period.All) {
+		if r := c.row(k.metric); r >= 0 {
+			if sl := &c.slots[r+1+int(k.period)]; sl.start == k.start {
+				return &sl.value
+			}
+		}
+	}
+	if c.older != nil {
+		if i := c.older.find(k); i >= 0 {
+			return &c.older.cells[i].value
+		}
+	}
+	return nil
+}
+
+// make returns the counter's value, made 0 if it had none: the latest
+// instance of a period takes its slot, and moves the one there to older.
+// The pointer is good until the next make.
+func (c *counters) make(k cellKey) *int64 {
+	if int(k.period) >= len(period.All) {
+		return c.makeOlder(k)
+	}
+	r := c.row(k.metric)
+	if r < 0 {
+		// A metric's periods at a time: an application's first authrep of
+		// two metrics fills 16 slots exactly.
+		r = len(c.slots)
+		c.slots = slices.Grow(c.slots, rowSlots)[:r+rowSlots]
+		c.slots[r] = slot{start: k.metric}
+		for i := r + 1; i < r+rowSlots; i++ {
+			c.slots[i] = slot{start: noStart}
+		}
+	}
+	sl := &c.slots[r+1+int(k.period)]
+	switch {
+	case sl.start == k.start:
+	case sl.start == noStart:
+		*sl = slot{start: k.start}
+	case sl.start < k.start:
+		if sl.start != noStart {
+			*c.makeOlder(cellKey{k.metric, sl.start, k.period}) = sl.value
+		}
+		*sl = slot{start: k.start}
+	default:
+		return c.makeOlder(k)
+	}
+	return &sl.value
+}
+
+func (c *counters) makeOlder(k cellKey) *int64 {
+	if c.older == nil {
+		c.older = &cells{}
+	}
+	if i := c.older.find(k); i >= 0 {
+		return &c.older.cells[i].value
+	}
+	return &c.older.cells[c.older.add(k)].value
+}
+
+func (c *counters) get(k cellKey) int64 {
+	if v := c.value(k); v != nil {
+		return *v
+	}
+	return 0
+}
+
+// set gives a counter a value.
+func (c *counters) set(k cellKey, v int64) { *c.make(k) = v }
+
+// each calls fn for every counter.
+func (c *counters) each(fn func(k cellKey, v int64)) {
+	for r := 0; r < len(c.slots); r += rowSlots {
+		for i, sl := range c.slots[r+1 : r+rowSlots] {
+			if sl.start != noStart {
+				fn(cellKey{c.slots[r].start, sl.start, period.Period(i)}, sl.value)
+			}
+		}
+	}
+	if c.older != nil {
+		for _, cl := range c.older.cells {
+			fn(cl.key(), cl.value)
+		}
+	}
+}
+
+// prune drops the counters of period instances older than live.
+func (c *counters) prune(oldest *[len(period.All)]int64) {
+	for r := 0; r < len(c.slots); r += rowSlots {
+		for i := r + 1; i < r+rowSlots; i++ {
+			if sl := &c.slots[i]; sl.start != noStart && sl.start < oldest[i-r-1] {
+				*sl = slot{start: noStart}
+			}
+		}
+	}
+	if c.older != nil {
+		c.older.prune(oldest)
+		if len(c.older.cells) == 0 {
+			c.older = nil
+		}
+	}
+}
+
+// cells are the older instances of an application's counters: a list
+// searched in place while it is short, indexed once it is long (reports
+// stamped over a day of minutes, say).
+type cells struct {
+	cells []cell
+	index map[cellKey]int
+}
+
+// cell is one counter of cells: 32 bytes and no pointers. Its key's fields
+// are laid out flat (a cellKey inside would pad it to 40).
 type cell struct {
 	metric int64
 	start  int64
 	value  int64
-	// mark is 1 + the index of the cell's touch in the update under way,
-	// 0 when that update has not touched it (only with a database file).
-	mark   uint32
 	period period.Period
 }
 
@@ -81,16 +214,10 @@ func (cl *cell) is(k cellKey) bool {
 	return cl.metric == k.metric && cl.start == k.start && cl.period == k.period
 }
 
-// growBy is how many cells a full list of n gets room for: a metric's
-// periods at a time while it is short (an application's first authrep
-// fills 7 or 14 cells exactly, where doubling left 16 for 14), a quarter
-// more once it is long.
-func growBy(n int) int { return max(len(period.All), n/4) }
-
 // indexFrom is the number of cells beyond which they are indexed.
 const indexFrom = 48
 
-func (c *counters) find(k cellKey) int {
+func (c *cells) find(k cellKey) int {
 	if c.index != nil {
 		if i, ok := c.index[k]; ok {
 			return i
@@ -105,23 +232,9 @@ func (c *counters) find(k cellKey) int {
 	return -1
 }
 
-func (c *counters) get(k cellKey) int64 {
-	if i := c.find(k); i >= 0 {
-		return c.cells[i].value
-	}
-	return 0
-}
-
-// set gives a counter a value and returns its index.
-func (c *counters) set(k cellKey, v int64) int {
-	if i := c.find(k); i >= 0 {
-		c.cells[i].value = v
-		return i
-	}
-	if len(c.cells) == cap(c.cells) {
-		c.cells = slices.Grow(c.cells, growBy(len(c.cells)))
-	}
-	c.cells = append(c.cells, cell{metric: k.metric, start: k.start, period: k.period, value: v})
+// add appends a counter of value 0 and returns its index.
+func (c *cells) add(k cellKey) int {
+	c.cells = append(c.cells, cell{metric: k.metric, start: k.start, period: k.period})
 	switch {
 	case c.index != nil:
 		c.index[k] = len(c.cells) - 1
@@ -131,7 +244,7 @@ func (c *counters) set(k cellKey, v int64) int {
 	return len(c.cells) - 1
 }
 
-func (c *counters) reindex() {
+func (c *cells) reindex() {
 	if len(c.cells) <= indexFrom {
 		c.index = nil
 		return
@@ -143,10 +256,10 @@ func (c *counters) reindex() {
 }
 
 // prune drops the cells of period instances older than live.
-func (c *counters) prune(oldest *[len(period.All)]int64) {
+func (c *cells) prune(oldest *[len(period.All)]int64) {
 	kept := c.cells[:0]
 	for _, cl := range c.cells {
-		if cl.start >= oldest[cl.period] {
+		if int(cl.period) < len(oldest) && cl.start >= oldest[cl.period] {
 			kept = append(kept, cl)
 		}
 	}
@@ -181,18 +294,10 @@ func (s *Store) get(k CounterKey) int64 {
 // CounterWriter reads and writes usage counters inside UpdateUsage.
 type CounterWriter struct {
 	s *Store
-	// touched are the cells this update set, each once, with what it added
-	// to them: it is what gets stored, and what is taken back if the commit
-	// fails. Only kept with a database file.
-	touched []touch
-}
-
-type touch struct {
-	c   *counters
-	i   int
-	key CounterKey // bare
-	// pend is what this update added to the cell.
-	pend int64
+	// changes are what each write of this update changed: what gets
+	// stored (the writer adds up a batch's by counter), and what is taken
+	// back if the commit fails. Only kept with a database file.
+	changes []counterDelta
 }
 
 type counterDelta struct {
@@ -205,51 +310,23 @@ func (w *CounterWriter) Get(k CounterKey) int64 { return w.s.get(k) }
 
 // Set gives a counter a new value, persisted when UpdateUsage returns.
 func (w *CounterWriter) Set(k CounterKey, v int64) {
-	c, i := w.cell(k)
-	w.move(c, i, k, v)
+	w.move(w.s.countersOf(k, true).make(cellKey{k.Metric, k.Start, k.Period}), k, v)
 }
 
 // Add adds n to a counter (saturating), as Set(k, Get(k)+n) does.
 func (w *CounterWriter) Add(k CounterKey, n int64) {
-	c, i := w.cell(k)
-	w.move(c, i, k, addSat(c.cells[i].value, n))
+	c := w.s.countersOf(k, true).make(cellKey{k.Metric, k.Start, k.Period})
+	w.move(c, k, addSat(*c, n))
 }
 
-// cell finds or makes k's cell.
-func (w *CounterWriter) cell(k CounterKey) (*counters, int) {
-	c := w.s.countersOf(k, true)
-	ck := cellKey{k.Metric, k.Start, k.Period}
-	if i := c.find(ck); i >= 0 {
-		return c, i
-	}
-	return c, c.set(ck, 0)
-}
-
-// move gives cell i of c the value v, and keeps what it added.
-func (w *CounterWriter) move(c *counters, i int, k CounterKey, v int64) {
-	cl := &c.cells[i]
+// move gives the counter at c the value v, and keeps what it changed.
+func (w *CounterWriter) move(c *int64, k CounterKey, v int64) {
 	if w.s.onDisk {
-		if cl.mark == 0 {
-			w.touched = append(w.touched, touch{c: c, i: i, key: k.bare()})
-			cl.mark = uint32(len(w.touched))
+		if d := addSat(v, -*c); d != 0 {
+			w.changes = append(w.changes, counterDelta{k.bare(), d})
 		}
-		t := &w.touched[cl.mark-1]
-		t.pend = addSat(t.pend, addSat(v, -cl.value))
 	}
-	cl.value = v
-}
-
-// deltas collects the increments of the touched cells and clears their
-// marks; called with usageMu held, before anything can move the cells.
-func (w *CounterWriter) deltas() []counterDelta {
-	var out []counterDelta
-	for _, t := range w.touched {
-		if t.pend != 0 {
-			out = append(out, counterDelta{t.key, t.pend})
-		}
-		t.c.cells[t.i].mark = 0
-	}
-	return out
+	*c = v
 }
 
 type readCounters struct{ s *Store }
@@ -282,7 +359,7 @@ func (s *Store) UpdateUsage(ctx context.Context, fn func(*CounterWriter) error) 
 	s.usageMu.Lock()
 	s.takeBackLocked()
 	err := fn(w)
-	delta := w.deltas()
+	delta := w.changes
 	s.maybePrune()
 	epoch := s.epoch.Load()
 	s.usageMu.Unlock()
@@ -348,9 +425,8 @@ func (s *Store) takeBackLocked() {
 			if c == nil {
 				continue
 			}
-			k := cellKey{d.key.Metric, d.key.Start, d.key.Period}
-			if i := c.find(k); i >= 0 {
-				c.cells[i].value = addSat(c.cells[i].value, -d.d)
+			if v := c.value(cellKey{d.key.Metric, d.key.Start, d.key.Period}); v != nil {
+				*v = addSat(*v, -d.d)
 			}
 		}
 	}
@@ -407,9 +483,9 @@ func (s *Store) ExportUsage() []CounterValue {
 	defer s.usageMu.RUnlock()
 	var out []CounterValue
 	s.cells.each(func(l *live) {
-		for _, c := range l.counters.cells {
-			out = append(out, CounterValue{CounterKey{App: l.app, Metric: c.metric, Period: c.period, Start: c.start}, c.value})
-		}
+		l.counters.each(func(k cellKey, v int64) {
+			out = append(out, CounterValue{CounterKey{App: l.app, Metric: k.metric, Period: k.period, Start: k.start}, v})
+		})
 	})
 	return out
 }
@@ -563,9 +639,8 @@ func (s *Store) loadUsage(ctx context.Context) error {
 				return
 			}
 			if l := s.cells.lookup(k.App, false); l != nil {
-				c := &l.counters
-				ck := cellKey{k.Metric, k.Start, k.Period}
-				c.set(ck, addSat(c.get(ck), v))
+				c := l.counters.make(cellKey{k.Metric, k.Start, k.Period})
+				*c = addSat(*c, v)
 			}
 		},
 		traffic: func(r trafficRecord) {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -173,14 +174,20 @@ func TestSnapshot(t *testing.T) {
 	}
 }
 
-// A counter cell is 32 bytes without pointers: 100,000 applications keep
-// 14 each, and the GC never scans them.
+// A counter's slot is 16 bytes without pointers, an older instance's cell
+// 32: 100,000 applications keep 16 slots each, and the GC never scans
+// them.
 func TestCountersDense(t *testing.T) {
+	if n := unsafe.Sizeof(slot{}); n != 16 {
+		t.Errorf("a slot takes %d bytes, want 16", n)
+	}
 	if n := unsafe.Sizeof(cell{}); n != 32 {
 		t.Errorf("a cell takes %d bytes, want 32", n)
 	}
-	if hasPointers(reflect.TypeFor[cell]()) {
-		t.Error("a cell holds a pointer")
+	for _, typ := range []reflect.Type{reflect.TypeFor[slot](), reflect.TypeFor[cell]()} {
+		if hasPointers(typ) {
+			t.Errorf("a %s holds a pointer", typ)
+		}
 	}
 }
 
@@ -248,7 +255,7 @@ func TestUpdateUsageManyCounters(t *testing.T) {
 }
 
 // An application's first authrep of two metrics (7 periods each) makes
-// room for exactly its 14 counters.
+// room for exactly their two rows, and nothing older.
 func TestCountersGrowByPeriods(t *testing.T) {
 	var c counters
 	for m := range int64(2) {
@@ -256,7 +263,50 @@ func TestCountersGrowByPeriods(t *testing.T) {
 			c.set(cellKey{metric: m + 1, start: 0, period: p}, 1)
 		}
 	}
-	if len(c.cells) != 14 || cap(c.cells) != 14 {
-		t.Errorf("%d cells, room for %d; want 14 and 14", len(c.cells), cap(c.cells))
+	if len(c.slots) != 2*rowSlots || cap(c.slots) != 2*rowSlots || c.older != nil {
+		t.Errorf("%d slots, room for %d, older %v; want %d and %d, nil", len(c.slots), cap(c.slots), c.older,
+			2*rowSlots, 2*rowSlots)
+	}
+}
+
+// A period's latest instance has its slot; the one it moved on from, and
+// instances stamped before it, are kept beside it and read back, exported
+// and pruned like it.
+func TestCountersMoveOn(t *testing.T) {
+	var c counters
+	minute := func(i int64) cellKey { return cellKey{metric: 7, start: 60 * i, period: period.Minute} }
+	c.set(minute(10), 1)
+	c.set(minute(11), 2) // the minute moves on: 10 leaves the slot
+	c.set(minute(5), 3)  // a report stamped in the past
+	*c.make(minute(10)) += 10
+	c.set(cellKey{metric: 7, start: 0, period: period.Eternity}, 4)
+	want := map[cellKey]int64{minute(10): 11, minute(11): 2, minute(5): 3,
+		{metric: 7, start: 0, period: period.Eternity}: 4}
+	for k, v := range want {
+		if got := c.get(k); got != v {
+			t.Errorf("%+v: %d, want %d", k, got, v)
+		}
+	}
+	if c.get(minute(12)) != 0 || c.value(minute(12)) != nil || c.value(cellKey{metric: 8, period: period.Eternity}) != nil {
+		t.Error("a counter never written has a value")
+	}
+	got := map[cellKey]int64{}
+	c.each(func(k cellKey, v int64) { got[k] = v })
+	if !maps.Equal(got, want) {
+		t.Errorf("each: %v, want %v", got, want)
+	}
+	var oldest [len(period.All)]int64
+	oldest[period.Minute] = 60 * 10
+	c.prune(&oldest)
+	delete(want, minute(5))
+	got = map[cellKey]int64{}
+	c.each(func(k cellKey, v int64) { got[k] = v })
+	if !maps.Equal(got, want) {
+		t.Errorf("after the prune: %v, want %v", got, want)
+	}
+	oldest[period.Minute] = 60 * 12
+	c.prune(&oldest)
+	if c.older != nil || c.value(minute(11)) != nil || c.get(cellKey{metric: 7, start: 0, period: period.Eternity}) != 4 {
+		t.Errorf("after the minutes are pruned: older %v, minute 11 %d", c.older, c.get(minute(11)))
 	}
 }
