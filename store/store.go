@@ -98,9 +98,11 @@ type Store struct {
 	logTraffic  []trafficRecord
 	logged      int
 	// foldIdle, foldAt and foldChunk are the package's when it opened:
-	// a test that changes them races with no other test's store.
+	// a test that changes them races with no other test's store;
+	// idleChunk is the size of the next idle chunk (usagelog.go).
 	foldIdle         time.Duration
 	foldAt, foldSize int
+	idleChunk        int
 	// stmts are the queries of changes, prepared once for the connection;
 	// txStmts their forms in the transaction being built; unprepared the
 	// queries met since the last transaction. Only the writer uses them.
@@ -179,21 +181,22 @@ func Open(ctx context.Context, path string, clk clock.Clock, log *slog.Logger) (
 	db.SetConnMaxIdleTime(0)
 
 	s := &Store{
-		onDisk:   path != "",
-		spills:   spills,
-		path:     path,
-		own:      own,
-		db:       db,
-		clk:      clk,
-		log:      log,
-		ops:      make(chan *op, 4096),
-		foldIdle: foldIdle,
-		foldAt:   foldAt,
-		foldSize: foldChunk,
-		done:     make(chan struct{}),
-		outbox:   make(chan struct{}, 1),
-		txStmts:  make(map[string]*sql.Stmt),
-		stmts:    make(map[string]*sql.Stmt),
+		onDisk:    path != "",
+		spills:    spills,
+		path:      path,
+		own:       own,
+		db:        db,
+		clk:       clk,
+		log:       log,
+		ops:       make(chan *op, 4096),
+		foldIdle:  foldIdle,
+		foldAt:    foldAt,
+		foldSize:  foldChunk,
+		idleChunk: foldChunk,
+		done:      make(chan struct{}),
+		outbox:    make(chan struct{}, 1),
+		txStmts:   make(map[string]*sql.Stmt),
+		stmts:     make(map[string]*sql.Stmt),
 	}
 	s.epoch.Store(1) // an op's 0 is none
 	if err := s.init(ctx, path != ""); err != nil {
@@ -415,7 +418,7 @@ func (s *Store) run() {
 		}
 		s.prepare()
 		if s.logged >= s.foldAt {
-			s.foldChunk()
+			s.foldChunk(s.foldSize, nil)
 		}
 		if s.ckpt != nil {
 			s.ckpt.committed(s.db)

@@ -557,7 +557,7 @@ func prepareUsage(ctx context.Context, db *sql.DB, query func(int) string) (map[
 
 // storeUsage adds increments to the counters of usage.
 func (s *Store) storeUsage(ctx context.Context, tx *sql.Tx, usage map[CounterKey]int64) error {
-	return writeUsage(ctx, tx, usage, upsertQuery, s.upsertUsage)
+	return writeUsage(ctx, tx, usage, upsertQuery, s.upsertUsage, nil)
 }
 
 func compareKeys(a, b CounterKey) int {
@@ -566,9 +566,15 @@ func compareKeys(a, b CounterKey) int {
 
 // writeUsage writes counters with query, up to 100 rows per statement,
 // through the prepared statements when there are some (nil: unprepared).
-func writeUsage(ctx context.Context, tx *sql.Tx, usage map[CounterKey]int64, query func(int) string, prepared map[int]*sql.Stmt) error {
+// stop, if not nil, is asked before each statement: when it says so,
+// writeUsage gives up with errFoldStopped.
+func writeUsage(ctx context.Context, tx *sql.Tx, usage map[CounterKey]int64, query func(int) string, prepared map[int]*sql.Stmt,
+	stop func() bool) error {
 	args := make([]any, 0, 5*statementRows[0])
 	flush := func(rows int) error {
+		if stop != nil && stop() {
+			return errFoldStopped
+		}
 		var err error
 		if prepared != nil {
 			_, err = tx.StmtContext(ctx, prepared[rows]).ExecContext(ctx, args...)

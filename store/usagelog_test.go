@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -209,5 +210,51 @@ func TestUsageLogOfDeletedApplication(t *testing.T) {
 	})
 	if err != nil || n != 0 {
 		t.Errorf("usage of the deleted application %s: %d rows (%v)", strconv.FormatInt(k.App, 10), n, err)
+	}
+}
+
+// A write that comes while the log is folded idle waits for no chunk: the
+// fold is given up (nothing of it is kept) and done again later, in
+// chunks short enough for the gaps between writes. Here the first chunk
+// is the whole log, which a write waited out before.
+func TestIdleFoldGivesWay(t *testing.T) {
+	defer func(at, chunk int, idle time.Duration) { foldAt, foldChunk, foldIdle = at, chunk, idle }(foldAt, foldChunk, foldIdle)
+	foldAt, foldChunk, foldIdle = math.MaxInt, math.MaxInt, 20*time.Millisecond
+	st := open(t, filepath.Join(t.TempDir(), "s.db"))
+	defer st.Close()
+	seed(t, st)
+	k := hitsToday(st)
+	const rows, perRow = 40, 1000
+	for r := range rows {
+		if err := st.UpdateUsage(context.Background(), func(w *CounterWriter) error {
+			for i := range perRow {
+				w.Add(CounterKey{App: k.App, Metric: k.Metric, Period: period.Day, Start: -86400 * int64(r*perRow+i+1)}, 1)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(3 * foldIdle) // the idle fold of 40,000 records is under way
+	if n := logRows(t, st); n == 0 {
+		t.Error("a write waited for the whole log to be folded")
+	}
+	// Looks far apart (each one stops the fold): a chunk of a row under
+	// the race detector takes longer than foldedWhenIdle's gaps.
+	n := -1
+	for try := 0; try < 40 && n != 0; try++ {
+		time.Sleep(25 * foldIdle)
+		n = logRows(t, st)
+	}
+	if n != 0 {
+		t.Fatalf("idle, the log still holds %d rows", n)
+	}
+	var count, sum int64
+	err := st.exec(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT count(*), sum(value) FROM usage WHERE application_id = ? AND period = ? AND start < 0`,
+			k.App, uint8(period.Day)).Scan(&count, &sum)
+	})
+	if err != nil || count != rows*perRow || sum != rows*perRow {
+		t.Errorf("folded %d counters adding up to %d (%v), want %d of 1", count, sum, err, rows*perRow)
 	}
 }
