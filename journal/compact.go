@@ -21,6 +21,10 @@ type Trail interface {
 	AppendApps(b []byte) []byte
 }
 
+// releaser is a trail that can be reused once the journal has copied it
+// (mgmt's Decision, taken from a pool).
+type releaser interface{ Release() }
+
 // appendString appends s after its length, as a Trail's AppendApps does.
 func appendString(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))

@@ -108,6 +108,9 @@ func (m *middleware) serve(next http.Handler, w http.ResponseWriter, r *http.Req
 	}
 	data := m.o.Journal.record(e, rec.data)
 	m.log(r.Context(), e)
+	if d, ok := e.Decision.(releaser); ok {
+		d.Release() // copied into the journal's buffer and the log line
+	}
 	*rec = recorder{Entry: Entry{Body: body[:0], Response: resp[:0]}, data: data}
 	recorders.Put(rec)
 }

@@ -3,6 +3,7 @@ package mgmt
 import (
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/threescale-sandbox/threescale-sandbox/store"
@@ -53,6 +54,23 @@ type Decision struct {
 	// omittedApps are the distinct applications of the omitted
 	// transactions not listed: the journal's app_id filter finds them.
 	omittedApps []DecidedApp
+}
+
+// decisions holds released trails: a trail is about 600 bytes, the
+// largest allocation of an authorization of the sandbox's own, and the
+// journal keeps it as JSON, not as itself.
+var decisions = sync.Pool{New: func() any { return new(Decision) }}
+
+// NewDecision returns an empty trail, to be handed back with Release once
+// it has been read.
+func NewDecision() *Decision { return decisions.Get().(*Decision) }
+
+// Release empties the trail and hands it back for another request. Nothing
+// may hold it afterwards: the journal calls it once it has written the
+// trail into its entry and the request's log line.
+func (d *Decision) Release() {
+	*d = Decision{}
+	decisions.Put(d)
 }
 
 // MaxTrailTransactions is how many of a report's transactions its trail

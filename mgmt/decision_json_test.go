@@ -54,6 +54,35 @@ func TestDecisionJSON(t *testing.T) {
 	}
 }
 
+// A trail taken from the pool after another request's was released holds
+// nothing of it: each call writes what a new trail of its own writes.
+func TestReleasedDecisionIsEmpty(t *testing.T) {
+	b := benchBackend(t)
+	queries := []string{
+		"provider_key=pk&service_id=1&app_id=app&app_key=key&usage%5Bhits%5D=10000000000000", // denied: limits
+		benchAuth,
+		"provider_key=bad&app_id=app", // refused before any validator
+	}
+	var released *Decision
+	for _, q := range queries {
+		fresh := &Decision{}
+		b.Auth(context.Background(), Authorize, &Request{Method: "GET", RawQuery: q, Decision: fresh})
+		d := NewDecision()
+		b.Auth(context.Background(), Authorize, &Request{Method: "GET", RawQuery: q, Decision: d})
+		if got, want := string(d.AppendJSON(nil)), string(fresh.AppendJSON(nil)); got != want {
+			t.Errorf("%s, after a released trail:\n got %s\nwant %s", q, got, want)
+		}
+		d.Release()
+		released = d
+	}
+	if got, want := string(released.AppendJSON(nil)), string((&Decision{}).AppendJSON(nil)); got != want {
+		t.Errorf("released trail: %s, want %s", got, want)
+	}
+	if released.Validators != nil || released.Application != nil || released.Mentions("app") {
+		t.Errorf("released trail keeps %+v", released)
+	}
+}
+
 // Any text in any field is written as encoding/json writes it.
 func FuzzDecisionJSON(f *testing.F) {
 	f.Add("authrep", "plain", int64(7), true, 2)

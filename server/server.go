@@ -558,7 +558,7 @@ func (h *handlers) report(c echo.Context) error {
 func decide(c echo.Context, req *mgmt.Request) *journal.Entry {
 	e := journal.For(c.Response())
 	if e != nil {
-		req.Decision = &mgmt.Decision{}
+		req.Decision = mgmt.NewDecision() // released by the journal
 		e.Decision = req.Decision
 	}
 	return e
